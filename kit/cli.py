@@ -1,0 +1,134 @@
+"""The ``kit`` command: a thin layer over the Python API; messages in Vietnamese.
+
+A user's mistake ends with a clear message and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kit import __version__
+from kit.campaign import DEFAULT_CAMPAIGN, load_campaign
+from kit.errors import KitError
+
+
+def _years(campaign, year: int | None) -> list[int]:
+    if year is None:
+        return campaign.years
+    campaign.require_year(year)
+    return [year]
+
+
+def cmd_forms(args: argparse.Namespace) -> int:
+    from kit.forms import write_forms
+
+    campaign = load_campaign(args.campaign)
+    out = args.out or args.reports / "forms" / str(args.year)
+    campaign.require_year(args.year)
+    units = campaign.units
+    if args.units:
+        wanted = {c.strip().upper() for c in args.units.split(",")}
+        unknown = wanted - {u.code for u in units}
+        if unknown:
+            raise KitError(f"Mã đơn vị không có trong units.csv: {', '.join(sorted(unknown))}")
+        units = [u for u in units if u.code in wanted]
+    paths = write_forms(campaign, args.year, Path(out), units)
+    print(f"Đã tạo {len(paths)} phiếu tự đánh giá năm {args.year} trong {out}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from kit.check import check_year, format_json, format_text
+
+    campaign = load_campaign(args.campaign)
+    status = 0
+    outputs = []
+    for year in _years(campaign, args.year):
+        report = check_year(campaign, year)
+        outputs.append(format_json(report) if args.format == "json" else format_text(report))
+        status = status or (0 if report.ok else 1)
+    if args.format == "json" and len(outputs) > 1:
+        print("[" + ",\n".join(outputs) + "]")
+    else:
+        print("\n\n".join(outputs))
+    return status
+
+
+def cmd_results(args: argparse.Namespace) -> int:
+    from kit.check import check_year
+    from kit.demo import results_path
+    from kit.results import write_results, year_results
+
+    campaign = load_campaign(args.campaign)
+    campaign.require_year(args.year)
+    report = check_year(campaign, args.year)
+    results = year_results(campaign, report)
+    out = Path(args.out) if args.out else results_path(args.reports, args.year)
+    if out.suffix.lower() not in (".xlsx", ".csv"):
+        raise KitError(f"Tệp kết quả phải có đuôi .xlsx hoặc .csv (đang là \"{out.name}\").")
+    write_results(campaign, report, results, out)
+    errors = sum(p.is_error for p in report.all_problems)
+    print(f"Đã ghi kết quả năm {args.year}: {out}")
+    if errors:
+        print(f"Lưu ý: {errors} lỗi trong phiếu; các dòng/phiếu lỗi không được tính. Xem: kit check --year {args.year}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from kit.demo import run_demo, summary_lines
+
+    campaign = load_campaign(args.campaign)
+    outcomes = run_demo(campaign, args.reports, show_progress=not args.quiet)
+    print("\n".join(summary_lines(campaign, outcomes)))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kit", description="Bộ công cụ chấm điểm thi đua CCHC (Châu Thành 2022-2025)")
+    parser.add_argument("--version", action="version", version=f"kit {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--campaign", type=Path, default=DEFAULT_CAMPAIGN, help="thư mục đợt thi đua (mặc định: data)")
+    common.add_argument("--reports", type=Path, default=Path("reports"), help="thư mục kết quả (mặc định: reports)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
+
+    p = sub.add_parser("forms", parents=[common], help="tạo phiếu tự đánh giá (.xlsx) cho từng đơn vị")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--out", type=Path, help="thư mục ghi phiếu (mặc định: reports/forms/NĂM)")
+    p.add_argument("--units", help="chỉ tạo cho các mã đơn vị này, cách nhau bởi dấu phẩy")
+    p.set_defaults(func=cmd_forms)
+
+    p = sub.add_parser("check", parents=[common], help="kiểm tra các phiếu đã nộp")
+    p.add_argument("--year", type=int, help="năm cần kiểm tra (mặc định: mọi năm)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("results", parents=[common], help="tính kết quả, xếp loại, xếp hạng của một năm")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--out", type=Path, help="tệp .xlsx hoặc .csv (mặc định: reports/NĂM/ket-qua-NĂM.xlsx)")
+    p.set_defaults(func=cmd_results)
+
+    p = sub.add_parser("demo", parents=[common], help="chạy toàn bộ trên đợt thi đua minh họa")
+    p.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")  # Vietnamese on Windows consoles
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KitError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Đã dừng theo yêu cầu.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,66 @@
+"""``kit demo``: the main job on a campaign: check every year, compute results, write tables.
+
+Later issues add rendering of the reports; this stays the one command an operator runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from kit.campaign import Campaign
+from kit.check import CheckReport, check_year, submission_files
+from kit.results import YearResults, write_results, year_results
+
+
+@dataclass
+class YearOutcome:
+    report: CheckReport
+    results: YearResults
+    files: list[Path]
+
+
+def results_path(reports: Path, year: int, suffix: str = ".xlsx") -> Path:
+    return reports / str(year) / f"ket-qua-{year}{suffix}"
+
+
+def check_path(reports: Path, year: int) -> Path:
+    return reports / str(year) / f"kiem-tra-{year}.txt"
+
+
+def run_demo(campaign: Campaign, reports: Path, *, show_progress: bool = True) -> list[YearOutcome]:
+    """Check, score and write every year's tables; returns what was done for the summary."""
+    from kit.check import format_text
+
+    total = sum(len(submission_files(campaign.submissions_dir(y))) for y in campaign.years)
+    outcomes = []
+    with tqdm(total=total, desc="Đọc phiếu", unit="tệp", disable=not show_progress) as bar:
+        for year in campaign.years:
+            bar.set_postfix_str(str(year))
+            report = check_year(campaign, year, progress=bar.update)
+            results = year_results(campaign, report)
+            out = results_path(reports, year)
+            written = [write_results(campaign, report, results, out)]
+            text = check_path(reports, year)
+            text.write_text(format_text(report) + "\n", encoding="utf-8")
+            outcomes.append(YearOutcome(report, results, [*written, text]))
+    return outcomes
+
+
+def summary_lines(campaign: Campaign, outcomes: list[YearOutcome]) -> list[str]:
+    lines = [f"{campaign.name}" + (f" — {campaign.demo_note}" if campaign.demo else ""), ""]
+    for o in outcomes:
+        r, units = o.report, o.results.units
+        problems = r.all_problems
+        errors = sum(p.is_error for p in problems)
+        ranked = units.dropna(subset=["rank"])
+        best = ", ".join(f"{g}: {row.unit_name} ({row.percent:.1f}%)"
+                         for g, row in ranked[ranked["rank"] == 1].groupby("group").first().iterrows())
+        lines.append(f"Năm {r.year}: {len(r.submissions)} tệp, {errors} lỗi, {len(problems) - errors} cảnh báo; "
+                     f"chưa nộp {len(r.missing)}, nộp muộn {len(r.late)}; đứng đầu — {best}")
+        lines.extend(f"    → {p}" for p in o.files)
+    lines.append("")
+    lines.append("Chưa có điểm thẩm định: tỷ lệ và xếp loại đang tạm tính theo điểm tự chấm.")
+    return lines

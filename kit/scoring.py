@@ -1,0 +1,134 @@
+"""Scoring as pure functions over tables: no files, no widgets, no notebook needed.
+
+The long table has one row per (year, unit, criterion). Its score columns are kept apart:
+``self`` (what the unit claims), ``proposal`` (what the answers imply), ``appraised`` (the
+evaluators' decision; NaN until the gradebook holds one). ``counted`` is the appraised score
+where there is one, otherwise the self score (for survey criteria, which units cannot score
+themselves, the survey-derived proposal), and the ``basis`` of every total says which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from kit.answers import NA, YES, counts_in_max, is_automatic
+from kit.campaign import Band, Campaign
+
+CRITERIA_COLUMNS = ["year", "group", "area", "area_name", "area_max", "code", "key", "content", "type", "max",
+                    "min", "na_allowed", "in_max", "auto", "per_item", "tiers"]
+BASIS_NONE = "Chưa thẩm định: tạm tính theo điểm tự chấm (phần khảo sát theo kết quả khảo sát)"
+BASIS_FULL = "Đã thẩm định"
+
+
+def criteria_table(campaign: Campaign, year: int) -> pd.DataFrame:
+    """Every criterion of every group's framework for ``year``, one row each."""
+    rows = []
+    for group in campaign.groups:
+        fw = campaign.framework(year, group)
+        for area in fw.areas:
+            for c in area.criteria:
+                rows.append((year, group, area.code, area.name, area.max, c.code, c.key, c.content, c.type, c.max,
+                             c.min, c.na, counts_in_max(c.type), is_automatic(c.type), c.per_item,
+                             tuple((t.min, t.points) for t in c.tiers)))
+    return pd.DataFrame(rows, columns=CRITERIA_COLUMNS)
+
+
+def _tier_points(values: np.ndarray, tiers: tuple[tuple[float, float], ...]) -> np.ndarray:
+    out = np.zeros(len(values))
+    for threshold, points in reversed(tiers):  # ascending, so higher tiers overwrite
+        out = np.where(values >= threshold, points, out)
+    return out
+
+
+def add_proposals(long: pd.DataFrame) -> pd.DataFrame:
+    """Add ``na`` and ``proposal`` (the automatic score) to a long table; vectorised by type."""
+    df = long.copy()
+    answer = df["answer"].fillna("")
+    df["na"] = answer.eq(NA)
+    value = pd.to_numeric(df["value"], errors="coerce")
+    self_score = pd.to_numeric(df["self"], errors="coerce")
+    clipped = self_score.fillna(0.0).clip(lower=df["min"], upper=df["max"])
+    survey = pd.to_numeric(df["survey"], errors="coerce") if "survey" in df else pd.Series(np.nan, index=df.index)
+    kind = df["type"]
+    proposal = np.select(
+        [kind.eq("yes_no"), kind.eq("deduction"), kind.eq("survey") & survey.notna()],
+        [np.where(answer.eq(YES), df["max"], 0.0),
+         np.maximum(-value.fillna(0.0) * df["per_item"], df["min"]),
+         (df["max"] * survey.clip(0, 100) / 100).round(2)],
+        default=clipped,
+    ).astype(float)
+    tiers_mask = kind.eq("tiers").to_numpy()
+    if tiers_mask.any():
+        sub = df.loc[tiers_mask, ["tiers"]].assign(v=value[tiers_mask].fillna(-np.inf))
+        for tiers, idx in sub.groupby("tiers").groups.items():
+            positions = df.index.get_indexer(idx)
+            proposal[positions] = _tier_points(sub.loc[idx, "v"].to_numpy(), tiers)
+    df["proposal"] = np.where(df["na"], np.nan, proposal)
+    return df
+
+
+def long_table(criteria: pd.DataFrame, submitted: pd.DataFrame, surveys: pd.DataFrame | None = None,
+               appraisals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per criterion of every unit that submitted; criteria a unit left out score 0.
+
+    ``submitted`` holds accepted rows (unit, group, code, answer, value, self, evidence...);
+    ``surveys`` (unit, code, survey) and ``appraisals`` (unit, code, appraised, appraised_na)
+    are optional.
+    """
+    units = submitted[["year", "unit", "group"]].drop_duplicates()
+    grid = units.merge(criteria, on=["year", "group"], how="inner")
+    cols = ["year", "unit", "code", "answer", "value", "self", "evidence", "explanation"]
+    df = grid.merge(submitted[cols], on=["year", "unit", "code"], how="left", indicator="in_form")
+    df["in_form"] = df["in_form"].eq("both")
+    if surveys is not None and len(surveys):
+        df = df.merge(surveys[["year", "unit", "code", "survey"]], on=["year", "unit", "code"], how="left")
+    df = add_proposals(df)
+    if appraisals is not None and len(appraisals):
+        df = df.merge(appraisals[["year", "unit", "code", "appraised", "appraised_na"]],
+                      on=["year", "unit", "code"], how="left")
+        df["na"] = np.where(df["appraised"].notna() | df["appraised_na"].fillna(False).astype(bool),
+                            df["appraised_na"].fillna(False).astype(bool), df["na"])
+    else:
+        df["appraised"] = np.nan
+        df["appraised_na"] = False
+    df["is_appraised"] = df["appraised"].notna() | df["appraised_na"].astype(bool)
+    self_num = pd.to_numeric(df["self"], errors="coerce")
+    provisional = np.where(df["type"].eq("survey"), df["proposal"], self_num.fillna(0.0))
+    df["counted"] = np.where(df["na"], np.nan, np.where(df["is_appraised"], df["appraised"], provisional))
+    df["max_applicable"] = np.where(df["in_max"] & ~df["na"], df["max"], 0.0)
+    return df
+
+
+def totals(long: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """Sum the score columns over ``by`` (e.g. per unit, or per unit and area)."""
+    t = long.assign(self_num=pd.to_numeric(long["self"], errors="coerce"))
+    out = t.groupby(list(by), sort=False).agg(
+        self_=("self_num", "sum"), proposal=("proposal", "sum"), appraised=("appraised", "sum"),
+        counted=("counted", "sum"), max_applicable=("max_applicable", "sum"), criteria=("code", "size"),
+        appraised_count=("is_appraised", "sum"), na_count=("na", "sum"),
+    ).reset_index().rename(columns={"self_": "self"})
+    out["percent"] = np.where(out["max_applicable"] > 0, out["counted"] / out["max_applicable"] * 100, np.nan).round(2)
+    out["self_minus_appraised"] = np.where(out["appraised_count"] > 0, out["self"] - out["appraised"], np.nan)
+    out["appraised"] = np.where(out["appraised_count"] > 0, out["appraised"], np.nan)
+    out["basis"] = np.select([out["appraised_count"].eq(0), out["appraised_count"].eq(out["criteria"])],
+                             [BASIS_NONE, BASIS_FULL],
+                             default="Thẩm định một phần: " + out["appraised_count"].astype(str) + "/"
+                             + out["criteria"].astype(str) + " tiêu chí, còn lại theo điểm tự chấm")
+    return out
+
+
+def classify(percent: pd.Series, bands: list[Band]) -> pd.Series:
+    """Band name of each percentage (bands from campaign.yml); NaN stays empty."""
+    ordered = sorted(bands, key=lambda b: b.lower)
+    lowers = np.array([b.lower for b in ordered])
+    names = np.array([b.name for b in ordered], dtype=object)
+    pos = np.searchsorted(lowers, percent.fillna(-1).to_numpy(), side="right") - 1
+    return pd.Series(np.where((pos >= 0) & percent.notna().to_numpy(), names[pos.clip(0)], ""), index=percent.index)
+
+
+def rank_within(df: pd.DataFrame, group_cols: Sequence[str], score_col: str = "percent") -> pd.Series:
+    """Rank 1 = best within each group; equal scores share a rank (1, 2, 2, 4)."""
+    return df.groupby(list(group_cols))[score_col].rank(method="min", ascending=False).astype("Int64")
