@@ -101,7 +101,7 @@ def _criterion_row(ws: Worksheet, row: int, c: Criterion, lists: dict[str, DataV
     for field, low, high in bounds:
         key = (low, high)
         if key not in numbers:
-            numbers[key] = DataValidation(type="decimal", operator="between", formula1=str(low), formula2=str(high),
+            numbers[key] = DataValidation(type="decimal", operator="between", formula1=f"{low:g}", formula2=f"{high:g}",
                                           allow_blank=True, showErrorMessage=True, errorTitle="Số không hợp lệ",
                                           error=f"Hãy nhập số từ {low:g} đến {high:g}.")
         numbers[key].add(ws.cell(row, _COL[field]).coordinate)

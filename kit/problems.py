@@ -44,6 +44,7 @@ MESSAGES: dict[str, str] = {
     "SCORE_BELOW_MIN": "Điểm tự chấm {value} thấp hơn mức cho phép {expected}.",
     "SCORE_NOT_NUMBER": "Điểm tự chấm \"{value}\" không phải là số. Hãy nhập số, ví dụ 2 hoặc 2,5.",
     "SCORE_MISSING": "Chưa nhập điểm tự chấm.",
+    "ROW_EMPTY": "Tiêu chí chưa được điền (trả lời, giá trị đo, điểm đều trống); tạm tính 0 điểm.",
     "VALUE_NOT_NUMBER": "Giá trị đo \"{value}\" không phải là số. Hãy nhập số, ví dụ 95 hoặc 95,5.",
     "VALUE_OUT_OF_RANGE": "Giá trị đo {value} ngoài khoảng cho phép {expected}.",
     "VALUE_MISSING": "Tiêu chí này chấm theo giá trị đo nhưng chưa nhập giá trị đo.",

@@ -106,11 +106,18 @@ def _read_csv(path: Path, data: bytes) -> list[Grid]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FileProblem(P.make("FILE_ENCODING", file=path)) from None
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [Grid(path.name, [list(r) for r in csv.reader(io.StringIO(text), dialect)])]
+    return [Grid(path.name, [list(r) for r in csv.reader(io.StringIO(text), delimiter=_delimiter(text))])]
+
+
+def _delimiter(text: str) -> str:
+    """Comma, semicolon (Excel in a decimal-comma locale) or tab: the one on most of the first lines.
+
+    csv.Sniffer is fooled by decimal commas ("95,5") in semicolon files, hence this count.
+    """
+    lines = [line for line in text.splitlines()[:30] if line.strip()]
+    counts = {d: sum(d in line for line in lines) for d in ("\t", ";", ",")}
+    best = max(counts, key=lambda d: counts[d])  # ties keep the first: tab, then semicolon
+    return best if counts[best] else ","
 
 
 def read_grids(path: Path) -> list[Grid]:

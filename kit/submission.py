@@ -131,6 +131,12 @@ class _RowChecker:
             col = self.columns.get(fieldname)
             if col is not None and (self.row, col + 1) in self.grid.formulas_without_value:
                 self.report("FORMULA_NO_VALUE", fieldname, value=self.grid.formulas_without_value[(self.row, col + 1)])
+        if self.errors:
+            return None
+        if c.type != "survey" and all(is_blank(cells.get(f)) for f in ("answer", "value", "self")):
+            self.report("ROW_EMPTY", "self", P.WARNING)
+            return {"answer": "", "value": None, "self": None, "evidence": cell_text(cells.get("evidence")),
+                    "explanation": cell_text(cells.get("explanation"))}
         answer = self._answer(c, cells.get("answer"))
         value = self.number(cells, "value", "VALUE_NOT_NUMBER") if uses_value(c.type) else None
         score = self.number(cells, "self", "SCORE_NOT_NUMBER")

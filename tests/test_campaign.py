@@ -1,0 +1,63 @@
+import pytest
+
+from kit.campaign import load_campaign
+from kit.errors import CampaignError, UsageError
+from tests.conftest import CAMPAIGN_YML, DEMO, UNITS_CSV, write_campaign
+
+
+def test_demo_campaign_loads():
+    c = load_campaign(DEMO)
+    assert c.demo and c.years == [2022, 2023, 2024, 2025]
+    assert len(c.units_in("CQ")) == 12 and len(c.units_in("XA")) == 15
+    for year in c.years:
+        for group in c.groups:
+            fw = c.framework(year, group)
+            assert fw.total == 100 and 7 <= len(fw.areas) <= 8 and 30 <= len(fw.criteria) <= 45
+    kinds = {cr.type for cr in c.framework(2025, "XA").criteria}
+    assert kinds == {"yes_no", "tiers", "judgement", "deduction", "bonus", "survey"}
+
+
+def test_demo_frameworks_change_between_2022_and_2025():
+    c = load_campaign(DEMO)
+    old = {cr.key: cr.code for cr in c.framework(2022, "CQ").criteria}
+    new = {cr.key: cr.code for cr in c.framework(2025, "CQ").criteria}
+    assert set(old) - set(new) and set(new) - set(old)  # removed and added
+    assert any(old[k] != new[k] for k in set(old) & set(new))  # renumbered
+
+
+def test_unit_in_two_groups(tmp_path):
+    root = write_campaign(tmp_path, units=UNITS_CSV + "U1,Đơn vị Một,B\n")
+    with pytest.raises(CampaignError) as exc:
+        load_campaign(root)
+    assert [p.code for p in exc.value.problems] == ["UNIT_TWO_GROUPS"]
+    assert exc.value.problems[0].row == 5 and "units.csv" in str(exc.value)
+
+
+def test_overlapping_bands(tmp_path):
+    root = write_campaign(tmp_path, campaign=CAMPAIGN_YML.replace("from: 50, to: 80", "from: 50, to: 85"))
+    with pytest.raises(CampaignError) as exc:
+        load_campaign(root)
+    assert exc.value.problems[0].code == "BANDS_OVERLAP" and "Khá" in exc.value.problems[0].message
+
+
+def test_gap_in_bands_and_unknown_group(tmp_path):
+    root = write_campaign(tmp_path, campaign=CAMPAIGN_YML.replace("from: 0, to: 50", "from: 10, to: 50"),
+                          units=UNITS_CSV + "U9,Lạ,Z\n")
+    with pytest.raises(CampaignError) as exc:
+        load_campaign(root)
+    assert {p.code for p in exc.value.problems} == {"BANDS_OVERLAP", "CONFIG_INVALID"}
+
+
+def test_every_problem_reported_at_once(tmp_path):
+    root = write_campaign(tmp_path, units=UNITS_CSV + "U1,Đơn vị Một,B\n")
+    (root / "criteria" / "2024-B.yml").unlink()
+    with pytest.raises(CampaignError) as exc:
+        load_campaign(root)
+    assert {p.code for p in exc.value.problems} == {"UNIT_TWO_GROUPS", "CONFIG_MISSING"}
+
+
+def test_missing_folder_and_unknown_year(tmp_path, tiny):
+    with pytest.raises(UsageError, match="--campaign"):
+        load_campaign(tmp_path / "nowhere")
+    with pytest.raises(UsageError, match="2030"):
+        tiny.require_year(2030)
