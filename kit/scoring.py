@@ -89,8 +89,8 @@ def long_table(criteria: pd.DataFrame, submitted: pd.DataFrame, surveys: pd.Data
     if appraisals is not None and len(appraisals):
         df = df.merge(appraisals[["year", "unit", "code", "appraised", "appraised_na"]],
                       on=["year", "unit", "code"], how="left")
-        df["na"] = np.where(df["appraised"].notna() | df["appraised_na"].fillna(False).astype(bool),
-                            df["appraised_na"].fillna(False).astype(bool), df["na"])
+        df["appraised_na"] = df["appraised_na"].astype("boolean").fillna(False).astype(bool)
+        df["na"] = np.where(df["appraised"].notna() | df["appraised_na"], df["appraised_na"], df["na"])
     else:
         df["appraised"] = np.nan
         df["appraised_na"] = False

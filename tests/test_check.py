@@ -1,8 +1,8 @@
 import datetime as dt
 import json
 
-from kit.check import check_year, format_json, format_text
 from kit.campaign import load_campaign
+from kit.check import check_year, format_json, format_text
 from tests.conftest import DEMO, submit
 
 
