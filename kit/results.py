@@ -60,7 +60,7 @@ def year_results(campaign: Campaign, report: CheckReport, appraisals: pd.DataFra
     criteria = criteria_table(campaign, year)
     long = long_table(criteria, report.table(), report.surveys, appraisals)
     names = {u.code: u.name for u in campaign.units}
-    per_unit = totals(long, ["year", "group", "unit"])
+    per_unit = totals(long, ["unit"], carry=["year", "group"])
     per_unit["rows_missing"] = per_unit["unit"].map((~long["in_form"]).groupby(long["unit"]).sum()).astype(int)
     per_unit["band"] = classify(per_unit["percent"], campaign.bands(year))
     per_unit["rank"] = rank_within(per_unit, ["group"])
@@ -70,7 +70,7 @@ def year_results(campaign: Campaign, report: CheckReport, appraisals: pd.DataFra
     units["unit_name"] = units["unit"].map(names)
     units["status"] = units["unit"].map(_status(campaign, report))
     units = units.sort_values(["group", "rank", "unit"], na_position="last").reset_index(drop=True)
-    areas = totals(long, ["year", "group", "unit", "area", "area_name"])
+    areas = totals(long, ["unit", "area"], carry=["year", "group", "area_name"])
     areas["unit_name"] = areas["unit"].map(names)
     return YearResults(year, units, areas, long)
 

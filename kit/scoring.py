@@ -17,7 +17,7 @@ import pandas as pd
 from kit.answers import NA, YES, counts_in_max, is_automatic
 from kit.campaign import Band, Campaign
 
-CRITERIA_COLUMNS = ["year", "group", "area", "area_name", "area_max", "code", "key", "content", "type", "max",
+CRITERIA_COLUMNS = ["cid", "year", "group", "area", "area_name", "area_max", "code", "key", "content", "type", "max",
                     "min", "na_allowed", "in_max", "auto", "per_item", "tiers"]
 BASIS_NONE = "Chưa thẩm định: tạm tính theo điểm tự chấm (phần khảo sát theo kết quả khảo sát)"
 BASIS_FULL = "Đã thẩm định"
@@ -30,8 +30,8 @@ def criteria_table(campaign: Campaign, year: int) -> pd.DataFrame:
         fw = campaign.framework(year, group)
         for area in fw.areas:
             for c in area.criteria:
-                rows.append((year, group, area.code, area.name, area.max, c.code, c.key, c.content, c.type, c.max,
-                             c.min, c.na, counts_in_max(c.type), is_automatic(c.type), c.per_item,
+                rows.append((len(rows), year, group, area.code, area.name, area.max, c.code, c.key, c.content,
+                             c.type, c.max, c.min, c.na, counts_in_max(c.type), is_automatic(c.type), c.per_item,
                              tuple((t.min, t.points) for t in c.tiers)))
     return pd.DataFrame(rows, columns=CRITERIA_COLUMNS)
 
@@ -44,8 +44,12 @@ def _tier_points(values: np.ndarray, tiers: tuple[tuple[float, float], ...]) -> 
 
 
 def add_proposals(long: pd.DataFrame) -> pd.DataFrame:
-    """Add ``na`` and ``proposal`` (the automatic score) to a long table; vectorised by type."""
-    df = long.copy()
+    """Add ``na`` and ``proposal`` (the automatic score) to a copy of a long table."""
+    return _add_proposals(long.copy())
+
+
+def _add_proposals(df: pd.DataFrame) -> pd.DataFrame:
+    """In place, vectorised by answer type (large tables: no copy)."""
     answer = df["answer"].fillna("")
     df["na"] = answer.eq(NA)
     value = pd.to_numeric(df["value"], errors="coerce")
@@ -60,12 +64,14 @@ def add_proposals(long: pd.DataFrame) -> pd.DataFrame:
          (df["max"] * survey.clip(0, 100) / 100).round(2)],
         default=clipped,
     ).astype(float)
-    tiers_mask = kind.eq("tiers").to_numpy()
-    if tiers_mask.any():
-        sub = df.loc[tiers_mask, ["tiers"]].assign(v=value[tiers_mask].fillna(-np.inf))
-        for tiers, idx in sub.groupby("tiers").groups.items():
-            positions = df.index.get_indexer(idx)
-            proposal[positions] = _tier_points(sub.loc[idx, "v"].to_numpy(), tiers)
+    tiered = np.flatnonzero(kind.eq("tiers").to_numpy())
+    if len(tiered):
+        # One pass per tiered criterion; "cid" (criteria_table's row id) is cheaper to group by than the tiers.
+        key = df["cid"] if "cid" in df else pd.Series(pd.factorize(df["tiers"].map(repr))[0], index=df.index)
+        values = value.fillna(-np.inf).to_numpy()
+        for positions in key.iloc[tiered].groupby(key.iloc[tiered].to_numpy(), sort=False).indices.values():
+            rows = tiered[positions]
+            proposal[rows] = _tier_points(values[rows], df["tiers"].iat[rows[0]])
     df["proposal"] = np.where(df["na"], np.nan, proposal)
     return df
 
@@ -78,14 +84,14 @@ def long_table(criteria: pd.DataFrame, submitted: pd.DataFrame, surveys: pd.Data
     ``surveys`` (unit, code, survey) and ``appraisals`` (unit, code, appraised, appraised_na)
     are optional.
     """
-    units = submitted[["year", "unit", "group"]].drop_duplicates()
+    units = submitted.drop_duplicates(["year", "unit"])[["year", "unit", "group"]]
     grid = units.merge(criteria, on=["year", "group"], how="inner")
     cols = ["year", "unit", "code", "answer", "value", "self", "evidence", "explanation"]
     df = grid.merge(submitted[cols], on=["year", "unit", "code"], how="left", indicator="in_form")
     df["in_form"] = df["in_form"].eq("both")
     if surveys is not None and len(surveys):
         df = df.merge(surveys[["year", "unit", "code", "survey"]], on=["year", "unit", "code"], how="left")
-    df = add_proposals(df)
+    df = _add_proposals(df)
     if appraisals is not None and len(appraisals):
         df = df.merge(appraisals[["year", "unit", "code", "appraised", "appraised_na"]],
                       on=["year", "unit", "code"], how="left")
@@ -102,10 +108,17 @@ def long_table(criteria: pd.DataFrame, submitted: pd.DataFrame, surveys: pd.Data
     return df
 
 
-def totals(long: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
-    """Sum the score columns over ``by`` (e.g. per unit, or per unit and area)."""
-    t = long.assign(self_num=pd.to_numeric(long["self"], errors="coerce"))
+def totals(long: pd.DataFrame, by: Sequence[str], carry: Sequence[str] = ()) -> pd.DataFrame:
+    """Sum the score columns over ``by`` (e.g. per unit, or per unit and area).
+
+    ``carry`` are columns constant within each group (year, area name...): kept, not grouped
+    on, because grouping on fewer keys is much faster on large tables.
+    """
+    needed = ["self", "proposal", "appraised", "counted", "max_applicable", "code", "is_appraised", "na"]
+    t = long[list(dict.fromkeys([*by, *carry, *needed]))].copy()
+    t["self_num"] = pd.to_numeric(t["self"], errors="coerce")
     out = t.groupby(list(by), sort=False).agg(
+        **{c: (c, "first") for c in carry},
         self_=("self_num", "sum"), proposal=("proposal", "sum"), appraised=("appraised", "sum"),
         counted=("counted", "sum"), max_applicable=("max_applicable", "sum"), criteria=("code", "size"),
         appraised_count=("is_appraised", "sum"), na_count=("na", "sum"),
@@ -113,10 +126,11 @@ def totals(long: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     out["percent"] = np.where(out["max_applicable"] > 0, out["counted"] / out["max_applicable"] * 100, np.nan).round(2)
     out["self_minus_appraised"] = np.where(out["appraised_count"] > 0, out["self"] - out["appraised"], np.nan)
     out["appraised"] = np.where(out["appraised_count"] > 0, out["appraised"], np.nan)
-    out["basis"] = np.select([out["appraised_count"].eq(0), out["appraised_count"].eq(out["criteria"])],
-                             [BASIS_NONE, BASIS_FULL],
-                             default="Thẩm định một phần: " + out["appraised_count"].astype(str) + "/"
-                             + out["criteria"].astype(str) + " tiêu chí, còn lại theo điểm tự chấm")
+    done, size = out["appraised_count"].to_numpy(), out["criteria"].to_numpy()
+    basis = np.where(done == 0, BASIS_NONE, BASIS_FULL).astype(object)
+    partial = np.flatnonzero((done > 0) & (done < size))
+    basis[partial] = [f"Thẩm định một phần: {done[i]}/{size[i]} tiêu chí, còn lại theo điểm tự chấm" for i in partial]
+    out["basis"] = basis
     return out
 
 
