@@ -55,9 +55,10 @@ def summary_lines(campaign: Campaign, outcomes: list[YearOutcome]) -> list[str]:
         r, units = o.report, o.results.units
         problems = r.all_problems
         errors = sum(p.is_error for p in problems)
-        ranked = units.dropna(subset=["rank"])
-        best = ", ".join(f"{g}: {row.unit_name} ({row.percent:.1f}%)"
-                         for g, row in ranked[ranked["rank"] == 1].groupby("group").first().iterrows())
+        top = units[units["rank"] == 1]
+        best = "; ".join(f"{campaign.groups[g]}: " + ", ".join(f"{r.unit_name} ({r.percent:.1f}%)"
+                                                               for r in rows.itertuples())
+                         for g, rows in top.groupby("group", sort=False))
         lines.append(f"Năm {r.year}: {len(r.submissions)} tệp, {errors} lỗi, {len(problems) - errors} cảnh báo; "
                      f"chưa nộp {len(r.missing)}, nộp muộn {len(r.late)}; đứng đầu — {best}")
         lines.extend(f"    → {p}" for p in o.files)

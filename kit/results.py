@@ -94,6 +94,8 @@ def write_results(campaign: Campaign, report: CheckReport, results: YearResults,
     """Write the results as .xlsx (units, areas, sources) or .csv (units only)."""
     units = results.units[list(UNIT_HEADERS)].rename(columns=UNIT_HEADERS)
     if out.suffix.lower() == ".csv":
+        if campaign.demo:  # a CSV has no room for a title: every row says it
+            units.insert(0, "Ghi chú", campaign.demo_note)
         return write_csv(out, units)
     areas = results.areas[list(AREA_HEADERS)].rename(columns=AREA_HEADERS)
     notes = source_notes(campaign, report, f"Kết quả chấm điểm CCHC năm {report.year}")

@@ -50,6 +50,8 @@ def test_csv_has_bom_and_headers(tiny, tmp_path):
     path = write_results(tiny, report, res, tmp_path / "kq.csv")
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and "Tỷ lệ đạt (%)" in raw.decode("utf-8-sig")
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Ghi chú,Năm") and all(line.startswith("Dữ liệu minh họa,") for line in lines[1:])
 
 
 def test_csv_safe_neutralises_formulas():
