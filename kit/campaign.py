@@ -144,20 +144,11 @@ def _load_units(path: Path, groups: dict[str, str], problems: list[P.Problem]) -
     return list(units.values())
 
 
-def load_campaign(root: Path | str = DEFAULT_CAMPAIGN) -> Campaign:
-    """Load and validate a campaign folder; raise ``CampaignError`` with every problem found."""
-    root = Path(root)
-    path = root / "campaign.yml"
-    if not path.exists():
-        raise UsageError(f"Không tìm thấy {path}. Hãy chỉ đúng thư mục đợt thi đua bằng --campaign THƯ_MỤC.")
-    try:
-        raw = load(path)
-    except yaml.YAMLError as exc:
-        raise CampaignError([P.make("CONFIG_INVALID", file=path, detail=f"lỗi cú pháp YAML: {exc}")]) from None
-    problems: list[P.Problem] = []
+def _settings(raw: object, path: Path, problems: list[P.Problem]) -> tuple:
+    """Groups, years, bands per year and deadlines from campaign.yml; raises on a malformed structure."""
     if not isinstance(raw, dict):
-        raise CampaignError([P.make("CONFIG_INVALID", file=path, detail="tệp phải là một bảng khóa: giá trị")])
-    groups = {str(g["code"]): str(g.get("name", g["code"])) for g in raw.get("groups") or [] if "code" in g}
+        raise TypeError("tệp phải là một bảng khóa: giá trị")
+    groups = {str(g["code"]): str(g.get("name", g["code"])) for g in raw.get("groups") or []}
     years = [int(y) for y in raw.get("years") or []]
     if not groups or not years:
         problems.append(P.make("CONFIG_INVALID", file=path, detail="cần khai báo \"groups\" và \"years\""))
@@ -170,10 +161,28 @@ def load_campaign(root: Path | str = DEFAULT_CAMPAIGN) -> Campaign:
             continue
         deadlines[int(year)] = {k: d for k, v in items.items() if k != "__line__"
                                 if (d := _date(v, path, problems, line_of(items))) is not None}
+    return groups, years, {y: overrides.get(y, default_bands) for y in years}, deadlines
+
+
+def load_campaign(root: Path | str = DEFAULT_CAMPAIGN) -> Campaign:
+    """Load and validate a campaign folder; raise ``CampaignError`` with every problem found."""
+    root = Path(root)
+    path = root / "campaign.yml"
+    if not path.exists():
+        raise UsageError(f"Không tìm thấy {path}. Hãy chỉ đúng thư mục đợt thi đua bằng --campaign THƯ_MỤC.")
+    try:
+        raw = load(path)
+    except yaml.YAMLError as exc:
+        raise CampaignError([P.make("CONFIG_INVALID", file=path, detail=f"lỗi cú pháp YAML: {exc}")]) from None
+    problems: list[P.Problem] = []
+    try:
+        groups, years, bands, deadlines = _settings(raw, path, problems)
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        detail = f"cấu trúc tệp không đúng mẫu ({type(exc).__name__}: {exc}); hãy so với tệp campaign.yml minh họa"
+        raise CampaignError([P.make("CONFIG_INVALID", file=path, detail=detail)]) from None
     units = _load_units(root / "units.csv", groups, problems)
     campaign = Campaign(root, str(raw.get("name", "")), str(raw.get("district", "")), str(raw.get("province", "")),
-                        bool(raw.get("demo", False)), years, groups, units, deadlines,
-                        {y: overrides.get(y, default_bands) for y in years})
+                        bool(raw.get("demo", False)), years, groups, units, deadlines, bands)
     for year in years:
         for group in groups:
             fw, found = load_framework(root, year, group)

@@ -11,7 +11,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from kit.campaign import Campaign
-from kit.check import CheckReport, check_year, submission_files
+from kit.check import CheckReport, check_year, format_text, submission_files
 from kit.results import YearResults, write_results, year_results
 
 
@@ -32,8 +32,6 @@ def check_path(reports: Path, year: int) -> Path:
 
 def run_demo(campaign: Campaign, reports: Path, *, show_progress: bool = True) -> list[YearOutcome]:
     """Check, score and write every year's tables; returns what was done for the summary."""
-    from kit.check import format_text
-
     total = sum(len(submission_files(campaign.submissions_dir(y))) for y in campaign.years)
     outcomes = []
     with tqdm(total=total, desc="Đọc phiếu", unit="tệp", disable=not show_progress) as bar:

@@ -185,4 +185,8 @@ def load_framework(root: Path, year: int, group: str) -> tuple[Framework | None,
         raw = load(path)
     except yaml.YAMLError as exc:
         return None, [P.make("CONFIG_INVALID", file=path, detail=f"lỗi cú pháp YAML: {exc}")]
-    return parse(raw, path, year, group)
+    try:
+        return parse(raw, path, year, group)
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        detail = f"cấu trúc tệp không đúng mẫu ({type(exc).__name__}: {exc})"
+        return None, [P.make("CONFIG_INVALID", file=path, detail=detail)]

@@ -61,3 +61,20 @@ def test_missing_folder_and_unknown_year(tmp_path, tiny):
         load_campaign(tmp_path / "nowhere")
     with pytest.raises(UsageError, match="2030"):
         tiny.require_year(2030)
+
+
+@pytest.mark.parametrize("text", ["years: [2024, abc]\ngroups: [{code: A}]\n", "- a\n- b\n",
+                                  "years: [2024]\ngroups: [x]\n", "years: [2024]\ngroups: [{code: A}]\nbands: [1]\n"])
+def test_malformed_campaign_yml_is_a_message(tmp_path, text):
+    root = write_campaign(tmp_path, campaign=text)
+    with pytest.raises(CampaignError) as exc:
+        load_campaign(root)
+    assert exc.value.problems[0].file.endswith("campaign.yml")
+
+
+def test_malformed_framework_is_a_message(tmp_path):
+    root = write_campaign(tmp_path)
+    (root / "criteria" / "2024-A.yml").write_text("areas:\n  - code: 1\n    max: 2\n    criteria: 5\n")
+    with pytest.raises(CampaignError) as exc:
+        load_campaign(root)
+    assert "2024-A.yml" in exc.value.problems[0].file
