@@ -58,17 +58,16 @@ def header_key(text: object) -> str:
     return " ".join(_NOISE.sub(" ", fold(text)).split())
 
 
-def field_of(text: object) -> str | None:
+def _lookup(text: object, table: dict[str, set[str]]) -> str | None:
     key = header_key(text)
-    for name, words in SYNONYMS.items():
-        if key in words:
-            return name
-    return None
+    return next((name for name, words in table.items() if key in words), None)
+
+
+def field_of(text: object) -> str | None:
+    """The form field a table header names ("Điểm tự đánh giá" -> "self"), or None."""
+    return _lookup(text, SYNONYMS)
 
 
 def meta_of(text: object) -> str | None:
-    key = header_key(text)
-    for name, words in META_LABELS.items():
-        if key in words:
-            return name
-    return None
+    """The identity field a label above the table names ("Mã đơn vị:" -> "unit"), or None."""
+    return _lookup(text, META_LABELS)
