@@ -77,6 +77,7 @@ def proposal(answer_type: str, *, max_points: float, min_points: float, answer: 
              survey: float | None = None) -> float:
     """The automatic proposal for one criterion of one unit; NaN when not applicable.
 
+    A survey criterion has no proposal (NaN) until the survey results are in.
     For judgement and bonus the kit cannot know better than the unit, so the proposal is the
     self score held to the allowed range (0 when absent): an evaluator must still look.
     """
@@ -88,9 +89,8 @@ def proposal(answer_type: str, *, max_points: float, min_points: float, answer: 
         return tier_points(tiers, value) if value is not None else 0.0
     if answer_type == "deduction":
         return max(-(value or 0.0) * per_item, min_points)
-    if answer_type == "survey":
-        if survey is not None:
-            return round(max_points * min(max(survey, 0.0), 100.0) / 100.0, 2)
+    if answer_type == "survey":  # nothing to propose until the survey results are in
+        return math.nan if survey is None else round(max_points * min(max(survey, 0.0), 100.0) / 100.0, 2)
     score = self_score if self_score is not None else 0.0
     return min(max(score, min_points), max_points)
 
@@ -98,3 +98,27 @@ def proposal(answer_type: str, *, max_points: float, min_points: float, answer: 
 def is_automatic(answer_type: str) -> bool:
     """Whether the proposal follows from the answer alone (no human judgement needed)."""
     return answer_type in ("yes_no", "tiers", "deduction", "survey")
+
+
+def appraisal_choices(answer_type: str, max_points: float, tiers: tuple[Tier, ...] = ()) -> list[float] | None:
+    """The only scores an evaluator may give for this type, or None when any value in range is allowed.
+
+    Yes/no gives all or nothing; tiers give one of the tier points. Judgement, bonus, deduction
+    and survey accept any value between the criterion's min and max.
+    """
+    if answer_type == "yes_no":
+        return [max_points, 0.0]
+    if answer_type == "tiers":
+        return sorted({t.points for t in tiers} | {0.0}, reverse=True)
+    return None
+
+
+def appraisal_problem(answer_type: str, score: float, *, max_points: float, min_points: float,
+                      tiers: tuple[Tier, ...] = ()) -> str | None:
+    """Why an appraised score is not allowed (Vietnamese), or None when it is."""
+    choices = appraisal_choices(answer_type, max_points, tiers)
+    if choices is not None and not any(abs(score - c) < 1e-9 for c in choices):
+        return f"chỉ được chấm một trong các mức: {', '.join(f'{c:g}' for c in choices)}"
+    if score > max_points + 1e-9 or score < min_points - 1e-9:
+        return f"điểm phải trong khoảng {min_points:g} đến {max_points:g}"
+    return None

@@ -51,6 +51,7 @@ class Campaign:
     deadlines: dict[int, dict[str, dt.date]]
     bands_by_year: dict[int, list[Band]]
     frameworks: dict[tuple[int, str], Framework] = field(default_factory=dict)
+    gradebook_url: str = ""  # empty: gradebook.sqlite in the campaign folder
 
     def __post_init__(self) -> None:
         self._units_by_code = {u.code: u for u in self.units}
@@ -182,7 +183,8 @@ def load_campaign(root: Path | str = DEFAULT_CAMPAIGN) -> Campaign:
         raise CampaignError([P.make("CONFIG_INVALID", file=path, detail=detail)]) from None
     units = _load_units(root / "units.csv", groups, problems)
     campaign = Campaign(root, str(raw.get("name", "")), str(raw.get("district", "")), str(raw.get("province", "")),
-                        bool(raw.get("demo", False)), years, groups, units, deadlines, bands)
+                        bool(raw.get("demo", False)), years, groups, units, deadlines, bands,
+                        gradebook_url=str(raw.get("gradebook") or ""))
     for year in years:
         for group in groups:
             fw, found = load_framework(root, year, group)

@@ -58,7 +58,7 @@ def _add_proposals(df: pd.DataFrame) -> pd.DataFrame:
     survey = pd.to_numeric(df["survey"], errors="coerce") if "survey" in df else pd.Series(np.nan, index=df.index)
     kind = df["type"]
     proposal = np.select(
-        [kind.eq("yes_no"), kind.eq("deduction"), kind.eq("survey") & survey.notna()],
+        [kind.eq("yes_no"), kind.eq("deduction"), kind.eq("survey")],
         [np.where(answer.eq(YES), df["max"], 0.0),
          np.maximum(-value.fillna(0.0) * df["per_item"], df["min"]),
          (df["max"] * survey.clip(0, 100) / 100).round(2)],
@@ -102,7 +102,7 @@ def long_table(criteria: pd.DataFrame, submitted: pd.DataFrame, surveys: pd.Data
         df["appraised_na"] = False
     df["is_appraised"] = df["appraised"].notna() | df["appraised_na"].astype(bool)
     self_num = pd.to_numeric(df["self"], errors="coerce")
-    provisional = np.where(df["type"].eq("survey"), df["proposal"], self_num.fillna(0.0))
+    provisional = np.where(df["type"].eq("survey"), df["proposal"].fillna(0.0), self_num.fillna(0.0))
     df["counted"] = np.where(df["na"], np.nan, np.where(df["is_appraised"], df["appraised"], provisional))
     df["max_applicable"] = np.where(df["in_max"] & ~df["na"], df["max"], 0.0)
     return df

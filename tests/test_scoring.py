@@ -83,4 +83,5 @@ def test_add_proposals_handles_every_type():
     })
     out = add_proposals(rows)
     assert out["proposal"].tolist()[:1] + out["proposal"].tolist()[2:] == [2, 1, -1, 2, 0.5, 2]
+    assert math.isnan(add_proposals(rows.assign(survey=None))["proposal"].iloc[-1])
     assert math.isnan(out["proposal"][1]) and out["na"].tolist() == [False, True] + [False] * 5

@@ -1,0 +1,230 @@
+"""One year's appraisal work, without widgets: what the evaluator sees and what a save does.
+
+The scoring notebook's widget class (kit.scoring_ui) is a thin view over ``Workspace``; the
+offline workbook import uses the same ``save``. Everything here is testable without a browser.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from kit.answers import NA, Tier, appraisal_choices, appraisal_problem
+from kit.campaign import Campaign
+from kit.check import CheckReport, check_year
+from kit.gradebook import STAGES, Decision, Gradebook, evidence_hash
+from kit.scoring import classify, criteria_table, long_table
+
+STAGE_LABELS = {"self": "Tự chấm", **STAGES}
+
+
+def _num(value: object) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    return float(value)
+
+
+@dataclass
+class Row:
+    """One criterion of one unit as the evaluator sees it."""
+
+    unit: str
+    unit_name: str
+    code: str
+    key: str
+    area: str
+    content: str
+    type: str
+    max: float
+    min: float
+    na_allowed: bool
+    tiers: tuple[Tier, ...]
+    in_max: bool
+    answer: str
+    value: float | None
+    self_score: float | None
+    evidence: str
+    explanation: str
+    proposal: float | None
+    current: dict | None = None  # latest appraisal/final decision
+    explanation_request: dict | None = None  # latest explanation newer than the current decision
+
+    @property
+    def self_na(self) -> bool:
+        return self.answer == NA
+
+    @property
+    def choices(self) -> list[float] | None:
+        return appraisal_choices(self.type, self.max, self.tiers)
+
+    @property
+    def needs_review(self) -> bool:
+        """The unit resubmitted and changed its self score or evidence after this was appraised."""
+        if not self.current:
+            return False
+        before = _num(self.current.get("self_score"))
+        changed_score = (before is None) != (self.self_score is None) or (
+            before is not None and self.self_score is not None and abs(before - self.self_score) > 1e-9)
+        return changed_score or self.current.get("evidence_hash", "") != evidence_hash(self.evidence)
+
+    @property
+    def counted(self) -> float | None:
+        """Points that count now (None: not applicable)."""
+        if self.current:
+            return None if self.current["na"] else float(self.current["score"])
+        if self.self_na:
+            return None
+        if self.type == "survey":
+            return self.proposal or 0.0
+        return self.self_score or 0.0
+
+    def problem(self, score: float | None, na: bool) -> str | None:
+        """Why this appraisal cannot be saved, in Vietnamese, or None."""
+        if na:
+            return None if self.na_allowed else "tiêu chí này không được chấm \"Không áp dụng\""
+        if score is None:
+            return "chưa nhập điểm"
+        return appraisal_problem(self.type, score, max_points=self.max, min_points=self.min, tiers=self.tiers)
+
+
+@dataclass
+class Entry:
+    """What an evaluator wants to save for one row. ``base_id`` is the decision they saw."""
+
+    unit: str
+    code: str
+    score: float | None
+    na: bool = False
+    comment: str = ""
+    base_id: int | None = None
+
+
+@dataclass
+class SaveResult:
+    saved: list[tuple[str, str, int]] = field(default_factory=list)
+    invalid: list[tuple[str, str, str]] = field(default_factory=list)
+    conflicts: list[tuple[str, str, dict]] = field(default_factory=list)
+
+
+class Workspace:
+    """Submissions, automatic proposals and current decisions of one year, kept in memory."""
+
+    def __init__(self, campaign: Campaign, year: int, gradebook: Gradebook, report: CheckReport | None = None):
+        self.campaign, self.year, self.gradebook = campaign, year, gradebook
+        self.report = report or check_year(campaign, year)
+        long = long_table(criteria_table(campaign, year), self.report.table(), self.report.surveys)
+        names = {u.code: u.name for u in campaign.units}
+        self.rows: dict[str, dict[str, Row]] = {}
+        for r in long.itertuples(index=False):
+            self.rows.setdefault(r.unit, {})[r.code] = Row(
+                r.unit, names.get(r.unit, r.unit), r.code, r.key, r.area, r.content, r.type, float(r.max),
+                float(r.min), bool(r.na_allowed), tuple(Tier(*t) for t in r.tiers), bool(r.in_max),
+                r.answer if isinstance(r.answer, str) else "", _num(r.value), _num(r.self),
+                r.evidence if isinstance(r.evidence, str) else "",
+                r.explanation if isinstance(r.explanation, str) else "", _num(r.proposal))
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the current decisions again (another evaluator may have saved)."""
+        for unit_rows in self.rows.values():
+            for row in unit_rows.values():
+                row.current = row.explanation_request = None
+        for rec in self.gradebook.latest(self.year).to_dict("records"):
+            row = self.rows.get(rec["unit"], {}).get(rec["code"])
+            if row:
+                row.current = rec
+        for rec in self.gradebook.latest(self.year, ["explanation"]).to_dict("records"):
+            row = self.rows.get(rec["unit"], {}).get(rec["code"])
+            if row and (not row.current or rec["id"] > row.current["id"]):
+                row.explanation_request = rec
+
+    # -- what to show ------------------------------------------------------------------------------------
+    def units(self, group: str) -> list[str]:
+        """Units of the group that have an accepted submission, in units.csv order."""
+        return [u.code for u in self.campaign.units_in(group) if u.code in self.rows]
+
+    def unit_rows(self, unit: str) -> list[Row]:
+        return list(self.rows.get(unit, {}).values())
+
+    def criterion_rows(self, group: str, code: str) -> list[Row]:
+        return [self.rows[u][code] for u in self.units(group) if code in self.rows[u]]
+
+    def criteria(self, group: str) -> list[tuple[str, str]]:
+        return [(c.code, c.content) for c in self.campaign.framework(self.year, group).criteria]
+
+    def unit_totals(self, unit: str) -> dict:
+        """Totals of one unit right now; the same rule as scoring.totals, computed on ~45 rows."""
+        rows = self.unit_rows(unit)
+        counted = [(r, r.counted) for r in rows]
+        points = sum(c for _, c in counted if c is not None)
+        maximum = sum(r.max for r, c in counted if c is not None and r.in_max)
+        percent = round(points / maximum * 100, 2) if maximum else float("nan")
+        band = classify(pd.Series([percent]), self.campaign.bands(self.year)).iloc[0]
+        return {"counted": points, "max_applicable": maximum, "percent": percent, "band": band,
+                "appraised": sum(r.current is not None for r in rows), "criteria": len(rows),
+                "needs_review": sum(r.needs_review for r in rows),
+                "open_explanations": sum(r.explanation_request is not None for r in rows)}
+
+    def progress(self, group: str | None = None) -> pd.DataFrame:
+        """Reviewed / total criteria per unit (of one group, or all)."""
+        units = self.units(group) if group else [u for g in self.campaign.groups for u in self.units(g)]
+        data = [(u, self.rows[u][next(iter(self.rows[u]))].unit_name, sum(r.current is not None for r in rs),
+                 len(rs)) for u in units for rs in [self.unit_rows(u)]]
+        return pd.DataFrame(data, columns=["unit", "unit_name", "reviewed", "total"])
+
+    def history(self, unit: str, code: str) -> list[dict]:
+        """self score → every decision, oldest first, as the council reads it."""
+        row = self.rows[unit][code]
+        steps = [{"stage": "self", "score": row.self_score, "na": row.self_na, "by": row.unit_name,
+                  "at": "", "comment": row.explanation, "evidence": row.evidence}]
+        for rec in self.gradebook.history(self.year, unit, code).to_dict("records"):
+            steps.append({"stage": rec["stage"], "score": _num(rec["score"]), "na": bool(rec["na"]),
+                          "by": rec["evaluator"], "at": rec["created_at"], "comment": rec["comment"], "evidence": ""})
+        return steps
+
+    # -- saving --------------------------------------------------------------------------------------------
+    def save(self, evaluator: str, entries: list[Entry], stage: str = "appraisal", source: str = "notebook"
+             ) -> SaveResult:
+        """Validate and append decisions; refuse those whose base decision is no longer the latest."""
+        result = SaveResult()
+        batch: list[tuple[Row, Decision]] = []
+        for e in entries:
+            row = self.rows.get(e.unit, {}).get(e.code)
+            if row is None:
+                result.invalid.append((e.unit, e.code, "đơn vị chưa có phiếu được chấp nhận hoặc mã tiêu chí sai"))
+                continue
+            problem = row.problem(e.score, e.na)
+            if problem:
+                result.invalid.append((e.unit, e.code, problem))
+                continue
+            latest = self.gradebook.latest_id(self.year, e.unit, e.code)
+            if latest != e.base_id:
+                self.reload()
+                result.conflicts.append((e.unit, e.code, self.rows[e.unit][e.code].current or {}))
+                continue
+            batch.append((row, Decision(self.year, e.unit, e.code, stage, None if e.na else e.score, evaluator,
+                                        e.comment.strip(), e.na, row.key, row.self_score, evidence_hash(row.evidence),
+                                        source)))
+        ids = self.gradebook.record([d for _, d in batch]) if batch else []
+        for (row, d), new_id in zip(batch, ids, strict=True):
+            row.current = {**d.__dict__, "id": new_id, "created_at": "vừa lưu"}
+            row.explanation_request = None
+            result.saved.append((d.unit, d.code, new_id))
+            if d.comment:
+                self.gradebook.add_comment(d.comment, evaluator)
+        return result
+
+    def record_explanation(self, recorded_by: str, unit: str, code: str, requested: float | None, text: str) -> int:
+        """A unit's explanation (giải trình): the score it asks for and why. Not counted until decided."""
+        row = self.rows[unit][code]
+        if not text.strip():
+            raise ValueError("Hãy nhập nội dung giải trình của đơn vị.")
+        fallback = _num((row.current or {}).get("score"))
+        score = next((s for s in (requested, fallback, row.self_score) if s is not None), 0.0)
+        (new_id,) = self.gradebook.record(Decision(self.year, unit, code, "explanation", score, recorded_by,
+                                                   text.strip(), False, row.key, row.self_score,
+                                                   evidence_hash(row.evidence)))
+        row.explanation_request = {"id": new_id, "score": score, "comment": text.strip(), "evaluator": recorded_by}
+        return new_id

@@ -1,0 +1,169 @@
+"""The scoring panel driven as an evaluator would, without a browser."""
+
+import pytest
+
+from kit.appraisal import Workspace
+from kit.gradebook import Gradebook
+from kit.scoring_ui import NA_CHOICE, AppraisalPanel
+from tests.conftest import GOOD, fill_form, submit
+
+
+@pytest.fixture
+def book(tiny):
+    for unit in ("U1", "U2", "U3"):
+        submit(tiny, unit)
+    gb = Gradebook.for_campaign(tiny)
+    yield gb
+    gb.close()
+
+
+def panel(tiny, book, evaluator="Nguyễn Thị Lan"):
+    return AppraisalPanel(Workspace(tiny, 2024, book), evaluator)
+
+
+def editor(p, code):
+    return next(e for e in p.editors if e.row.code == code)
+
+
+def test_score_comment_save_is_stored_with_who_and_totals_update(tiny, book):
+    p = panel(tiny, book)
+    assert p.unit.value == "U1" and len(p.editors) == 6
+    assert "50 %" in p.totals.value and "đã thẩm định 0/6" in p.totals.value
+    e = editor(p, "1.1")
+    e.score.value = 0.0
+    e.comment.value = "Kế hoạch ban hành sau thời hạn"
+    assert e.dirty and "chưa lưu" in e.status.value
+    p.save_button.click()
+    hist = book.history(2024, "U1", "1.1")
+    assert hist[["stage", "score", "evaluator", "comment"]].values.tolist() == [
+        ["appraisal", 0.0, "Nguyễn Thị Lan", "Kế hoạch ban hành sau thời hạn"]]
+    assert hist["created_at"].iloc[0] and not e.dirty and "Nguyễn Thị Lan" in e.status.value
+    assert "30 %" in p.totals.value and "đã thẩm định 1/6" in p.totals.value
+    assert "Kế hoạch ban hành sau thời hạn" in book.comments()
+
+
+def test_only_allowed_values_and_invalid_input_is_kept(tiny, book):
+    p = panel(tiny, book)
+    assert [v for _, v in editor(p, "1.1").score.options] == [None, 2.0, 0.0]
+    assert [v for _, v in editor(p, "1.2").score.options] == [None, 2.0, 1.0, 0.0, NA_CHOICE]
+    judge = editor(p, "1.3")
+    judge.score.value = "nhiều"
+    deduction = editor(p, "1.5")
+    deduction.score.value = "-3"
+    ok = editor(p, "1.4")
+    ok.score.value = "0,5"
+    p.save_button.click()
+    assert book.history(2024, "U1")[["code", "score"]].values.tolist() == [["1.4", 0.5]]
+    assert judge.score.value == "nhiều" and judge.dirty and "không phải là số" in judge.status.value
+    assert deduction.dirty and "-1 đến 0" in deduction.status.value
+    assert "2 tiêu chí chưa lưu được" in p.message.value
+
+
+def test_no_evaluator_no_save_nothing_lost(tiny, book):
+    p = panel(tiny, book, evaluator="")
+    editor(p, "1.3").score.value = "1"
+    p.save_button.click()
+    assert book.count() == 0 and "họ tên" in p.message.value and editor(p, "1.3").score.value == "1"
+    p.evaluator.value = "Trần Văn Minh"
+    p.save_button.click()
+    assert book.history(2024, "U1")["evaluator"].tolist() == ["Trần Văn Minh"]
+
+
+def test_leaving_a_unit_with_unsaved_changes_asks_first(tiny, book):
+    p = panel(tiny, book)
+    editor(p, "1.3").score.value = "1,5"
+    p.unit.value = "U2"
+    assert p.unit.value == "U1" and p.pending_box.layout.display == "" and "chưa lưu" in p.message.value
+    p.keep_button.click()
+    assert p.unit.value == "U1" and editor(p, "1.3").score.value == "1,5"
+    p.unit.value = "U2"
+    p.save_go_button.click()
+    assert p.unit.value == "U2" and book.history(2024, "U1")["score"].tolist() == [1.5]
+    editor(p, "1.3").score.value = "2"
+    p.unit.value = "U1"
+    p.discard_button.click()
+    assert p.unit.value == "U1" and book.count() == 1
+
+
+def test_conflicting_saves_are_refused_then_explicit(tiny, book):
+    a, b = panel(tiny, book, "Lan"), panel(tiny, book, "Minh")
+    editor(a, "1.3").score.value = "1"
+    editor(b, "1.3").score.value = "2"
+    a.save_button.click()
+    b.save_button.click()
+    assert book.history(2024, "U1", "1.3")["score"].tolist() == [1.0]
+    assert "Lan vừa lưu 1" in editor(b, "1.3").status.value and editor(b, "1.3").dirty
+    b.save_button.click()  # seen it, saves deliberately: both stay in history
+    assert book.history(2024, "U1", "1.3")[["score", "evaluator"]].values.tolist() == [[1.0, "Lan"], [2.0, "Minh"]]
+
+
+def test_reopening_resumes_where_the_evaluator_stopped(tiny, book):
+    p = panel(tiny, book)
+    p.group.value = "B"
+    assert p.unit.value == "U3"
+    again = panel(tiny, book)
+    assert (again.group.value, again.unit.value) == ("B", "U3")
+    other = panel(tiny, book, "Người khác")
+    assert (other.group.value, other.unit.value) == ("A", "U1")
+
+
+def test_one_criterion_across_the_group(tiny, book):
+    p = panel(tiny, book)
+    p.mode.value = "criterion"
+    p.criterion.value = "1.1"
+    assert [e.row.unit for e in p.editors] == ["U1", "U2"]
+    for e in p.editors:
+        e.score.value = 2.0
+    p.save_button.click()
+    assert sorted(book.latest(2024)["unit"]) == ["U1", "U2"] and "U2" in p.totals.value
+
+
+def test_fill_proposals_then_save(tiny, book):
+    p = panel(tiny, book)
+    p.fill_button.click()
+    assert editor(p, "1.1").score.value == 2.0 and editor(p, "1.5").score.value == "-0,5"
+    p.save_button.click()
+    assert book.latest(2024)["code"].tolist() == ["1.1", "1.2", "1.3", "1.4", "1.5"]  # survey has no value yet
+
+
+def test_explanation_round_history(tiny, book):
+    p = panel(tiny, book)
+    e = editor(p, "1.3")
+    e.score.value = "0,5"
+    e.comment.value = "Thiếu tài liệu kiểm chứng"
+    p.save_button.click()
+    e = editor(p, "1.3")
+    e.history_button.click()
+    p.explain_score.value = "1,5"
+    p.explain_text.value = "Bổ sung 8 tin bài trên Trang thông tin điện tử"
+    p.explain_button.click()
+    assert "giải trình chờ quyết định 1" in p.totals.value
+    p.render()
+    e = editor(p, "1.3")
+    assert "Giải trình chờ quyết định" in e.info.value
+    p.stage.value = "final"
+    e.score.value = "1,25"
+    e.comment.value = "Hội đồng chấp nhận một phần"
+    p.save_button.click()
+    e.history_button.click()
+    for text in ("Tự chấm", "Thẩm định", "Giải trình", "Quyết định cuối", "Bổ sung 8 tin bài", "1.25"):
+        assert text in p.history.value
+    assert book.history(2024, "U1", "1.3")["stage"].tolist() == ["appraisal", "explanation", "final"]
+    assert p.ws.unit_totals("U1")["open_explanations"] == 0
+
+
+def test_resubmission_after_appraisal_needs_review(tiny, book):
+    p = panel(tiny, book)
+    editor(p, "1.1").score.value = 2.0
+    p.save_button.click()
+    fill_form(tiny.submissions_dir(2024) / "U1_2024.xlsx", {"1.1": {**GOOD["1.1"], "evidence": "KH số 9, bản mới"}})
+    again = panel(tiny, book)
+    assert editor(again, "1.1").row.needs_review and "cần xem lại" in editor(again, "1.1").info.value
+    assert "cần xem lại 1" in again.totals.value
+    assert book.latest(2024)["score"].tolist() == [2.0]  # re-reading never overwrote the decision
+
+
+def test_unit_text_is_escaped(tiny, book):
+    fill_form(tiny.submissions_dir(2024) / "U1_2024.xlsx", {"1.1": {**GOOD["1.1"], "evidence": "<script>x()</script>"}})
+    p = panel(tiny, book)
+    assert "<script>" not in editor(p, "1.1").info.value and "&lt;script&gt;" in editor(p, "1.1").info.value
