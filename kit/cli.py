@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from kit import __version__
+from kit import problems as P
 from kit.campaign import DEFAULT_CAMPAIGN, load_campaign
 from kit.errors import KitError
 
@@ -64,7 +65,7 @@ def cmd_results(args: argparse.Namespace) -> int:
     campaign = load_campaign(args.campaign)
     campaign.require_year(args.year)
     report = check_year(campaign, args.year)
-    results = year_results(campaign, report)
+    results = year_results(campaign, report, _appraisals(campaign, args.year))
     out = Path(args.out) if args.out else results_path(args.reports, args.year)
     if out.suffix.lower() not in (".xlsx", ".csv"):
         raise KitError(f"Tệp kết quả phải có đuôi .xlsx hoặc .csv (đang là \"{out.name}\").")
@@ -74,6 +75,45 @@ def cmd_results(args: argparse.Namespace) -> int:
     if errors:
         print(f"Lưu ý: {errors} lỗi trong phiếu; các dòng/phiếu lỗi không được tính. Xem: kit check --year {args.year}")
     return 0
+
+
+def _appraisals(campaign, year: int):
+    from kit.gradebook import Gradebook
+
+    with Gradebook.for_campaign(campaign) as gb:
+        return gb.appraisals(year)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kit.appraisal import Workspace
+    from kit.gradebook import Gradebook
+    from kit.offline import export_workbook
+
+    campaign = load_campaign(args.campaign)
+    campaign.require_year(args.year)
+    if not args.evaluator.strip():
+        raise KitError("Hãy ghi tên cán bộ thẩm định: --evaluator \"Họ tên\".")
+    with Gradebook.for_campaign(campaign) as gb:
+        ws = Workspace(campaign, args.year, gb)
+        units = [c.strip().upper() for c in args.units.split(",")] if args.units else None
+        missing = [u for u in units or [] if u not in ws.rows]
+        if missing:
+            raise KitError(f"Các đơn vị này chưa có phiếu được chấp nhận năm {args.year}: {', '.join(missing)}")
+        export_workbook(ws, args.evaluator.strip(), args.out, units)
+    print(f"Đã xuất phiếu thẩm định năm {args.year} cho {args.evaluator}: {args.out}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from kit.gradebook import Gradebook
+    from kit.offline import import_workbook
+
+    campaign = load_campaign(args.campaign)
+    with Gradebook.for_campaign(campaign) as gb:
+        report = import_workbook(campaign, gb, args.file, args.evaluator or "")
+    print(P.to_json(report.problems, file=report.file, recorded=report.recorded, unchanged=report.unchanged,
+                    rows_read=report.rows_read, ok=report.ok) if args.format == "json" else report.format())
+    return 0 if report.ok else 1
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -108,6 +148,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--out", type=Path, help="tệp .xlsx hoặc .csv (mặc định: reports/NĂM/ket-qua-NĂM.xlsx)")
     p.set_defaults(func=cmd_results)
+
+    p = sub.add_parser("decisions", help="thẩm định ngoài máy: xuất / nhập tệp Excel")
+    dsub = p.add_subparsers(dest="action", required=True, metavar="VIỆC")
+    q = dsub.add_parser("export", parents=[common], help="xuất tệp Excel để thẩm định ngoài máy")
+    q.add_argument("--year", type=int, required=True)
+    q.add_argument("--evaluator", required=True, help="họ tên cán bộ thẩm định")
+    q.add_argument("--units", help="mã các đơn vị, cách nhau bởi dấu phẩy (mặc định: mọi đơn vị đã nộp)")
+    q.add_argument("--out", type=Path, required=True, help="tệp .xlsx")
+    q.set_defaults(func=cmd_export)
+    q = dsub.add_parser("import", parents=[common], help="nhập tệp Excel đã thẩm định")
+    q.add_argument("file", type=Path)
+    q.add_argument("--evaluator", help="họ tên cán bộ (mặc định: ghi trong tệp)")
+    q.add_argument("--format", choices=["text", "json"], default="text")
+    q.set_defaults(func=cmd_import)
 
     p = sub.add_parser("demo", parents=[common], help="chạy toàn bộ trên đợt thi đua minh họa")
     p.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình")

@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from kit.campaign import Campaign
 from kit.check import CheckReport, check_year, format_text, submission_files
+from kit.gradebook import Gradebook
 from kit.results import YearResults, write_results, year_results
 
 
@@ -32,13 +33,18 @@ def check_path(reports: Path, year: int) -> Path:
 
 def run_demo(campaign: Campaign, reports: Path, *, show_progress: bool = True) -> list[YearOutcome]:
     """Check, score and write every year's tables; returns what was done for the summary."""
+    with Gradebook.for_campaign(campaign) as gradebook:
+        return _run(campaign, reports, gradebook, show_progress)
+
+
+def _run(campaign: Campaign, reports: Path, gradebook: Gradebook, show_progress: bool) -> list[YearOutcome]:
     total = sum(len(submission_files(campaign.submissions_dir(y))) for y in campaign.years)
     outcomes = []
     with tqdm(total=total, desc="Đọc phiếu", unit="tệp", disable=not show_progress) as bar:
         for year in campaign.years:
             bar.set_postfix_str(str(year))
             report = check_year(campaign, year, progress=bar.update)
-            results = year_results(campaign, report)
+            results = year_results(campaign, report, gradebook.appraisals(year))
             out = results_path(reports, year)
             written = [write_results(campaign, report, results, out)]
             text = check_path(reports, year)
@@ -61,5 +67,10 @@ def summary_lines(campaign: Campaign, outcomes: list[YearOutcome]) -> list[str]:
                      f"chưa nộp {len(r.missing)}, nộp muộn {len(r.late)}; đứng đầu — {best}")
         lines.extend(f"    → {p}" for p in o.files)
     lines.append("")
-    lines.append("Chưa có điểm thẩm định: tỷ lệ và xếp loại đang tạm tính theo điểm tự chấm.")
+    for o in outcomes:
+        units = o.results.units.dropna(subset=["criteria"])
+        done, total = int(units["appraised_count"].sum()), int(units["criteria"].sum())
+        full = int((units["appraised_count"] == units["criteria"]).sum())
+        lines.append(f"Năm {o.report.year}: đã thẩm định {done}/{total} tiêu chí, {full}/{len(units)} đơn vị xong"
+                     + ("" if done == total else "; phần chưa thẩm định tạm tính theo điểm tự chấm"))
     return lines

@@ -50,6 +50,13 @@ MISTAKES = {
 MISSING = {(2023, "THANHLONG")}
 LATE = {2022: ["ANCO", "TNMT"], 2023: ["HAODUOC", "YT", "NINHDIEN"], 2024: ["TTR"], 2025: ["ANBINH", "VHTT"]}
 FIXED_TIME = (2022, 2, 2, 0, 0, 0)
+EVALUATORS = {"CQ": "Nguyễn Thị Lan", "XA": "Trần Văn Minh"}
+SECRETARY, COUNCIL = "Lê Ngọc Hà (thư ký Hội đồng)", "Hội đồng Thi đua – Khen thưởng huyện"
+COMMENTS = ["Thiếu tài liệu kiểm chứng", "Tài liệu kiểm chứng không thuộc năm đánh giá",
+            "Tự chấm cao hơn kết quả thực hiện", "Số liệu không khớp với Hệ thống một cửa điện tử"]
+EXPLANATIONS = ["Đơn vị bổ sung văn bản kiểm chứng đã ban hành đúng hạn",
+                "Số liệu trên Hệ thống bị lỗi đồng bộ, đơn vị gửi kèm báo cáo của Trung tâm Phục vụ hành chính công",
+                "Đơn vị đề nghị xem xét lại vì nhiệm vụ phát sinh cuối năm"]
 
 CAMPAIGN_YML = """\
 # Dữ liệu minh họa — demo campaign made by `python -m kit.demogen data`; every figure is invented.
@@ -287,7 +294,79 @@ def generate(root: Path) -> Campaign:
             csv.writer(fh).writerows([("file", "received"), *register])
         with open(root / "surveys" / f"{year}.csv", "w", encoding="utf-8", newline="") as fh:
             csv.writer(fh).writerows([("unit", "code", "value"), *surveys])
+    _decisions(load_campaign(root), rng)
     return campaign
+
+
+def _judge(row, rng: random.Random) -> tuple[float | None, bool, str]:
+    """What the demo evaluators decide for one row: the proposal, corrected where evidence is thin."""
+    if row.self_na and row.na_allowed:
+        return None, True, ""
+    score = row.proposal if row.proposal is not None else (row.self_score or 0.0)
+    if row.type in ("judgement", "bonus") and row.self_score is not None:
+        score = max(0.0, row.self_score - (0.25 * rng.randint(1, 4) if rng.random() < 0.35 else 0.0))
+    choices = row.choices
+    if choices is not None and not row.evidence and score > 0 and rng.random() < 0.5:
+        score = choices[1] if len(choices) > 1 else 0.0  # one step down when nothing backs the claim
+    score = min(max(score, row.min), row.max)
+    comment = rng.choice(COMMENTS) if row.self_score is not None and score < row.self_score - 1e-9 else ""
+    return score, False, comment
+
+
+def _decisions(campaign: Campaign, rng: random.Random) -> None:
+    """Two evaluators appraise 2022-2024 fully and 2025 in part; explanation rounds in 2023 and 2024."""
+    from kit.appraisal import Workspace
+    from kit.gradebook import Decision, Gradebook, evidence_hash
+
+    path = campaign.root / "gradebook.sqlite"
+    path.unlink(missing_ok=True)
+    with Gradebook(f"sqlite:///{path.resolve()}") as gb:
+        for year in YEARS:
+            ws = Workspace(campaign, year, gb)
+            clock = dt.datetime.combine(campaign.deadline(year) + dt.timedelta(days=10), dt.time(8),
+                                        dt.timezone(dt.timedelta(hours=7)))
+            for unit in campaign.units:
+                rows = ws.unit_rows(unit.code)
+                share = 1.0 if year < 2025 else rng.choice([1.0, 1.0, 1.0, 0.5, 0.0])
+                batch = []
+                for row in rows[: round(len(rows) * share)]:
+                    clock += dt.timedelta(minutes=rng.randint(1, 4))
+                    score, na, comment = _judge(row, rng)
+                    batch.append(Decision(year, row.unit, row.code, "appraisal", score, EVALUATORS[unit.group],
+                                          comment, na, row.key, row.self_score, evidence_hash(row.evidence), "demo",
+                                          clock.isoformat()))
+                gb.record(batch)
+            if year in (2023, 2024):
+                _explanation_round(ws, gb, rng, clock, open_left=2 if year == 2024 else 0)
+
+
+def _explanation_round(ws, gb, rng: random.Random, clock: dt.datetime, open_left: int) -> None:
+    """The three units that lost most points explain two criteria each; the council decides all but a few."""
+    from kit.gradebook import Decision, evidence_hash
+
+    ws.reload()
+    gaps = sorted(((sum((r.self_score or 0) - (r.counted or 0) for r in ws.unit_rows(u)), u) for u in ws.rows),
+                  reverse=True)
+    requests = []
+    for _, unit in gaps[:3]:
+        lost = sorted((r for r in ws.unit_rows(unit) if r.current and r.self_score is not None
+                       and not r.current["na"] and r.self_score > r.current["score"]),
+                      key=lambda r: r.current["score"] - r.self_score)[:2]
+        requests.extend(lost)
+    clock += dt.timedelta(days=7)
+    for i, row in enumerate(requests):
+        clock += dt.timedelta(minutes=17)
+        gb.record(Decision(ws.year, row.unit, row.code, "explanation", row.self_score, SECRETARY,
+                           EXPLANATIONS[i % len(EXPLANATIONS)], False, row.key, row.self_score,
+                           evidence_hash(row.evidence), "demo", clock.isoformat()))
+    clock += dt.timedelta(days=5)
+    for row in requests[: len(requests) - open_left]:
+        clock += dt.timedelta(minutes=9)
+        accepted = rng.random() < 0.5
+        score = row.self_score if accepted else row.current["score"]
+        gb.record(Decision(ws.year, row.unit, row.code, "final", score, COUNCIL,
+                           "Chấp nhận giải trình" if accepted else "Giữ nguyên kết quả thẩm định", False, row.key,
+                           row.self_score, evidence_hash(row.evidence), "demo", clock.isoformat()))
 
 
 def main(argv: list[str] | None = None) -> int:

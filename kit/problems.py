@@ -55,6 +55,13 @@ MESSAGES: dict[str, str] = {
     "FORMULA_NO_VALUE": "Ô có công thức ({value}) nhưng chưa có giá trị tính sẵn. "
     "Hãy mở tệp bằng Excel/LibreOffice, lưu lại rồi gửi.",
     "SCORE_OVER_CLAIM": "Điểm tự chấm {value} cao hơn điểm tính theo câu trả lời/giá trị đo ({expected}).",
+    # offline appraisal workbooks
+    "APPRAISAL_NOT_ALLOWED": "Điểm thẩm định {value} không hợp lệ: {detail}.",
+    "DECISION_NEWER": "Không nhập dòng này: trong sổ điểm đã có quyết định mới hơn bản xuất ({detail}). "
+    "Hãy xuất lại tệp hoặc trao đổi với người đã chấm.",
+    "EVALUATOR_MISSING": "Tệp không ghi tên cán bộ thẩm định. Hãy điền ô \"Cán bộ thẩm định\" hoặc dùng --evaluator.",
+    "YEAR_UNKNOWN": "Không xác định được năm của tệp (ô \"Năm\" phía trên bảng).",
+    "NOT_SUBMITTED": "Đơn vị \"{value}\" chưa có phiếu được chấp nhận năm {expected}; không thể thẩm định.",
     # configuration
     "CONFIG_MISSING": "Thiếu tệp cấu hình {value}.",
     "CONFIG_INVALID": "{detail}",

@@ -1,16 +1,41 @@
 """The committed demo campaign is exactly what the generator makes."""
 
+import pandas as pd
+
 from kit.demogen import _split, generate
+from kit.gradebook import Gradebook
 from tests.conftest import DEMO
 
+SKIP = {"README.md"}
 
-def test_generator_reproduces_committed_demo_byte_for_byte(tmp_path):
+
+def _decisions(root):
+    with Gradebook(f"sqlite:///{(root / 'gradebook.sqlite').resolve()}") as gb:
+        return pd.concat([gb.history(y) for y in (2022, 2023, 2024, 2025)], ignore_index=True)
+
+
+def test_generator_reproduces_committed_demo(tmp_path):
     generate(tmp_path)
-    made = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
-    committed = sorted(p.relative_to(DEMO) for p in DEMO.rglob("*") if p.is_file() and p.name != "README.md")
-    assert made == committed
-    for rel in made:
+
+    def files(root):
+        return sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file() and p.name not in SKIP
+                      and not p.name.startswith("gradebook.sqlite"))
+
+    assert files(tmp_path) == files(DEMO)
+    for rel in files(tmp_path):
         assert (tmp_path / rel).read_bytes() == (DEMO / rel).read_bytes(), rel
+    pd.testing.assert_frame_equal(_decisions(tmp_path), _decisions(DEMO))
+
+
+def test_demo_decisions_tell_a_story():
+    d = _decisions(DEMO)
+    assert set(d["evaluator"]) >= {"Nguyễn Thị Lan", "Trần Văn Minh"}
+    assert set(d["stage"]) == {"appraisal", "explanation", "final"}
+    assert (d["created_at"].str.len() > 0).all() and (d["source"] == "demo").all()
+    per_year = d[d["stage"] == "appraisal"].groupby("year").size()
+    assert per_year[2025] < per_year[2024]  # 2025 is appraised in part
+    open_2024 = d[(d["year"] == 2024) & (d["stage"] == "explanation")]
+    assert len(open_2024) == 6 and len(d[(d["year"] == 2024) & (d["stage"] == "final")]) == 4
 
 
 def test_split_shares_points_exactly():
