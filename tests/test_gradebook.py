@@ -1,0 +1,121 @@
+"""The gradebook: append-only history, migrations, several writers, and a writer killed mid-run."""
+
+import multiprocessing as mp
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from kit.gradebook import Decision, Gradebook, GradebookError
+
+
+def url(tmp_path):
+    return f"sqlite:///{tmp_path / 'gb.sqlite'}"
+
+
+def d(code="1.1", score=1.0, who="Lan", stage="appraisal", **kw):
+    return Decision(2024, "U1", code, stage, score, who, **kw)
+
+
+def test_latest_decision_counts_and_history_is_kept(tmp_path):
+    with Gradebook(url(tmp_path)) as gb:
+        gb.record([d(score=1), d(score=2, who="Minh"), d(stage="explanation", score=2.5), d(code="1.2", score=None,
+                                                                                             na=True)])
+        cur = gb.latest(2024).set_index("code")
+        assert cur.loc["1.1", "score"] == 2 and cur.loc["1.1", "evaluator"] == "Minh" and bool(cur.loc["1.2", "na"])
+        assert gb.history(2024, "U1", "1.1")["stage"].tolist() == ["appraisal", "appraisal", "explanation"]
+        assert gb.appraisals(2024).set_index("code").loc["1.1", "appraised"] == 2
+
+
+def test_history_cannot_be_edited(tmp_path):
+    with Gradebook(url(tmp_path)) as gb:
+        gb.record(d())
+        for sql in ("UPDATE decisions SET score = 0", "DELETE FROM decisions"):
+            with pytest.raises(IntegrityError, match="append-only"), gb.engine.begin() as conn:
+                conn.execute(text(sql))
+        assert gb.count() == 1
+
+
+def test_who_is_required(tmp_path):
+    with Gradebook(url(tmp_path)) as gb:
+        for bad in (d(who=""), d(who="   "), d(score=None), d(stage="draft")):
+            with pytest.raises(GradebookError):
+                gb.record(bad)
+        assert gb.count() == 0
+
+
+def test_created_and_migrated_on_open_and_refuses_newer_schema(tmp_path):
+    Gradebook(url(tmp_path)).close()
+    with Gradebook(url(tmp_path)) as gb:  # second open: nothing to do
+        assert gb.count() == 0
+        with gb.engine.begin() as conn:
+            conn.execute(text("UPDATE kit_meta SET value = '99' WHERE key = 'schema_version'"))
+    with pytest.raises(GradebookError, match="mới hơn"):
+        Gradebook(url(tmp_path))
+
+
+def test_comments_and_positions(tmp_path):
+    with Gradebook(url(tmp_path)) as gb:
+        gb.add_comment("Thiếu kiểm chứng", "Lan")
+        gb.add_comment("Thiếu kiểm chứng ", "Minh")
+        assert gb.comments() == ["Thiếu kiểm chứng"]
+        gb.save_position("Lan", {"unit": "U1"})
+        gb.save_position("Lan", {"unit": "U2"})
+        assert gb.position("Lan") == {"unit": "U2"} and gb.position("Minh") is None
+
+
+def _writer(path: str, worker: int, count: int) -> None:
+    with Gradebook(f"sqlite:///{path}") as gb:
+        for i in range(count):
+            gb.record(Decision(2024, f"U{worker}", f"{i}", "appraisal", float(i % 3), f"Người {worker}"))
+
+
+def test_four_processes_writing_at_once_lose_nothing(tmp_path):
+    path = str(tmp_path / "gb.sqlite")
+    Gradebook(f"sqlite:///{path}").close()
+    ctx = mp.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(path, w, 1000)) for w in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=300)
+    assert [p.exitcode for p in procs] == [0, 0, 0, 0]  # no error reached any writer
+    with Gradebook(f"sqlite:///{path}") as gb:
+        hist = gb.history(2024)
+        assert len(hist) == 4000 and hist.groupby("unit").size().tolist() == [1000] * 4
+        assert gb.integrity_ok()
+
+
+KILLED_WRITER = textwrap.dedent("""
+    import sys
+    from kit.gradebook import Decision, Gradebook
+    with Gradebook(sys.argv[1]) as gb:
+        for i in range(100000):
+            (new_id,) = gb.record(Decision(2024, "U1", str(i), "appraisal", 1.0, "Lan"))
+            print(new_id, flush=True)  # acknowledged: committed before it is printed
+""")
+
+
+def test_writer_killed_mid_run_keeps_every_acknowledged_decision(tmp_path):
+    target = url(tmp_path)
+    Gradebook(target).close()
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, target], stdout=subprocess.PIPE, text=True)
+    acked = []
+    deadline = time.monotonic() + 120
+    while len(acked) < 300 and time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if line:
+            acked.append(int(line))
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    acked += [int(x) for x in proc.stdout.read().split()]
+    assert len(acked) >= 300 and proc.returncode == -signal.SIGKILL
+    with Gradebook(target) as gb:
+        stored = set(gb.history(2024)["id"])
+        assert set(acked) <= stored and gb.integrity_ok()
