@@ -165,9 +165,20 @@ def _settings(raw: object, path: Path, problems: list[P.Problem]) -> tuple:
     return groups, years, {y: overrides.get(y, default_bands) for y in years}, deadlines
 
 
+def find_campaign(path: Path | str) -> Path:
+    """A campaign folder given relative to the project: notebooks run in notebooks/, the CLI in the root."""
+    path = Path(path)
+    if path.is_absolute() or (path / "campaign.yml").exists():
+        return path
+    for parent in Path.cwd().parents[:3]:
+        if (parent / path / "campaign.yml").exists():
+            return parent / path
+    return path
+
+
 def load_campaign(root: Path | str = DEFAULT_CAMPAIGN) -> Campaign:
     """Load and validate a campaign folder; raise ``CampaignError`` with every problem found."""
-    root = Path(root)
+    root = find_campaign(root)
     path = root / "campaign.yml"
     if not path.exists():
         raise UsageError(f"Không tìm thấy {path}. Hãy chỉ đúng thư mục đợt thi đua bằng --campaign THƯ_MỤC.")
