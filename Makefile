@@ -26,6 +26,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/check_forms.py
 	$(BIN)/python bench/results_scale.py
+	$(BIN)/python bench/appraisal_save.py
 
 clean:
 	rm -rf $(VENV) reports/*/ .pytest_cache

@@ -14,11 +14,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from kit.answers import NA, YES, counts_in_max, is_automatic
+from kit.answers import ANSWER_TYPES, NA, YES, counts_in_max, is_automatic
 from kit.campaign import Band, Campaign
 
 CRITERIA_COLUMNS = ["cid", "year", "group", "area", "area_name", "area_max", "code", "key", "content", "type", "max",
-                    "min", "na_allowed", "in_max", "auto", "per_item", "tiers"]
+                    "min", "na_allowed", "in_max", "auto", "per_item", "tiers", "tcode"]
 BASIS_NONE = "Chưa thẩm định: tạm tính theo điểm tự chấm (phần khảo sát theo kết quả khảo sát)"
 BASIS_FULL = "Đã thẩm định"
 
@@ -32,8 +32,16 @@ def criteria_table(campaign: Campaign, year: int) -> pd.DataFrame:
             for c in area.criteria:
                 rows.append((len(rows), year, group, area.code, area.name, area.max, c.code, c.key, c.content,
                              c.type, c.max, c.min, c.na, counts_in_max(c.type), is_automatic(c.type), c.per_item,
-                             tuple((t.min, t.points) for t in c.tiers)))
+                             tuple((t.min, t.points) for t in c.tiers), ANSWER_TYPES.index(c.type)))
     return pd.DataFrame(rows, columns=CRITERIA_COLUMNS)
+
+
+_TYPE = {name: i for i, name in enumerate(ANSWER_TYPES)}
+
+
+def _type_codes(df: pd.DataFrame) -> np.ndarray:
+    """Answer types as small ints (criteria_table provides them; other frames get them mapped)."""
+    return (df["tcode"] if "tcode" in df else df["type"].map(_TYPE)).to_numpy()
 
 
 def _tier_points(values: np.ndarray, tiers: tuple[tuple[float, float], ...]) -> np.ndarray:
@@ -50,21 +58,23 @@ def add_proposals(long: pd.DataFrame) -> pd.DataFrame:
 
 def _add_proposals(df: pd.DataFrame) -> pd.DataFrame:
     """In place, vectorised by answer type (large tables: no copy)."""
-    answer = df["answer"].fillna("")
-    df["na"] = answer.eq(NA)
+    # Factorise once instead of comparing ~10^6 strings per answer and per type (see bench/results_scale.py).
+    codes, words = pd.factorize(df["answer"])
+    df["na"] = codes == (words.get_loc(NA) if NA in words else -2)
+    yes = codes == (words.get_loc(YES) if YES in words else -2)
     value = pd.to_numeric(df["value"], errors="coerce")
     self_score = pd.to_numeric(df["self"], errors="coerce")
     clipped = self_score.fillna(0.0).clip(lower=df["min"], upper=df["max"])
     survey = pd.to_numeric(df["survey"], errors="coerce") if "survey" in df else pd.Series(np.nan, index=df.index)
-    kind = df["type"]
+    kind = _type_codes(df)
     proposal = np.select(
-        [kind.eq("yes_no"), kind.eq("deduction"), kind.eq("survey")],
-        [np.where(answer.eq(YES), df["max"], 0.0),
+        [kind == _TYPE["yes_no"], kind == _TYPE["deduction"], kind == _TYPE["survey"]],
+        [np.where(yes, df["max"], 0.0),
          np.maximum(-value.fillna(0.0) * df["per_item"], df["min"]),
          (df["max"] * survey.clip(0, 100) / 100).round(2)],
         default=clipped,
     ).astype(float)
-    tiered = np.flatnonzero(kind.eq("tiers").to_numpy())
+    tiered = np.flatnonzero(kind == _TYPE["tiers"])
     if len(tiered):
         # One pass per tiered criterion; "cid" (criteria_table's row id) is cheaper to group by than the tiers.
         key = df["cid"] if "cid" in df else pd.Series(pd.factorize(df["tiers"].map(repr))[0], index=df.index)
@@ -102,7 +112,7 @@ def long_table(criteria: pd.DataFrame, submitted: pd.DataFrame, surveys: pd.Data
         df["appraised_na"] = False
     df["is_appraised"] = df["appraised"].notna() | df["appraised_na"].astype(bool)
     self_num = pd.to_numeric(df["self"], errors="coerce")
-    provisional = np.where(df["type"].eq("survey"), df["proposal"].fillna(0.0), self_num.fillna(0.0))
+    provisional = np.where(_type_codes(df) == _TYPE["survey"], df["proposal"].fillna(0.0), self_num.fillna(0.0))
     df["counted"] = np.where(df["na"], np.nan, np.where(df["is_appraised"], df["appraised"], provisional))
     df["max_applicable"] = np.where(df["in_max"] & ~df["na"], df["max"], 0.0)
     return df
@@ -114,18 +124,27 @@ def totals(long: pd.DataFrame, by: Sequence[str], carry: Sequence[str] = ()) -> 
     ``carry`` are columns constant within each group (year, area name...): kept, not grouped
     on, because grouping on fewer keys is much faster on large tables.
     """
-    needed = ["self", "proposal", "appraised", "counted", "max_applicable", "code", "is_appraised", "na"]
+    needed = ["self", "proposal", "appraised", "counted", "max_applicable", "code", "is_appraised", "na", "tcode"]
     t = long[list(dict.fromkeys([*by, *carry, *needed]))].copy()
     t["self_num"] = pd.to_numeric(t["self"], errors="coerce")
+    # The gap compares like with like: appraised, applicable criteria a unit scores itself (not the survey).
+    compared = t["is_appraised"] & ~t["na"].astype(bool) & t["tcode"].ne(_TYPE["survey"])
+    t["self_cmp"] = t["self_num"].where(compared)
+    t["appraised_cmp"] = t["appraised"].fillna(0.0).where(compared)
     out = t.groupby(list(by), sort=False).agg(
         **{c: (c, "first") for c in carry},
         self_=("self_num", "sum"), proposal=("proposal", "sum"), appraised=("appraised", "sum"),
         counted=("counted", "sum"), max_applicable=("max_applicable", "sum"), criteria=("code", "size"),
-        appraised_count=("is_appraised", "sum"), na_count=("na", "sum"),
+        appraised_count=("is_appraised", "sum"), na_count=("na", "sum"), self_cmp=("self_cmp", "sum"),
+        appraised_cmp=("appraised_cmp", "sum"),
     ).reset_index().rename(columns={"self_": "self"})
     out["percent"] = np.where(out["max_applicable"] > 0, out["counted"] / out["max_applicable"] * 100, np.nan).round(2)
-    out["self_minus_appraised"] = np.where(out["appraised_count"] > 0, out["self"] - out["appraised"], np.nan)
-    out["appraised"] = np.where(out["appraised_count"] > 0, out["appraised"], np.nan)
+    appraised = out["appraised_count"] > 0
+    out["self_minus_appraised"] = np.where(appraised, out["self_cmp"] - out["appraised_cmp"], np.nan)
+    out["appraised"] = np.where(appraised, out["appraised"], np.nan)
+    out = out.drop(columns=["self_cmp", "appraised_cmp"])
+    scores = ["self", "proposal", "appraised", "counted", "max_applicable", "self_minus_appraised"]
+    out[scores] = out[scores].round(2)
     done, size = out["appraised_count"].to_numpy(), out["criteria"].to_numpy()
     basis = np.where(done == 0, BASIS_NONE, BASIS_FULL).astype(object)
     partial = np.flatnonzero((done > 0) & (done < size))

@@ -59,6 +59,8 @@ def test_appraisals_replace_self_scores_and_report_the_gap(tiny):
     assert t["appraised_count"] == 2 and t["basis"].startswith("Thẩm định một phần: 2/6")
     assert t["max_applicable"] == 8  # appraisal marked 1.2 not applicable
     assert t["counted"] == 2 + 0.5 + 0 - 0.5  # 1.1 self, 1.3 appraised, 1.4 bonus 0, 1.5 self
+    # the gap covers appraised, applicable criteria: 1.3 claimed 1.5, appraised 0.5 (1.2 ruled N/A is left out)
+    assert t["self_minus_appraised"] == 1.0
     full = long.assign(appraised=long["counted"].fillna(0), appraised_na=False, is_appraised=True)
     assert totals(full, ["unit"]).iloc[0]["basis"] == BASIS_FULL
 

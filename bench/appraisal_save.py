@@ -1,0 +1,65 @@
+"""Benchmark: one save + totals refresh through the scoring panel, on a campaign of 1,000 units.
+
+Goal: median <= 50 ms. The panel is the widget class the notebook shows, driven as in the tests
+(set a score, click "Lưu"); each save appends a decision to a SQLite gradebook with
+synchronous=FULL, then recomputes the unit's totals and the group's progress.
+
+    python bench/appraisal_save.py [--units 1000] [--saves 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _synth import big_campaign  # noqa: E402
+from results_scale import synth_report  # noqa: E402
+
+from kit.appraisal import Workspace  # noqa: E402
+from kit.gradebook import Gradebook  # noqa: E402
+from kit.scoring_ui import AppraisalPanel  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--units", type=int, default=1000)
+    parser.add_argument("--saves", type=int, default=60)
+    args = parser.parse_args()
+    rng = random.Random(3)
+    with tempfile.TemporaryDirectory() as tmp:
+        campaign = big_campaign(Path(tmp), args.units)
+        year = 2025
+        start = time.perf_counter()
+        with Gradebook.for_campaign(campaign) as gb:
+            panel = AppraisalPanel(Workspace(campaign, year, gb, synth_report(campaign, year, rng)), "Bench")
+            print(f"{args.units} units: panel opened in {time.perf_counter() - start:.2f} s (untimed)")
+            times = []
+            for i in range(args.saves):
+                if i % 15 == 0:  # move to another unit now and then, as an evaluator does
+                    panel.unit.value = panel.unit.options[(i // 15) % len(panel.unit.options)][1]
+                editor = panel.editors[i % len(panel.editors)]
+                if editor.row.choices is not None:
+                    editor.score.value = editor.row.choices[i % len(editor.row.choices)]
+                else:
+                    editor.score.value = f"{editor.row.max / 2:g}"
+                t0 = time.perf_counter()
+                panel.save_button.click()
+                times.append((time.perf_counter() - t0) * 1000)
+                assert "Đã lưu 1 tiêu chí" in panel.message.value, panel.message.value
+            saved = gb.count()
+    times.sort()
+    print(f"  save + totals refresh: median {statistics.median(times):.1f} ms, "
+          f"p95 {times[int(len(times) * 0.95) - 1]:.1f} ms, max {times[-1]:.1f} ms over {len(times)} saves "
+          f"(goal: median <= 50 ms); {saved} decisions stored")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
