@@ -27,6 +27,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/check_forms.py
 	$(BIN)/python bench/results_scale.py
 	$(BIN)/python bench/appraisal_save.py
+	$(BIN)/python bench/render_reports.py
 
 clean:
 	rm -rf $(VENV) reports/*/ .pytest_cache

@@ -52,6 +52,8 @@ class Campaign:
     bands_by_year: dict[int, list[Band]]
     frameworks: dict[tuple[int, str], Framework] = field(default_factory=dict)
     gradebook_url: str = ""  # empty: gradebook.sqlite in the campaign folder
+    target_text: str = ""  # the plan's target, e.g. "kept in the province's good group"
+    target_bands: list[str] = field(default_factory=list)  # bands that count as holding the target
 
     def __post_init__(self) -> None:
         self._units_by_code = {u.code: u for u in self.units}
@@ -195,7 +197,9 @@ def load_campaign(root: Path | str = DEFAULT_CAMPAIGN) -> Campaign:
     units = _load_units(root / "units.csv", groups, problems)
     campaign = Campaign(root, str(raw.get("name", "")), str(raw.get("district", "")), str(raw.get("province", "")),
                         bool(raw.get("demo", False)), years, groups, units, deadlines, bands,
-                        gradebook_url=str(raw.get("gradebook") or ""))
+                        gradebook_url=str(raw.get("gradebook") or ""),
+                        target_text=str((raw.get("target") or {}).get("text", "")),
+                        target_bands=[str(b) for b in (raw.get("target") or {}).get("bands", [])])
     for year in years:
         for group in groups:
             fw, found = load_framework(root, year, group)

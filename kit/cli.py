@@ -42,12 +42,18 @@ def cmd_forms(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from kit.check import check_year, format_json, format_text
+    from kit.movement import load_initiatives, load_nominations, load_registrations
 
     campaign = load_campaign(args.campaign)
     status = 0
     outputs = []
-    for year in _years(campaign, args.year):
+    registrations, initiatives = load_registrations(campaign), load_initiatives(campaign)
+    for i, year in enumerate(_years(campaign, args.year)):
         report = check_year(campaign, year)
+        # The movement's files are checked with the same reporting: registrations and the initiatives
+        # registry once (with the first year shown), each year's nominations with that year.
+        shared = registrations.problems + initiatives.problems if i == 0 else []
+        report.problems += shared + load_nominations(campaign, year, initiatives).problems
         outputs.append(format_json(report) if args.format == "json" else format_text(report))
         status = status or (0 if report.ok else 1)
     if args.format == "json" and len(outputs) > 1:
@@ -116,13 +122,60 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_render(args: argparse.Namespace) -> int:
+    from kit.demo import render_reports
+
+    campaign = load_campaign(args.campaign)
+    if not (args.year or args.final or args.units or args.all):
+        raise KitError("Hãy chọn báo cáo: --year NĂM, --final, --units hoặc --all.")
+    if args.year:
+        campaign.require_year(args.year)
+    years = campaign.years if args.all or (args.units and not args.year) else ([args.year] if args.year else [])
+    failed = render_reports(campaign, args.reports, years=years, final=args.final or args.all,
+                            units=args.units or args.all, yearly=args.all or (args.year is not None and not args.units),
+                            jobs=args.jobs, show_progress=not args.quiet)
+    return 1 if failed else 0
+
+
+def cmd_awards(args: argparse.Namespace) -> int:
+    from kit.awards import CUT, NEAR, PROPOSED, write_outputs
+    from kit.check import check_year
+    from kit.results import year_results
+    from kit.rules import load_rules
+
+    campaign = load_campaign(args.campaign)
+    if bool(args.year) == bool(args.final):
+        raise KitError("Hãy chọn một trong hai: --year NĂM (khen thưởng hằng năm) hoặc --final (tổng kết).")
+    years = [args.year] if args.year else campaign.years
+    for year in years:
+        campaign.require_year(year)
+    yearly = [year_results(campaign, check_year(campaign, y), _appraisals(campaign, y)) for y in years]
+    if load_rules(campaign.root) is None:
+        raise KitError(f"Không có tệp quy định khen thưởng {campaign.root / 'commendation.yml'}.")
+    awards, out, roll = write_outputs(campaign, "yearly" if args.year else "final", yearly, args.reports, args.out)
+    period = f"năm {args.year}" if args.year else f"giai đoạn {years[0]}–{years[-1]}"
+    for p in awards.problems:
+        print(p.format())
+    counts = {k: sum(f.outcome == k for f in awards.findings) for k in (PROPOSED, CUT, NEAR)}
+    print(f"Đề nghị khen thưởng {period}: {counts[PROPOSED]} đề nghị, {counts[CUT]} đạt nhưng vượt chỉ tiêu, "
+          f"{counts[NEAR]} chưa đạt do thiếu một điều kiện.")
+    for f in awards.proposed():
+        print(f"  • {f.rule.title_name}: {f.candidate['name']} ({f.candidate['unit']})")
+    print(f"Danh sách: {out}\nBảng vàng (công khai): {roll}")
+    return 1 if P.has_errors(awards.problems) else 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
-    from kit.demo import run_demo, summary_lines
+    from kit.demo import render_reports, run_demo, summary_lines
 
     campaign = load_campaign(args.campaign)
     outcomes = run_demo(campaign, args.reports, show_progress=not args.quiet)
     print("\n".join(summary_lines(campaign, outcomes)))
-    return 0
+    if args.no_render:
+        return 0
+    failed = render_reports(campaign, args.reports, years=campaign.years, final=True, units=True, yearly=True,
+                            jobs=args.jobs, show_progress=not args.quiet, tables=False)
+    return 1 if failed else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -163,8 +216,25 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--format", choices=["text", "json"], default="text")
     q.set_defaults(func=cmd_import)
 
+    p = sub.add_parser("render", parents=[common], help="tạo báo cáo (notebook đã chạy, HTML, bảng xlsx)")
+    p.add_argument("--year", type=int, help="báo cáo năm (cùng --units: phiếu kết quả các đơn vị năm đó)")
+    p.add_argument("--final", action="store_true", help="báo cáo tổng kết giai đoạn")
+    p.add_argument("--units", action="store_true", help="phiếu kết quả từng đơn vị")
+    p.add_argument("--all", action="store_true", help="tất cả báo cáo")
+    p.add_argument("--jobs", type=int, help="số tiến trình song song (mặc định: số nhân CPU)")
+    p.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình")
+    p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("awards", parents=[common], help="danh sách đề nghị khen thưởng và bảng vàng")
+    p.add_argument("--year", type=int, help="khen thưởng hằng năm")
+    p.add_argument("--final", action="store_true", help="khen thưởng tổng kết giai đoạn")
+    p.add_argument("--out", type=Path, help="tệp .xlsx (mặc định: reports/NĂM/de-nghi-khen-thuong-NĂM.xlsx)")
+    p.set_defaults(func=cmd_awards)
+
     p = sub.add_parser("demo", parents=[common], help="chạy toàn bộ trên đợt thi đua minh họa")
     p.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình")
+    p.add_argument("--no-render", action="store_true", help="chỉ kiểm tra và tính kết quả, không tạo báo cáo")
+    p.add_argument("--jobs", type=int, help="số tiến trình tạo báo cáo (mặc định: số nhân CPU)")
     p.set_defaults(func=cmd_demo)
     return parser
 

@@ -74,3 +74,45 @@ def summary_lines(campaign: Campaign, outcomes: list[YearOutcome]) -> list[str]:
         lines.append(f"Năm {o.report.year}: đã thẩm định {done}/{total} tiêu chí, {full}/{len(units)} đơn vị xong"
                      + ("" if done == total else "; phần chưa thẩm định tạm tính theo điểm tự chấm"))
     return lines
+
+
+def render_reports(campaign: Campaign, reports: Path, *, years: list[int], final: bool, units: bool, yearly: bool,
+                   jobs: int | None = None, show_progress: bool = True, tables: bool = True) -> list[str]:
+    """Render notebooks and HTML (and, with ``tables``, each year's results xlsx); returns failed reports."""
+    from kit.render import jobs_for, render
+
+    if tables and (yearly or units):
+        with Gradebook.for_campaign(campaign) as gradebook:
+            for year in years:
+                report = check_year(campaign, year)
+                write_results(campaign, report, year_results(campaign, report, gradebook.appraisals(year)),
+                              results_path(reports, year))
+    if yearly or final:
+        _honour_rolls(campaign, reports, years if yearly else [], final)
+    todo = jobs_for(campaign, reports, years=years if yearly else [], final=final)
+    todo += jobs_for(campaign, reports, years=years, units=True) if units else []
+    with tqdm(total=len(todo), desc="Tạo báo cáo", unit="báo cáo", disable=not show_progress) as bar:
+        outcomes = render(todo, jobs, progress=lambda o: (bar.set_postfix_str(o.job.label), bar.update(1)))
+    failed = [o for o in outcomes if not o.ok]
+    seconds = sum(o.seconds for o in outcomes)
+    print(f"Đã tạo {len(outcomes) - len(failed)}/{len(outcomes)} báo cáo trong {reports} "
+          f"(tổng thời gian chạy {seconds:.0f} s).")
+    for o in failed:
+        print(f"  ✖ {o.job.output}: {o.error} — xem ô báo lỗi ở đầu notebook này.")
+    return [o.job.label for o in failed]
+
+
+def _honour_rolls(campaign: Campaign, reports: Path, years: list[int], final: bool) -> None:
+    """Proposal lists and public honour rolls beside the yearly and final reports."""
+    from kit.awards import write_outputs
+    from kit.rules import load_rules
+
+    if load_rules(campaign.root) is None:
+        return
+    with Gradebook.for_campaign(campaign) as gradebook:
+        results = {y: year_results(campaign, check_year(campaign, y), gradebook.appraisals(y))
+                   for y in (campaign.years if final else years)}
+    for year in years:
+        write_outputs(campaign, "yearly", [results[year]], reports)
+    if final:
+        write_outputs(campaign, "final", list(results.values()), reports)

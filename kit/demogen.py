@@ -21,6 +21,7 @@ import yaml
 from kit.answers import NA, NO, YES, tier_points
 from kit.campaign import Campaign, Unit, load_campaign
 from kit.democatalogue import ALL, AREA_ORDER, AREAS, CATALOGUE, PCT
+from kit.demomovement import generate_movement
 from kit.forms import HEADER_ROW, build_form, form_name
 from kit.framework import Criterion
 from kit.layout import COLUMNS
@@ -83,6 +84,11 @@ bands:
   - {name: "Khá", from: 65, to: 80}
   - {name: "Trung bình", from: 50, to: 65}
   - {name: "Yếu", from: 0, to: 50}
+# The plan's target (seed: the district's PAR index kept in the province's good group by 2025); the final
+# report lists the units that stayed in these bands every year.
+target:
+  text: "Chỉ số CCHC của huyện duy trì thuộc nhóm tốt của tỉnh đến năm 2025"
+  bands: ["Xuất sắc", "Tốt"]
 bands_by_year:  # Tây Ninh 2022-2023 used three bands
   2022: [{name: "Tốt", from: 80}, {name: "Khá", from: 50, to: 80}, {name: "Kém", from: 0, to: 50}]
   2023: [{name: "Tốt", from: 80}, {name: "Khá", from: 50, to: 80}, {name: "Kém", from: 0, to: 50}]
@@ -295,6 +301,7 @@ def generate(root: Path) -> Campaign:
         with open(root / "surveys" / f"{year}.csv", "w", encoding="utf-8", newline="") as fh:
             csv.writer(fh).writerows([("unit", "code", "value"), *surveys])
     _decisions(load_campaign(root), rng)
+    generate_movement(campaign, SEED + 1)
     return campaign
 
 

@@ -32,6 +32,12 @@ AREA_HEADERS = {
     "max_applicable": "Điểm tối đa áp dụng", "percent": "Tỷ lệ đạt (%)",
     "self_minus_appraised": "Chênh lệch tự chấm - thẩm định", "basis": "Cơ sở tính",
 }
+DETAIL_HEADERS = {
+    "year": "Năm", "unit": "Mã đơn vị", "code": "Mã tiêu chí", "content": "Nội dung tiêu chí", "max": "Điểm tối đa",
+    "answer": "Trả lời", "value": "Giá trị đo", "self": "Điểm tự chấm", "proposal": "Điểm đề xuất tự động",
+    "appraised": "Điểm thẩm định", "counted": "Điểm xét", "evidence": "Tài liệu kiểm chứng",
+    "explanation": "Giải trình của đơn vị",
+}
 STATUS_OK, STATUS_LATE, STATUS_MISSING, STATUS_REJECTED = "Đã nộp", "Nộp muộn", "Chưa nộp", "Phiếu bị loại"
 
 
@@ -99,4 +105,5 @@ def write_results(campaign: Campaign, report: CheckReport, results: YearResults,
         return write_csv(out, units)
     areas = results.areas[list(AREA_HEADERS)].rename(columns=AREA_HEADERS)
     notes = source_notes(campaign, report, f"Kết quả chấm điểm CCHC năm {report.year}")
-    return write_xlsx(out, {"Kết quả": units, "Theo lĩnh vực": areas}, notes)
+    detail = results.long[list(DETAIL_HEADERS)].rename(columns=DETAIL_HEADERS)
+    return write_xlsx(out, {"Kết quả": units, "Theo lĩnh vực": areas, "Chi tiết tiêu chí": detail}, notes)

@@ -54,7 +54,7 @@ def test_user_mistakes_give_a_message_not_a_traceback(capsys, tiny, tmp_path):
 
 
 def test_demo_command_on_the_bundled_campaign(capsys, tmp_path):
-    code, out, _ = run(capsys, "demo", "--campaign", str(DEMO), "--reports", str(tmp_path), "--quiet")
+    code, out, _ = run(capsys, "demo", "--campaign", str(DEMO), "--reports", str(tmp_path), "--quiet", "--no-render")
     assert code == 0 and "Dữ liệu minh họa" in out
     for year in (2022, 2023, 2024, 2025):
         assert (tmp_path / str(year) / f"ket-qua-{year}.xlsx").exists()
@@ -65,3 +65,8 @@ def test_demo_command_on_the_bundled_campaign(capsys, tmp_path):
 def test_console_entry_point():
     done = subprocess.run([sys.executable, "-m", "kit", "--version"], capture_output=True, text=True, check=True)
     assert done.stdout.startswith("kit ")
+
+
+def test_check_includes_the_movement_files(capsys):
+    code, out, _ = run(capsys, "check", "--campaign", str(DEMO), "--year", "2023")
+    assert code == 1 and "nominations/2023.csv, dòng 51" in out and "PERSON_DUPLICATE" in out

@@ -38,7 +38,7 @@ def test_xlsx_has_vietnamese_headers_sources_and_no_formulas(tiny, tmp_path):
     report, res = _results(tiny)
     path = write_results(tiny, report, res, tmp_path / "kq.xlsx")
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Kết quả", "Theo lĩnh vực", "Nguồn dữ liệu"]
+    assert wb.sheetnames == ["Kết quả", "Theo lĩnh vực", "Chi tiết tiêu chí", "Nguồn dữ liệu"]
     headers = [c.value for c in wb["Kết quả"][1]]
     assert headers[:4] == ["Năm", "Nhóm", "Mã đơn vị", "Tên đơn vị"] and "Xếp loại" in headers
     assert wb["Nguồn dữ liệu"]["A1"].value == "Dữ liệu minh họa"

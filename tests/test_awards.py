@@ -1,0 +1,115 @@
+"""Commendation rules (structured, validated) and the proposals they give, with reasons."""
+
+import textwrap
+
+import pandas as pd
+from openpyxl import load_workbook
+
+from kit.awards import CUT, NEAR, PROPOSED, awards_for, evaluate, honour_roll_html, write_outputs
+from kit.check import check_year
+from kit.cli import main
+from kit.results import year_results
+from kit.rules import load_rules
+from tests.conftest import DEMO, GOOD, submit
+
+RULES = """\
+example: true
+titles:
+  - {code: GK, name: "Giấy khen của Chủ tịch UBND huyện", for: collective}
+  - {code: GKCN, name: "Giấy khen cá nhân", for: individual}
+yearly:
+  - title: GK
+    conditions:
+      - {field: percent, min: 40}
+      - {field: status, in: ["Đã nộp"]}
+    quota: {count: 1, per: group}
+    order: [percent]
+  - title: GKCN
+    conditions:
+      - {field: rating, in: ["Hoàn thành xuất sắc nhiệm vụ"]}
+      - {field: discipline, equals: false}
+    quota: {share: 0.5}
+    order: [unit_percent]
+"""
+
+
+def write_rules(root, text=RULES):
+    (root / "commendation.yml").write_text(textwrap.dedent(text), encoding="utf-8")
+
+
+def test_rules_file_problems_name_file_and_line(tmp_path):
+    write_rules(tmp_path, RULES.replace("field: percent", "field: diem_so").replace("title: GKCN", "title: BK")
+                .replace("share: 0.5", "share: 1.5").replace("count: 1, per: group", "count: 1.5"))
+    rules = load_rules(tmp_path)
+    found = sorted((p.code, p.row) for p in rules.problems)
+    assert found == [("QUOTA_INVALID", 10), ("RULE_FIELD_UNKNOWN", 8), ("RULE_TITLE_UNKNOWN", 12)]
+    assert all(p.file == "commendation.yml" for p in rules.problems) and rules.yearly == []
+    assert "diem_so" in next(p.message for p in rules.problems if p.code == "RULE_FIELD_UNKNOWN")
+    write_rules(tmp_path, RULES.replace("share: 0.5", "share: 1.2"))
+    assert "0 % đến 100 %" in load_rules(tmp_path).problems[0].message
+
+
+def test_conditions_are_data_never_code(tmp_path):
+    evil = "{field: percent, min: 40, eval: '__import__(\"os\")'}"
+    write_rules(tmp_path, RULES.replace("{field: percent, min: 40}", evil))
+    rules = load_rules(tmp_path)  # unknown keys are ignored, nothing is executed
+    assert rules.yearly[0].conditions[0].op == "min" and rules.problems == []
+
+
+def _cands(rows):
+    return [{"id": u, "name": u, "unit": u, "group": g, "position": "", "percent": p, "status": s}
+            for u, g, p, s in rows]
+
+
+def test_quota_order_near_misses_and_reasons(tmp_path):
+    write_rules(tmp_path)
+    rule = load_rules(tmp_path).yearly[0]
+    findings = evaluate([rule], {"collective": _cands([("A", "X", 90, "Đã nộp"), ("B", "X", 95, "Đã nộp"),
+                                                     ("C", "X", 99, "Nộp muộn"), ("D", "Y", 41, "Đã nộp"),
+                                                     ("E", "Y", 10, "Chưa nộp")]), "individual": []})
+    by = {f.candidate["id"]: f for f in findings}
+    assert (by["B"].outcome, by["A"].outcome, by["D"].outcome) == (PROPOSED, CUT, PROPOSED)
+    assert by["A"].position.startswith("thứ 2 theo tỷ lệ đạt (%); chỉ tiêu 1")
+    assert by["C"].outcome == NEAR and by["C"].reasons[0] == "✖ tình trạng phiếu thuộc Đã nộp (thực tế: Nộp muộn)"
+    assert "E" not in by  # two conditions missed: not a near-miss
+    assert "✔ tỷ lệ đạt (%) ≥ 40 (đạt: 95)" in by["B"].reasons
+
+
+def test_awards_on_tiny_campaign_and_outputs(tiny, tmp_path):
+    for unit in ("U1", "U3"):
+        submit(tiny, unit)
+    submit(tiny, "U2", {**GOOD, "1.3": {"self": 0.5}})  # 40 %: qualifies, but after U1 for the group's one place
+    write_rules(tiny.root)
+    (tiny.root / "nominations").mkdir()
+    (tiny.root / "nominations" / "2024.csv").write_text(
+        "name,unit,position,rating,initiative,discipline\n<b>Lê An</b>,U1,Chuyên viên,Hoàn thành xuất sắc nhiệm vụ,,\n"
+        "Trần Bình,U2,,Hoàn thành xuất sắc nhiệm vụ,,Có\n<b>LÊ  an</b>,U1,,HTNV,,\n", encoding="utf-8")
+    res = year_results(tiny, check_year(tiny, 2024))
+    aw, xlsx, roll = write_outputs(tiny, "yearly", [res], tmp_path)
+    assert sorted((f.rule.title, f.candidate["id"]) for f in aw.proposed()) == [
+        ("GK", "U1"), ("GK", "U3"), ("GKCN", "<b>Lê An</b>|U1")]
+    assert [f.outcome for f in aw.findings if f.candidate["id"] == "U2"] == [CUT]
+    assert [p.code for p in aw.problems] == ["PERSON_DUPLICATE"]
+    assert aw.level == "yearly" and xlsx.name == "de-nghi-khen-thuong-2024.xlsx"
+    ws = load_workbook(xlsx)["Danh sách đề nghị"]
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG" in texts and "I. TẬP THỂ" in texts and "II. CÁ NHÂN" in texts
+    page = roll.read_text(encoding="utf-8")
+    assert "&lt;b&gt;Lê An&lt;/b&gt;" in page and "<b>Lê An</b>" not in page and "Dữ liệu minh họa" in page
+    assert "tỷ lệ đạt" not in page  # public page: no internal reasoning
+
+
+def test_demo_awards_cli(capsys, tmp_path):
+    assert main(["awards", "--campaign", str(DEMO), "--reports", str(tmp_path), "--year", "2024"]) == 0
+    out = capsys.readouterr().out
+    assert "đề nghị" in out and (tmp_path / "2024" / "bang-vang-2024.html").exists()
+    assert main(["awards", "--campaign", str(DEMO), "--reports", str(tmp_path), "--final"]) == 1  # 2023 nominations
+    out = capsys.readouterr().out
+    assert "PERSON_DUPLICATE" in out and "UNIT_UNKNOWN" in out and "Bằng khen" in out
+    detail = pd.read_excel(tmp_path / "final" / "de-nghi-khen-thuong-2022-2025.xlsx", sheet_name="Xét duyệt chi tiết", engine="calamine")
+    assert {PROPOSED, CUT, NEAR} <= set(detail["Kết quả"])
+    assert main(["awards", "--campaign", str(DEMO), "--reports", str(tmp_path)]) == 2
+
+
+def test_honour_roll_without_proposals(tiny):
+    assert "Chưa có đề nghị" in honour_roll_html(tiny, awards_for(tiny, "yearly", []), "Bảng vàng")

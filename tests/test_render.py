@@ -1,0 +1,89 @@
+"""Batch rendering: same outputs as a fresh papermill run, failures isolated, unit text kept inert."""
+
+import shutil
+
+import nbformat
+import papermill as pm
+import pytest
+from openpyxl import load_workbook
+
+from kit.campaign import load_campaign
+from kit.cli import main
+from kit.render import FINAL, NOTEBOOKS, SCORECARD, YEARLY, Job, jobs_for, render
+from tests.conftest import DEMO, GOOD, fill_form
+
+EVIL = '<script>alert("xss")</script> <b>đậm</b> =HYPERLINK("http://x.example","bấm")'
+
+
+def _outputs(nb):
+    """What a reader sees: every code cell's execution count and outputs, without timing metadata."""
+    return [(c.execution_count, [{k: v for k, v in o.items() if k != "metadata"} for o in c.outputs])
+            for c in nb.cells if c.cell_type == "code"]
+
+
+@pytest.fixture
+def fixed_time(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
+
+
+def test_reused_kernel_outputs_equal_fresh_papermill_runs(tmp_path, fixed_time):
+    root = str(DEMO.resolve())
+    jobs = [Job(SCORECARD, {"campaign": root, "year": 2024, "unit": "VP"}, tmp_path / "a" / "VP.ipynb"),
+            Job(YEARLY, {"campaign": root, "year": 2023}, tmp_path / "a" / "y2023.ipynb"),
+            Job(SCORECARD, {"campaign": root, "year": 2023, "unit": "ANCO"}, tmp_path / "a" / "ANCO.ipynb")]
+    outcomes = render(jobs, workers=1)  # one kernel runs all three, one after the other
+    assert [o.ok for o in outcomes] == [True, True, True]
+    for job in jobs:
+        fresh = pm.execute_notebook(str(NOTEBOOKS / job.notebook), str(tmp_path / f"fresh-{job.output.name}"),
+                                    parameters=job.parameters, kernel_name="python3", progress_bar=False)
+        assert _outputs(nbformat.read(job.output, as_version=4)) == _outputs(fresh), job.label
+        html = job.output.with_suffix(".html").read_text(encoding="utf-8")
+        assert "Dữ liệu minh họa" in html and "load_year" not in html  # no code in the meeting copy
+    assert "alt=\"" in (tmp_path / "a" / "y2023.html").read_text(encoding="utf-8")
+
+
+def test_a_failing_notebook_does_not_stop_the_others(tmp_path):
+    root = str(DEMO.resolve())
+    jobs = [Job(SCORECARD, {"campaign": root, "year": 2024, "unit": "KHONGCO"}, tmp_path / "bad.ipynb"),
+            Job(SCORECARD, {"campaign": root, "year": 2024, "unit": "NV"}, tmp_path / "good.ipynb")]
+    outcomes = {o.job.label: o for o in render(jobs, workers=1)}
+    assert not outcomes["bad"].ok and "KeyError" in outcomes["bad"].error and outcomes["good"].ok
+    bad = nbformat.read(tmp_path / "bad.ipynb", as_version=4)
+    assert "papermill-error-cell-tag" in bad.cells[0].metadata.get("tags", [])
+    assert (tmp_path / "bad.html").exists() and (tmp_path / "good.html").exists()
+
+
+def test_unit_supplied_text_stays_inert(tmp_path):
+    data = shutil.copytree(DEMO, tmp_path / "data")
+    fill_form(data / "submissions" / "2024" / "NV_2024.xlsx",
+              {"1.1": {**GOOD["1.1"], "evidence": EVIL, "explanation": "+84 912 345 678"}})
+    campaign = load_campaign(data)
+    job = Job(SCORECARD, {"campaign": str(data.resolve()), "year": 2024, "unit": "NV"}, tmp_path / "out" / "NV.ipynb")
+    (outcome,) = render([job], workers=1)
+    assert outcome.ok, outcome.error
+    html = job.output.with_suffix(".html").read_text(encoding="utf-8")
+    assert '<script>alert("xss")' not in html and "<b>đậm</b>" not in html
+    assert "&lt;script&gt;alert(" in html and "&lt;b&gt;đậm&lt;/b&gt;" in html
+    assert main(["results", "--campaign", str(data), "--year", "2024", "--out", str(tmp_path / "kq.xlsx")]) == 0
+    wb = load_workbook(tmp_path / "kq.xlsx")
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row]
+    assert any(c.value == EVIL and c.data_type == "s" for c in cells)
+    assert not [c for c in cells if c.data_type == "f"]
+    assert campaign.unit("NV")
+
+
+def test_jobs_for_lays_out_reports(tmp_path):
+    campaign = load_campaign(DEMO)
+    jobs = jobs_for(campaign, tmp_path, years=[2024], final=True) + jobs_for(campaign, tmp_path, years=[2024],
+                                                                          units=True)
+    names = [j.output.relative_to(tmp_path).as_posix() for j in jobs]
+    assert names[:2] == ["2024/bao-cao-nam-2024.ipynb", "final/bao-cao-tong-ket-2022-2025.ipynb"]
+    assert len(names) == 2 + 27 and "2024/don-vi/NV-2024.ipynb" in names
+    assert {j.notebook for j in jobs} == {YEARLY, FINAL, SCORECARD}
+
+
+def test_render_command_reports_and_writes_tables(tmp_path, capsys):
+    code = main(["render", "--campaign", str(DEMO), "--reports", str(tmp_path), "--final", "--quiet", "--jobs", "1"])
+    assert code == 0 and (tmp_path / "final" / "bao-cao-tong-ket-2022-2025.html").exists()
+    assert "1/1 báo cáo" in capsys.readouterr().out
+    assert main(["render", "--campaign", str(DEMO), "--reports", str(tmp_path)]) == 2
