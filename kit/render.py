@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+TEMPLATES = Path(__file__).resolve().parent / "templates"  # kit_report: the lab look, no scripts from the internet
 YEARLY, FINAL, SCORECARD = "10-bao-cao-nam.ipynb", "20-bao-cao-tong-ket.ipynb", "30-phieu-ket-qua-don-vi.ipynb"
 RESET = ("import matplotlib.pyplot as _kit_plt\n_kit_plt.close('all')\n"
          "get_ipython().reset(new_session=True)")  # empty namespace, execution count back to 1
@@ -97,8 +98,8 @@ def to_html(nb, path: Path, title: str) -> None:
     """HTML without code, for meetings and for units."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+    exporter = HTMLExporter(template_name="kit_report", extra_template_basedirs=[str(TEMPLATES)],
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     path.write_text(body, encoding="utf-8")
 

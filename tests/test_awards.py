@@ -106,7 +106,8 @@ def test_demo_awards_cli(capsys, tmp_path):
     assert main(["awards", "--campaign", str(DEMO), "--reports", str(tmp_path), "--final"]) == 1  # 2023 nominations
     out = capsys.readouterr().out
     assert "PERSON_DUPLICATE" in out and "UNIT_UNKNOWN" in out and "Bằng khen" in out
-    detail = pd.read_excel(tmp_path / "final" / "de-nghi-khen-thuong-2022-2025.xlsx", sheet_name="Xét duyệt chi tiết", engine="calamine")
+    detail = pd.read_excel(tmp_path / "final" / "de-nghi-khen-thuong-2022-2025.xlsx", sheet_name="Xét duyệt chi tiết",
+                           engine="calamine")
     assert {PROPOSED, CUT, NEAR} <= set(detail["Kết quả"])
     assert main(["awards", "--campaign", str(DEMO), "--reports", str(tmp_path)]) == 2
 

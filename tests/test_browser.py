@@ -1,0 +1,138 @@
+"""Real-browser tests: JupyterLab and Voilà in Debian's chromium, driven by Playwright.
+
+`.ci/run` installs chromium when it is missing; Playwright only drives it (never `playwright install`).
+Screenshots of each step go to reports/screenshots/ (not committed).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from kit.render import SCORECARD, Job, render
+from tests.conftest import DEMO, GOOD, ROOT, fill_form
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "reports" / "screenshots"
+TOKEN = "kit-test-token"
+EVIL = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is installed by .ci/run")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A copy of the notebooks and the demo campaign, served by JupyterLab (with Voilà) on 127.0.0.1."""
+    root = tmp_path_factory.mktemp("site")
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    shutil.copytree(DEMO, root / "data")
+    port = _free_port()
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(root / ".jupyter"), "JUPYTERLAB_SETTINGS_DIR":
+           str(root / ".lab-settings"), "JUPYTERLAB_WORKSPACES_DIR": str(root / ".lab-workspaces")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}", "--allow-root",
+         "--LabApp.news_url=", "--ServerApp.open_browser=False"],
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        server.kill()
+        pytest.fail("JupyterLab did not start")
+    yield base, root
+    server.terminate()
+    server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+def test_appraise_one_criterion_in_jupyterlab(site, browser):
+    base, root = site
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base}/lab/tree/notebooks/01-tham-dinh.ipynb?token={TOKEN}")
+    page.wait_for_selector(".jp-Notebook", timeout=60_000)
+    page.screenshot(path=SHOTS / "1-notebook-opened.png")
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    evaluator = page.locator("input[placeholder='Họ tên người thẩm định']")
+    evaluator.wait_for(timeout=120_000)
+    evaluator.fill("Kiểm Thử Trình Duyệt")
+    score = page.locator("select:has(option:text-is('— chưa chấm —'))").first
+    score.wait_for(timeout=30_000)
+    current = score.evaluate("s => s.options[s.selectedIndex].text")
+    labels = score.evaluate("s => Array.from(s.options).map(o => o.text)")
+    choice = next(label for label in labels[1:] if label != current)
+    score.select_option(label=choice)
+    page.locator("input[placeholder='Nhận xét (chọn hoặc gõ mới)']").first.fill("Kiểm tra bằng trình duyệt thật")
+    page.screenshot(path=SHOTS / "2-scored.png")
+    page.locator("button.widget-button", has_text="Lưu").first.click()  # the icon makes its name " Lưu"
+    page.get_by_text("Đã lưu 1 tiêu chí").wait_for(timeout=30_000)
+    page.screenshot(path=SHOTS / "3-saved.png")
+    with sqlite3.connect(root / "data" / "gradebook.sqlite") as db:
+        row = db.execute("SELECT evaluator, comment, stage FROM decisions ORDER BY id DESC LIMIT 1").fetchone()
+    assert row == ("Kiểm Thử Trình Duyệt", "Kiểm tra bằng trình duyệt thật", "appraisal")
+    page.close()
+
+
+def test_meeting_view_shows_the_ranking_without_code(site, browser):
+    base, _ = site
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base}/voila/render/notebooks/40-hop-hoi-dong.ipynb?token={TOKEN}", timeout=120_000)
+    page.get_by_text("Xếp hạng năm 2024").wait_for(timeout=120_000)
+    assert page.get_by_text("Phòng Tư pháp").first.is_visible()
+    assert page.get_by_text("MeetingPanel.open").count() == 0  # no code shown
+    assert page.locator(".jp-CodeMirrorEditor").count() == 0
+    page.screenshot(path=SHOTS / "4-meeting-view.png", full_page=True)
+    page.close()
+
+
+def test_rendered_report_has_no_console_errors_and_no_script_from_unit_text(site, browser, tmp_path):
+    _, root = site
+    data = root / "data"
+    fill_form(data / "submissions" / "2024" / "NV_2024.xlsx", {"1.1": {**GOOD["1.1"], "evidence": EVIL}})
+    job = Job(SCORECARD, {"campaign": str(data), "year": 2024, "unit": "NV"}, tmp_path / "NV-2024.ipynb")
+    (outcome,) = render([job], workers=1)
+    assert outcome.ok, outcome.error
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors, dialogs = [], []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(job.output.with_suffix(".html").as_uri())
+    page.get_by_text("PHIẾU KẾT QUẢ CHẤM ĐIỂM CCHC NĂM 2024").wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=SHOTS / "5-report.png", full_page=False)
+    assert errors == [] and dialogs == []
+    assert page.get_by_text('<script>alert("xss")</script>', exact=False).count() >= 1  # shown as text
+    page.close()
