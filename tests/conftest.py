@@ -119,3 +119,15 @@ def submit(campaign: Campaign, unit: str, answers: dict[str, dict] | None = None
 def demo_copy(tmp_path: Path) -> Path:
     """A writable copy of the bundled demo campaign."""
     return Path(shutil.copytree(DEMO, tmp_path / "data"))
+
+
+@pytest.fixture
+def book(tiny):
+    """The tiny campaign with every unit's form submitted, and its gradebook."""
+    from kit.gradebook import Gradebook
+
+    for unit in ("U1", "U2", "U3"):
+        submit(tiny, unit)
+    gradebook = Gradebook.for_campaign(tiny)
+    yield gradebook
+    gradebook.close()

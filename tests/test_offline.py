@@ -2,23 +2,12 @@
 
 import json
 
-import pytest
 from openpyxl import load_workbook
 
 from kit.appraisal import Entry, Workspace
 from kit.cli import main
-from kit.gradebook import Gradebook
 from kit.offline import HEADER_ROW, export_workbook, import_workbook
 from tests.conftest import submit
-
-
-@pytest.fixture
-def gb(tiny):
-    for unit in ("U1", "U2", "U3"):
-        submit(tiny, unit)
-    book = Gradebook.for_campaign(tiny)
-    yield book
-    book.close()
 
 
 def fill(path, values: dict[tuple[str, str], dict], meta: dict | None = None):
@@ -35,65 +24,65 @@ def fill(path, values: dict[tuple[str, str], dict], meta: dict | None = None):
     return path
 
 
-def test_export_fill_import_records_decisions(tiny, gb, tmp_path):
-    path = export_workbook(Workspace(tiny, 2024, gb), "Phạm Thu", tmp_path / "x.xlsx", ["U1"])
+def test_export_fill_import_records_decisions(tiny, book, tmp_path):
+    path = export_workbook(Workspace(tiny, 2024, book), "Phạm Thu", tmp_path / "x.xlsx", ["U1"])
     ws = load_workbook(path).active
     assert ws.protection.sheet and ws.cell(3, 3).value == "Phạm Thu"
     assert ws.max_row == HEADER_ROW + 6
     fill(path, {("U1", "1.1"): {"Điểm thẩm định": 0, "Nhận xét": "Thiếu kiểm chứng"},
                 ("U1", "1.2"): {"Không áp dụng": "Có"}, ("U1", "1.3"): {"Điểm thẩm định": "1,5"}})
-    report = import_workbook(tiny, gb, path)
+    report = import_workbook(tiny, book, path)
     assert report.ok and (report.rows_read, report.recorded, report.unchanged) == (3, 3, 0)
-    hist = gb.history(2024, "U1")
+    hist = book.history(2024, "U1")
     assert hist[["code", "evaluator", "source", "comment"]].values.tolist() == [
         ["1.1", "Phạm Thu", "import", "Thiếu kiểm chứng"], ["1.2", "Phạm Thu", "import", ""],
         ["1.3", "Phạm Thu", "import", ""]]
     assert hist["na"].astype(bool).tolist() == [False, True, False]
     assert hist["score"].iloc[0] == 0 and hist["score"].isna().iloc[1] and hist["score"].iloc[2] == 1.5
-    again = import_workbook(tiny, gb, path)
+    again = import_workbook(tiny, book, path)
     assert again.recorded == 0 and again.problems != [] and all(p.code == "DECISION_NEWER" for p in again.problems)
 
 
-def test_rows_with_newer_decisions_are_refused_and_listed(tiny, gb, tmp_path):
-    path = export_workbook(Workspace(tiny, 2024, gb), "Phạm Thu", tmp_path / "x.xlsx", ["U1"])
-    Workspace(tiny, 2024, gb).save("Lan", [Entry("U1", "1.3", 2.0)])  # someone decides after the export
+def test_rows_with_newer_decisions_are_refused_and_listed(tiny, book, tmp_path):
+    path = export_workbook(Workspace(tiny, 2024, book), "Phạm Thu", tmp_path / "x.xlsx", ["U1"])
+    Workspace(tiny, 2024, book).save("Lan", [Entry("U1", "1.3", 2.0)])  # someone decides after the export
     fill(path, {("U1", "1.3"): {"Điểm thẩm định": 1}, ("U1", "1.1"): {"Điểm thẩm định": 2}})
-    report = import_workbook(tiny, gb, path)
+    report = import_workbook(tiny, book, path)
     refused = [p for p in report.problems if p.code == "DECISION_NEWER"]
     assert report.recorded == 1 and len(refused) == 1 and refused[0].row == HEADER_ROW + 3
     assert "Lan" in refused[0].message and not report.ok
-    assert gb.history(2024, "U1", "1.3")["score"].tolist() == [2.0]
+    assert book.history(2024, "U1", "1.3")["score"].tolist() == [2.0]
 
 
-def test_bad_rows_are_reported_like_check(tiny, gb, tmp_path):
-    path = export_workbook(Workspace(tiny, 2024, gb), "Phạm Thu", tmp_path / "x.xlsx")
+def test_bad_rows_are_reported_like_check(tiny, book, tmp_path):
+    path = export_workbook(Workspace(tiny, 2024, book), "Phạm Thu", tmp_path / "x.xlsx")
     fill(path, {("U1", "1.1"): {"Điểm thẩm định": 1}, ("U1", "1.3"): {"Điểm thẩm định": "cao"},
                 ("U1", "1.1x"): {}, ("U2", "1.5"): {"Điểm thẩm định": 3}, ("U2", "1.1"): {"Không áp dụng": "Có"},
                 ("U3", "1.3"): {"Điểm thẩm định": 1}})
-    report = import_workbook(tiny, gb, path)
+    report = import_workbook(tiny, book, path)
     codes = sorted((p.code, p.column) for p in report.problems)
     assert codes == [("APPRAISAL_NOT_ALLOWED", "N"), ("APPRAISAL_NOT_ALLOWED", "N"), ("NA_NOT_ALLOWED", "O"),
                      ("SCORE_NOT_NUMBER", "N")]
     assert report.recorded == 1 and "chỉ được chấm một trong các mức: 2, 0" in report.format()
 
 
-def test_missing_evaluator_and_broken_file(tiny, gb, tmp_path):
-    path = export_workbook(Workspace(tiny, 2024, gb), "", tmp_path / "x.xlsx")
+def test_missing_evaluator_and_broken_file(tiny, book, tmp_path):
+    path = export_workbook(Workspace(tiny, 2024, book), "", tmp_path / "x.xlsx")
     fill(path, {("U1", "1.3"): {"Điểm thẩm định": 1}})
-    assert [p.code for p in import_workbook(tiny, gb, path).problems] == ["EVALUATOR_MISSING"]
-    assert import_workbook(tiny, gb, path, evaluator="Hà").recorded == 1
+    assert [p.code for p in import_workbook(tiny, book, path).problems] == ["EVALUATOR_MISSING"]
+    assert import_workbook(tiny, book, path, evaluator="Hà").recorded == 1
     (tmp_path / "bad.xlsx").write_bytes(b"")
-    assert [p.code for p in import_workbook(tiny, gb, tmp_path / "bad.xlsx").problems] == ["FILE_EMPTY"]
+    assert [p.code for p in import_workbook(tiny, book, tmp_path / "bad.xlsx").problems] == ["FILE_EMPTY"]
 
 
-def test_unit_text_stays_text_in_the_export(tiny, gb, tmp_path):
+def test_unit_text_stays_text_in_the_export(tiny, book, tmp_path):
     submit(tiny, "U1", {"1.1": {"answer": "Có", "self": 2, "explanation": "+84 là số máy; @ghi chú"}})
-    path = export_workbook(Workspace(tiny, 2024, gb), "Hà", tmp_path / "x.xlsx", ["U1"])
+    path = export_workbook(Workspace(tiny, 2024, book), "Hà", tmp_path / "x.xlsx", ["U1"])
     cells = [c for row in load_workbook(path).active.iter_rows() for c in row]
     assert not [c for c in cells if c.data_type == "f"]
 
 
-def test_cli_export_and_import(capsys, tiny, gb, tmp_path):
+def test_cli_export_and_import(capsys, tiny, book, tmp_path):
     out = tmp_path / "tham-dinh.xlsx"
     args = ["--campaign", str(tiny.root)]
     assert main(["decisions", "export", *args, "--year", "2024", "--evaluator", "Hà", "--units", "u2",

@@ -1,20 +1,9 @@
 """The scoring panel driven as an evaluator would, without a browser."""
 
-import pytest
 
 from kit.appraisal import Workspace
-from kit.gradebook import Gradebook
 from kit.scoring_ui import NA_CHOICE, AppraisalPanel
-from tests.conftest import GOOD, fill_form, submit
-
-
-@pytest.fixture
-def book(tiny):
-    for unit in ("U1", "U2", "U3"):
-        submit(tiny, unit)
-    gb = Gradebook.for_campaign(tiny)
-    yield gb
-    gb.close()
+from tests.conftest import GOOD, fill_form
 
 
 def panel(tiny, book, evaluator="Nguyễn Thị Lan"):
