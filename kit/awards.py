@@ -258,11 +258,24 @@ def write_proposals(campaign: Campaign, awards: Awards, out: Path, period: str) 
                 cell.border, cell.alignment = box, Alignment(wrap_text=True, vertical="top")
                 if isinstance(value, str) and value.startswith("="):
                     cell.data_type = "s"
+    _detail_sheets(wb, campaign, awards)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(out)
+    return out
+
+
+def _detail_sheets(wb, campaign: Campaign, awards: Awards) -> None:
+    """Every candidate considered, with the reasons, and what the list was made from."""
+    from openpyxl.styles import Font
+
+    names = {u.code: u.name for u in campaign.units}
     detail = wb.create_sheet("Xét duyệt chi tiết")
     detail.append(["Hình thức", "Đối tượng", "Đơn vị", "Kết quả", "Thứ tự / chỉ tiêu", "Lý do"])
     for f in awards.findings:
         detail.append([f.rule.title_name, f.candidate["name"], names[f.candidate["unit"]], f.outcome, f.position,
                        "\n".join(f.reasons)])
+        if isinstance(f.candidate["name"], str) and f.candidate["name"].startswith("="):
+            detail.cell(detail.max_row, 2).data_type = "s"
     for cell in detail[1]:
         cell.font = Font(bold=True)
     for col, width in zip("ABCDEF", (30, 30, 30, 26, 34, 90), strict=True):
@@ -274,9 +287,6 @@ def write_proposals(campaign: Campaign, awards: Awards, out: Path, period: str) 
     for line in notes:
         if line:
             source.append([line])
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
-    return out
 
 
 def write_outputs(campaign: Campaign, level: str, yearly: list[YearResults], reports: Path, out: Path | None = None
