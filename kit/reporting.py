@@ -117,6 +117,8 @@ def show_table(df: pd.DataFrame, caption: str = "", empty: str = "Không có.") 
         _display(f"<div class='kit-report'><p><i>{html.escape(empty)}</i></p></div>")
         return
     df = df.rename_axis(columns=None)
+    nullable = [c for c in df.columns if isinstance(df[c].dtype, pd.Int64Dtype)]
+    df = df.astype({c: float for c in nullable})  # pd.NA would print as "<NA>"; NaN prints as "—"
     table = df.to_html(index=False, escape=True, na_rep="—", float_format=lambda x: f"{x:,.2f}".rstrip("0").rstrip("."),
                        border=0)
     cap = f"<p><b>{html.escape(caption)}</b></p>" if caption else ""
