@@ -80,13 +80,19 @@ class Row:
             return self.proposal or 0.0
         return self.self_score or 0.0
 
-    def problem(self, score: float | None, na: bool) -> str | None:
-        """Why this appraisal cannot be saved, in Vietnamese, or None."""
+    def problem(self, score: float | None, na: bool, comment: str = "") -> str | None:
+        """Why this appraisal cannot be saved, in Vietnamese, or None.
+
+        Lowering a unit's own score needs a reason the unit will read: the comment is then required.
+        """
         if na:
             return None if self.na_allowed else "tiêu chí này không được chấm \"Không áp dụng\""
         if score is None:
             return "chưa nhập điểm"
-        return appraisal_problem(self.type, score, max_points=self.max, min_points=self.min, tiers=self.tiers)
+        wrong = appraisal_problem(self.type, score, max_points=self.max, min_points=self.min, tiers=self.tiers)
+        if wrong is None and self.self_score is not None and score < self.self_score - 1e-9 and not comment.strip():
+            return "chấm thấp hơn điểm tự chấm thì phải ghi nhận xét (lý do)"
+        return wrong
 
 
 @dataclass
@@ -195,7 +201,7 @@ class Workspace:
             if row is None:
                 result.invalid.append((e.unit, e.code, "đơn vị chưa có phiếu được chấp nhận hoặc mã tiêu chí sai"))
                 continue
-            problem = row.problem(e.score, e.na)
+            problem = row.problem(e.score, e.na, e.comment)
             if problem:
                 result.invalid.append((e.unit, e.code, problem))
                 continue

@@ -163,7 +163,7 @@ def _read_rows(ws_: Workspace, rows: list[list[object]], header: int, cols: dict
             report.problems.append(P.make("SCORE_NOT_NUMBER", **at, column=col["score"],
                                           value=cell_text(cells.get("score"))))
             continue
-        problem = row.problem(score, na)
+        problem = row.problem(score, na, cell_text(cells.get("comment")))
         if problem:
             code_ = "NA_NOT_ALLOWED" if na else "APPRAISAL_NOT_ALLOWED"
             report.problems.append(P.make(code_, **at, column=col["na" if na else "score"],

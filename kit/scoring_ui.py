@@ -112,7 +112,7 @@ class RowEditor:
                 score = parse_number(raw)
                 if raw and score is None:
                     return f"\"{raw}\" không phải là số"
-        problem = self.row.problem(score, na)
+        problem = self.row.problem(score, na, self.comment.value or "")
         if problem:
             return problem
         base = self.row.current["id"] if self.row.current else None

@@ -46,7 +46,7 @@ def test_export_fill_import_records_decisions(tiny, book, tmp_path):
 def test_rows_with_newer_decisions_are_refused_and_listed(tiny, book, tmp_path):
     path = export_workbook(Workspace(tiny, 2024, book), "Phạm Thu", tmp_path / "x.xlsx", ["U1"])
     Workspace(tiny, 2024, book).save("Lan", [Entry("U1", "1.3", 2.0)])  # someone decides after the export
-    fill(path, {("U1", "1.3"): {"Điểm thẩm định": 1}, ("U1", "1.1"): {"Điểm thẩm định": 2}})
+    fill(path, {("U1", "1.3"): {"Điểm thẩm định": 1, "Nhận xét": "Thiếu"}, ("U1", "1.1"): {"Điểm thẩm định": 2}})
     report = import_workbook(tiny, book, path)
     refused = [p for p in report.problems if p.code == "DECISION_NEWER"]
     assert report.recorded == 1 and len(refused) == 1 and refused[0].row == HEADER_ROW + 3
@@ -58,17 +58,19 @@ def test_bad_rows_are_reported_like_check(tiny, book, tmp_path):
     path = export_workbook(Workspace(tiny, 2024, book), "Phạm Thu", tmp_path / "x.xlsx")
     fill(path, {("U1", "1.1"): {"Điểm thẩm định": 1}, ("U1", "1.3"): {"Điểm thẩm định": "cao"},
                 ("U1", "1.1x"): {}, ("U2", "1.5"): {"Điểm thẩm định": 3}, ("U2", "1.1"): {"Không áp dụng": "Có"},
-                ("U3", "1.3"): {"Điểm thẩm định": 1}})
+                ("U3", "1.3"): {"Điểm thẩm định": 1, "Nhận xét": "Thiếu kiểm chứng"},
+                ("U2", "1.3"): {"Điểm thẩm định": 1}})
     report = import_workbook(tiny, book, path)
     codes = sorted((p.code, p.column) for p in report.problems)
-    assert codes == [("APPRAISAL_NOT_ALLOWED", "N"), ("APPRAISAL_NOT_ALLOWED", "N"), ("NA_NOT_ALLOWED", "O"),
-                     ("SCORE_NOT_NUMBER", "N")]
+    assert codes == [("APPRAISAL_NOT_ALLOWED", "N"), ("APPRAISAL_NOT_ALLOWED", "N"), ("APPRAISAL_NOT_ALLOWED", "N"),
+                     ("NA_NOT_ALLOWED", "O"), ("SCORE_NOT_NUMBER", "N")]
+    assert "phải ghi nhận xét" in report.format()
     assert report.recorded == 1 and "chỉ được chấm một trong các mức: 2, 0" in report.format()
 
 
 def test_missing_evaluator_and_broken_file(tiny, book, tmp_path):
     path = export_workbook(Workspace(tiny, 2024, book), "", tmp_path / "x.xlsx")
-    fill(path, {("U1", "1.3"): {"Điểm thẩm định": 1}})
+    fill(path, {("U1", "1.3"): {"Điểm thẩm định": 1.5}})
     assert [p.code for p in import_workbook(tiny, book, path).problems] == ["EVALUATOR_MISSING"]
     assert import_workbook(tiny, book, path, evaluator="Hà").recorded == 1
     (tmp_path / "bad.xlsx").write_bytes(b"")

@@ -51,6 +51,7 @@ def test_only_allowed_values_and_invalid_input_is_kept(tiny, book):
 def test_no_evaluator_no_save_nothing_lost(tiny, book):
     p = panel(tiny, book, evaluator="")
     editor(p, "1.3").score.value = "1"
+    editor(p, "1.3").comment.value = "Chỉ có 6 tin bài"
     p.save_button.click()
     assert book.count() == 0 and "họ tên" in p.message.value and editor(p, "1.3").score.value == "1"
     p.evaluator.value = "Trần Văn Minh"
@@ -77,6 +78,7 @@ def test_leaving_a_unit_with_unsaved_changes_asks_first(tiny, book):
 def test_conflicting_saves_are_refused_then_explicit(tiny, book):
     a, b = panel(tiny, book, "Lan"), panel(tiny, book, "Minh")
     editor(a, "1.3").score.value = "1"
+    editor(a, "1.3").comment.value = "Thiếu kiểm chứng"
     editor(b, "1.3").score.value = "2"
     a.save_button.click()
     b.save_button.click()
@@ -156,3 +158,14 @@ def test_unit_text_is_escaped(tiny, book):
     fill_form(tiny.submissions_dir(2024) / "U1_2024.xlsx", {"1.1": {**GOOD["1.1"], "evidence": "<script>x()</script>"}})
     p = panel(tiny, book)
     assert "<script>" not in editor(p, "1.1").info.value and "&lt;script&gt;" in editor(p, "1.1").info.value
+
+
+def test_lowering_a_self_score_needs_a_reason(tiny, book):
+    p = panel(tiny, book)
+    e = editor(p, "1.3")  # self score 1.5
+    e.score.value = "0,5"
+    p.save_button.click()
+    assert book.count() == 0 and "phải ghi nhận xét" in e.status.value and e.score.value == "0,5"
+    e.comment.value = "Không có tin bài nào trong năm"
+    p.save_button.click()
+    assert book.history(2024, "U1", "1.3")["comment"].tolist() == ["Không có tin bài nào trong năm"]
