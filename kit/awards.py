@@ -20,6 +20,7 @@ from kit.layout import header_key
 from kit.movement import RATINGS, Table, load_initiatives, load_nominations, load_registrations, registration_status
 from kit.results import YearResults
 from kit.rules import FIELDS, Rule, Rules, load_rules
+from kit.tables import put_text_safe
 
 PROPOSED, CUT, NEAR = "Đề nghị", "Vượt chỉ tiêu", "Chưa đạt (thiếu 1 điều kiện)"
 ASCENDING = {"rank", "last_rank"}  # order fields where smaller is better
@@ -254,10 +255,9 @@ def write_proposals(campaign: Campaign, awards: Awards, out: Path, period: str) 
             values = [n, f.candidate["name"], ", ".join(x for x in (f.candidate.get("position"), where) if x),
                       f.rule.title_name, "; ".join(r.lstrip("✔ ") for r in f.reasons)]
             for col, value in enumerate(values, start=1):
-                cell = ws.cell(row, col, value)
+                cell = ws.cell(row, col)
+                put_text_safe(cell, value)
                 cell.border, cell.alignment = box, Alignment(wrap_text=True, vertical="top")
-                if isinstance(value, str) and value.startswith("="):
-                    cell.data_type = "s"
     _detail_sheets(wb, campaign, awards)
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
@@ -272,10 +272,9 @@ def _detail_sheets(wb, campaign: Campaign, awards: Awards) -> None:
     detail = wb.create_sheet("Xét duyệt chi tiết")
     detail.append(["Hình thức", "Đối tượng", "Đơn vị", "Kết quả", "Thứ tự / chỉ tiêu", "Lý do"])
     for f in awards.findings:
-        detail.append([f.rule.title_name, f.candidate["name"], names[f.candidate["unit"]], f.outcome, f.position,
+        detail.append([f.rule.title_name, None, names[f.candidate["unit"]], f.outcome, f.position,
                        "\n".join(f.reasons)])
-        if isinstance(f.candidate["name"], str) and f.candidate["name"].startswith("="):
-            detail.cell(detail.max_row, 2).data_type = "s"
+        put_text_safe(detail.cell(detail.max_row, 2), f.candidate["name"])
     for cell in detail[1]:
         cell.font = Font(bold=True)
     for col, width in zip("ABCDEF", (30, 30, 30, 26, 34, 90), strict=True):

@@ -54,9 +54,6 @@ class Table:
     rows: list[dict] = field(default_factory=list)
     problems: list[P.Problem] = field(default_factory=list)
 
-    def frame(self, columns: list[str]) -> pd.DataFrame:
-        return pd.DataFrame(self.rows, columns=columns + ["row"])
-
 
 def _header(rows: list[list[object]], columns: dict[str, set[str]], required: list[str]
             ) -> tuple[int, dict[str, int], list[str]]:
@@ -203,7 +200,3 @@ def load_nominations(campaign: Campaign, year: int, initiatives: Table) -> Table
                            "rating": rating, "initiative": initiative,
                            "discipline": header_key(cells.get("discipline")) in _YES, "row": row})
     return table
-
-
-def all_problems(*tables: Table) -> list[P.Problem]:
-    return [p for t in tables for p in t.problems]

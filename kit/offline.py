@@ -20,6 +20,7 @@ from kit.answers import TYPE_LABELS
 from kit.appraisal import Entry, Workspace
 from kit.layout import header_key
 from kit.sheets import FileProblem, read_grids
+from kit.tables import put_text_safe
 from kit.values import cell_text, code_text, is_blank, parse_number
 
 SHEET = "Thẩm định"
@@ -37,13 +38,6 @@ COLUMNS = [
 _KEYS = {header_key(h): f for f, h, _, _ in COLUMNS}
 _META = {"nam": "year", "can bo tham dinh": "evaluator", "xuat luc": "exported"}
 _INPUT = PatternFill("solid", fgColor="FFF7D6")
-
-
-def _text(cell, value: object) -> None:
-    """Unit-supplied text stays text: never a formula, whatever it starts with."""
-    cell.value = value
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
 
 
 def export_workbook(ws_: Workspace, evaluator: str, out: Path, units: list[str] | None = None) -> Path:
@@ -82,7 +76,7 @@ def export_workbook(ws_: Workspace, evaluator: str, out: Path, units: list[str] 
                       "current_by": cur.get("evaluator"), "base": cur.get("id")}
             for col, (fieldname, _, _, is_input) in enumerate(COLUMNS, start=1):
                 cell = sheet.cell(row_no, col)
-                _text(cell, values.get(fieldname))
+                put_text_safe(cell, values.get(fieldname))  # unit text never becomes a formula
                 if is_input:
                     cell.protection, cell.fill = Protection(locked=False), _INPUT
             na_list.add(sheet.cell(row_no, [f for f, *_ in COLUMNS].index("na") + 1).coordinate)

@@ -27,7 +27,6 @@ MESSAGES: dict[str, str] = {
     "FILE_ENCODING": "Tệp CSV không phải mã UTF-8. Hãy lưu lại với kiểu mã \"CSV UTF-8\".",
     "FILE_NO_HEADER": "Không tìm thấy dòng tiêu đề của bảng tiêu chí (cột \"Mã tiêu chí\" và \"Điểm tự chấm\"). "
     "Hãy dùng đúng mẫu phiếu do kit tạo.",
-    "FILE_NAME": "Tên tệp không bắt đầu bằng mã đơn vị (ví dụ NV_2022.xlsx). Hãy đặt lại tên tệp.",
     # identity of a submission
     "UNIT_UNKNOWN": "Mã đơn vị \"{value}\" không có trong danh sách đơn vị (units.csv).",
     "UNIT_MISMATCH": "Mã đơn vị trong phiếu (\"{value}\") khác mã đơn vị ở tên tệp (\"{expected}\").",

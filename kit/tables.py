@@ -25,6 +25,13 @@ def csv_safe(value: object) -> object:
     return value
 
 
+def put_text_safe(cell, value: object) -> None:
+    """Set a cell; a string is always stored as text (openpyxl would make "=..." a formula)."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+
+
 def _cell_value(value: object) -> object:
     if value is None or value is pd.NA or value is pd.NaT:
         return None
@@ -50,9 +57,8 @@ def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame], notes: list[str]) ->
             ws.append([_cell_value(v) for v in record])
         for row in ws.iter_rows(min_row=2):
             for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # unit-supplied text stays text
-                elif isinstance(cell.value, float):
+                put_text_safe(cell, cell.value)  # unit-supplied text stays text
+                if isinstance(cell.value, float):
                     cell.number_format = "0.00"
         for i, col in enumerate(df.columns, start=1):
             longest = max([len(str(col))] + [len(str(v)) for v in df.iloc[:200, i - 1].tolist()])
