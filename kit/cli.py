@@ -174,7 +174,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.no_render:
         return 0
     failed = render_reports(campaign, args.reports, years=campaign.years, final=True, units=True, yearly=True,
-                            jobs=args.jobs, show_progress=not args.quiet, tables=False)
+                            jobs=args.jobs, show_progress=not args.quiet,
+                            known={o.report.year: (o.report, o.results) for o in outcomes})
     return 1 if failed else 0
 
 

@@ -77,18 +77,26 @@ def summary_lines(campaign: Campaign, outcomes: list[YearOutcome]) -> list[str]:
 
 
 def render_reports(campaign: Campaign, reports: Path, *, years: list[int], final: bool, units: bool, yearly: bool,
-                   jobs: int | None = None, show_progress: bool = True, tables: bool = True) -> list[str]:
-    """Render notebooks and HTML (and, with ``tables``, each year's results xlsx); returns failed reports."""
+                   jobs: int | None = None, show_progress: bool = True,
+                   known: dict[int, tuple[CheckReport, YearResults]] | None = None) -> list[str]:
+    """Render notebooks and HTML, proposals and honour rolls; returns the failed reports' names.
+
+    ``known``: checks and results already computed (``kit demo``), whose tables are already written;
+    without it each year is checked once here and its results xlsx written.
+    """
     from kit.render import jobs_for, render
 
-    if tables and (yearly or units):
+    needed = sorted(set(years) | (set(campaign.years) if final else set()))
+    computed = dict(known or {})
+    missing = [y for y in needed if y not in computed]
+    if missing:
         with Gradebook.for_campaign(campaign) as gradebook:
-            for year in years:
+            for year in missing:
                 report = check_year(campaign, year)
-                write_results(campaign, report, year_results(campaign, report, gradebook.appraisals(year)),
-                              results_path(reports, year))
-    if yearly or final:
-        _honour_rolls(campaign, reports, years if yearly else [], final)
+                computed[year] = (report, year_results(campaign, report, gradebook.appraisals(year)))
+                if year in years and (yearly or units):
+                    write_results(campaign, report, computed[year][1], results_path(reports, year))
+    _honour_rolls(campaign, reports, {y: r for y, (_, r) in computed.items()}, years if yearly else [], final)
     todo = jobs_for(campaign, reports, years=years if yearly else [], final=final)
     todo += jobs_for(campaign, reports, years=years, units=True) if units else []
     with tqdm(total=len(todo), desc="Tạo báo cáo", unit="báo cáo", disable=not show_progress) as bar:
@@ -102,17 +110,15 @@ def render_reports(campaign: Campaign, reports: Path, *, years: list[int], final
     return [o.job.label for o in failed]
 
 
-def _honour_rolls(campaign: Campaign, reports: Path, years: list[int], final: bool) -> None:
+def _honour_rolls(campaign: Campaign, reports: Path, results: dict[int, YearResults], years: list[int],
+                  final: bool) -> None:
     """Proposal lists and public honour rolls beside the yearly and final reports."""
     from kit.awards import write_outputs
     from kit.rules import load_rules
 
     if load_rules(campaign.root) is None:
         return
-    with Gradebook.for_campaign(campaign) as gradebook:
-        results = {y: year_results(campaign, check_year(campaign, y), gradebook.appraisals(y))
-                   for y in (campaign.years if final else years)}
     for year in years:
         write_outputs(campaign, "yearly", [results[year]], reports)
     if final:
-        write_outputs(campaign, "final", list(results.values()), reports)
+        write_outputs(campaign, "final", [results[y] for y in campaign.years], reports)
