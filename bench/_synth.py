@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from kit.campaign import Campaign, load_campaign
+from kit.config.campaign import Campaign, load_campaign
 
 DEMO = Path(__file__).resolve().parents[1] / "data"
 

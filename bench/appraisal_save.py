@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _synth import big_campaign  # noqa: E402
 from results_scale import synth_report  # noqa: E402
 
-from kit.appraisal import Workspace  # noqa: E402
-from kit.gradebook import Gradebook  # noqa: E402
-from kit.scoring_ui import AppraisalPanel  # noqa: E402
+from kit.app.appraisal import Workspace  # noqa: E402
+from kit.store.gradebook import Gradebook  # noqa: E402
+from kit.ui.scoring_panel import AppraisalPanel  # noqa: E402
 
 
 def main() -> int:

@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _synth import big_campaign  # noqa: E402
 
-from kit.check import check_year  # noqa: E402
-from kit.demogen import _fill, _Filler  # noqa: E402
-from kit.forms import build_form, form_name  # noqa: E402
+from kit.intake.check import check_year  # noqa: E402
+from kit.outputs.forms import build_form, form_name  # noqa: E402
+from tools.demogen.generate import _fill, _Filler  # noqa: E402
 
 YEAR = 2024
 

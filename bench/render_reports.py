@@ -23,8 +23,8 @@ BIN = Path(sys.executable).parent
 
 def main() -> int:
     sys.path.insert(0, str(ROOT))
-    from kit.campaign import load_campaign
-    from kit.render import NOTEBOOKS, jobs_for
+    from kit.config.campaign import load_campaign
+    from kit.outputs.render import NOTEBOOKS, jobs_for
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--limit", type=int)

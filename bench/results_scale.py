@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _synth import big_campaign  # noqa: E402
 
-from kit.check import CheckReport  # noqa: E402
-from kit.results import year_results  # noqa: E402
-from kit.submission import Submission  # noqa: E402
+from kit.intake.check import CheckReport  # noqa: E402
+from kit.intake.submission import Submission  # noqa: E402
+from kit.scoring.results import year_results  # noqa: E402
 
 
 def synth_report(campaign, year: int, rng: random.Random) -> CheckReport:

@@ -1,21 +1,30 @@
 """The ``kit`` command: a thin layer over the Python API; messages in Vietnamese.
 
-A user's mistake ends with a clear message and exit status 2, never a traceback.
+The only module that prints (and draws progress bars). A user's mistake ends with a clear message
+and exit status 2, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tqdm import tqdm
 
 from kit import __version__
-from kit import problems as P
-from kit.campaign import DEFAULT_CAMPAIGN, load_campaign
-from kit.errors import KitError
+from kit.config.campaign import DEFAULT_CAMPAIGN, Campaign, load_campaign
+from kit.core import problems as P
+from kit.core.errors import KitError
+from kit.core.vocab import Outcome
+
+if TYPE_CHECKING:
+    from kit.outputs.render import Rendered
 
 
-def _years(campaign, year: int | None) -> list[int]:
+def _years(campaign: Campaign, year: int | None) -> list[int]:
     if year is None:
         return campaign.years
     campaign.require_year(year)
@@ -23,7 +32,7 @@ def _years(campaign, year: int | None) -> list[int]:
 
 
 def cmd_forms(args: argparse.Namespace) -> int:
-    from kit.forms import write_forms
+    from kit.outputs.forms import write_forms
 
     campaign = load_campaign(args.campaign)
     out = args.out or args.reports / "forms" / str(args.year)
@@ -41,21 +50,20 @@ def cmd_forms(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from kit.check import check_year, format_json, format_text
-    from kit.movement import load_initiatives, load_nominations, load_registrations
+    from kit.app.year import check_files
+    from kit.intake.check import format_json, format_text
 
     campaign = load_campaign(args.campaign)
     status = 0
     outputs = []
-    registrations, initiatives = load_registrations(campaign), load_initiatives(campaign)
     for i, year in enumerate(_years(campaign, args.year)):
-        report = check_year(campaign, year)
+        _, report, movement = check_files(campaign, year)
         # The movement's files are checked with the same reporting: registrations and the initiatives
         # registry once (with the first year shown), each year's nominations with that year.
-        shared = registrations.problems + initiatives.problems if i == 0 else []
-        report.problems += shared + load_nominations(campaign, year, initiatives).problems
-        outputs.append(format_json(report) if args.format == "json" else format_text(report))
-        status = status or (0 if report.ok else 1)
+        shared = movement.registrations.problems + movement.initiatives.problems if i == 0 else []
+        shown = dataclasses.replace(report, problems=report.problems + shared + movement.nominations.problems)
+        outputs.append(format_json(shown) if args.format == "json" else format_text(shown))
+        status = status or (0 if shown.ok else 1)
     if args.format == "json" and len(outputs) > 1:
         print("[" + ",\n".join(outputs) + "]")
     else:
@@ -64,43 +72,34 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_results(args: argparse.Namespace) -> int:
-    from kit.check import check_year
-    from kit.demo import results_path
-    from kit.results import write_results, year_results
+    from kit.app.year import load_year
+    from kit.outputs.results_book import results_path, write_results
 
     campaign = load_campaign(args.campaign)
     campaign.require_year(args.year)
-    report = check_year(campaign, args.year)
-    results = year_results(campaign, report, _appraisals(campaign, args.year))
     out = Path(args.out) if args.out else results_path(args.reports, args.year)
     if out.suffix.lower() not in (".xlsx", ".csv"):
         raise KitError(f"Tệp kết quả phải có đuôi .xlsx hoặc .csv (đang là \"{out.name}\").")
-    write_results(campaign, report, results, out)
-    errors = sum(p.is_error for p in report.all_problems)
+    state = load_year(campaign, args.year)
+    write_results(campaign, state.check, state.results, out)
+    errors = sum(p.is_error for p in state.check.all_problems)
     print(f"Đã ghi kết quả năm {args.year}: {out}")
     if errors:
         print(f"Lưu ý: {errors} lỗi trong phiếu; các dòng/phiếu lỗi không được tính. Xem: kit check --year {args.year}")
     return 0
 
 
-def _appraisals(campaign, year: int):
-    from kit.gradebook import Gradebook
-
-    with Gradebook.for_campaign(campaign) as gb:
-        return gb.appraisals(year)
-
-
 def cmd_export(args: argparse.Namespace) -> int:
-    from kit.appraisal import Workspace
-    from kit.gradebook import Gradebook
-    from kit.offline import export_workbook
+    from kit.app.appraisal import Workspace
+    from kit.app.offline import export_workbook
+    from kit.store.gradebook import Gradebook
 
     campaign = load_campaign(args.campaign)
     campaign.require_year(args.year)
     if not args.evaluator.strip():
         raise KitError("Hãy ghi tên cán bộ thẩm định: --evaluator \"Họ tên\".")
     with Gradebook.for_campaign(campaign) as gb:
-        ws = Workspace(campaign, args.year, gb)
+        ws = Workspace.open(campaign, args.year, gb)
         units = [c.strip().upper() for c in args.units.split(",")] if args.units else None
         missing = [u for u in units or [] if u not in ws.rows]
         if missing:
@@ -111,8 +110,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from kit.gradebook import Gradebook
-    from kit.offline import import_workbook
+    from kit.app.offline import import_workbook
+    from kit.store.gradebook import Gradebook
 
     campaign = load_campaign(args.campaign)
     with Gradebook.for_campaign(campaign) as gb:
@@ -122,26 +121,40 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def cmd_render(args: argparse.Namespace) -> int:
-    from kit.demo import render_reports
+def _render(campaign: Campaign, args: argparse.Namespace, *, years: list[int], final: bool, units: bool,
+            yearly: bool, tables: bool = True) -> int:
+    """Render with a progress bar, then say what was made and what failed (and where to look)."""
+    from kit.app.pipeline import render_reports
 
+    with tqdm(desc="Tạo báo cáo", unit="báo cáo", disable=args.quiet) as bar:
+        def progress(o: Rendered) -> None:
+            bar.set_postfix_str(o.job.label)
+            bar.update(1)
+
+        outcomes = render_reports(campaign, args.reports, years=years, final=final, units=units, yearly=yearly,
+                                  jobs=args.jobs, progress=progress, tables=tables)
+    failed = [o for o in outcomes if not o.ok]
+    print(f"Đã tạo {len(outcomes) - len(failed)}/{len(outcomes)} báo cáo trong {args.reports} "
+          f"(tổng thời gian chạy {sum(o.seconds for o in outcomes):.0f} s).")
+    for o in failed:
+        print(f"  ✖ {o.job.output}: {o.error} — xem ô báo lỗi ở đầu notebook này.")
+    return 1 if failed else 0
+
+
+def cmd_render(args: argparse.Namespace) -> int:
     campaign = load_campaign(args.campaign)
     if not (args.year or args.final or args.units or args.all):
         raise KitError("Hãy chọn báo cáo: --year NĂM, --final, --units hoặc --all.")
     if args.year:
         campaign.require_year(args.year)
     years = campaign.years if args.all or (args.units and not args.year) else ([args.year] if args.year else [])
-    failed = render_reports(campaign, args.reports, years=years, final=args.final or args.all,
-                            units=args.units or args.all, yearly=args.all or (args.year is not None and not args.units),
-                            jobs=args.jobs, show_progress=not args.quiet)
-    return 1 if failed else 0
+    return _render(campaign, args, years=years, final=args.final or args.all, units=args.units or args.all,
+                   yearly=args.all or (args.year is not None and not args.units))
 
 
 def cmd_awards(args: argparse.Namespace) -> int:
-    from kit.awards import CUT, NEAR, PROPOSED, write_outputs
-    from kit.check import check_year
-    from kit.results import year_results
-    from kit.rules import load_rules
+    from kit.app.pipeline import write_proposals
+    from kit.app.year import load_years
 
     campaign = load_campaign(args.campaign)
     if bool(args.year) == bool(args.final):
@@ -149,16 +162,16 @@ def cmd_awards(args: argparse.Namespace) -> int:
     years = [args.year] if args.year else campaign.years
     for year in years:
         campaign.require_year(year)
-    yearly = [year_results(campaign, check_year(campaign, y), _appraisals(campaign, y)) for y in years]
-    if load_rules(campaign.root) is None:
+    if campaign.rules is None:
         raise KitError(f"Không có tệp quy định khen thưởng {campaign.root / 'commendation.yml'}.")
-    awards, out, roll = write_outputs(campaign, "yearly" if args.year else "final", yearly, args.reports, args.out)
+    level = "yearly" if args.year else "final"
+    awards, out, roll = write_proposals(load_years(campaign, years), level, args.reports, args.out)
     period = f"năm {args.year}" if args.year else f"giai đoạn {years[0]}–{years[-1]}"
     for p in awards.problems:
         print(p.format())
-    counts = {k: sum(f.outcome == k for f in awards.findings) for k in (PROPOSED, CUT, NEAR)}
-    print(f"Đề nghị khen thưởng {period}: {counts[PROPOSED]} đề nghị, {counts[CUT]} đạt nhưng vượt chỉ tiêu, "
-          f"{counts[NEAR]} chưa đạt do thiếu một điều kiện.")
+    counts = {k: sum(f.outcome == k for f in awards.findings) for k in Outcome}
+    print(f"Đề nghị khen thưởng {period}: {counts[Outcome.PROPOSED]} đề nghị, {counts[Outcome.CUT]} đạt nhưng vượt "
+          f"chỉ tiêu, {counts[Outcome.NEAR]} chưa đạt do thiếu một điều kiện.")
     for f in awards.proposed():
         print(f"  • {f.rule.title_name}: {f.candidate['name']} ({f.candidate['unit']})")
     print(f"Danh sách: {out}\nBảng vàng (công khai): {roll}")
@@ -166,17 +179,17 @@ def cmd_awards(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from kit.demo import render_reports, run_demo, summary_lines
+    from kit.app.pipeline import run_tables, summary_lines
+    from kit.intake.check import submission_files
 
     campaign = load_campaign(args.campaign)
-    outcomes = run_demo(campaign, args.reports, show_progress=not args.quiet)
+    total = sum(len(submission_files(campaign.submissions_dir(y))) for y in campaign.years)
+    with tqdm(total=total, desc="Đọc phiếu", unit="tệp", disable=args.quiet) as bar:
+        outcomes = run_tables(campaign, args.reports, progress=bar.update)
     print("\n".join(summary_lines(campaign, outcomes)))
     if args.no_render:
         return 0
-    failed = render_reports(campaign, args.reports, years=campaign.years, final=True, units=True, yearly=True,
-                            jobs=args.jobs, show_progress=not args.quiet,
-                            known={o.report.year: (o.report, o.results) for o in outcomes})
-    return 1 if failed else 0
+    return _render(campaign, args, years=campaign.years, final=True, units=True, yearly=True, tables=False)
 
 
 def build_parser() -> argparse.ArgumentParser:

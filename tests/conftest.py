@@ -1,118 +1,20 @@
-"""Shared fixtures: a tiny campaign using every answer type, and a program that fills forms."""
+"""Fixtures; the helpers they use live in tests/helpers.py (tests import them from there)."""
 
 from __future__ import annotations
 
 import shutil
-import textwrap
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
 
-from kit.campaign import Campaign, load_campaign
-from kit.forms import HEADER_ROW, build_form, form_name
-from kit.layout import field_of, meta_of
-
-ROOT = Path(__file__).resolve().parents[1]
-DEMO = ROOT / "data"
-
-CAMPAIGN_YML = """\
-name: "Đợt thử nghiệm"
-district: "Châu Thành"
-province: "Tây Ninh"
-demo: true
-years: [2024]
-groups:
-  - {code: A, name: "Nhóm A"}
-  - {code: B, name: "Nhóm B"}
-deadlines:
-  2024: {submission: 2024-12-15}
-bands:
-  - {name: "Tốt", from: 80}
-  - {name: "Khá", from: 50, to: 80}
-  - {name: "Kém", from: 0, to: 50}
-"""
-
-FRAMEWORK_YML = """\
-year: 2024
-group: {group}
-title: "Bộ tiêu chí thử"
-total: 10
-areas:
-  - code: "1"
-    name: "Chỉ đạo"
-    max: 6
-    criteria:
-      - {{code: "1.1", type: yes_no, max: 2, content: "Có kế hoạch CCHC"}}
-      - code: "1.2"
-        type: tiers
-        max: 2
-        na: true
-        content: "Tỷ lệ hồ sơ trực tuyến"
-        tiers: [{{min: 90, points: 2}}, {{min: 50, points: 1}}]
-      - {{code: "1.3", type: judgement, max: 2, content: "Tuyên truyền"}}
-      - {{code: "1.4", type: bonus, max: 1, content: "Điểm cộng sáng kiến"}}
-      - {{code: "1.5", type: deduction, min: -1, per_item: 0.5, value_max: 50, content: "Điểm trừ trễ hạn"}}
-  - code: "2"
-    name: "Tác động"
-    max: 4
-    criteria:
-      - {{code: "2.1", type: survey, max: 4, content: "Khảo sát hài lòng"}}
-"""
-
-UNITS_CSV = "code,name,group\nU1,Đơn vị Một,A\nU2,Đơn vị Hai,A\nU3,Xã Ba,B\n"
-
-GOOD = {
-    "1.1": {"answer": "Có", "self": 2, "evidence": "KH số 1/KH-UBND"},
-    "1.2": {"value": 95.5, "self": 2, "evidence": "Số liệu Cổng DVC"},
-    "1.3": {"self": 1.5, "explanation": "Có 10 tin bài"},
-    "1.4": {"self": 0},
-    "1.5": {"value": 1, "self": -0.5},
-    "2.1": {},
-}
-
-
-def write_campaign(root: Path, framework: str = FRAMEWORK_YML, units: str = UNITS_CSV,
-                   campaign: str = CAMPAIGN_YML) -> Path:
-    (root / "criteria").mkdir(parents=True, exist_ok=True)
-    (root / "campaign.yml").write_text(textwrap.dedent(campaign), encoding="utf-8")
-    (root / "units.csv").write_text(units, encoding="utf-8")
-    for group in ("A", "B"):
-        (root / "criteria" / f"2024-{group}.yml").write_text(framework.format(group=group), encoding="utf-8")
-    (root / "submissions" / "2024").mkdir(parents=True, exist_ok=True)
-    return root
-
-
-def fill_form(path: Path, answers: dict[str, dict], meta: dict[str, object] | None = None) -> Path:
-    """Fill a form as a unit would in Excel: find columns by header, rows by criterion code."""
-    wb = load_workbook(path)
-    ws = wb.worksheets[0]
-    header = {field_of(c.value): c.column for c in ws[HEADER_ROW] if c.value}
-    for row in range(HEADER_ROW + 1, ws.max_row + 1):
-        values = answers.get(str(ws.cell(row, header["code"]).value))
-        for name, value in (values or {}).items():
-            ws.cell(row, header[name]).value = value
-    for row in ws.iter_rows(max_row=HEADER_ROW - 1):
-        for cell in row:
-            key = meta_of(cell.value) if isinstance(cell.value, str) else None
-            if key and meta and key in meta:
-                ws.cell(cell.row, cell.column + 1).value = meta[key]
-    wb.save(path)
-    return path
+from kit.config.campaign import Campaign, load_campaign
+from kit.store.gradebook import Gradebook
+from tests.helpers import DEMO, submit, write_campaign
 
 
 @pytest.fixture
 def tiny(tmp_path: Path) -> Campaign:
     return load_campaign(write_campaign(tmp_path / "camp"))
-
-
-def submit(campaign: Campaign, unit: str, answers: dict[str, dict] | None = None, *, name: str | None = None,
-           meta: dict | None = None) -> Path:
-    """Put a filled form of ``unit`` into the 2024 submissions folder."""
-    u = campaign.unit(unit)
-    path = campaign.submissions_dir(2024) / (name or form_name(u, 2024))
-    build_form(campaign, u, 2024).save(path)
-    return fill_form(path, GOOD if answers is None else answers, meta)
 
 
 @pytest.fixture
@@ -124,8 +26,6 @@ def demo_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def book(tiny):
     """The tiny campaign with every unit's form submitted, and its gradebook."""
-    from kit.gradebook import Gradebook
-
     for unit in ("U1", "U2", "U3"):
         submit(tiny, unit)
     gradebook = Gradebook.for_campaign(tiny)

@@ -1,6 +1,6 @@
 import math
 
-from kit.answers import NA, NO, YES, Tier, allowed_answers, normalize_answer, proposal
+from kit.config.answers import NA, NO, YES, Tier, allowed_answers, normalize_answer, proposal
 
 TIERS = (Tier(90, 2), Tier(50, 1))
 

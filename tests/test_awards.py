@@ -5,12 +5,14 @@ import textwrap
 import pandas as pd
 from openpyxl import load_workbook
 
-from kit.awards import CUT, NEAR, PROPOSED, awards_for, evaluate, honour_roll_html, write_outputs
-from kit.check import check_year
+from kit.app.year import load_year
 from kit.cli import main
-from kit.results import year_results
-from kit.rules import load_rules
-from tests.conftest import DEMO, GOOD, submit
+from kit.config.campaign import load_campaign
+from kit.config.rules import load_rules
+from kit.core.vocab import Kind, Outcome, Status
+from kit.outputs.proposals import honour_roll_html, write_outputs
+from kit.scoring.awards import Awards, awards_for, evaluate
+from tests.helpers import DEMO, GOOD, submit
 
 RULES = """\
 example: true
@@ -64,13 +66,15 @@ def _cands(rows):
 def test_quota_order_near_misses_and_reasons(tmp_path):
     write_rules(tmp_path)
     rule = load_rules(tmp_path).yearly[0]
-    findings = evaluate([rule], {"collective": _cands([("A", "X", 90, "Đã nộp"), ("B", "X", 95, "Đã nộp"),
-                                                     ("C", "X", 99, "Nộp muộn"), ("D", "Y", 41, "Đã nộp"),
-                                                     ("E", "Y", 10, "Chưa nộp")]), "individual": []})
+    ok, late, missing = Status.SUBMITTED, Status.LATE, Status.MISSING
+    collective = _cands([("A", "X", 90, ok), ("B", "X", 95, ok), ("C", "X", 99, late), ("D", "Y", 41, ok),
+                         ("E", "Y", 10, missing)])
+    findings = evaluate([rule], {Kind.COLLECTIVE: collective, Kind.INDIVIDUAL: []})
     by = {f.candidate["id"]: f for f in findings}
-    assert (by["B"].outcome, by["A"].outcome, by["D"].outcome) == (PROPOSED, CUT, PROPOSED)
+    assert (by["B"].outcome, by["A"].outcome, by["D"].outcome) == (Outcome.PROPOSED, Outcome.CUT, Outcome.PROPOSED)
     assert by["A"].position.startswith("thứ 2 theo tỷ lệ đạt (%); chỉ tiêu 1")
-    assert by["C"].outcome == NEAR and by["C"].reasons[0] == "✖ tình trạng phiếu thuộc Đã nộp (thực tế: Nộp muộn)"
+    assert by["C"].outcome == Outcome.NEAR
+    assert by["C"].reasons[0] == "✖ tình trạng phiếu thuộc Đã nộp (thực tế: Nộp muộn)"
     assert "E" not in by  # two conditions missed: not a near-miss
     assert "✔ tỷ lệ đạt (%) ≥ 40 (đạt: 95)" in by["B"].reasons
 
@@ -84,11 +88,13 @@ def test_awards_on_tiny_campaign_and_outputs(tiny, tmp_path):
     (tiny.root / "nominations" / "2024.csv").write_text(
         "name,unit,position,rating,initiative,discipline\n<b>Lê An</b>,U1,Chuyên viên,Hoàn thành xuất sắc nhiệm vụ,,\n"
         "Trần Bình,U2,,Hoàn thành xuất sắc nhiệm vụ,,Có\n<b>LÊ  an</b>,U1,,HTNV,,\n", encoding="utf-8")
-    res = year_results(tiny, check_year(tiny, 2024))
-    aw, xlsx, roll = write_outputs(tiny, "yearly", [res], tmp_path)
+    tiny = load_campaign(tiny.root)  # the rules file is read with the campaign
+    state = load_year(tiny, 2024)
+    aw = awards_for(tiny, "yearly", [state.results], [state.movement])
+    xlsx, roll = write_outputs(tiny, aw, tmp_path)
     assert sorted((f.rule.title, f.candidate["id"]) for f in aw.proposed()) == [
         ("GK", "U1"), ("GK", "U3"), ("GKCN", "<b>Lê An</b>|U1")]
-    assert [f.outcome for f in aw.findings if f.candidate["id"] == "U2"] == [CUT]
+    assert [f.outcome for f in aw.findings if f.candidate["id"] == "U2"] == [Outcome.CUT]
     assert [p.code for p in aw.problems] == ["PERSON_DUPLICATE"]
     assert aw.level == "yearly" and xlsx.name == "de-nghi-khen-thuong-2024.xlsx"
     ws = load_workbook(xlsx)["Danh sách đề nghị"]
@@ -108,9 +114,9 @@ def test_demo_awards_cli(capsys, tmp_path):
     assert "PERSON_DUPLICATE" in out and "UNIT_UNKNOWN" in out and "Bằng khen" in out
     detail = pd.read_excel(tmp_path / "final" / "de-nghi-khen-thuong-2022-2025.xlsx", sheet_name="Xét duyệt chi tiết",
                            engine="calamine")
-    assert {PROPOSED, CUT, NEAR} <= set(detail["Kết quả"])
+    assert {o.label for o in Outcome} <= set(detail["Kết quả"])
     assert main(["awards", "--campaign", str(DEMO), "--reports", str(tmp_path)]) == 2
 
 
 def test_honour_roll_without_proposals(tiny):
-    assert "Chưa có đề nghị" in honour_roll_html(tiny, awards_for(tiny, "yearly", []), "Bảng vàng")
+    assert "Chưa có đề nghị" in honour_roll_html(tiny, Awards("yearly", [2024]), "Bảng vàng")

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from kit.render import SCORECARD, Job, render
-from tests.conftest import DEMO, GOOD, ROOT, fill_form
+from kit.outputs.render import SCORECARD, Job, render
+from tests.helpers import DEMO, GOOD, ROOT, fill_form
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "reports" / "screenshots"

@@ -1,8 +1,8 @@
 import pytest
 
-from kit.campaign import load_campaign
-from kit.errors import CampaignError, UsageError
-from tests.conftest import CAMPAIGN_YML, DEMO, UNITS_CSV, write_campaign
+from kit.config.campaign import load_campaign
+from kit.core.errors import CampaignError, UsageError
+from tests.helpers import CAMPAIGN_YML, DEMO, UNITS_CSV, write_campaign
 
 
 def test_demo_campaign_loads():

@@ -4,7 +4,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from kit import charts
+from kit.reporting import charts
 
 
 def test_band_distribution_alt_text_lists_counts():

@@ -1,9 +1,9 @@
 import datetime as dt
 import json
 
-from kit.campaign import load_campaign
-from kit.check import check_year, format_json, format_text
-from tests.conftest import DEMO, submit
+from kit.config.campaign import load_campaign
+from kit.intake.check import check_year, format_json, format_text
+from tests.helpers import DEMO, submit
 
 
 def test_clean_year(tiny):

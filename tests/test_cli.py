@@ -5,7 +5,7 @@ import sys
 from openpyxl import load_workbook
 
 from kit.cli import main
-from tests.conftest import DEMO, submit
+from tests.helpers import DEMO, submit
 
 
 def run(capsys, *args):

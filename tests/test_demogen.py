@@ -2,9 +2,9 @@
 
 import pandas as pd
 
-from kit.demogen import _split, generate
-from kit.gradebook import Gradebook
-from tests.conftest import DEMO
+from kit.store.gradebook import Gradebook
+from tests.helpers import DEMO
+from tools.demogen.generate import _split, generate
 
 SKIP = {"README.md"}
 

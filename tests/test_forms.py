@@ -1,9 +1,9 @@
 from openpyxl import load_workbook
 
-from kit.forms import HEADER_ROW, method_text, write_forms
-from kit.layout import COLUMNS, GUIDE_SHEET, SHEET
-from kit.submission import read_submission
-from tests.conftest import GOOD, submit
+from kit.intake.layout import COLUMNS, GUIDE_SHEET, SHEET
+from kit.intake.submission import read_submission
+from kit.outputs.forms import HEADER_ROW, method_text, write_forms
+from tests.helpers import GOOD, submit
 
 
 def test_forms_one_per_unit_with_identity_and_structure(tiny, tmp_path):

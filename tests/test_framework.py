@@ -1,5 +1,5 @@
-from kit.framework import load_framework, parse
-from tests.conftest import FRAMEWORK_YML, write_campaign
+from kit.config.framework import load_framework, parse
+from tests.helpers import FRAMEWORK_YML, write_campaign
 
 
 def codes(problems):

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from kit.gradebook import Decision, Gradebook, GradebookError
+from kit.core.errors import GradebookError
+from kit.store.gradebook import Decision, Gradebook
 
 
 def url(tmp_path):
@@ -94,7 +95,7 @@ def test_four_processes_writing_at_once_lose_nothing(tmp_path):
 
 KILLED_WRITER = textwrap.dedent("""
     import sys
-    from kit.gradebook import Decision, Gradebook
+    from kit.store.gradebook import Decision, Gradebook
     with Gradebook(sys.argv[1]) as gb:
         for i in range(100000):
             (new_id,) = gb.record(Decision(2024, "U1", str(i), "appraisal", 1.0, "Lan"))

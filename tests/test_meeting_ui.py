@@ -1,13 +1,13 @@
 """The meeting view, in-kernel: ranking, drill-down with history, proposals, what-if without storing."""
 
-from kit.gradebook import Gradebook
-from kit.meeting_ui import MeetingPanel
-from tests.conftest import DEMO
+from kit.store.gradebook import Gradebook
+from kit.ui.meeting_panel import MeetingPanel
+from tests.helpers import DEMO
 
 
 def test_meeting_view_on_the_demo(tmp_path):
     before = (DEMO / "gradebook.sqlite").read_bytes()
-    from kit.campaign import load_campaign
+    from kit.config.campaign import load_campaign
 
     campaign = load_campaign(DEMO)
     with Gradebook.for_campaign(campaign) as gb:

@@ -2,7 +2,8 @@
 
 import datetime as dt
 
-from kit.movement import RATINGS, load_initiatives, load_nominations, load_registrations, registration_status
+from kit.core.vocab import Registration
+from kit.intake.movement import RATINGS, load_initiatives, load_nominations, load_registrations, registration_status
 
 CAMPAIGN_EXTRA = "  2024: {registration: 2024-02-29, submission: 2024-12-15}\n"
 
@@ -24,9 +25,10 @@ def test_registration_on_time_late_missing(tiny):
         ("UNIT_UNKNOWN", 4, "unit"), ("REGISTRATION_DUPLICATE", 5, ""), ("YEAR_UNKNOWN", 6, "year"),
         ("DATE_INVALID", 7, "registered")]
     status = registration_status(tiny, 2024, table).set_index("unit")["status"].to_dict()
-    assert status == {"U1": "Đúng hạn", "U2": "Muộn", "U3": "Đúng hạn"}  # U3: row kept, date unreadable
+    # U3: row kept, date unreadable
+    assert status == {"U1": Registration.ON_TIME, "U2": Registration.LATE, "U3": Registration.ON_TIME}
     table.rows = [r for r in table.rows if r["unit"] != "U3"]
-    assert registration_status(tiny, 2024, table).set_index("unit").loc["U3", "status"] == "Chưa đăng ký"
+    assert registration_status(tiny, 2024, table).set_index("unit").loc["U3", "status"] == Registration.NONE
 
 
 def test_initiatives_and_nominations_are_checked(tiny):

@@ -4,10 +4,10 @@ import json
 
 from openpyxl import load_workbook
 
-from kit.appraisal import Entry, Workspace
+from kit.app.appraisal import Entry, Workspace
+from kit.app.offline import HEADER_ROW, export_workbook, import_workbook
 from kit.cli import main
-from kit.offline import HEADER_ROW, export_workbook, import_workbook
-from tests.conftest import submit
+from tests.helpers import submit
 
 
 def fill(path, values: dict[tuple[str, str], dict], meta: dict | None = None):
@@ -25,7 +25,7 @@ def fill(path, values: dict[tuple[str, str], dict], meta: dict | None = None):
 
 
 def test_export_fill_import_records_decisions(tiny, book, tmp_path):
-    path = export_workbook(Workspace(tiny, 2024, book), "Phạm Thu", tmp_path / "x.xlsx", ["U1"])
+    path = export_workbook(Workspace.open(tiny, 2024, book), "Phạm Thu", tmp_path / "x.xlsx", ["U1"])
     ws = load_workbook(path).active
     assert ws.protection.sheet and ws.cell(3, 3).value == "Phạm Thu"
     assert ws.max_row == HEADER_ROW + 6
@@ -44,8 +44,8 @@ def test_export_fill_import_records_decisions(tiny, book, tmp_path):
 
 
 def test_rows_with_newer_decisions_are_refused_and_listed(tiny, book, tmp_path):
-    path = export_workbook(Workspace(tiny, 2024, book), "Phạm Thu", tmp_path / "x.xlsx", ["U1"])
-    Workspace(tiny, 2024, book).save("Lan", [Entry("U1", "1.3", 2.0)])  # someone decides after the export
+    path = export_workbook(Workspace.open(tiny, 2024, book), "Phạm Thu", tmp_path / "x.xlsx", ["U1"])
+    Workspace.open(tiny, 2024, book).save("Lan", [Entry("U1", "1.3", 2.0)])  # someone decides after the export
     fill(path, {("U1", "1.3"): {"Điểm thẩm định": 1, "Nhận xét": "Thiếu"}, ("U1", "1.1"): {"Điểm thẩm định": 2}})
     report = import_workbook(tiny, book, path)
     refused = [p for p in report.problems if p.code == "DECISION_NEWER"]
@@ -55,7 +55,7 @@ def test_rows_with_newer_decisions_are_refused_and_listed(tiny, book, tmp_path):
 
 
 def test_bad_rows_are_reported_like_check(tiny, book, tmp_path):
-    path = export_workbook(Workspace(tiny, 2024, book), "Phạm Thu", tmp_path / "x.xlsx")
+    path = export_workbook(Workspace.open(tiny, 2024, book), "Phạm Thu", tmp_path / "x.xlsx")
     fill(path, {("U1", "1.1"): {"Điểm thẩm định": 1}, ("U1", "1.3"): {"Điểm thẩm định": "cao"},
                 ("U1", "1.1x"): {}, ("U2", "1.5"): {"Điểm thẩm định": 3}, ("U2", "1.1"): {"Không áp dụng": "Có"},
                 ("U3", "1.3"): {"Điểm thẩm định": 1, "Nhận xét": "Thiếu kiểm chứng"},
@@ -69,7 +69,7 @@ def test_bad_rows_are_reported_like_check(tiny, book, tmp_path):
 
 
 def test_missing_evaluator_and_broken_file(tiny, book, tmp_path):
-    path = export_workbook(Workspace(tiny, 2024, book), "", tmp_path / "x.xlsx")
+    path = export_workbook(Workspace.open(tiny, 2024, book), "", tmp_path / "x.xlsx")
     fill(path, {("U1", "1.3"): {"Điểm thẩm định": 1.5}})
     assert [p.code for p in import_workbook(tiny, book, path).problems] == ["EVALUATOR_MISSING"]
     assert import_workbook(tiny, book, path, evaluator="Hà").recorded == 1
@@ -79,7 +79,7 @@ def test_missing_evaluator_and_broken_file(tiny, book, tmp_path):
 
 def test_unit_text_stays_text_in_the_export(tiny, book, tmp_path):
     submit(tiny, "U1", {"1.1": {"answer": "Có", "self": 2, "explanation": "+84 là số máy; @ghi chú"}})
-    path = export_workbook(Workspace(tiny, 2024, book), "Hà", tmp_path / "x.xlsx", ["U1"])
+    path = export_workbook(Workspace.open(tiny, 2024, book), "Hà", tmp_path / "x.xlsx", ["U1"])
     cells = [c for row in load_workbook(path).active.iter_rows() for c in row]
     assert not [c for c in cells if c.data_type == "f"]
 

@@ -7,10 +7,10 @@ import papermill as pm
 import pytest
 from openpyxl import load_workbook
 
-from kit.campaign import load_campaign
 from kit.cli import main
-from kit.render import FINAL, NOTEBOOKS, SCORECARD, YEARLY, Job, jobs_for, render
-from tests.conftest import DEMO, GOOD, fill_form
+from kit.config.campaign import load_campaign
+from kit.outputs.render import FINAL, NOTEBOOKS, SCORECARD, YEARLY, Job, jobs_for, render
+from tests.helpers import DEMO, GOOD, fill_form
 
 EVIL = '<script>alert("xss")</script> <b>đậm</b> =HYPERLINK("http://x.example","bấm")'
 

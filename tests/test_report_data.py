@@ -1,8 +1,8 @@
 """The tables behind the reports, on the demo campaign."""
 
-from kit import report_data as rd
-from kit.reporting import load_year
-from tests.conftest import DEMO
+from kit.app.year import load_year
+from kit.reporting import data as rd
+from tests.helpers import DEMO
 
 
 def test_yearly_tables():

@@ -1,4 +1,4 @@
-"""Report helpers: the header every report carries, escaped tables, figures with alt text, the per-kernel cache."""
+"""Report helpers: the header every report carries, escaped tables, figures with alt text; the year state's cache."""
 
 import os
 import shutil
@@ -6,10 +6,12 @@ from unittest import mock
 
 import pandas as pd
 
-from kit import charts, reporting
-from kit.fingerprint import combined, fingerprint
-from kit.gradebook import Decision, Gradebook
-from tests.conftest import DEMO
+from kit.app.fingerprint import combined, fingerprint
+from kit.app.year import load_year
+from kit.reporting import charts
+from kit.reporting import display as reporting
+from kit.store.gradebook import Decision, Gradebook
+from tests.helpers import DEMO
 
 
 def shown(fn, *args, **kw):
@@ -21,7 +23,7 @@ def shown(fn, *args, **kw):
 
 def test_header_names_inputs_time_and_demo(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
-    yd = reporting.load_year(DEMO, 2024)
+    yd = load_year(DEMO, 2024)
     text = shown(reporting.header, yd.campaign, "BÁO CÁO <THỬ>", {"year": 2024}, yd.fingerprint)
     assert text.index("Dữ liệu minh họa") < text.index("BÁO CÁO")
     assert "01/01/2025 07:00" in text and yd.fingerprint.digest[:16] in text and "&lt;THỬ&gt;" in text
@@ -43,21 +45,21 @@ def test_figures_carry_alt_text():
 
 def test_cache_follows_the_inputs(tmp_path):
     data = shutil.copytree(DEMO, tmp_path / "data")
-    first = reporting.load_year(data, 2024)
-    assert reporting.load_year(data, 2024) is first
+    first = load_year(data, 2024)
+    assert load_year(data, 2024).results is first.results  # nothing changed: computed once
     with Gradebook.for_campaign(first.campaign) as gb:
         gb.record(Decision(2024, "NV", "1.1", "appraisal", 0.0, "Kiểm thử", "đổi ý"))
-    again = reporting.load_year(data, 2024)
-    assert again is not first and again.fingerprint.digest != first.fingerprint.digest
+    again = load_year(data, 2024)
+    assert again.results is not first.results and again.fingerprint.digest != first.fingerprint.digest
     assert again.fingerprint.decisions == first.fingerprint.decisions + 1
 
 
 def test_fingerprint_changes_with_a_submission(tmp_path):
     data = shutil.copytree(DEMO, tmp_path / "data")
-    yd = reporting.load_year(data, 2023)
-    before = fingerprint(yd.campaign, [2023])
+    yd = load_year(data, 2023)
+    before = fingerprint(yd.campaign.root, [2023])
     path = data / "submissions" / "2023" / "NV_2023.xlsx"
     path.write_bytes(path.read_bytes() + b"\0")
     os.utime(path)
-    assert fingerprint(yd.campaign, [2023]).digest != before.digest
+    assert fingerprint(yd.campaign.root, [2023]).digest != before.digest
     assert combined([before, before]).files == 2 * before.files

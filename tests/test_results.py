@@ -1,10 +1,12 @@
 import pandas as pd
 from openpyxl import load_workbook
 
-from kit.check import check_year
-from kit.results import STATUS_LATE, STATUS_MISSING, STATUS_OK, STATUS_REJECTED, write_results, year_results
-from kit.tables import csv_safe, write_xlsx
-from tests.conftest import GOOD, submit
+from kit.core.vocab import Status
+from kit.intake.check import check_year
+from kit.outputs.results_book import write_results
+from kit.outputs.xlsx import csv_safe, write_xlsx
+from kit.scoring.results import year_results
+from tests.helpers import GOOD, submit
 
 
 def _results(tiny):
@@ -19,8 +21,8 @@ def _results(tiny):
 def test_statuses_ranks_and_bands(tiny):
     _, res = _results(tiny)
     units = res.units.set_index("unit")
-    assert units.loc["U1", "status"] == STATUS_OK and units.loc["U2", "status"] == STATUS_LATE
-    assert units.loc["U3", "status"] == STATUS_REJECTED
+    assert units.loc["U1", "status"] == Status.SUBMITTED and units.loc["U2", "status"] == Status.LATE
+    assert units.loc["U3", "status"] == Status.REJECTED
     assert units.loc["U1", "rank"] == 1 and units.loc["U2", "rank"] == 2 and pd.isna(units.loc["U3", "rank"])
     # U1: 2 + 2 + 2 + 0 - 0.5 = 5.5 of 10 (survey not yet known) -> 55 % -> Khá
     assert units.loc["U1", "counted"] == 5.5 and units.loc["U1", "percent"] == 55 and units.loc["U1", "band"] == "Khá"
@@ -31,7 +33,7 @@ def test_statuses_ranks_and_bands(tiny):
 def test_missing_unit_is_listed(tiny):
     submit(tiny, "U1")
     res = year_results(tiny, check_year(tiny, 2024))
-    assert res.units.set_index("unit").loc["U3", "status"] == STATUS_MISSING
+    assert res.units.set_index("unit").loc["U3", "status"] == Status.MISSING
 
 
 def test_xlsx_has_vietnamese_headers_sources_and_no_formulas(tiny, tmp_path):

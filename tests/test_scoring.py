@@ -4,11 +4,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit.answers import Tier, proposal
-from kit.campaign import Band, load_campaign
-from kit.check import check_year
-from kit.scoring import BASIS_FULL, BASIS_NONE, add_proposals, classify, criteria_table, long_table, rank_within, totals
-from tests.conftest import DEMO, submit
+from kit.config.answers import Tier, proposal
+from kit.config.campaign import Band, load_campaign
+from kit.intake.check import check_year
+from kit.scoring.totals import (
+    BASIS_FULL,
+    BASIS_NONE,
+    add_proposals,
+    classify,
+    criteria_table,
+    long_table,
+    rank_within,
+    totals,
+)
+from tests.helpers import DEMO, submit
 
 BANDS = [Band("Tốt", 80, None), Band("Khá", 50, 80), Band("Kém", 0, 50)]
 

@@ -1,13 +1,14 @@
 """The scoring panel driven as an evaluator would, without a browser."""
 
 
-from kit.appraisal import Workspace
-from kit.scoring_ui import NA_CHOICE, AppraisalPanel
-from tests.conftest import GOOD, fill_form
+from kit.app.appraisal import Workspace
+from kit.core.vocab import Stage
+from kit.ui.scoring_panel import NA_CHOICE, AppraisalPanel
+from tests.helpers import GOOD, fill_form
 
 
 def panel(tiny, book, evaluator="Nguyễn Thị Lan"):
-    return AppraisalPanel(Workspace(tiny, 2024, book), evaluator)
+    return AppraisalPanel(Workspace.open(tiny, 2024, book), evaluator)
 
 
 def editor(p, code):
@@ -132,7 +133,7 @@ def test_explanation_round_history(tiny, book):
     p.render()
     e = editor(p, "1.3")
     assert "Giải trình chờ quyết định" in e.info.value
-    p.stage.value = "final"
+    p.stage.value = Stage.FINAL
     e.score.value = "1,25"
     e.comment.value = "Hội đồng chấp nhận một phần"
     p.save_button.click()

@@ -2,8 +2,9 @@ import zipfile
 
 import pytest
 
-from kit.sheets import FileProblem, read_grids
-from tests.conftest import submit
+from kit.core.errors import FileProblem
+from kit.intake.sheets import read_grids
+from tests.helpers import submit
 
 
 def problem_of(path):

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 @pytest.mark.skipif(importlib.util.find_spec("ruff") is None, reason="ruff comes with the test extra")

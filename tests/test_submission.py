@@ -2,9 +2,9 @@ import datetime as dt
 
 from openpyxl import load_workbook
 
-from kit.forms import HEADER_ROW
-from kit.submission import parse_date, read_submission, unit_from_name
-from tests.conftest import GOOD, submit
+from kit.intake.submission import parse_date, read_submission, unit_from_name
+from kit.outputs.forms import HEADER_ROW
+from tests.helpers import GOOD, submit
 
 
 def check(campaign, answers=None, **kw):

@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from kit.values import cell_text, code_text, fold, is_blank, parse_number
+from kit.core.values import cell_text, code_text, fold, is_blank, parse_number
 
 
 @pytest.mark.parametrize("raw, expected", [

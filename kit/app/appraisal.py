@@ -1,0 +1,232 @@
+"""One year's appraisal work, without widgets: what the evaluator sees and what a save does.
+
+The scoring panel (kit.ui.scoring_panel) is a thin view over ``Workspace``; the offline workbook
+import uses the same ``save``. The year comes from kit.app.year and the totals from kit.scoring:
+what an evaluator sees after saving is what the results will publish. Testable without a browser.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from kit.app.year import YearState, load_year
+from kit.config.answers import NA, Tier, appraisal_choices, appraisal_problem
+from kit.config.campaign import Campaign
+from kit.core.errors import UsageError
+from kit.core.vocab import Stage
+from kit.scoring.totals import classify, totals, with_decisions
+from kit.store.gradebook import Decision, Gradebook, evidence_hash, latest
+
+
+def _num(value: object) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    return float(value)
+
+
+@dataclass
+class Row:
+    """One criterion of one unit as the evaluator sees it."""
+
+    unit: str
+    unit_name: str
+    code: str
+    key: str
+    area: str
+    content: str
+    type: str
+    max: float
+    min: float
+    na_allowed: bool
+    tiers: tuple[Tier, ...]
+    in_max: bool
+    answer: str
+    value: float | None
+    self_score: float | None
+    evidence: str
+    explanation: str
+    proposal: float | None
+    current: dict | None = None  # latest appraisal/final decision
+    explanation_request: dict | None = None  # latest explanation newer than the current decision
+
+    @property
+    def self_na(self) -> bool:
+        return self.answer == NA
+
+    @property
+    def choices(self) -> list[float] | None:
+        return appraisal_choices(self.type, self.max, self.tiers)
+
+    @property
+    def needs_review(self) -> bool:
+        """The unit resubmitted and changed its self score or evidence after this was appraised."""
+        if not self.current:
+            return False
+        before = _num(self.current.get("self_score"))
+        changed_score = (before is None) != (self.self_score is None) or (
+            before is not None and self.self_score is not None and abs(before - self.self_score) > 1e-9)
+        return changed_score or self.current.get("evidence_hash", "") != evidence_hash(self.evidence)
+
+    def problem(self, score: float | None, na: bool, comment: str = "") -> str | None:
+        """Why this appraisal cannot be saved, in Vietnamese, or None.
+
+        Lowering a unit's own score needs a reason the unit will read: the comment is then required.
+        """
+        if na:
+            return None if self.na_allowed else "tiêu chí này không được chấm \"Không áp dụng\""
+        if score is None:
+            return "chưa nhập điểm"
+        wrong = appraisal_problem(self.type, score, max_points=self.max, min_points=self.min, tiers=self.tiers)
+        if wrong is None and self.self_score is not None and score < self.self_score - 1e-9 and not comment.strip():
+            return "chấm thấp hơn điểm tự chấm thì phải ghi nhận xét (lý do)"
+        return wrong
+
+
+@dataclass
+class Entry:
+    """What an evaluator wants to save for one row. ``base_id`` is the decision they saw."""
+
+    unit: str
+    code: str
+    score: float | None
+    na: bool = False
+    comment: str = ""
+    base_id: int | None = None
+
+
+@dataclass
+class SaveResult:
+    saved: list[tuple[str, str, int]] = field(default_factory=list)
+    invalid: list[tuple[str, str, str]] = field(default_factory=list)
+    conflicts: list[tuple[str, str, dict]] = field(default_factory=list)
+
+
+class Workspace:
+    """One year's rows, automatic proposals and current decisions, kept in memory for an evaluator."""
+
+    def __init__(self, state: YearState, gradebook: Gradebook):
+        self.state, self.gradebook = state, gradebook
+        self.campaign, self.year, self.report = state.campaign, state.year, state.check
+        long = state.results.long
+        self._long = {str(unit): frame for unit, frame in long.groupby("unit", sort=False)}
+        names = {u.code: u.name for u in self.campaign.units}
+        self.rows: dict[str, dict[str, Row]] = {}
+        for r in long.itertuples(index=False):
+            self.rows.setdefault(r.unit, {})[r.code] = Row(
+                r.unit, names.get(r.unit, r.unit), r.code, r.key, r.area, r.content, r.type, float(r.max),
+                float(r.min), bool(r.na_allowed), tuple(Tier(*t) for t in r.tiers), bool(r.in_max),
+                r.answer if isinstance(r.answer, str) else "", _num(r.value), _num(r.self),
+                r.evidence if isinstance(r.evidence, str) else "",
+                r.explanation if isinstance(r.explanation, str) else "", _num(r.proposal))
+        self.reload()
+
+    @classmethod
+    def open(cls, campaign: Campaign, year: int, gradebook: Gradebook) -> Workspace:
+        return cls(load_year(campaign, year, gradebook=gradebook), gradebook)
+
+    def reload(self) -> None:
+        """Read the current decisions again (another evaluator may have saved)."""
+        history = self.gradebook.history(self.year)
+        for unit_rows in self.rows.values():
+            for row in unit_rows.values():
+                row.current = row.explanation_request = None
+        for rec in latest(history).to_dict("records"):
+            row = self.rows.get(rec["unit"], {}).get(rec["code"])
+            if row:
+                row.current = rec
+        for rec in latest(history, [Stage.EXPLANATION]).to_dict("records"):
+            row = self.rows.get(rec["unit"], {}).get(rec["code"])
+            if row and (not row.current or rec["id"] > row.current["id"]):
+                row.explanation_request = rec
+
+    # -- what to show ------------------------------------------------------------------------------------
+    def units(self, group: str) -> list[str]:
+        """Units of the group that have an accepted submission, in units.csv order."""
+        return [u.code for u in self.campaign.units_in(group) if u.code in self.rows]
+
+    def unit_rows(self, unit: str) -> list[Row]:
+        return list(self.rows.get(unit, {}).values())
+
+    def criterion_rows(self, group: str, code: str) -> list[Row]:
+        return [self.rows[u][code] for u in self.units(group) if code in self.rows[u]]
+
+    def criteria(self, group: str) -> list[tuple[str, str]]:
+        return [(c.code, c.content) for c in self.campaign.framework(self.year, group).criteria]
+
+    def unit_totals(self, unit: str) -> dict:
+        """Totals of one unit right now, by the results' own rule (kit.scoring) over its ~45 rows."""
+        rows = self.unit_rows(unit)
+        decided = [(self.year, r.unit, r.code, None if r.current["na"] else r.current["score"], bool(r.current["na"]))
+                   for r in rows if r.current]
+        appraisals = pd.DataFrame(decided, columns=["year", "unit", "code", "appraised", "appraised_na"])
+        t = totals(with_decisions(self._long[unit], appraisals), ["unit"]).iloc[0]
+        band = classify(pd.Series([t["percent"]]), self.campaign.bands(self.year)).iloc[0]
+        return {"counted": float(t["counted"]), "max_applicable": float(t["max_applicable"]),
+                "percent": float(t["percent"]), "band": band, "appraised": int(t["appraised_count"]),
+                "criteria": len(rows), "needs_review": sum(r.needs_review for r in rows),
+                "open_explanations": sum(r.explanation_request is not None for r in rows)}
+
+    def progress(self, group: str | None = None) -> pd.DataFrame:
+        """Reviewed / total criteria per unit (of one group, or all)."""
+        units = self.units(group) if group else [u for g in self.campaign.groups for u in self.units(g)]
+        data = [(u, self.rows[u][next(iter(self.rows[u]))].unit_name, sum(r.current is not None for r in rs),
+                 len(rs)) for u in units for rs in [self.unit_rows(u)]]
+        return pd.DataFrame(data, columns=["unit", "unit_name", "reviewed", "total"])
+
+    def history(self, unit: str, code: str) -> list[dict]:
+        """self score (stage None) → every decision, oldest first, as the council reads it."""
+        row = self.rows[unit][code]
+        steps: list[dict] = [{"stage": None, "score": row.self_score, "na": row.self_na, "by": row.unit_name,
+                              "at": "", "comment": row.explanation, "evidence": row.evidence}]
+        for rec in self.gradebook.history(self.year, unit, code).to_dict("records"):
+            steps.append({"stage": Stage(rec["stage"]), "score": _num(rec["score"]), "na": bool(rec["na"]),
+                          "by": rec["evaluator"], "at": rec["created_at"], "comment": rec["comment"], "evidence": ""})
+        return steps
+
+    # -- saving --------------------------------------------------------------------------------------------
+    def save(self, evaluator: str, entries: list[Entry], stage: Stage = Stage.APPRAISAL, source: str = "notebook"
+             ) -> SaveResult:
+        """Validate and append decisions; refuse those whose base decision is no longer the latest."""
+        result = SaveResult()
+        batch: list[tuple[Row, Decision]] = []
+        for e in entries:
+            row = self.rows.get(e.unit, {}).get(e.code)
+            if row is None:
+                result.invalid.append((e.unit, e.code, "đơn vị chưa có phiếu được chấp nhận hoặc mã tiêu chí sai"))
+                continue
+            problem = row.problem(e.score, e.na, e.comment)
+            if problem:
+                result.invalid.append((e.unit, e.code, problem))
+                continue
+            latest = self.gradebook.latest_id(self.year, e.unit, e.code)
+            if latest != e.base_id:
+                self.reload()
+                result.conflicts.append((e.unit, e.code, self.rows[e.unit][e.code].current or {}))
+                continue
+            batch.append((row, Decision(self.year, e.unit, e.code, stage, None if e.na else e.score, evaluator,
+                                        e.comment.strip(), e.na, row.key, row.self_score, evidence_hash(row.evidence),
+                                        source)))
+        ids = self.gradebook.record([d for _, d in batch]) if batch else []
+        for (row, d), new_id in zip(batch, ids, strict=True):
+            row.current = {**d.__dict__, "id": new_id, "created_at": "vừa lưu"}
+            row.explanation_request = None
+            result.saved.append((d.unit, d.code, new_id))
+            if d.comment:
+                self.gradebook.add_comment(d.comment, evaluator)
+        return result
+
+    def record_explanation(self, recorded_by: str, unit: str, code: str, requested: float | None, text: str) -> int:
+        """A unit's explanation (giải trình): the score it asks for and why. Not counted until decided."""
+        row = self.rows[unit][code]
+        if not text.strip():
+            raise UsageError("Hãy nhập nội dung giải trình của đơn vị.")
+        fallback = _num((row.current or {}).get("score"))
+        score = next((s for s in (requested, fallback, row.self_score) if s is not None), 0.0)
+        (new_id,) = self.gradebook.record(Decision(self.year, unit, code, Stage.EXPLANATION, score, recorded_by,
+                                                   text.strip(), False, row.key, row.self_score,
+                                                   evidence_hash(row.evidence)))
+        row.explanation_request = {"id": new_id, "score": score, "comment": text.strip(), "evaluator": recorded_by}
+        return new_id

@@ -1,0 +1,109 @@
+"""The operator's job on a campaign: every year's tables, proposals, honour rolls and rendered reports.
+
+``kit demo`` runs all of it; ``kit results``, ``kit awards`` and ``kit render`` run parts. Nothing here
+prints: progress goes to callbacks and what was done comes back as values, which the CLI shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kit.app.year import YearState, load_year
+from kit.config.campaign import Campaign
+from kit.intake.check import format_text
+from kit.outputs.proposals import write_outputs
+from kit.outputs.render import Rendered, jobs_for, render
+from kit.outputs.results_book import results_path, write_results
+from kit.scoring.awards import Awards, awards_for
+from kit.store.gradebook import Gradebook
+
+
+@dataclass
+class YearOutcome:
+    state: YearState
+    files: list[Path]
+
+
+def check_path(reports: Path, year: int) -> Path:
+    return reports / str(year) / f"kiem-tra-{year}.txt"
+
+
+def write_year_tables(state: YearState, reports: Path) -> list[Path]:
+    """The results workbook and the check report of one year."""
+    written = [write_results(state.campaign, state.check, state.results, results_path(reports, state.year))]
+    text = check_path(reports, state.year)
+    text.parent.mkdir(parents=True, exist_ok=True)
+    text.write_text(format_text(state.check) + "\n", encoding="utf-8")
+    return [*written, text]
+
+
+def run_tables(campaign: Campaign, reports: Path, years: list[int] | None = None,
+               progress: Callable[[int], None] | None = None) -> list[YearOutcome]:
+    """Check, score and write the tables of ``years`` (default: every year of the campaign)."""
+    outcomes = []
+    with Gradebook.for_campaign(campaign) as gradebook:
+        for year in years or campaign.years:
+            state = load_year(campaign, year, gradebook=gradebook, progress=progress)
+            outcomes.append(YearOutcome(state, write_year_tables(state, reports)))
+    return outcomes
+
+
+def proposals(states: list[YearState], level: str) -> Awards:
+    """Commendation proposals of one year (``level`` "yearly") or of the period ("final")."""
+    return awards_for(states[0].campaign, level, [s.results for s in states], [s.movement for s in states])
+
+
+def write_proposals(states: list[YearState], level: str, reports: Path, out: Path | None = None
+                    ) -> tuple[Awards, Path, Path]:
+    awards = proposals(states, level)
+    xlsx, roll = write_outputs(states[0].campaign, awards, reports, out)
+    return awards, xlsx, roll
+
+
+def render_reports(campaign: Campaign, reports: Path, *, years: list[int], final: bool, units: bool, yearly: bool,
+                   jobs: int | None = None, progress: Callable[[Rendered], None] | None = None,
+                   tables: bool = True) -> list[Rendered]:
+    """The years' tables (unless ``tables`` is False: already written), proposal lists and honour rolls, then the
+    report notebooks and their HTML; returns every notebook's outcome.
+
+    Each needed year's state is loaded once here (the notebooks load theirs in their own kernels).
+    """
+    needed = sorted(set(years) | (set(campaign.years) if final else set()))
+    with Gradebook.for_campaign(campaign) as gradebook:
+        states = {y: load_year(campaign, y, gradebook=gradebook) for y in needed}
+    if tables and (yearly or units):
+        for year in years:
+            write_year_tables(states[year], reports)
+    if campaign.rules is not None:
+        for year in years if yearly else []:
+            write_proposals([states[year]], "yearly", reports)
+        if final:
+            write_proposals([states[y] for y in campaign.years], "final", reports)
+    todo = jobs_for(campaign, reports, years=years if yearly else [], final=final)
+    todo += jobs_for(campaign, reports, years=years, units=True) if units else []
+    return render(todo, jobs, progress=progress)
+
+
+def summary_lines(campaign: Campaign, outcomes: list[YearOutcome]) -> list[str]:
+    lines = [f"{campaign.name}" + (f" — {campaign.demo_note}" if campaign.demo else ""), ""]
+    for o in outcomes:
+        r, units = o.state.check, o.state.results.units
+        problems = r.all_problems
+        errors = sum(p.is_error for p in problems)
+        top = units[units["rank"] == 1]
+        best = "; ".join(f"{campaign.groups[str(g)]}: " + ", ".join(f"{r.unit_name} ({r.percent:.1f}%)"
+                                                                    for r in rows.itertuples())
+                         for g, rows in top.groupby("group", sort=False))
+        lines.append(f"Năm {r.year}: {len(r.submissions)} tệp, {errors} lỗi, {len(problems) - errors} cảnh báo; "
+                     f"chưa nộp {len(r.missing)}, nộp muộn {len(r.late)}; đứng đầu — {best}")
+        lines.extend(f"    → {p}" for p in o.files)
+    lines.append("")
+    for o in outcomes:
+        units = o.state.results.units.dropna(subset=["criteria"])
+        done, total = int(units["appraised_count"].sum()), int(units["criteria"].sum())
+        full = int((units["appraised_count"] == units["criteria"]).sum())
+        lines.append(f"Năm {o.state.year}: đã thẩm định {done}/{total} tiêu chí, {full}/{len(units)} đơn vị xong"
+                     + ("" if done == total else "; phần chưa thẩm định tạm tính theo điểm tự chấm"))
+    return lines

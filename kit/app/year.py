@@ -1,0 +1,115 @@
+"""A year's state, built in one place: campaign → checked forms → decisions → results.
+
+Every consumer (the CLI, the pipeline, report notebooks, the meeting view, the scoring workspace and the
+offline import) takes its year from ``load_year``; nothing else checks forms or computes results. The only
+cache lives here, keyed on the inputs' fingerprint: the files' content (forms are checked again only when
+a file changed) and the gradebook's decisions (results are computed again only when a decision was added).
+A batch of reports in one kernel therefore checks each year once.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from kit.app.fingerprint import Fingerprint, decisions_digest, files_digest, input_files
+from kit.config.campaign import Campaign, find_campaign, load_campaign
+from kit.intake.check import CheckReport, check_year
+from kit.intake.movement import Movement, load_movement
+from kit.scoring.results import YearResults, year_results
+from kit.store.gradebook import Gradebook, appraisals
+
+_CACHE_SIZE = 16  # years kept per process: a final report holds 4, a meeting flips between a few
+
+
+@dataclass(frozen=True)
+class _Checked:
+    campaign: Campaign
+    check: CheckReport
+    movement: Movement
+
+
+@dataclass(frozen=True)
+class YearState:
+    """Everything known about one year. Treat as read-only: it may be shared through the cache."""
+
+    campaign: Campaign
+    year: int
+    check: CheckReport
+    movement: Movement
+    decisions: pd.DataFrame  # the gradebook's history of the year (every stage), oldest first
+    results: YearResults
+    fingerprint: Fingerprint
+
+
+_cache: OrderedDict[tuple, object] = OrderedDict()
+
+
+def _cached(key: tuple, build: Callable[[], object]) -> object:
+    if key in _cache:
+        _cache.move_to_end(key)
+        return _cache[key]
+    value = _cache[key] = build()
+    while len(_cache) > _CACHE_SIZE:
+        _cache.popitem(last=False)
+    return value
+
+
+def _root(campaign: Campaign | str | Path) -> Path:
+    return (campaign.root if isinstance(campaign, Campaign) else find_campaign(campaign)).resolve()
+
+
+def _checked(campaign: Campaign | str | Path, year: int, jobs: int | None,
+             progress: Callable[[int], None] | None) -> tuple[_Checked, str, int]:
+    """The checked files of a year, the files' digest and their count; checked again only when a file changed."""
+    root = _root(campaign)
+    files = input_files(root, [year])
+    digest = files_digest(root, files)
+
+    def build() -> _Checked:
+        loaded = campaign if isinstance(campaign, Campaign) else load_campaign(root)
+        loaded.require_year(year)
+        return _Checked(loaded, check_year(loaded, year, jobs=jobs, progress=progress), load_movement(loaded, year))
+
+    checked = _cached((str(root), year, digest), build)
+    assert isinstance(checked, _Checked)
+    return checked, digest, len(files)
+
+
+def check_files(campaign: Campaign | str | Path, year: int, *, jobs: int | None = None,
+                progress: Callable[[int], None] | None = None) -> tuple[Campaign, CheckReport, Movement]:
+    """The year's checked files without the gradebook (``kit check`` opens no database)."""
+    checked, _, _ = _checked(campaign, year, jobs, progress)
+    return checked.campaign, checked.check, checked.movement
+
+
+def load_year(campaign: Campaign | str | Path, year: int, *, gradebook: Gradebook | None = None,
+              jobs: int | None = None, progress: Callable[[int], None] | None = None) -> YearState:
+    """The state of ``year``: checked forms, the movement's files, decisions and results.
+
+    ``campaign`` is a loaded campaign or its folder; ``gradebook`` an open gradebook (default: the
+    campaign's, opened and closed here).
+    """
+    checked, digest, count = _checked(campaign, year, jobs, progress)
+    loaded = checked.campaign
+    if gradebook is None:
+        with Gradebook.for_campaign(loaded) as own:
+            decisions = own.history(year)
+    else:
+        decisions = gradebook.history(year)
+    fp = Fingerprint(digest, decisions_digest(decisions), count, len(decisions))
+    results = _cached((str(_root(loaded)), year, fp.digest),
+                      lambda: year_results(loaded, checked.check, appraisals(decisions)))
+    assert isinstance(results, YearResults)
+    return YearState(loaded, year, checked.check, checked.movement, decisions, results, fp)
+
+
+def load_years(campaign: Campaign | str | Path, years: list[int], *,
+               gradebook: Gradebook | None = None) -> list[YearState]:
+    """Several years (a period) of one campaign."""
+    loaded = campaign if isinstance(campaign, Campaign) else load_campaign(_root(campaign))
+    return [load_year(loaded, y, gradebook=gradebook) for y in years]

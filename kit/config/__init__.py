@@ -1,0 +1,1 @@
+"""Layer 1: the campaign as configured: campaign.yml, units, criteria frameworks, answer types, award rules."""

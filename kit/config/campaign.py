@@ -1,0 +1,215 @@
+"""A campaign is a folder: campaign.yml, units.csv, criteria/, submissions/, surveys/.
+
+``load_campaign`` reads and validates all configuration at once and raises ``CampaignError``
+listing every problem, so a district fixes its configuration in one pass.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from kit.config.framework import Framework, load_framework
+from kit.config.rules import Rules, load_rules
+from kit.core import problems as P
+from kit.core.errors import CampaignError, UsageError
+from kit.core.values import cell_text, parse_number
+from kit.core.yamlfile import line_of, load
+
+DEFAULT_CAMPAIGN = Path("data")
+
+
+@dataclass(frozen=True)
+class Band:
+    """A classification band: percentage in [lower, upper); upper None means open above."""
+
+    name: str
+    lower: float
+    upper: float | None
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    group: str
+
+
+@dataclass
+class Campaign:
+    root: Path
+    name: str
+    district: str
+    province: str
+    demo: bool
+    years: list[int]
+    groups: dict[str, str]
+    units: list[Unit]
+    deadlines: dict[int, dict[str, dt.date]]
+    bands_by_year: dict[int, list[Band]]
+    frameworks: dict[tuple[int, str], Framework] = field(default_factory=dict)
+    gradebook_url: str = ""  # empty: gradebook.sqlite in the campaign folder
+    target_text: str = ""  # the plan's target, e.g. "kept in the province's good group"
+    target_bands: list[str] = field(default_factory=list)  # bands that count as holding the target
+    rules: Rules | None = None  # commendation.yml (None: the campaign has none); its problems are kept, not raised
+
+    def __post_init__(self) -> None:
+        self._units_by_code = {u.code: u for u in self.units}
+
+    def unit(self, code: str) -> Unit | None:
+        return self._units_by_code.get(code)
+
+    def units_in(self, group: str) -> list[Unit]:
+        return [u for u in self.units if u.group == group]
+
+    def framework(self, year: int, group: str) -> Framework:
+        self.require_year(year)
+        return self.frameworks[(year, group)]
+
+    def bands(self, year: int) -> list[Band]:
+        return self.bands_by_year[year]
+
+    def deadline(self, year: int, what: str = "submission") -> dt.date | None:
+        return self.deadlines.get(year, {}).get(what)
+
+    def require_year(self, year: int) -> None:
+        if year not in self.years:
+            raise UsageError(f"Năm {year} không thuộc đợt thi đua (các năm: {', '.join(map(str, self.years))}).")
+
+    def submissions_dir(self, year: int) -> Path:
+        return self.root / "submissions" / str(year)
+
+    @property
+    def demo_note(self) -> str:
+        return "Dữ liệu minh họa" if self.demo else ""
+
+
+def _bands(raw: object, path: Path, problems: list[P.Problem]) -> list[Band]:
+    if not isinstance(raw, list) or not raw:
+        problems.append(P.make(P.Code.CONFIG_INVALID, file=path, detail="\"bands\" phải là danh sách các mức xếp loại"))
+        return []
+    bands = []
+    for item in raw:
+        lower, upper = parse_number((item or {}).get("from")), (item or {}).get("to")
+        if not isinstance(item, dict) or not item.get("name") or lower is None:
+            problems.append(P.make(P.Code.CONFIG_INVALID, file=path, row=line_of(item),
+                                   detail="mỗi mức xếp loại cần \"name\" và \"from\""))
+            continue
+        bands.append(Band(str(item["name"]), lower, None if upper is None else parse_number(upper)))
+    bands.sort(key=lambda b: b.lower)
+    issues = []
+    if bands and bands[0].lower != 0:
+        issues.append(f"mức thấp nhất phải bắt đầu từ 0 (đang là {bands[0].lower:g})")
+    for low, high in zip(bands, bands[1:], strict=False):
+        if low.upper is None or low.upper != high.lower:
+            issues.append(f"\"{low.name}\" đến {low.upper if low.upper is not None else '∞'} "
+                          f"nhưng \"{high.name}\" bắt đầu từ {high.lower:g}")
+    if bands and bands[-1].upper is not None:
+        issues.append(f"mức cao nhất \"{bands[-1].name}\" không được có \"to\"")
+    if issues:
+        problems.append(P.make(P.Code.BANDS_OVERLAP, file=path, detail="; ".join(issues)))
+    return sorted(bands, key=lambda b: -b.lower)
+
+
+def _date(value: object, path: Path, problems: list[P.Problem], line: int | None) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        problems.append(P.make(P.Code.CONFIG_INVALID, file=path, row=line,
+                               detail=f"ngày \"{value}\" phải dạng YYYY-MM-DD"))
+        return None
+
+
+def _load_units(path: Path, groups: dict[str, str], problems: list[P.Problem]) -> list[Unit]:
+    if not path.exists():
+        problems.append(P.make(P.Code.CONFIG_MISSING, file=path, value="units.csv"))
+        return []
+    units: dict[str, Unit] = {}
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        for row_no, row in enumerate(csv.DictReader(fh), start=2):
+            code = cell_text(row.get("code")).upper()
+            unit = Unit(code, cell_text(row.get("name")), cell_text(row.get("group")))
+            if not code or not unit.name:
+                problems.append(P.make(P.Code.CONFIG_INVALID, file=path, row=row_no, detail="thiếu mã hoặc tên đơn vị"))
+            elif unit.group not in groups:
+                problems.append(P.make(P.Code.CONFIG_INVALID, file=path, row=row_no, column="group",
+                                       detail=f"nhóm \"{unit.group}\" không có trong campaign.yml"))
+            elif code in units and units[code].group != unit.group:
+                problems.append(P.make(P.Code.UNIT_TWO_GROUPS, file=path, row=row_no, value=code,
+                                       detail=f"{units[code].group} và {unit.group}"))
+            elif code in units:
+                problems.append(P.make(P.Code.CONFIG_INVALID, file=path, row=row_no, detail=f"đơn vị {code} bị lặp"))
+            else:
+                units[code] = unit
+    return list(units.values())
+
+
+def _settings(raw: object, path: Path, problems: list[P.Problem]) -> tuple:
+    """Groups, years, bands per year and deadlines from campaign.yml; raises on a malformed structure."""
+    if not isinstance(raw, dict):
+        raise CampaignError([P.make(P.Code.CONFIG_INVALID, file=path, detail="tệp phải là một bảng khóa: giá trị")])
+    groups = {str(g["code"]): str(g.get("name", g["code"])) for g in raw.get("groups") or []}
+    years = [int(y) for y in raw.get("years") or []]
+    if not groups or not years:
+        problems.append(P.make(P.Code.CONFIG_INVALID, file=path, detail="cần khai báo \"groups\" và \"years\""))
+    default_bands = _bands(raw.get("bands"), path, problems)
+    overrides = {int(y): _bands(b, path, problems) for y, b in (raw.get("bands_by_year") or {}).items()
+                 if y != "__line__"}
+    deadlines: dict[int, dict[str, dt.date]] = {}
+    for year, items in (raw.get("deadlines") or {}).items():
+        if year == "__line__":
+            continue
+        deadlines[int(year)] = {k: d for k, v in items.items() if k != "__line__"
+                                if (d := _date(v, path, problems, line_of(items))) is not None}
+    return groups, years, {y: overrides.get(y, default_bands) for y in years}, deadlines
+
+
+def find_campaign(path: Path | str) -> Path:
+    """A campaign folder given relative to the project: notebooks run in notebooks/, the CLI in the root."""
+    path = Path(path)
+    if path.is_absolute() or (path / "campaign.yml").exists():
+        return path
+    for parent in Path.cwd().parents[:3]:
+        if (parent / path / "campaign.yml").exists():
+            return parent / path
+    return path
+
+
+def load_campaign(root: Path | str = DEFAULT_CAMPAIGN) -> Campaign:
+    """Load and validate a campaign folder; raise ``CampaignError`` with every problem found."""
+    root = find_campaign(root)
+    path = root / "campaign.yml"
+    if not path.exists():
+        raise UsageError(f"Không tìm thấy {path}. Hãy chỉ đúng thư mục đợt thi đua bằng --campaign THƯ_MỤC.")
+    try:
+        raw = load(path)
+    except yaml.YAMLError as exc:
+        raise CampaignError([P.make(P.Code.CONFIG_INVALID, file=path, detail=f"lỗi cú pháp YAML: {exc}")]) from None
+    problems: list[P.Problem] = []
+    try:
+        groups, years, bands, deadlines = _settings(raw, path, problems)
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        detail = f"cấu trúc tệp không đúng mẫu ({type(exc).__name__}: {exc}); hãy so với tệp campaign.yml minh họa"
+        raise CampaignError([P.make(P.Code.CONFIG_INVALID, file=path, detail=detail)]) from None
+    units = _load_units(root / "units.csv", groups, problems)
+    campaign = Campaign(root, str(raw.get("name", "")), str(raw.get("district", "")), str(raw.get("province", "")),
+                        bool(raw.get("demo", False)), years, groups, units, deadlines, bands,
+                        gradebook_url=str(raw.get("gradebook") or ""),
+                        target_text=str((raw.get("target") or {}).get("text", "")),
+                        target_bands=[str(b) for b in (raw.get("target") or {}).get("bands", [])])
+    for year in years:
+        for group in groups:
+            fw, found = load_framework(root, year, group)
+            problems.extend(found)
+            if fw is not None:
+                campaign.frameworks[(year, group)] = fw
+    if P.has_errors(problems):
+        raise CampaignError([p for p in problems if p.is_error])
+    campaign.rules = load_rules(root)
+    return campaign

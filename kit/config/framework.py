@@ -1,0 +1,192 @@
+"""Criteria frameworks (bộ tiêu chí): one per year and group, loaded from YAML and validated.
+
+A criterion has a ``code`` (its printed number, which may change from year to year) and a
+``key`` (its identity across years), so year-over-year comparison survives renumbering.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from kit.config.answers import ANSWER_TYPES, Tier, counts_in_max
+from kit.core import problems as P
+from kit.core.yamlfile import line_of, load
+
+_EPS = 1e-6
+
+
+@dataclass(frozen=True)
+class Criterion:
+    code: str
+    key: str
+    area: str
+    content: str
+    type: str
+    max: float
+    min: float = 0.0
+    na: bool = False
+    tiers: tuple[Tier, ...] = ()
+    per_item: float = 0.0
+    value_min: float = 0.0
+    value_max: float = 100.0
+    guide: str = ""
+
+    @property
+    def counts_in_max(self) -> bool:
+        return counts_in_max(self.type)
+
+
+@dataclass
+class Area:
+    code: str
+    key: str
+    name: str
+    max: float
+    criteria: list[Criterion] = field(default_factory=list)
+
+
+@dataclass
+class Framework:
+    year: int
+    group: str
+    title: str
+    total: float
+    areas: list[Area]
+    path: Path | None = None
+
+    @property
+    def criteria(self) -> list[Criterion]:
+        return [c for a in self.areas for c in a.criteria]
+
+    def by_code(self) -> dict[str, Criterion]:
+        return {c.code: c for c in self.criteria}
+
+
+def framework_path(root: Path, year: int, group: str) -> Path:
+    return root / "criteria" / f"{year}-{group}.yml"
+
+
+def _num(raw: dict, name: str, default: float | None, where: dict, problems: list[P.Problem]) -> float:
+    value = raw.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        problems.append(P.make(P.Code.CONFIG_INVALID, row=line_of(raw), **where,
+                               detail=f"\"{name}\" phải là số (đang là {value!r})"))
+        return 0.0
+    return float(value)
+
+
+def _criterion(raw: dict, area: str, where: dict, problems: list[P.Problem]) -> Criterion | None:
+    code = str(raw.get("code", "")).strip()
+    row = line_of(raw)
+    if not code:
+        problems.append(P.make(P.Code.CONFIG_INVALID, row=row, **where, detail="tiêu chí thiếu \"code\""))
+        return None
+    kind = raw.get("type")
+    if kind not in ANSWER_TYPES:
+        problems.append(P.make(P.Code.ANSWER_TYPE_UNKNOWN, row=row, **where, value=kind,
+                               expected=", ".join(ANSWER_TYPES)))
+        return None
+    max_points = _num(raw, "max", 0.0 if kind == "deduction" else None, where, problems)
+    min_points = _num(raw, "min", 0.0, where, problems)
+    try:
+        tiers = tuple(Tier(float(t["min"]), float(t["points"])) for t in raw.get("tiers") or [])
+        crit = Criterion(
+            code=code, key=str(raw.get("key") or code), area=area, content=str(raw.get("content", "")).strip(),
+            type=kind, max=max_points, min=min_points, na=bool(raw.get("na", False)), tiers=tiers,
+            per_item=float(raw.get("per_item", 0.0)), value_min=float(raw.get("value_min", 0.0)),
+            value_max=float(raw.get("value_max", 100.0)), guide=str(raw.get("guide", "")).strip(),
+        )
+    except (TypeError, ValueError, KeyError) as exc:
+        problems.append(P.make(P.Code.CONFIG_INVALID, row=row, **where, detail=f"tiêu chí {code}: giá trị sai ({exc})"))
+        return None
+    _check_criterion(crit, row, where, problems)
+    return crit
+
+
+def _check_criterion(c: Criterion, row: int | None, where: dict, problems: list[P.Problem]) -> None:
+    def bad(detail: str) -> None:
+        problems.append(P.make(P.Code.CONFIG_INVALID, row=row, **where, detail=f"tiêu chí {c.code}: {detail}"))
+
+    if c.type == "deduction":
+        if c.max != 0 or c.min >= 0 or c.per_item <= 0:
+            bad("điểm trừ cần max = 0, min < 0 và per_item > 0")
+        if c.na:
+            bad("điểm trừ không thể \"không áp dụng\"")
+    elif c.max <= 0:
+        bad("điểm tối đa phải lớn hơn 0")
+    if c.type != "deduction" and c.min != 0:
+        bad("chỉ tiêu chí điểm trừ mới có min âm")
+    if c.type == "tiers":
+        mins = [t.min for t in c.tiers]
+        if not c.tiers:
+            bad("chấm theo mức cần danh sách \"tiers\"")
+        elif mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
+            bad("các mức \"tiers\" phải xếp theo ngưỡng giảm dần, không trùng")
+        elif any(t.points < 0 or t.points > c.max + _EPS for t in c.tiers) or abs(c.tiers[0].points - c.max) > _EPS:
+            bad("điểm của mức cao nhất phải bằng điểm tối đa, các mức khác trong khoảng 0 - tối đa")
+    if c.value_min >= c.value_max:
+        bad("value_min phải nhỏ hơn value_max")
+
+
+def parse(raw: object, path: Path, year: int, group: str) -> tuple[Framework | None, list[P.Problem]]:
+    """Build and validate a framework from parsed YAML; returns every problem found."""
+    problems: list[P.Problem] = []
+    where = {"file": path}
+    if not isinstance(raw, dict) or not isinstance(raw.get("areas"), list) or not raw["areas"]:
+        return None, [P.make(P.Code.CONFIG_INVALID, **where, detail="bộ tiêu chí cần có danh sách \"areas\"")]
+    if raw.get("year") not in (None, year) or raw.get("group") not in (None, group):
+        problems.append(P.make(P.Code.CONFIG_INVALID, row=line_of(raw), **where,
+                               detail=f"year/group trong tệp khác tên tệp ({year}-{group})"))
+    areas: list[Area] = []
+    seen_codes: dict[str, int | None] = {}
+    seen_keys: set[str] = set()
+    for raw_area in raw["areas"]:
+        row = line_of(raw_area)
+        if not isinstance(raw_area, dict) or not str(raw_area.get("code", "")).strip():
+            problems.append(P.make(P.Code.CONFIG_INVALID, row=row, **where, detail="lĩnh vực thiếu \"code\""))
+            continue
+        code = str(raw_area["code"]).strip()
+        area = Area(code, str(raw_area.get("key") or code), str(raw_area.get("name", "")).strip(),
+                    _num(raw_area, "max", None, where, problems))
+        for raw_crit in raw_area.get("criteria") or []:
+            crit = _criterion(raw_crit, code, where, problems) if isinstance(raw_crit, dict) else None
+            if crit is None:
+                continue
+            if crit.code in seen_codes or crit.key in seen_keys:
+                problems.append(P.make(P.Code.CONFIG_INVALID, row=line_of(raw_crit), **where,
+                                       detail=f"mã hoặc khóa tiêu chí {crit.code}/{crit.key} bị trùng"))
+                continue
+            seen_codes[crit.code] = line_of(raw_crit)
+            seen_keys.add(crit.key)
+            area.criteria.append(crit)
+        counted = sum(c.max for c in area.criteria if c.counts_in_max)
+        if abs(counted - area.max) > _EPS:
+            problems.append(P.make(P.Code.POINTS_MISMATCH, row=row, **where,
+                                   detail=f"lĩnh vực {code} ghi {area.max:g} điểm nhưng các tiêu chí cộng lại "
+                                          f"{counted:g} điểm"))
+        areas.append(area)
+    total = _num(raw, "total", 100.0, where, problems)
+    area_sum = sum(a.max for a in areas)
+    if abs(area_sum - total) > _EPS:
+        problems.append(P.make(P.Code.POINTS_MISMATCH, row=line_of(raw), **where,
+                               detail=f"tổng điểm ghi {total:g} nhưng các lĩnh vực cộng lại {area_sum:g}"))
+    fw = Framework(year, group, str(raw.get("title", "")), total, areas, path)
+    return fw, problems
+
+
+def load_framework(root: Path, year: int, group: str) -> tuple[Framework | None, list[P.Problem]]:
+    path = framework_path(root, year, group)
+    if not path.exists():
+        return None, [P.make(P.Code.CONFIG_MISSING, file=path, value=f"bộ tiêu chí năm {year}, nhóm {group}")]
+    try:
+        raw = load(path)
+    except yaml.YAMLError as exc:
+        return None, [P.make(P.Code.CONFIG_INVALID, file=path, detail=f"lỗi cú pháp YAML: {exc}")]
+    try:
+        return parse(raw, path, year, group)
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        detail = f"cấu trúc tệp không đúng mẫu ({type(exc).__name__}: {exc})"
+        return None, [P.make(P.Code.CONFIG_INVALID, file=path, detail=detail)]

@@ -1,0 +1,207 @@
+"""Problems found in user input: where, what, how bad, and what to do.
+
+Every check in the kit collects ``Problem`` objects instead of raising, so one run lists
+everything wrong at once (pandera's lazy validation, applied to forms). The ``code`` is stable
+and meant for scripts and tests; the ``message`` is Vietnamese and meant for people.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from enum import Enum
+from pathlib import Path
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+SEVERITY_VI = {ERROR: "LỖI", WARNING: "CẢNH BÁO"}
+
+
+class Code(str, Enum):
+    """Stable problem codes (for scripts and tests) with their Vietnamese message templates.
+
+    Placeholders are filled by ``make``; the advice on what to do is part of the message.
+    """
+
+    template: str
+
+    def __new__(cls, code: str, template: str) -> Code:
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.template = template
+        return member
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    # files
+    FILE_EMPTY = "FILE_EMPTY", "Tệp rỗng (0 byte). Hãy gửi lại tệp phiếu đã điền."
+    FILE_CORRUPT = (
+        "FILE_CORRUPT",
+        "Tệp bị hỏng hoặc không phải tệp Excel/CSV hợp lệ ({detail}). Hãy mở và lưu lại, rồi gửi lại.",
+    )
+    FILE_OLD_XLS = (
+        "FILE_OLD_XLS",
+        "Tệp Excel 97-2003 (.xls) không đọc được. Hãy mở bằng Excel/LibreOffice và lưu lại dạng .xlsx.",
+    )
+    FILE_ENCRYPTED = "FILE_ENCRYPTED", "Tệp có đặt mật khẩu nên không đọc được. Hãy gỡ mật khẩu rồi gửi lại."
+    FILE_TYPE = "FILE_TYPE", "Loại tệp {detail} không được hỗ trợ. Chỉ nhận .xlsx hoặc .csv (UTF-8)."
+    FILE_ENCODING = "FILE_ENCODING", "Tệp CSV không phải mã UTF-8. Hãy lưu lại với kiểu mã \"CSV UTF-8\"."
+    FILE_NO_HEADER = (
+        "FILE_NO_HEADER",
+        "Không tìm thấy dòng tiêu đề của bảng tiêu chí (cột \"Mã tiêu chí\" và \"Điểm tự chấm\"). Hãy dùng đúng "
+        "mẫu phiếu do kit tạo.",
+    )
+    # identity of a submission
+    UNIT_UNKNOWN = "UNIT_UNKNOWN", "Mã đơn vị \"{value}\" không có trong danh sách đơn vị (units.csv)."
+    UNIT_MISMATCH = "UNIT_MISMATCH", "Mã đơn vị trong phiếu (\"{value}\") khác mã đơn vị ở tên tệp (\"{expected}\")."
+    UNIT_NOT_STATED = "UNIT_NOT_STATED", "Phiếu không ghi mã đơn vị; đã dùng mã ở tên tệp (\"{expected}\")."
+    YEAR_MISMATCH = "YEAR_MISMATCH", "Năm trong phiếu ({value}) khác năm của thư mục nộp ({expected})."
+    UNIT_DUPLICATE = (
+        "UNIT_DUPLICATE",
+        "Đơn vị \"{value}\" có nhiều phiếu trong năm: {detail}. Chỉ giữ một phiếu, xóa các phiếu thừa.",
+    )
+    UNIT_MISSING = "UNIT_MISSING", "Đơn vị \"{value}\" chưa nộp phiếu tự đánh giá năm {expected}."
+    SUBMISSION_LATE = "SUBMISSION_LATE", "Nộp muộn: nhận ngày {value}, hạn {expected}."
+    # rows
+    CRITERION_UNKNOWN = "CRITERION_UNKNOWN", "Mã tiêu chí \"{value}\" không có trong bộ tiêu chí năm {expected}."
+    CRITERION_MISSING = "CRITERION_MISSING", "Thiếu tiêu chí \"{value}\" trong phiếu. Hãy bổ sung dòng này."
+    CRITERION_DUPLICATE = (
+        "CRITERION_DUPLICATE",
+        "Tiêu chí \"{value}\" xuất hiện nhiều lần (dòng {detail}). Chỉ giữ một dòng.",
+    )
+    SCORE_ABOVE_MAX = "SCORE_ABOVE_MAX", "Điểm tự chấm {value} vượt điểm tối đa {expected}."
+    SCORE_BELOW_MIN = "SCORE_BELOW_MIN", "Điểm tự chấm {value} thấp hơn mức cho phép {expected}."
+    SCORE_NOT_NUMBER = "SCORE_NOT_NUMBER", "Điểm tự chấm \"{value}\" không phải là số. Hãy nhập số, ví dụ 2 hoặc 2,5."
+    SCORE_MISSING = "SCORE_MISSING", "Chưa nhập điểm tự chấm."
+    ROW_EMPTY = "ROW_EMPTY", "Tiêu chí chưa được điền (trả lời, giá trị đo, điểm đều trống); tạm tính 0 điểm."
+    VALUE_NOT_NUMBER = "VALUE_NOT_NUMBER", "Giá trị đo \"{value}\" không phải là số. Hãy nhập số, ví dụ 95 hoặc 95,5."
+    VALUE_OUT_OF_RANGE = "VALUE_OUT_OF_RANGE", "Giá trị đo {value} ngoài khoảng cho phép {expected}."
+    VALUE_MISSING = "VALUE_MISSING", "Tiêu chí này chấm theo giá trị đo nhưng chưa nhập giá trị đo."
+    ANSWER_NOT_ALLOWED = "ANSWER_NOT_ALLOWED", "Câu trả lời \"{value}\" không hợp lệ; chỉ chọn: {expected}."
+    ANSWER_MISSING = "ANSWER_MISSING", "Chưa chọn câu trả lời ({expected})."
+    NA_NOT_ALLOWED = "NA_NOT_ALLOWED", "Tiêu chí này không được chọn \"Không áp dụng\"."
+    NA_WITH_SCORE = "NA_WITH_SCORE", "Đã chọn \"Không áp dụng\" nhưng vẫn nhập điểm {value}; điểm này không được tính."
+    FORMULA_NO_VALUE = (
+        "FORMULA_NO_VALUE",
+        "Ô có công thức ({value}) nhưng chưa có giá trị tính sẵn. Hãy mở tệp bằng Excel/LibreOffice, lưu lại "
+        "rồi gửi.",
+    )
+    SCORE_OVER_CLAIM = (
+        "SCORE_OVER_CLAIM",
+        "Điểm tự chấm {value} cao hơn điểm tính theo câu trả lời/giá trị đo ({expected}).",
+    )
+    # offline appraisal workbooks
+    APPRAISAL_NOT_ALLOWED = "APPRAISAL_NOT_ALLOWED", "Điểm thẩm định {value} không hợp lệ: {detail}."
+    DECISION_NEWER = (
+        "DECISION_NEWER",
+        "Không nhập dòng này: trong sổ điểm đã có quyết định mới hơn bản xuất ({detail}). Hãy xuất lại tệp "
+        "hoặc trao đổi với người đã chấm.",
+    )
+    EVALUATOR_MISSING = (
+        "EVALUATOR_MISSING",
+        "Tệp không ghi tên cán bộ thẩm định. Hãy điền ô \"Cán bộ thẩm định\" hoặc dùng --evaluator.",
+    )
+    YEAR_UNKNOWN = "YEAR_UNKNOWN", "Không xác định được năm của tệp (ô \"Năm\" phía trên bảng)."
+    NOT_SUBMITTED = (
+        "NOT_SUBMITTED",
+        "Đơn vị \"{value}\" chưa có phiếu được chấp nhận năm {expected}; không thể thẩm định.",
+    )
+    # the movement: registrations, nominations, initiatives, commendation rules
+    COLUMN_MISSING = "COLUMN_MISSING", "Thiếu cột \"{value}\" trong dòng tiêu đề. Hãy dùng đúng mẫu tệp."
+    VALUE_REQUIRED = "VALUE_REQUIRED", "Thiếu {value}."
+    DATE_INVALID = "DATE_INVALID", "Ngày \"{value}\" không hợp lệ; ghi dạng ngày/tháng/năm, ví dụ 28/02/2022."
+    PERSON_DUPLICATE = (
+        "PERSON_DUPLICATE",
+        "\"{value}\" ({detail}) đã có ở dòng {expected}; mỗi người chỉ đề nghị một lần mỗi năm.",
+    )
+    RATING_UNKNOWN = "RATING_UNKNOWN", "Mức hoàn thành nhiệm vụ \"{value}\" không hợp lệ; chỉ dùng: {expected}."
+    INITIATIVE_UNKNOWN = "INITIATIVE_UNKNOWN", "Sáng kiến \"{value}\" không có trong sổ sáng kiến (initiatives.csv)."
+    INITIATIVE_DUPLICATE = "INITIATIVE_DUPLICATE", "Mã sáng kiến \"{value}\" bị lặp (đã có ở dòng {expected})."
+    REGISTRATION_DUPLICATE = (
+        "REGISTRATION_DUPLICATE",
+        "Đơn vị \"{value}\" đăng ký nhiều lần trong năm {expected}; giữ dòng đầu.",
+    )
+    RULE_FIELD_UNKNOWN = (
+        "RULE_FIELD_UNKNOWN",
+        "Điều kiện dùng trường \"{value}\" không có; các trường dùng được: {expected}.",
+    )
+    RULE_INVALID = "RULE_INVALID", "{detail}"
+    RULE_TITLE_UNKNOWN = (
+        "RULE_TITLE_UNKNOWN",
+        "Danh hiệu/hình thức \"{value}\" không có trong danh sách \"titles\" của tệp quy định.",
+    )
+    QUOTA_INVALID = "QUOTA_INVALID", "Chỉ tiêu không hợp lệ: {detail}."
+    # configuration
+    CONFIG_MISSING = "CONFIG_MISSING", "Thiếu tệp cấu hình {value}."
+    CONFIG_INVALID = "CONFIG_INVALID", "{detail}"
+    POINTS_MISMATCH = "POINTS_MISMATCH", "Tổng điểm không khớp: {detail}."
+    UNIT_TWO_GROUPS = "UNIT_TWO_GROUPS", "Đơn vị \"{value}\" thuộc hai nhóm: {detail}."
+    BANDS_OVERLAP = "BANDS_OVERLAP", "Các mức xếp loại chồng lấn hoặc để hở: {detail}."
+    ANSWER_TYPE_UNKNOWN = "ANSWER_TYPE_UNKNOWN", "Kiểu trả lời \"{value}\" không được hỗ trợ; chỉ dùng: {expected}."
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong, located as precisely as the input allows (row/column are 1-based, as Excel)."""
+
+    code: str
+    severity: str
+    message: str
+    file: str = ""
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def where(self) -> str:
+        parts = [self.file] if self.file else []
+        if self.sheet:
+            parts.append(f"trang \"{self.sheet}\"")
+        if self.row is not None:
+            parts.append(f"dòng {self.row}")
+        if self.column:
+            parts.append(f"cột {self.column}")
+        return ", ".join(parts)
+
+    def format(self) -> str:
+        where = self.where()
+        return f"[{SEVERITY_VI[self.severity]} {self.code}] {where + ': ' if where else ''}{self.message}"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def make(code: Code, severity: Severity = ERROR, *, file: str | Path = "", sheet: str = "", row: int | None = None,
+         column: str = "", value: object = "", expected: object = "", detail: object = "") -> Problem:
+    """Build a problem from the catalogue, so the same code always reads the same way."""
+    message = code.template.format(value=value, expected=expected, detail=detail)
+    return Problem(code.value, severity.value, message, str(file), sheet, row, column)
+
+
+def column_letter(index: int) -> str:
+    """1-based column number to Excel letters (1 -> A, 27 -> AA)."""
+    letters = ""
+    while index > 0:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    return any(p.is_error for p in problems)
+
+
+def to_json(problems: list[Problem], **extra: object) -> str:
+    return json.dumps({**extra, "problems": [p.to_dict() for p in problems]}, ensure_ascii=False, indent=2)

@@ -1,0 +1,104 @@
+"""The states the kit reasons about, as enums; their Vietnamese labels are looked up only for display.
+
+Logic compares members (``Status.LATE``), never words, so a reworded label cannot change a result.
+Plain enums, not ``str`` mixins: ``Status.LATE`` and ``Registration.LATE`` share a code but are
+different things, and a stored code becomes a member only through ``Stage(code)`` at the boundary.
+Files people edit (commendation rules) may name a state by its code or its label: ``parse`` accepts
+both, without diacritics too.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import TypeVar
+
+import pandas as pd
+
+from kit.core.values import fold
+
+
+class Vocab(Enum):
+    """A state with a Vietnamese label; the value is the stable code stored in files and databases."""
+
+    def __str__(self) -> str:  # the code, whatever Python's Enum formatting does in this version
+        return str(self.value)
+
+    @property
+    def label(self) -> str:
+        return LABELS[self]
+
+
+class Status(Vocab):
+    """What became of a unit's self-assessment form in a year."""
+
+    SUBMITTED = "submitted"
+    LATE = "late"
+    REJECTED = "rejected"
+    MISSING = "missing"
+
+    @property
+    def scored(self) -> bool:
+        """The unit has accepted rows, so it has results and a rank."""
+        return self in (Status.SUBMITTED, Status.LATE)
+
+
+class Stage(Vocab):
+    """Stages of a decision in the gradebook (stored as these codes)."""
+
+    APPRAISAL = "appraisal"
+    EXPLANATION = "explanation"
+    FINAL = "final"
+
+
+COUNTED_STAGES = (Stage.APPRAISAL, Stage.FINAL)  # an explanation is the unit's request, not a decision
+
+
+class Registration(Vocab):
+    """A unit's registration for the movement in a year, against the deadline."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
+    NONE = "none"
+
+
+class Outcome(Vocab):
+    """What the commendation rules made of a candidate for one title."""
+
+    PROPOSED = "proposed"
+    CUT = "cut"  # qualified, but the quota was full
+    NEAR = "near"  # one condition short
+
+
+class Kind(Vocab):
+    """Who a commendation title is for."""
+
+    COLLECTIVE = "collective"
+    INDIVIDUAL = "individual"
+
+
+LABELS: dict[Vocab, str] = {
+    Status.SUBMITTED: "Đã nộp", Status.LATE: "Nộp muộn", Status.REJECTED: "Phiếu bị loại",
+    Status.MISSING: "Chưa nộp",
+    Stage.APPRAISAL: "Thẩm định", Stage.EXPLANATION: "Giải trình", Stage.FINAL: "Quyết định cuối",
+    Registration.ON_TIME: "Đúng hạn", Registration.LATE: "Muộn", Registration.NONE: "Chưa đăng ký",
+    Outcome.PROPOSED: "Đề nghị", Outcome.CUT: "Vượt chỉ tiêu", Outcome.NEAR: "Chưa đạt (thiếu 1 điều kiện)",
+    Kind.COLLECTIVE: "tập thể", Kind.INDIVIDUAL: "cá nhân",
+}
+
+E = TypeVar("E", bound=Vocab)
+
+
+def parse(kind: type[E], text: object) -> E | None:
+    """The member named by ``text`` (its code or its label, diacritics optional), or None."""
+    wanted = fold(text)
+    return next((m for m in kind if wanted in (fold(m.value), fold(m.label))), None)
+
+
+def label(value: object) -> object:
+    """A member's label for display; anything else unchanged (for mixed table columns)."""
+    return value.label if isinstance(value, Vocab) else value
+
+
+def labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table for display: states in text columns replaced by their labels, numbers untouched."""
+    return frame.apply(lambda col: col.map(label) if col.dtype == object else col)

@@ -1,0 +1,1 @@
+"""Layer 2: files units and offices send, read tolerantly and checked: forms, registrations, nominations."""

@@ -1,0 +1,223 @@
+"""Check every submission of a year: per-file reading plus what only the whole year shows.
+
+Cross-file checks: two files for one unit, units that sent nothing, late submissions. The
+result keeps the accepted rows as a table for scoring and a per-file summary, so nothing
+is dropped silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kit.config.campaign import Campaign
+from kit.core import problems as P
+from kit.core.values import parse_number
+from kit.core.vocab import Status
+from kit.intake.sheets import SUFFIXES
+from kit.intake.submission import Submission, parse_date, read_submission
+
+RECEIVED_REGISTER = "received.csv"
+ROW_COLUMNS = ["year", "unit", "group", "code", "key", "area", "answer", "value", "self", "evidence",
+               "explanation", "file", "row"]
+SURVEY_COLUMNS = ["year", "unit", "code", "survey"]
+_PARALLEL_FROM = 40  # below this, starting worker processes costs more than it saves
+
+
+@dataclass
+class CheckReport:
+    year: int
+    submissions: list[Submission]
+    problems: list[P.Problem] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    late: dict[str, dt.date] = field(default_factory=dict)
+    received: dict[str, dt.date] = field(default_factory=dict)  # accepted forms: register date, else "Ngày gửi"
+    statuses: dict[str, Status] = field(default_factory=dict)  # every unit of the campaign
+    surveys: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SURVEY_COLUMNS))
+
+    @property
+    def all_problems(self) -> list[P.Problem]:
+        return [p for s in self.submissions for p in s.problems] + self.problems
+
+    @property
+    def ok(self) -> bool:
+        return not P.has_errors(self.all_problems)
+
+    def table(self) -> pd.DataFrame:
+        """Accepted rows of every accepted submission, one per unit and criterion."""
+        rows = [r for s in self.submissions for r in s.rows]
+        return pd.DataFrame(rows, columns=ROW_COLUMNS)
+
+    def summary(self) -> list[dict]:
+        out = []
+        for s in self.submissions:
+            errors = sum(p.is_error for p in s.problems)
+            out.append({"file": s.label, "unit": s.unit, "sheet": s.sheet, "rows_read": s.rows_read,
+                        "accepted": len(s.rows), "rejected": s.rejected, "errors": errors,
+                        "warnings": len(s.problems) - errors, "late": s.unit in self.late})
+        return out
+
+
+def submission_files(folder: Path) -> list[Path]:
+    """Files units returned; lock files (~$x.xlsx), hidden files and the register are not submissions."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(("~$", ".", "README"))
+                  and p.name != RECEIVED_REGISTER)
+
+
+def _received(folder: Path) -> dict[str, dt.date]:
+    """The office's register of when each file arrived (file,received), when it keeps one."""
+    path = folder / RECEIVED_REGISTER
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return {row["file"].strip(): d for row in csv.DictReader(fh)
+                if row.get("file") and (d := parse_date(row.get("received"))) is not None}
+
+
+def load_surveys(campaign: Campaign, year: int) -> tuple[pd.DataFrame, list[P.Problem]]:
+    """Satisfaction survey results (surveys/<year>.csv: unit,code,value in %), checked like forms."""
+    path = campaign.root / "surveys" / f"{year}.csv"
+    rows: list[tuple] = []
+    problems: list[P.Problem] = []
+    if not path.exists():
+        return pd.DataFrame(rows, columns=SURVEY_COLUMNS), problems
+    label = f"surveys/{path.name}"
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        for row_no, row in enumerate(csv.DictReader(fh), start=2):
+            unit = campaign.unit((row.get("unit") or "").strip().upper())
+            code = (row.get("code") or "").strip()
+            value = parse_number(row.get("value"))
+            if unit is None:
+                problems.append(P.make(P.Code.UNIT_UNKNOWN, file=label, row=row_no, column="unit",
+                                       value=row.get("unit")))
+            elif code not in campaign.framework(year, unit.group).by_code():
+                problems.append(P.make(P.Code.CRITERION_UNKNOWN, file=label, row=row_no, column="code", value=code,
+                                       expected=year))
+            elif value is None or not 0 <= value <= 100:
+                problems.append(P.make(P.Code.VALUE_OUT_OF_RANGE, file=label, row=row_no, column="value",
+                                       value=row.get("value"), expected="0 - 100"))
+            else:
+                rows.append((year, unit.code, code, value))
+    return pd.DataFrame(rows, columns=SURVEY_COLUMNS), problems
+
+
+_worker_campaign: Campaign | None = None
+
+
+def _init_worker(campaign: Campaign) -> None:
+    """Each worker process receives the campaign once, not once per file."""
+    global _worker_campaign
+    _worker_campaign = campaign
+
+
+def _read_one(args: tuple[Path, int]) -> Submission:
+    path, year = args
+    assert _worker_campaign is not None, "set by _init_worker"
+    return read_submission(path, _worker_campaign, year)
+
+
+def _read_all(campaign: Campaign, files: list[Path], year: int, jobs: int | None,
+              progress: Callable[[int], None] | None) -> list[Submission]:
+    jobs = jobs or min(os.cpu_count() or 1, 4)
+    subs = []
+    if jobs <= 1 or len(files) < _PARALLEL_FROM:
+        for f in files:
+            subs.append(read_submission(f, campaign, year))
+            if progress:
+                progress(1)
+        return subs
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(campaign,)) as pool:
+        for sub in pool.map(_read_one, [(f, year) for f in files], chunksize=16):
+            subs.append(sub)
+            if progress:
+                progress(1)
+    return subs
+
+
+def check_year(campaign: Campaign, year: int, *, jobs: int | None = None,
+               progress: Callable[[int], None] | None = None) -> CheckReport:
+    """Read and check all submissions of ``year``; see ``CheckReport``."""
+    campaign.require_year(year)
+    folder = campaign.submissions_dir(year)
+    files = submission_files(folder)
+    unsupported = [f for f in files if f.suffix.lower() not in SUFFIXES]
+    readable = [f for f in files if f.suffix.lower() in SUFFIXES]
+    report = CheckReport(year, _read_all(campaign, readable, year, jobs, progress))
+    for f in unsupported:
+        report.problems.append(P.make(P.Code.FILE_TYPE, file=f"{year}/{f.name}", detail=f.suffix or "(không có đuôi)"))
+    by_unit: dict[str, list[Submission]] = defaultdict(list)
+    for sub in report.submissions:
+        if sub.identified:
+            by_unit[sub.unit].append(sub)
+    for unit, subs in by_unit.items():
+        if len(subs) > 1:
+            names = ", ".join(s.label for s in subs)
+            for sub in subs:
+                sub.problems.append(P.make(P.Code.UNIT_DUPLICATE, file=sub.label, value=unit, detail=names))
+                sub.rows = []
+    sent_something = {sub.unit for sub in report.submissions}
+    report.missing = [u.code for u in campaign.units if u.code not in sent_something]
+    for code in report.missing:
+        report.problems.append(P.make(P.Code.UNIT_MISSING, P.WARNING, value=code, expected=year))
+    report.surveys, survey_problems = load_surveys(campaign, year)
+    report.problems.extend(survey_problems)
+    deadline = campaign.deadline(year)
+    register = _received(folder)
+    for sub in report.submissions:
+        received = register.get(sub.file.name, sub.sent)
+        if received and sub.rows:
+            report.received[sub.unit] = received
+        if deadline and received and received > deadline and sub.rows:
+            report.late[sub.unit] = received
+            sub.problems.append(P.make(P.Code.SUBMISSION_LATE, P.WARNING, file=sub.label,
+                                       value=f"{received:%d/%m/%Y}", expected=f"{deadline:%d/%m/%Y}"))
+    report.statuses = _statuses([u.code for u in campaign.units], report)
+    return report
+
+
+def _statuses(units: list[str], report: CheckReport) -> dict[str, Status]:
+    """The one place a form's status is derived: accepted rows win over a rejected file of the same unit."""
+    status = dict.fromkeys(units, Status.MISSING)
+    for sub in report.submissions:
+        if sub.unit in status and status[sub.unit] == Status.MISSING:
+            status[sub.unit] = Status.REJECTED
+    for sub in report.submissions:
+        if sub.unit in status and sub.rows:
+            status[sub.unit] = Status.LATE if sub.unit in report.late else Status.SUBMITTED
+    return status
+
+
+def format_text(report: CheckReport) -> str:
+    """The report people read: problems grouped by file, then a per-file count of rows."""
+    lines = [f"KIỂM TRA PHIẾU TỰ ĐÁNH GIÁ NĂM {report.year}", ""]
+    for sub in report.submissions:
+        if sub.problems:
+            lines.append(f"● {sub.label} (đơn vị {sub.unit or '?'})")
+            lines.extend(f"    {p.format()}" for p in sub.problems)
+    if report.problems:
+        lines.append("● Toàn năm")
+        lines.extend(f"    {p.format()}" for p in report.problems)
+    lines += ["", "TỔNG HỢP THEO TỆP (dòng đọc / nhận / loại, lỗi, cảnh báo)"]
+    for row in report.summary():
+        lines.append(f"  {row['file']:<32} {row['unit']:<8} {row['rows_read']:>4} / {row['accepted']:>4} / "
+                     f"{row['rejected']:>4}   lỗi {row['errors']:>3}   cảnh báo {row['warnings']:>3}")
+    everything = report.all_problems
+    errors = sum(p.is_error for p in everything)
+    lines += ["", f"{len(report.submissions)} tệp, {errors} lỗi, {len(everything) - errors} cảnh báo; "
+              f"chưa nộp: {', '.join(report.missing) or 'không'}; nộp muộn: {', '.join(report.late) or 'không'}."]
+    return "\n".join(lines)
+
+
+def format_json(report: CheckReport) -> str:
+    return P.to_json(report.all_problems, year=report.year, files=report.summary(), missing=report.missing,
+                     late={u: d.isoformat() for u, d in report.late.items()}, ok=report.ok)

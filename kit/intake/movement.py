@@ -1,0 +1,225 @@
+"""The movement around the scores: registrations, individual nominations, the initiatives registry.
+
+Files in the campaign (CSV UTF-8 or .xlsx, read with the same tolerant grid reader as forms):
+    registrations.csv      year, unit, registered (date), plan_number, plan_date
+    initiatives.csv        id, title, authors (separated by ";"), unit, recognised_by, recognised_on, scope
+    nominations/<year>.csv name, unit, position, rating, initiative (an id of the registry), discipline
+Each loader returns rows that passed and every problem found; one bad row never stops the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kit.config.campaign import Campaign
+from kit.core import problems as P
+from kit.core.errors import FileProblem
+from kit.core.values import cell_text, code_text, is_blank, parse_number
+from kit.core.vocab import Registration
+from kit.intake.layout import header_key
+from kit.intake.sheets import read_grids
+from kit.intake.submission import parse_date
+
+RATINGS = ["Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ",
+           "Không hoàn thành nhiệm vụ"]
+_RATING_KEYS = {header_key(r): r for r in RATINGS} | {"htxsnv": RATINGS[0], "httnv": RATINGS[1], "htnv": RATINGS[2],
+                                                       "khtnv": RATINGS[3]}
+_YES = {"co", "x", "yes", "1", "bi ky luat"}
+
+# field -> accepted header wordings (compared without diacritics)
+REGISTRATION_COLUMNS = {"year": {"nam", "year"}, "unit": {"ma don vi", "don vi", "unit"},
+                        "registered": {"ngay dang ky", "dang ky", "registered"},
+                        "plan_number": {"so ke hoach", "ke hoach so", "plan number", "so hieu ke hoach"},
+                        "plan_date": {"ngay ke hoach", "ngay ban hanh ke hoach", "plan date"}}
+INITIATIVE_COLUMNS = {"id": {"ma sang kien", "ma", "id"}, "title": {"ten sang kien", "sang kien", "title"},
+                      "authors": {"tac gia", "authors"}, "unit": {"ma don vi", "don vi", "unit"},
+                      "recognised_by": {"cap cong nhan", "co quan cong nhan", "recognised by"},
+                      "recognised_on": {"ngay cong nhan", "recognised on"},
+                      "scope": {"pham vi ap dung", "pham vi", "scope"}}
+NOMINATION_COLUMNS = {"name": {"ho ten", "ho va ten", "name"}, "unit": {"ma don vi", "don vi", "unit"},
+                      "position": {"chuc vu", "position"},
+                      "rating": {"muc hoan thanh nhiem vu", "xep loai", "danh gia", "rating"},
+                      "initiative": {"ma sang kien", "sang kien", "initiative"},
+                      "discipline": {"ky luat", "bi ky luat", "discipline"}}
+REQUIRED = {"registrations": ["year", "unit"], "initiatives": ["id", "title", "unit"],
+            "nominations": ["name", "unit", "rating"]}
+
+
+@dataclass
+class Table:
+    """Rows that passed (as dicts, with their source row) and problems."""
+
+    file: str
+    rows: list[dict] = field(default_factory=list)
+    problems: list[P.Problem] = field(default_factory=list)
+
+
+def _header(rows: list[list[object]], columns: dict[str, set[str]], required: list[str]
+            ) -> tuple[int, dict[str, int], list[str]]:
+    """The header row (index, field -> column) and the required fields it lacks (empty when found)."""
+    best: tuple[int, dict[str, int]] = (-1, {})
+    for i, row in enumerate(rows[:20]):
+        found = {name: j for j, cell in enumerate(row) for name, words in columns.items() if header_key(cell) in words}
+        if set(required) <= set(found):
+            return i, found, []
+        if len(found) > len(best[1]):
+            best = (i, found)
+    return best[0], best[1], [c for c in required if c not in best[1]]
+
+
+def _read(path: Path, label: str, columns: dict[str, set[str]], kind: str) -> tuple[Table, list[tuple[int, dict]]]:
+    table = Table(label)
+    if not path.exists():
+        return table, []
+    try:
+        grid = read_grids(path)[0]
+    except FileProblem as exc:
+        table.problems.append(P.Problem(**{**exc.problem.to_dict(), "file": label}))
+        return table, []
+    i, found, missing = _header(grid.rows, columns, REQUIRED[kind])
+    if missing:
+        for col in missing:
+            table.problems.append(P.make(P.Code.COLUMN_MISSING, file=label, row=i + 1 if i >= 0 else None, value=col))
+        return table, []
+    records = []
+    for k in range(i + 1, len(grid.rows)):
+        cells = {name: grid.rows[k][j] if j < len(grid.rows[k]) else None for name, j in found.items()}
+        if all(is_blank(v) for v in cells.values()):
+            continue
+        records.append((k + 1, cells))
+    return table, records
+
+
+def _where(table: Table, row: int, column: str = "") -> dict:
+    return {"file": table.file, "row": row, "column": column}
+
+
+def load_registrations(campaign: Campaign) -> Table:
+    table, records = _read(campaign.root / "registrations.csv", "registrations.csv", REGISTRATION_COLUMNS,
+                           "registrations")
+    seen: dict[tuple[int, str], int] = {}
+    for row, cells in records:
+        year, unit = parse_number(cells.get("year")), code_text(cells.get("unit")).upper()
+        if year is None or int(year) not in campaign.years:
+            table.problems.append(P.make(P.Code.YEAR_UNKNOWN, **_where(table, row, "year")))
+            continue
+        if campaign.unit(unit) is None:
+            table.problems.append(P.make(P.Code.UNIT_UNKNOWN, **_where(table, row, "unit"), value=unit))
+            continue
+        if (int(year), unit) in seen:
+            table.problems.append(P.make(P.Code.REGISTRATION_DUPLICATE, P.WARNING, **_where(table, row), value=unit,
+                                         expected=int(year)))
+            continue
+        dates = {}
+        for name in ("registered", "plan_date"):
+            raw = cells.get(name)
+            dates[name] = parse_date(raw) if not is_blank(raw) else None
+            if not is_blank(raw) and dates[name] is None:
+                table.problems.append(P.make(P.Code.DATE_INVALID, **_where(table, row, name), value=cell_text(raw)))
+        seen[(int(year), unit)] = row
+        table.rows.append({"year": int(year), "unit": unit, **dates,
+                           "plan_number": cell_text(cells.get("plan_number")), "row": row})
+    return table
+
+
+def registration_status(campaign: Campaign, year: int, registrations: Table) -> pd.DataFrame:
+    """Per unit: on time / late / not registered (``Registration``), against the year's registration deadline."""
+    deadline = campaign.deadline(year, "registration")
+    rows = {r["unit"]: r for r in registrations.rows if r["year"] == year}
+    out = []
+    for u in campaign.units:
+        r = rows.get(u.code)
+        when = (r["plan_date"] or r["registered"]) if r else None
+        status = Registration.NONE if not r else (
+            Registration.LATE if deadline and when and when > deadline else Registration.ON_TIME)
+        out.append({"group": u.group, "unit": u.code, "unit_name": u.name, "status": status,
+                    "registered": r["registered"] if r else None, "plan_number": r["plan_number"] if r else "",
+                    "plan_date": r["plan_date"] if r else None, "deadline": deadline})
+    return pd.DataFrame(out)
+
+
+def load_initiatives(campaign: Campaign) -> Table:
+    table, records = _read(campaign.root / "initiatives.csv", "initiatives.csv", INITIATIVE_COLUMNS, "initiatives")
+    seen: dict[str, int] = {}
+    for row, cells in records:
+        ident, unit = code_text(cells.get("id")).upper(), code_text(cells.get("unit")).upper()
+        if not ident or is_blank(cells.get("title")):
+            table.problems.append(P.make(P.Code.VALUE_REQUIRED, **_where(table, row), value="mã hoặc tên sáng kiến"))
+            continue
+        if ident in seen:
+            table.problems.append(P.make(P.Code.INITIATIVE_DUPLICATE, **_where(table, row, "id"), value=ident,
+                                         expected=seen[ident]))
+            continue
+        if campaign.unit(unit) is None:
+            table.problems.append(P.make(P.Code.UNIT_UNKNOWN, **_where(table, row, "unit"), value=unit))
+            continue
+        raw = cells.get("recognised_on")
+        recognised = parse_date(raw) if not is_blank(raw) else None
+        if not is_blank(raw) and recognised is None:
+            table.problems.append(P.make(P.Code.DATE_INVALID, **_where(table, row, "recognised_on"),
+                                         value=cell_text(raw)))
+            continue
+        seen[ident] = row
+        table.rows.append({"id": ident, "title": cell_text(cells.get("title")), "unit": unit,
+                           "authors": [a.strip() for a in cell_text(cells.get("authors")).split(";") if a.strip()],
+                           "recognised_by": cell_text(cells.get("recognised_by")), "recognised_on": recognised,
+                           "scope": cell_text(cells.get("scope")), "row": row})
+    return table
+
+
+def load_nominations(campaign: Campaign, year: int, initiatives: Table) -> Table:
+    path = campaign.root / "nominations" / f"{year}.csv"
+    if not path.exists() and path.with_suffix(".xlsx").exists():
+        path = path.with_suffix(".xlsx")
+    table, records = _read(path, f"nominations/{path.name}", NOMINATION_COLUMNS, "nominations")
+    known = {r["id"] for r in initiatives.rows}
+    seen: dict[tuple[str, str], int] = {}
+    for row, cells in records:
+        name, unit = " ".join(cell_text(cells.get("name")).split()), code_text(cells.get("unit")).upper()
+        if not name:
+            table.problems.append(P.make(P.Code.VALUE_REQUIRED, **_where(table, row, "name"), value="họ tên"))
+            continue
+        if campaign.unit(unit) is None:
+            table.problems.append(P.make(P.Code.UNIT_UNKNOWN, **_where(table, row, "unit"), value=unit))
+            continue
+        key = (header_key(name), unit)
+        if key in seen:
+            table.problems.append(P.make(P.Code.PERSON_DUPLICATE, **_where(table, row, "name"), value=name, detail=unit,
+                                         expected=seen[key]))
+            continue
+        rating = _RATING_KEYS.get(header_key(cells.get("rating")))
+        if rating is None:
+            table.problems.append(P.make(P.Code.RATING_UNKNOWN, **_where(table, row, "rating"),
+                                         value=cell_text(cells.get("rating")), expected="; ".join(RATINGS)))
+            continue
+        initiative = code_text(cells.get("initiative")).upper()
+        if initiative and initiative not in known:
+            table.problems.append(P.make(P.Code.INITIATIVE_UNKNOWN, **_where(table, row, "initiative"),
+                                         value=initiative))
+            continue
+        seen[key] = row
+        table.rows.append({"year": year, "name": name, "unit": unit, "position": cell_text(cells.get("position")),
+                           "rating": rating, "initiative": initiative,
+                           "discipline": header_key(cells.get("discipline")) in _YES, "row": row})
+    return table
+
+
+@dataclass
+class Movement:
+    """The movement's files as a year sees them: campaign-wide registrations and initiatives, the year's nominations."""
+
+    registrations: Table
+    initiatives: Table
+    nominations: Table
+
+    @property
+    def problems(self) -> list[P.Problem]:
+        return self.registrations.problems + self.initiatives.problems + self.nominations.problems
+
+
+def load_movement(campaign: Campaign, year: int) -> Movement:
+    initiatives = load_initiatives(campaign)
+    return Movement(load_registrations(campaign), initiatives, load_nominations(campaign, year, initiatives))

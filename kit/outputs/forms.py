@@ -1,0 +1,177 @@
+"""Self-assessment forms (phiếu tự đánh giá): one .xlsx per unit and year, in Vietnamese.
+
+The form is what units edit, so it guides them: drop-down lists where answers are fixed,
+number validation on scores and values, structure cells locked (without a password, so a unit
+that must fix something still can), and an instructions sheet. ``kit check`` reads it back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kit.config.answers import TYPE_LABELS, allowed_answers, uses_value
+from kit.config.campaign import Campaign, Unit
+from kit.config.framework import Criterion, Framework
+from kit.intake.layout import COLUMNS, GUIDE_SHEET, META_ROWS, SHEET
+
+HEADER_ROW = 10
+_THIN = Side(style="thin", color="999999")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_INPUT = PatternFill("solid", fgColor="FFF7D6")
+_AREA = PatternFill("solid", fgColor="DCE6F1")
+_HEAD = PatternFill("solid", fgColor="1F4E79")
+_OPEN = Protection(locked=False)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_COL = {field: i + 1 for i, (field, _, _) in enumerate(COLUMNS)}
+
+
+def method_text(c: Criterion) -> str:
+    """How a criterion is scored, in words a unit understands."""
+    text = TYPE_LABELS[c.type]
+    if c.type == "tiers":
+        steps = "; ".join(f"≥ {t.min:g} → {t.points:g} đ" for t in c.tiers)
+        text += f": {steps}; thấp hơn → 0 đ"
+    elif c.type == "deduction":
+        text += f": trừ {c.per_item:g} đ mỗi trường hợp (giá trị đo = số trường hợp), tối đa {-c.min:g} đ"
+    elif c.type == "survey":
+        text += " (điểm = tối đa × tỷ lệ hài lòng %)"
+    if c.na:
+        text += ". Được chọn \"Không áp dụng\""
+    if c.guide:
+        text += f". Kiểm chứng: {c.guide}"
+    return text
+
+
+def form_name(unit: Unit, year: int) -> str:
+    return f"{unit.code}_{year}.xlsx"
+
+
+def _header(ws: Worksheet, campaign: Campaign, unit: Unit, fw: Framework) -> None:
+    last = len(COLUMNS)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
+    ws.cell(1, 1, f"PHIẾU TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CẢI CÁCH HÀNH CHÍNH NĂM {fw.year}").font = Font(bold=True, size=14)
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
+    ws.cell(2, 1, campaign.name).font = Font(italic=True)
+    if campaign.demo:
+        ws.cell(3, 1, "Dữ liệu minh họa").font = Font(bold=True, color="C00000")
+    values = {"unit": unit.code, "unit_name": unit.name, "year": fw.year,
+              "group": campaign.groups[unit.group], "sent": None}
+    for offset, (key, label) in enumerate(META_ROWS):
+        row = 4 + offset
+        ws.cell(row, 1, label).font = Font(bold=True)
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=3)
+        cell = ws.cell(row, 2, values[key])
+        if key == "sent":
+            cell.protection, cell.fill, cell.number_format = _OPEN, _INPUT, "DD/MM/YYYY"
+            ws.cell(row, 4, "← ngày đơn vị gửi phiếu (ngày/tháng/năm)").font = Font(italic=True, color="666666")
+    for i, (_, title, width) in enumerate(COLUMNS, start=1):
+        cell = ws.cell(HEADER_ROW, i, title)
+        cell.font, cell.fill, cell.border = Font(bold=True, color="FFFFFF"), _HEAD, _BOX
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        ws.column_dimensions[cell.column_letter].width = width
+
+
+def _criterion_row(ws: Worksheet, row: int, c: Criterion, lists: dict[str, DataValidation],
+                   numbers: dict[tuple, DataValidation]) -> None:
+    fixed = {"code": c.code, "content": c.content, "max": c.max if c.type != "deduction" else c.min,
+             "method": method_text(c)}
+    for field, col in _COL.items():
+        cell = ws.cell(row, col, fixed.get(field))
+        cell.border, cell.alignment = _BOX, _WRAP
+    choices = allowed_answers(c.type, c.na)
+    inputs = ["self", "evidence", "explanation"] + (["answer"] if choices else []) + (
+        ["value"] if uses_value(c.type) else [])
+    for field in inputs:
+        cell = ws.cell(row, _COL[field])
+        cell.protection, cell.fill = _OPEN, _INPUT
+    ref = ws.cell(row, _COL["answer"]).coordinate
+    if choices:
+        key = ",".join(choices)
+        if key not in lists:
+            lists[key] = DataValidation(type="list", formula1=f'"{key}"', allow_blank=True, showErrorMessage=True,
+                                        errorTitle="Trả lời không hợp lệ", error="Hãy chọn trong danh sách.")
+        lists[key].add(ref)
+    bounds = [("self", c.min, c.max)] + ([("value", c.value_min, c.value_max)] if uses_value(c.type) else [])
+    for field, low, high in bounds:
+        key = (low, high)
+        if key not in numbers:
+            numbers[key] = DataValidation(type="decimal", operator="between", formula1=f"{low:g}", formula2=f"{high:g}",
+                                          allow_blank=True, showErrorMessage=True, errorTitle="Số không hợp lệ",
+                                          error=f"Hãy nhập số từ {low:g} đến {high:g}.")
+        numbers[key].add(ws.cell(row, _COL[field]).coordinate)
+
+
+def _guide(wb: Workbook, campaign: Campaign, fw: Framework) -> None:
+    ws = wb.create_sheet(GUIDE_SHEET)
+    deadline = campaign.deadline(fw.year)
+    lines = [
+        f"HƯỚNG DẪN ĐIỀN PHIẾU TỰ ĐÁNH GIÁ NĂM {fw.year}",
+        "",
+        "1. Chỉ nhập vào các ô nền vàng: Trả lời, Giá trị đo, Điểm tự chấm, Tài liệu kiểm chứng, Giải trình.",
+        "2. Trả lời: chọn trong danh sách (Có / Không / Không áp dụng nếu tiêu chí cho phép).",
+        "3. Giá trị đo: nhập số, ví dụ tỷ lệ hồ sơ trực tuyến 95,5 (%), hoặc số trường hợp vi phạm với điểm trừ.",
+        "4. Điểm tự chấm: nhập số từ 0 đến điểm tối đa (điểm trừ nhập số âm), được dùng dấu phẩy thập phân: 2,5.",
+        "5. Tài liệu kiểm chứng: ghi số, ngày văn bản hoặc đường dẫn; mỗi tiêu chí có điểm phải có kiểm chứng.",
+        "6. Chọn \"Không áp dụng\" khi tiêu chí không thuộc chức năng của đơn vị: điểm tối đa giảm tương ứng.",
+        "7. Không xóa, không đổi mã tiêu chí; không đặt mật khẩu cho tệp; giữ định dạng .xlsx.",
+        f"8. Đặt tên tệp bắt đầu bằng mã đơn vị, ví dụ NV_{fw.year}.xlsx; ghi ngày gửi ở ô \"Ngày gửi\".",
+        f"9. Hạn gửi: {deadline:%d/%m/%Y}." if deadline else "9. Hạn gửi: theo văn bản của Phòng Nội vụ.",
+        "",
+        f"Bộ tiêu chí: {fw.title} — tổng {fw.total:g} điểm.",
+    ]
+    if campaign.demo:
+        lines.append("Dữ liệu minh họa: đơn vị, tiêu chí và số liệu trong tệp này là giả định.")
+    for i, line in enumerate(lines, start=1):
+        ws.cell(i, 1, line).font = Font(bold=(i == 1), size=13 if i == 1 else 11)
+    ws.column_dimensions["A"].width = 120
+
+
+def build_form(campaign: Campaign, unit: Unit, year: int) -> Workbook:
+    """The form of one unit and year, as an openpyxl workbook (not yet saved)."""
+    fw = campaign.framework(year, unit.group)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    _header(ws, campaign, unit, fw)
+    lists: dict[str, DataValidation] = {}
+    numbers: dict[tuple, DataValidation] = {}
+    row = HEADER_ROW + 1
+    for area in fw.areas:
+        ws.cell(row, 1, area.code)
+        ws.cell(row, 2, area.name)
+        ws.cell(row, 3, area.max)
+        for col in range(1, len(COLUMNS) + 1):
+            ws.cell(row, col).fill, ws.cell(row, col).font = _AREA, Font(bold=True)
+        row += 1
+        for crit in area.criteria:
+            _criterion_row(ws, row, crit, lists, numbers)
+            row += 1
+    for dv in [*lists.values(), *numbers.values()]:
+        ws.add_data_validation(dv)
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 3)
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    _guide(wb, campaign, fw)
+    wb.properties.creator = "kit"
+    return wb
+
+
+def write_forms(campaign: Campaign, year: int, out: Path, units: Iterable[Unit] | None = None) -> list[Path]:
+    """Write one form per unit into ``out``; returns the paths written."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for unit in units if units is not None else campaign.units:
+        path = out / form_name(unit, year)
+        build_form(campaign, unit, year).save(path)
+        paths.append(path)
+    return paths

@@ -1,0 +1,133 @@
+"""The commendation outputs: the proposal list laid out like an official "Danh sách đề nghị khen thưởng"
+(with a sheet of every candidate's reasons) and the public honour roll (names, positions, units only).
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from kit.config.campaign import Campaign
+from kit.core.vocab import Kind, label
+from kit.outputs.xlsx import put_text_safe
+from kit.scoring.awards import Awards, Finding
+
+
+def proposals_path(reports: Path, level: str, years: list[int]) -> Path:
+    if level == "yearly":
+        return reports / str(years[0]) / f"de-nghi-khen-thuong-{years[0]}.xlsx"
+    return reports / "final" / f"de-nghi-khen-thuong-{years[0]}-{years[-1]}.xlsx"
+
+
+def period_text(level: str, years: list[int]) -> str:
+    return f"năm {years[0]}" if level == "yearly" else f"giai đoạn {years[0]}–{years[-1]}"
+
+
+def honour_roll_html(campaign: Campaign, awards: Awards, title: str) -> str:
+    """A public page for the district e-portal: titles, names, positions and units; nothing internal."""
+    names = {u.code: u.name for u in campaign.units}
+    parts = []
+    by_title: dict[str, list[Finding]] = {}
+    for f in awards.proposed():
+        by_title.setdefault(f"{f.rule.title_name} — {f.rule.kind.label}",
+                            []).append(f)
+    for heading, items in by_title.items():
+        rows = "".join(f"<li><b>{html.escape(f.candidate['name'])}</b>"
+                       + (f", {html.escape(f.candidate['position'])}" if f.candidate.get("position") else "")
+                       + (f", {html.escape(names[f.candidate['unit']])}" if f.rule.kind == Kind.INDIVIDUAL else "")
+                       + "</li>" for f in items)
+        parts.append(f"<h2>{html.escape(heading)}</h2><ol>{rows}</ol>")
+    demo = f"<p class='demo'>{campaign.demo_note}: danh sách giả định, không phải kết quả thật.</p>" \
+        if campaign.demo else ""
+    body = "".join(parts) or "<p>Chưa có đề nghị khen thưởng.</p>"
+    return (f"<!DOCTYPE html><html lang='vi'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+            "<style>body{font-family:sans-serif;max-width:900px;margin:2em auto;font-size:18px;line-height:1.5}"
+            "h1{color:#8b0000}.demo{color:#b00;font-weight:bold}</style></head><body>"
+            f"{demo}<h1>{html.escape(title)}</h1><p>{html.escape(campaign.name)}</p>{body}"
+            "<p style='font-size:14px;color:#555'>Danh sách đề nghị khen thưởng, chờ quyết định của cấp có thẩm quyền."
+            "</p></body></html>")
+
+
+def write_proposals(campaign: Campaign, awards: Awards, out: Path, period: str) -> Path:
+    """The proposal list laid out like an official list, plus a sheet with every candidate's reasons."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Danh sách đề nghị"
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for col, width in zip("ABCDE", (6, 34, 34, 32, 60), strict=True):
+        ws.column_dimensions[col].width = width
+    heads = [("A1", f"UBND HUYỆN {campaign.district.upper()}"), ("A2", "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG"),
+             ("D1", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), ("D2", "Độc lập - Tự do - Hạnh phúc")]
+    for ref, text in heads:
+        ws[ref] = text
+        ws[ref].font = Font(bold=True)
+    ws["A4"] = "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG"
+    ws["A4"].font = Font(bold=True, size=14)
+    ws["A5"] = f"Thành tích trong phong trào thi đua thực hiện nhiệm vụ CCHC và KSTTHC {period}"
+    if campaign.demo or (awards.rules and awards.rules.example):
+        ws["A6"] = (f"{campaign.demo_note or 'Ví dụ'}: quy định khen thưởng là ví dụ minh họa, "
+                    "danh sách không có giá trị.")
+        ws["A6"].font = Font(bold=True, color="C00000")
+    for ref in ("A4", "A5"):
+        ws.merge_cells(f"{ref}:E{ref[1:]}")
+        ws[ref].alignment = Alignment(horizontal="center")
+    row = 8
+    for i, head in enumerate(["STT", "Tên tập thể / Họ và tên", "Chức vụ, đơn vị", "Hình thức đề nghị",
+                              "Tóm tắt thành tích"], start=1):
+        cell = ws.cell(row, i, head)
+        cell.font, cell.border, cell.alignment = Font(bold=True), box, Alignment(wrap_text=True, horizontal="center")
+    names = {u.code: u.name for u in campaign.units}
+    for heading, kind in (("I. TẬP THỂ", Kind.COLLECTIVE), ("II. CÁ NHÂN", Kind.INDIVIDUAL)):
+        row += 1
+        ws.cell(row, 1, heading).font = Font(bold=True)
+        for n, f in enumerate([f for f in awards.proposed() if f.rule.kind == kind], start=1):
+            row += 1
+            where = names[f.candidate["unit"]] if kind == Kind.INDIVIDUAL else campaign.groups[f.candidate["group"]]
+            values = [n, f.candidate["name"], ", ".join(x for x in (f.candidate.get("position"), where) if x),
+                      f.rule.title_name, "; ".join(r.lstrip("✔ ") for r in f.reasons)]
+            for col, value in enumerate(values, start=1):
+                cell = ws.cell(row, col)
+                put_text_safe(cell, value)
+                cell.border, cell.alignment = box, Alignment(wrap_text=True, vertical="top")
+    _detail_sheets(wb, campaign, awards)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(out)
+    return out
+
+
+def _detail_sheets(wb, campaign: Campaign, awards: Awards) -> None:
+    """Every candidate considered, with the reasons, and what the list was made from."""
+    from openpyxl.styles import Font
+
+    names = {u.code: u.name for u in campaign.units}
+    detail = wb.create_sheet("Xét duyệt chi tiết")
+    detail.append(["Hình thức", "Đối tượng", "Đơn vị", "Kết quả", "Thứ tự / chỉ tiêu", "Lý do"])
+    for f in awards.findings:
+        detail.append([f.rule.title_name, None, names[f.candidate["unit"]], label(f.outcome), f.position,
+                       "\n".join(f.reasons)])
+        put_text_safe(detail.cell(detail.max_row, 2), f.candidate["name"])
+    for cell in detail[1]:
+        cell.font = Font(bold=True)
+    for col, width in zip("ABCDEF", (30, 30, 30, 26, 34, 90), strict=True):
+        detail.column_dimensions[col].width = width
+    source = wb.create_sheet("Nguồn dữ liệu")
+    notes = [campaign.demo_note, f"Quy định: {awards.rules.path.name if awards.rules else '(không có)'}",
+             awards.rules.note if awards.rules else "", f"Năm: {', '.join(map(str, awards.years))}",
+             "Danh sách được tạo tự động; muốn thay đổi hãy sửa quy định hoặc dữ liệu nguồn rồi tạo lại."]
+    for line in notes:
+        if line:
+            source.append([line])
+
+
+def write_outputs(campaign: Campaign, awards: Awards, reports: Path, out: Path | None = None) -> tuple[Path, Path]:
+    """Proposals (.xlsx) and honour roll (.html) beside them; returns both paths."""
+    period = period_text(awards.level, awards.years)
+    out = out or proposals_path(reports, awards.level, awards.years)
+    write_proposals(campaign, awards, out, period)
+    roll = out.with_name(out.stem.replace("de-nghi-khen-thuong", "bang-vang") + ".html")
+    roll.write_text(honour_roll_html(campaign, awards, f"Bảng vàng thi đua CCHC {period}"), encoding="utf-8")
+    return out, roll

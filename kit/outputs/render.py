@@ -1,0 +1,196 @@
+"""Batch rendering of the report notebooks, one reused kernel per worker.
+
+Starting a kernel costs more than running a small report, so each worker process starts one
+kernel and runs its notebooks through papermill (same parameter injection, metadata and error
+cell as the ``papermill`` CLI) with that kernel, resetting the namespace and the execution
+counter before each notebook. The HTML copy without code is made in the worker with nbconvert's
+exporter, not by one CLI call per file. A failing notebook is reported and keeps papermill's
+error cell; the others go on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue as queue_module
+import subprocess
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"  # kit_report: the lab look, no scripts from the internet
+YEARLY, FINAL, SCORECARD = "10-bao-cao-nam.ipynb", "20-bao-cao-tong-ket.ipynb", "30-phieu-ket-qua-don-vi.ipynb"
+
+
+def notebooks_dir() -> Path:
+    """The report notebooks: shipped inside the installed package (``kit/notebooks``, mapped at build time from the
+    project's ``notebooks/`` folder, their one source), or that folder itself in a source checkout."""
+    installed = Path(__file__).resolve().parents[1] / "notebooks"
+    return installed if installed.is_dir() else Path(__file__).resolve().parents[2] / "notebooks"
+
+
+NOTEBOOKS = notebooks_dir()
+RESET = ("import matplotlib.pyplot as _kit_plt\n_kit_plt.close('all')\n"
+         "get_ipython().reset(new_session=True)")  # empty namespace, execution count back to 1
+
+
+@dataclass(frozen=True)
+class Job:
+    notebook: str  # file name in notebooks/
+    parameters: dict
+    output: Path  # the executed .ipynb; the .html goes beside it
+
+    @property
+    def label(self) -> str:
+        return self.output.stem
+
+
+@dataclass
+class Rendered:
+    job: Job
+    ok: bool
+    seconds: float
+    error: str = ""
+
+
+def jobs_for(campaign, reports: Path, *, years: Iterable[int] = (), final: bool = False,
+             units: bool = False) -> list[Job]:
+    """The notebooks to render: yearly reports, the final report, unit scorecards."""
+    root = str(campaign.root.resolve())
+    out: list[Job] = []
+    for year in years:
+        if not units:
+            out.append(Job(YEARLY, {"campaign": root, "year": year}, reports / str(year) / f"bao-cao-nam-{year}.ipynb"))
+    if final:
+        first, last = campaign.years[0], campaign.years[-1]
+        out.append(Job(FINAL, {"campaign": root, "first_year": first, "last_year": last},
+                       reports / "final" / f"bao-cao-tong-ket-{first}-{last}.ipynb"))
+    if units:
+        for year in years:
+            for unit in campaign.units:
+                out.append(Job(SCORECARD, {"campaign": root, "year": year, "unit": unit.code},
+                               reports / str(year) / "don-vi" / f"{unit.code}-{year}.ipynb"))
+    return out
+
+
+def _engine():
+    """A papermill engine whose client resets the (reused) kernel before running the cells."""
+    from nbclient.util import run_sync
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.utils import merge_kwargs, remove_args
+
+    class ResettingClient(PapermillNotebookClient):
+        def papermill_execute_cells(self):
+            run_sync(self._reset)()
+            super().papermill_execute_cells()
+
+        async def _reset(self):
+            await self.async_wait_for_reply(self.kc.execute(RESET, silent=True, store_history=False))
+
+    class ReusedKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
+                                     start_timeout=60, execution_timeout=None, **kwargs):
+            kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+            final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
+                                 kernel_name=kernel_name, log_output=log_output, stdout_file=stdout_file,
+                                 stderr_file=stderr_file)
+            return ResettingClient(nb_man, **final).execute()
+
+    papermill_engines.register("kit-reused-kernel", ReusedKernelEngine)
+    return "kit-reused-kernel"
+
+
+def to_html(nb, path: Path, title: str) -> None:
+    """HTML without code, for meetings and for units."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="kit_report", extra_template_basedirs=[str(TEMPLATES)],
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    path.write_text(body, encoding="utf-8")
+
+
+def _run_one(job: Job, km, kc, engine: str) -> Rendered:
+    import nbformat
+    import papermill as pm
+
+    start = time.perf_counter()
+    job.output.parent.mkdir(parents=True, exist_ok=True)
+    error = ""
+    try:
+        nb = pm.execute_notebook(str(NOTEBOOKS / job.notebook), str(job.output), parameters=job.parameters, km=km,
+                                 kc=kc, kernel_name="python3", engine_name=engine, progress_bar=False,
+                                 request_save_on_cell_execute=False)
+    except pm.PapermillExecutionError as exc:
+        error = f"{exc.ename}: {exc.evalue}"
+        nb = nbformat.read(job.output, as_version=4)  # as papermill wrote it, with its error cell
+    to_html(nb, job.output.with_suffix(".html"), job.label)
+    return Rendered(job, not error, time.perf_counter() - start, error)
+
+
+def _start(cwd: str):
+    """One kernel and one client for all the notebooks of this worker."""
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name="python3")
+    # The kernel's own log (e.g. its TCP warning) is noise for users; notebook errors land in the notebooks.
+    km.start_kernel(cwd=cwd, stderr=subprocess.DEVNULL)
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=120)
+    return km, kc
+
+
+def _worker(jobs: mp.Queue, results: mp.Queue, cwd: str) -> None:
+    os.chdir(cwd)
+    engine = _engine()
+    km, kc = _start(cwd)
+    try:
+        while (job := jobs.get()) is not None:
+            try:
+                results.put(_run_one(job, km, kc, engine))
+            except Exception as exc:  # a notebook that cannot even be written is reported, not fatal
+                results.put(Rendered(job, False, 0.0, f"{type(exc).__name__}: {exc}"))
+            if not km.is_alive():  # a notebook killed its kernel: start another for the next one
+                kc.stop_channels()
+                km, kc = _start(cwd)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def render(jobs: list[Job], workers: int | None = None, progress: Callable[[Rendered], None] | None = None
+           ) -> list[Rendered]:
+    """Run ``jobs`` on ``workers`` processes, each with one kernel; outcomes in completion order."""
+    if not jobs:
+        return []
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    ctx = mp.get_context("spawn")
+    todo, results = ctx.Queue(), ctx.Queue()
+    # Big notebooks first, so the pool does not end waiting on one long report.
+    for job in sorted(jobs, key=lambda j: j.notebook != FINAL and j.notebook != YEARLY):
+        todo.put(job)
+    for _ in range(workers):
+        todo.put(None)
+    procs = [ctx.Process(target=_worker, args=(todo, results, os.getcwd()), daemon=True) for _ in range(workers)]
+    for p in procs:
+        p.start()
+    outcomes = []
+    while len(outcomes) < len(jobs):
+        try:
+            outcome = results.get(timeout=5)
+        except queue_module.Empty:  # check the workers are still alive
+            if not any(p.is_alive() for p in procs):
+                done = {o.job for o in outcomes}
+                outcomes += [Rendered(j, False, 0.0, "tiến trình dừng bất thường") for j in jobs if j not in done]
+                break
+            continue
+        outcomes.append(outcome)
+        if progress:
+            progress(outcome)
+    for p in procs:
+        p.join(timeout=30)
+    return outcomes

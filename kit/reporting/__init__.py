@@ -1,0 +1,1 @@
+"""Layer 6: what report notebooks call: tables behind the reports, charts, HTML display."""

@@ -1,0 +1,261 @@
+"""The tables behind the reports, as pure functions of a year's (or the period's) data.
+
+Notebooks only arrange these; tests check them directly. Column names are Vietnamese because
+they are shown as they are.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kit.app.pipeline import proposals
+from kit.app.year import YearState
+from kit.core.vocab import Outcome, label
+from kit.intake.movement import registration_status
+from kit.scoring.awards import Awards
+from kit.store.gradebook import latest
+from kit.store.gradebook import open_explanations as pending_explanations
+
+RESULT_COLUMNS = {"rank": "Hạng", "unit": "Mã", "unit_name": "Đơn vị", "counted": "Điểm", "max_applicable":
+                  "Tối đa áp dụng", "percent": "Tỷ lệ (%)", "band": "Xếp loại", "basis": "Cơ sở tính"}
+
+
+def participation(yd: YearState) -> pd.DataFrame:
+    """Per unit: group, status of the form, date received."""
+    deadline = yd.campaign.deadline(yd.year)
+    received = yd.check.received
+    units = yd.results.units
+    return pd.DataFrame({
+        "Nhóm": units["group_name"], "Mã": units["unit"], "Đơn vị": units["unit_name"],
+        "Tình trạng phiếu": units["status"].map(label),
+        "Ngày nhận": [f"{received[u]:%d/%m/%Y}" if received.get(u) else "" for u in units["unit"]],
+    }).assign(**{"Hạn nộp": f"{deadline:%d/%m/%Y}" if deadline else ""})
+
+
+def participation_counts(yd: YearState) -> pd.DataFrame:
+    units = yd.results.units.assign(status=yd.results.units["status"].map(label))
+    counts = units.groupby(["group_name", "status"]).size().unstack(fill_value=0)
+    return counts.reset_index().rename(columns={"group_name": "Nhóm"})
+
+
+def results_by_group(yd: YearState) -> dict[str, pd.DataFrame]:
+    out = {}
+    for group, frame in yd.results.units.groupby("group_name", sort=False):
+        ranked = frame.dropna(subset=["rank"]).sort_values("rank")
+        out[group] = ranked[list(RESULT_COLUMNS)].rename(columns=RESULT_COLUMNS)
+    return out
+
+
+def band_counts(yd: YearState) -> pd.DataFrame:
+    """Rows = group names, columns = bands from best to worst."""
+    bands = [b.name for b in yd.campaign.bands(yd.year)]
+    units = yd.results.units.dropna(subset=["rank"])
+    table = units.groupby(["group_name", "band"]).size().unstack(fill_value=0)
+    return table.reindex(columns=bands, fill_value=0)
+
+
+def area_matrix(yd: YearState, group: str) -> pd.DataFrame:
+    """Units × areas, percentage achieved in each area."""
+    areas = yd.results.areas
+    areas = areas[areas["group"] == group]
+    matrix = areas.pivot_table(index="unit_name", columns="area", values="percent", sort=False)
+    return matrix.reindex(columns=sorted(matrix.columns, key=lambda a: int(a) if a.isdigit() else a))
+
+
+def gaps(yd: YearState) -> pd.DataFrame:
+    """Who over-claims: self − appraised over appraised criteria, largest first."""
+    units = yd.results.units.dropna(subset=["self_minus_appraised"])
+    table = units.sort_values("self_minus_appraised", ascending=False)
+    return table[["unit", "unit_name", "group_name", "self_minus_appraised", "appraised_count", "criteria"]].rename(
+        columns={"unit": "Mã", "unit_name": "Đơn vị", "group_name": "Nhóm", "self_minus_appraised":
+                 "Tự chấm − thẩm định", "appraised_count": "Tiêu chí đã thẩm định", "criteria": "Số tiêu chí"})
+
+
+def gap_by_area(yd: YearState) -> pd.DataFrame:
+    """In which areas the units over-claim most (sum over units)."""
+    areas = yd.results.areas.dropna(subset=["self_minus_appraised"])
+    table = areas.groupby(["area", "area_name"], sort=False)["self_minus_appraised"].agg(["sum", "mean"])
+    table = table.reset_index().sort_values("sum", ascending=False)
+    return table.rename(columns={"area": "Lĩnh vực", "area_name": "Tên lĩnh vực", "sum": "Tổng chênh lệch",
+                                 "mean": "Bình quân mỗi đơn vị"})
+
+
+def change(yd: YearState, previous: YearState | None) -> pd.DataFrame:
+    """Percentage, band and rank against the previous year (frameworks differ: compare percentages)."""
+    now = yd.results.units.dropna(subset=["rank"])
+    if previous is None:
+        return pd.DataFrame()
+    before = previous.results.units.dropna(subset=["rank"])[["unit", "percent", "band", "rank"]]
+    merged = now.merge(before, on="unit", how="left", suffixes=("", "_prev"))
+    merged["delta"] = (merged["percent"] - merged["percent_prev"]).round(2)
+    merged = merged.sort_values(["group_name", "delta"], ascending=[True, False])
+    return merged[["group_name", "unit_name", "percent_prev", "percent", "delta", "band_prev", "band", "rank_prev",
+                   "rank"]].rename(columns={
+                       "group_name": "Nhóm", "unit_name": "Đơn vị", "percent_prev": f"Tỷ lệ {previous.year} (%)",
+                       "percent": f"Tỷ lệ {yd.year} (%)", "delta": "Thay đổi", "band_prev": f"Xếp loại {previous.year}",
+                       "band": f"Xếp loại {yd.year}", "rank_prev": f"Hạng {previous.year}", "rank": f"Hạng {yd.year}"})
+
+
+def open_explanations(yd: YearState) -> pd.DataFrame:
+    """Explanations with no later appraisal or final decision on the same criterion."""
+    open_ = pending_explanations(yd.decisions)
+    if open_.empty:
+        return pd.DataFrame()
+    names = {u.code: u.name for u in yd.campaign.units}
+    return pd.DataFrame({"Đơn vị": open_["unit"].map(names), "Tiêu chí": open_["code"],
+                         "Điểm xin": open_["score"], "Nội dung giải trình": open_["comment"],
+                         "Ghi nhận bởi": open_["evaluator"], "Lúc": open_["created_at"].str[:16]})
+
+
+def not_fully_appraised(yd: YearState) -> pd.DataFrame:
+    units = yd.results.units.dropna(subset=["criteria"])
+    todo = units[units["appraised_count"] < units["criteria"]]
+    return todo[["group_name", "unit", "unit_name", "appraised_count", "criteria"]].rename(columns={
+        "group_name": "Nhóm", "unit": "Mã", "unit_name": "Đơn vị", "appraised_count": "Đã thẩm định",
+        "criteria": "Số tiêu chí"})
+
+
+# -- the final report (a period of years) -----------------------------------------------------------------
+def percent_by_year(years: list[YearState]) -> pd.DataFrame:
+    """Units × years percentage, with group and name."""
+    frames = [yd.results.units[["group_name", "unit", "unit_name", "percent"]].assign(year=yd.year) for yd in years]
+    long = pd.concat(frames, ignore_index=True)
+    return long.pivot_table(index=["group_name", "unit_name"], columns="year", values="percent", sort=False)
+
+
+def group_means(years: list[YearState]) -> pd.DataFrame:
+    """Years × groups: mean percentage of ranked units."""
+    rows = {yd.year: yd.results.units.dropna(subset=["rank"]).groupby("group_name")["percent"].mean()
+            for yd in years}
+    return pd.DataFrame(rows).T.round(2)
+
+
+def area_trends(years: list[YearState]) -> pd.DataFrame:
+    """Years × areas (by stable area key, so renumbered frameworks still line up): mean percentage."""
+    rows = {}
+    for yd in years:
+        areas = yd.results.areas
+        keys = {(a.code, g): a.name for (y, g), fw in yd.campaign.frameworks.items() if y == yd.year
+                for a in fw.areas}
+        named = areas.assign(name=[keys.get((a, g), a) for a, g in zip(areas["area"], areas["group"], strict=True)])
+        rows[yd.year] = named.groupby("name")["percent"].mean()
+    return pd.DataFrame(rows).T.round(2)
+
+
+def target_holders(years: list[YearState], target_bands: list[str]) -> pd.DataFrame:
+    """Per unit: band each year and whether it stayed in the target bands every year."""
+    frames = [yd.results.units[["group_name", "unit_name", "band"]].assign(year=yd.year) for yd in years]
+    table = pd.concat(frames).pivot_table(index=["group_name", "unit_name"], columns="year", values="band",
+                                          aggfunc="first", sort=False)
+    held = table.apply(lambda row: all(b in target_bands for b in row.tolist()), axis=1)
+    table = table.reset_index().rename(columns={"group_name": "Nhóm", "unit_name": "Đơn vị"})
+    table["Giữ mục tiêu cả giai đoạn"] = ["Có" if h else "Không" for h in held.to_numpy()]
+    return table
+
+
+# -- the unit scorecard ------------------------------------------------------------------------------------
+def scorecard_rows(yd: YearState, unit: str) -> pd.DataFrame:
+    """Every criterion of the unit: self and appraised score, evidence, the evaluator's reason for the score, and
+    an explanation the unit lodged that still awaits the council (never mistaken for the evaluator's comment)."""
+    long = yd.results.long
+    rows = long[long["unit"] == unit]
+    mine = yd.decisions[yd.decisions["unit"] == unit]
+    reason = dict(zip(latest(mine)["code"], latest(mine)["comment"], strict=True))
+    waiting = pending_explanations(mine)
+    pending = {c: f"Xin {s:g} điểm: {t}" for c, s, t in zip(waiting["code"], waiting["score"], waiting["comment"],
+                                                             strict=True)}
+    return pd.DataFrame({
+        "Mã": rows["code"], "Tiêu chí": rows["content"], "Tối đa": rows["max"],
+        "Tự chấm": pd.to_numeric(rows["self"], errors="coerce"),
+        "Thẩm định": ["Không áp dụng" if na and a else s for na, a, s in
+                      zip(rows["na"], rows["is_appraised"], rows["appraised"], strict=True)],
+        "Tài liệu kiểm chứng": rows["evidence"].fillna(""),
+        "Nhận xét": [reason.get(c, "") for c in rows["code"]],
+        "Giải trình chờ Hội đồng quyết định": [pending.get(c, "") for c in rows["code"]],
+    })
+
+
+def unit_vs_group(yd: YearState, unit: str) -> tuple[pd.Series, pd.Series]:
+    """The unit's percentage per area and the group's average (area names as labels)."""
+    areas = yd.results.areas
+    group = areas.loc[areas["unit"] == unit, "group"].iloc[0]
+    same = areas[areas["group"] == group]
+    label = same.drop_duplicates("area").set_index("area")["area_name"].map(lambda n: n[:38])
+    mine = same[same["unit"] == unit].set_index("area")["percent"]
+    avg = same.groupby("area")["percent"].mean()
+    mine.index = [f"{a}. {label[a]}" for a in mine.index]
+    avg.index = [f"{a}. {label[a]}" for a in avg.index]
+    return mine, avg
+
+
+def band_history(years: list[YearState], unit: str) -> pd.DataFrame:
+    rows = []
+    for yd in years:
+        u = yd.results.units.set_index("unit").loc[unit]
+        rows.append({"Năm": yd.year, "Tình trạng phiếu": label(u["status"]), "Tỷ lệ (%)": u["percent"],
+                     "Xếp loại": u["band"] or "—", "Hạng trong nhóm": u["rank"], "Cơ sở tính": u["basis"]})
+    return pd.DataFrame(rows)
+
+
+def period_summary(years: list[YearState]) -> list[str]:
+    """Sentences for the summing-up meeting."""
+    first, last = years[0], years[-1]
+    means = group_means(years)
+    campaign = first.campaign
+    per_group = ", ".join(f"{len(campaign.units_in(code))} {name}" for code, name in campaign.groups.items())
+    lines = [f"Giai đoạn {first.year}–{last.year}: {len(campaign.units)} đơn vị tham gia ({per_group})."]
+    for group in means.columns:
+        lines.append(f"{group}: tỷ lệ đạt bình quân {means[group].iloc[0]:.1f}% năm {first.year}, "
+                     f"{means[group].iloc[-1]:.1f}% năm {last.year}.")
+    table = percent_by_year(years)
+    if first.year in table and last.year in table:
+        delta = (table[last.year] - table[first.year]).dropna().sort_values(ascending=False)
+        if len(delta):
+            (group, name), value = delta.index[0], delta.iloc[0]
+            lines.append(f"Tiến bộ nhiều nhất: {name} ({group}), {value:+.1f} điểm phần trăm.")
+    for group, frame in last.results.units.dropna(subset=["rank"]).groupby("group_name"):
+        best = frame.sort_values("rank").iloc[0]
+        lines.append(f"Dẫn đầu năm {last.year} — {group}: {best['unit_name']} ({best['percent']:.1f}%, "
+                     f"{best['band']}).")
+    open_ = sum(len(open_explanations(yd)) for yd in years)
+    todo = sum(len(not_fully_appraised(yd)) for yd in years)
+    if open_ or todo:
+        lines.append(f"Còn {open_} giải trình chờ quyết định và {todo} lượt đơn vị chưa thẩm định đầy đủ; "
+                     "kết quả liên quan là tạm tính.")
+    return lines
+
+
+
+# -- the movement: registration and commendation proposals ------------------------------------------------
+def registration(yd: YearState) -> pd.DataFrame:
+    table = registration_status(yd.campaign, yd.year, yd.movement.registrations)
+    return pd.DataFrame({
+        "Nhóm": table["group"].map(yd.campaign.groups), "Đơn vị": table["unit_name"],
+        "Đăng ký": table["status"].map(label), "Kế hoạch số": table["plan_number"],
+        "Ngày kế hoạch": [f"{d:%d/%m/%Y}" if d else "" for d in table["plan_date"]],
+        "Hạn": [f"{d:%d/%m/%Y}" if d else "" for d in table["deadline"]]})
+
+
+def registration_counts(years: list[YearState]) -> pd.DataFrame:
+    rows = [registration(yd)["Đăng ký"].value_counts().rename(yd.year) for yd in years]
+    return pd.DataFrame(rows).fillna(0).astype(int).rename_axis("Năm").reset_index()
+
+
+def awards(years: list[YearState], level: str) -> Awards:
+    """Commendation proposals of one year ("yearly") or of the period ("final")."""
+    return proposals(years, level)
+
+
+def proposals_table(found: Awards) -> pd.DataFrame:
+    rows = [{"Hình thức": f.rule.title_name, "Đối tượng": f.rule.kind.label.capitalize(),
+             "Tên": f.candidate["name"], "Đơn vị": f.candidate["unit"], "Lý do": "; ".join(f.reasons)}
+            for f in found.proposed()]
+    return pd.DataFrame(rows)
+
+
+def outcome_counts(found: Awards) -> pd.DataFrame:
+    rows: dict[str, dict[str, int]] = {}
+    for f in found.findings:
+        rows.setdefault(f"{f.rule.title_name} ({f.rule.kind.label})", dict.fromkeys((o.label for o in Outcome), 0)
+                        )[f.outcome.label] += 1
+    return pd.DataFrame([{"Hình thức": k, **v} for k, v in rows.items()])

@@ -1,0 +1,86 @@
+"""How report notebooks show things: the header, escaped tables, text and figures (HTML outputs).
+
+Every report opens with ``header``: the campaign, the parameters, the kit version, the time and
+the fingerprint of the inputs; demo data says so first. Tables and unit-supplied text are
+HTML-escaped; figures are embedded PNGs with alt text.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+import os
+
+import pandas as pd
+
+from kit import __version__
+from kit.app.fingerprint import Fingerprint
+from kit.config.campaign import Campaign
+from kit.core.vocab import labelled
+
+_CSS = ("<style>.kit-report table{border-collapse:collapse;font-size:14px}"
+        ".kit-report th,.kit-report td{border:1px solid #bbb;padding:3px 6px;text-align:left!important}"
+        ".kit-report th{background:#1f4e79;color:#fff}.kit-demo{color:#b00;font-weight:bold;font-size:18px}"
+        "</style>")
+
+
+def report_time() -> dt.datetime:
+    """Now, or SOURCE_DATE_EPOCH when set (reproducible builds convention; used by tests)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone(dt.timedelta(hours=7)))
+    return dt.datetime.now().astimezone()
+
+
+def _display(html_text: str) -> None:
+    from IPython.display import HTML, display
+
+    display(HTML(html_text))
+
+
+def header(campaign: Campaign, title: str, parameters: dict, fp: Fingerprint) -> None:
+    """The opening block every report carries."""
+    demo = f"<p class='kit-demo'>{campaign.demo_note}: số liệu giả định, không dùng cho công tác thật.</p>" \
+        if campaign.demo else ""
+    params = ", ".join(f"{html.escape(str(k))} = {html.escape(str(v))}" for k, v in parameters.items())
+    _display(f"{_CSS}<div class='kit-report'>{demo}<h1>{html.escape(title)}</h1>"
+             f"<p><b>{html.escape(campaign.name)}</b><br>{html.escape(campaign.district)}, "
+             f"{html.escape(campaign.province)}</p>"
+             f"<p style='font-size:13px;color:#444'>Tham số: {params}<br>"
+             f"Tạo bởi kit {__version__} lúc {report_time():%d/%m/%Y %H:%M}<br>"
+             f"Dấu vân tay dữ liệu đầu vào: <code>{html.escape(str(fp))}</code> — hai báo cáo cùng dấu vân tay "
+             f"được tạo từ cùng dữ liệu.</p></div>")
+
+
+def show_table(df: pd.DataFrame, caption: str = "", empty: str = "Không có.") -> None:
+    """An escaped HTML table (unit-supplied text cannot become markup)."""
+    if df.empty:
+        _display(f"<div class='kit-report'><p><i>{html.escape(empty)}</i></p></div>")
+        return
+    df = df.rename_axis(columns=None)
+    nullable = [c for c in df.columns if isinstance(df[c].dtype, pd.Int64Dtype)]
+    df = df.astype({c: float for c in nullable})  # pd.NA would print as "<NA>"; NaN prints as "—"
+    df = labelled(df)  # states show their labels
+    table = df.to_html(index=False, escape=True, na_rep="—", float_format=lambda x: f"{x:,.2f}".rstrip("0").rstrip("."),
+                       border=0)
+    cap = f"<p><b>{html.escape(caption)}</b></p>" if caption else ""
+    _display(f"<div class='kit-report'>{cap}{table}</div>")
+
+
+def show_text(text: str) -> None:
+    _display(f"<div class='kit-report'><p>{html.escape(text)}</p></div>")
+
+
+def show_figure(fig_alt) -> None:
+    """Embed a figure as PNG with its alt text (read by screen readers and shown when images are off)."""
+    import matplotlib.pyplot as plt
+
+    fig, alt = fig_alt
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    plt.close(fig)
+    data = base64.b64encode(buf.getvalue()).decode()
+    _display(f"<figure class='kit-report'><img style='max-width:100%' alt=\"{html.escape(alt, quote=True)}\" "
+             f"src=\"data:image/png;base64,{data}\"/></figure>")

@@ -1,0 +1,44 @@
+"""Results of a year: totals, percentage, band and rank per unit, and totals per area.
+
+Built from the checked submissions and the evaluators' current scores. A unit that sent
+nothing, or whose form was rejected, is listed with that status and no rank.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kit.config.campaign import Campaign
+from kit.intake.check import CheckReport
+from kit.scoring.totals import classify, criteria_table, long_table, rank_within, totals
+
+
+@dataclass
+class YearResults:
+    year: int
+    units: pd.DataFrame  # one row per unit of the campaign; "status" holds kit.core.vocab.Status members
+    areas: pd.DataFrame
+    long: pd.DataFrame
+
+
+def year_results(campaign: Campaign, report: CheckReport, appraisals: pd.DataFrame | None = None) -> YearResults:
+    """Compute the results of ``report.year`` (appraisals: year, unit, code, appraised, appraised_na)."""
+    year = report.year
+    criteria = criteria_table(campaign, year)
+    long = long_table(criteria, report.table(), report.surveys, appraisals)
+    names = {u.code: u.name for u in campaign.units}
+    per_unit = totals(long, ["unit"], carry=["year", "group"])
+    per_unit["rows_missing"] = per_unit["unit"].map((~long["in_form"]).groupby(long["unit"]).sum()).astype(int)
+    per_unit["band"] = classify(per_unit["percent"], campaign.bands(year))
+    per_unit["rank"] = rank_within(per_unit, ["group"])
+    everyone = pd.DataFrame([(year, u.group, u.code) for u in campaign.units], columns=["year", "group", "unit"])
+    units = everyone.merge(per_unit, on=["year", "group", "unit"], how="left")
+    units["group_name"] = units["group"].map(campaign.groups)
+    units["unit_name"] = units["unit"].map(names)
+    units["status"] = units["unit"].map(report.statuses)
+    units = units.sort_values(["group", "rank", "unit"], na_position="last").reset_index(drop=True)
+    areas = totals(long, ["unit", "area"], carry=["year", "group", "area_name"])
+    areas["unit_name"] = areas["unit"].map(names)
+    return YearResults(year, units, areas, long)

@@ -1,0 +1,183 @@
+"""Scoring as pure functions over tables: no files, no widgets, no notebook needed.
+
+The long table has one row per (year, unit, criterion). Its score columns are kept apart:
+``self`` (what the unit claims), ``proposal`` (what the answers imply), ``appraised`` (the
+evaluators' decision; NaN until the gradebook holds one). ``counted`` is the appraised score
+where there is one, otherwise the self score (for survey criteria, which units cannot score
+themselves, the survey-derived proposal), and the ``basis`` of every total says which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from kit.config.answers import ANSWER_TYPES, NA, YES, counts_in_max, is_automatic
+from kit.config.campaign import Band, Campaign
+
+CRITERIA_COLUMNS = ["cid", "year", "group", "area", "area_name", "area_max", "code", "key", "content", "type", "max",
+                    "min", "na_allowed", "in_max", "auto", "per_item", "tiers", "tcode"]
+BASIS_NONE = "Chưa thẩm định: tạm tính theo điểm tự chấm (phần khảo sát theo kết quả khảo sát)"
+BASIS_FULL = "Đã thẩm định"
+
+
+def criteria_table(campaign: Campaign, year: int) -> pd.DataFrame:
+    """Every criterion of every group's framework for ``year``, one row each."""
+    rows = []
+    for group in campaign.groups:
+        fw = campaign.framework(year, group)
+        for area in fw.areas:
+            for c in area.criteria:
+                rows.append((len(rows), year, group, area.code, area.name, area.max, c.code, c.key, c.content,
+                             c.type, c.max, c.min, c.na, counts_in_max(c.type), is_automatic(c.type), c.per_item,
+                             tuple((t.min, t.points) for t in c.tiers), ANSWER_TYPES.index(c.type)))
+    return pd.DataFrame(rows, columns=CRITERIA_COLUMNS)
+
+
+_TYPE = {name: i for i, name in enumerate(ANSWER_TYPES)}
+# columns with_decisions (re)computes; "na" is restored from "self_na", the unit's own answer
+_DECIDED = ["appraised", "appraised_na", "is_appraised", "counted", "max_applicable"]
+
+
+def _type_codes(df: pd.DataFrame) -> np.ndarray:
+    """Answer types as small ints (criteria_table provides them; other frames get them mapped)."""
+    return (df["tcode"] if "tcode" in df else df["type"].map(_TYPE)).to_numpy()
+
+
+def _tier_points(values: np.ndarray, tiers: tuple[tuple[float, float], ...]) -> np.ndarray:
+    out = np.zeros(len(values))
+    for threshold, points in reversed(tiers):  # ascending, so higher tiers overwrite
+        out = np.where(values >= threshold, points, out)
+    return out
+
+
+def add_proposals(long: pd.DataFrame) -> pd.DataFrame:
+    """Add ``na`` and ``proposal`` (the automatic score) to a copy of a long table."""
+    return _add_proposals(long.copy())
+
+
+def _add_proposals(df: pd.DataFrame) -> pd.DataFrame:
+    """In place, vectorised by answer type (large tables: no copy)."""
+    # Factorise once instead of comparing ~10^6 strings per answer and per type (see bench/results_scale.py).
+    codes, words = pd.factorize(df["answer"])
+    df["na"] = codes == (words.get_loc(NA) if NA in words else -2)
+    yes = codes == (words.get_loc(YES) if YES in words else -2)
+    value = pd.to_numeric(df["value"], errors="coerce")
+    self_score = pd.to_numeric(df["self"], errors="coerce")
+    clipped = self_score.fillna(0.0).clip(lower=df["min"], upper=df["max"])
+    survey = pd.to_numeric(df["survey"], errors="coerce") if "survey" in df else pd.Series(np.nan, index=df.index)
+    kind = _type_codes(df)
+    proposal = np.select(
+        [kind == _TYPE["yes_no"], kind == _TYPE["deduction"], kind == _TYPE["survey"]],
+        [np.where(yes, df["max"], 0.0),
+         np.maximum(-value.fillna(0.0) * df["per_item"], df["min"]),
+         (df["max"] * survey.clip(0, 100) / 100).round(2)],
+        default=clipped,
+    ).astype(float)
+    tiered = np.flatnonzero(kind == _TYPE["tiers"])
+    if len(tiered):
+        # One pass per tiered criterion; "cid" (criteria_table's row id) is cheaper to group by than the tiers.
+        key = df["cid"] if "cid" in df else pd.Series(pd.factorize(df["tiers"].map(repr))[0], index=df.index)
+        values = value.fillna(-np.inf).to_numpy()
+        for positions in key.iloc[tiered].groupby(key.iloc[tiered].to_numpy(), sort=False).indices.values():
+            rows = tiered[positions]
+            proposal[rows] = _tier_points(values[rows], df["tiers"].iat[rows[0]])
+    df["proposal"] = np.where(df["na"], np.nan, proposal)
+    return df
+
+
+def long_table(criteria: pd.DataFrame, submitted: pd.DataFrame, surveys: pd.DataFrame | None = None,
+               appraisals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per criterion of every unit that submitted; criteria a unit left out score 0.
+
+    ``submitted`` holds accepted rows (unit, group, code, answer, value, self, evidence...);
+    ``surveys`` (unit, code, survey) and ``appraisals`` (unit, code, appraised, appraised_na)
+    are optional.
+    """
+    units = submitted.drop_duplicates(["year", "unit"])[["year", "unit", "group"]]
+    grid = units.merge(criteria, on=["year", "group"], how="inner")
+    cols = ["year", "unit", "code", "answer", "value", "self", "evidence", "explanation"]
+    df = grid.merge(submitted[cols], on=["year", "unit", "code"], how="left", indicator="in_form")
+    df["in_form"] = df["in_form"].eq("both")
+    if surveys is not None and len(surveys):
+        df = df.merge(surveys[["year", "unit", "code", "survey"]], on=["year", "unit", "code"], how="left")
+    return with_decisions(_add_proposals(df), appraisals)
+
+
+def with_decisions(long: pd.DataFrame, appraisals: pd.DataFrame | None) -> pd.DataFrame:
+    """The long table with the evaluators' current scores and what counts: the one scoring rule.
+
+    Results use it on every unit of a year; the scoring panel on the ~45 rows of the unit on screen,
+    so the totals an evaluator sees are the totals that get published.
+    """
+    df = long.drop(columns=[c for c in _DECIDED if c in long])
+    if "self_na" in df:  # decisions applied before: start again from the unit's own answers
+        df["na"] = df["self_na"]
+    else:
+        df["self_na"] = df["na"]
+    if appraisals is not None and len(appraisals):
+        df = df.merge(appraisals[["year", "unit", "code", "appraised", "appraised_na"]],
+                      on=["year", "unit", "code"], how="left")
+        df["appraised"] = pd.to_numeric(df["appraised"], errors="coerce")
+        df["appraised_na"] = df["appraised_na"].astype("boolean").fillna(False).astype(bool)
+        df["na"] = np.where(df["appraised"].notna() | df["appraised_na"], df["appraised_na"], df["na"])
+    else:
+        df["appraised"] = np.nan
+        df["appraised_na"] = False
+    df["is_appraised"] = df["appraised"].notna() | df["appraised_na"].astype(bool)
+    self_num = pd.to_numeric(df["self"], errors="coerce")
+    provisional = np.where(_type_codes(df) == _TYPE["survey"], df["proposal"].fillna(0.0), self_num.fillna(0.0))
+    df["counted"] = np.where(df["na"], np.nan, np.where(df["is_appraised"], df["appraised"], provisional))
+    df["max_applicable"] = np.where(df["in_max"] & ~df["na"], df["max"], 0.0)
+    return df
+
+
+def totals(long: pd.DataFrame, by: Sequence[str], carry: Sequence[str] = ()) -> pd.DataFrame:
+    """Sum the score columns over ``by`` (e.g. per unit, or per unit and area).
+
+    ``carry`` are columns constant within each group (year, area name...): kept, not grouped
+    on, because grouping on fewer keys is much faster on large tables.
+    """
+    needed = ["self", "proposal", "appraised", "counted", "max_applicable", "code", "is_appraised", "na", "tcode"]
+    t = long[list(dict.fromkeys([*by, *carry, *needed]))].copy()
+    t["self_num"] = pd.to_numeric(t["self"], errors="coerce")
+    # The gap compares like with like: appraised, applicable criteria a unit scores itself (not the survey).
+    compared = t["is_appraised"] & ~t["na"].astype(bool) & t["tcode"].ne(_TYPE["survey"])
+    t["self_cmp"] = t["self_num"].where(compared)
+    t["appraised_cmp"] = t["appraised"].fillna(0.0).where(compared)
+    out = t.groupby(list(by), sort=False).agg(
+        **{c: (c, "first") for c in carry},
+        self_=("self_num", "sum"), proposal=("proposal", "sum"), appraised=("appraised", "sum"),
+        counted=("counted", "sum"), max_applicable=("max_applicable", "sum"), criteria=("code", "size"),
+        appraised_count=("is_appraised", "sum"), na_count=("na", "sum"), self_cmp=("self_cmp", "sum"),
+        appraised_cmp=("appraised_cmp", "sum"),
+    ).reset_index().rename(columns={"self_": "self"})
+    out["percent"] = np.where(out["max_applicable"] > 0, out["counted"] / out["max_applicable"] * 100, np.nan).round(2)
+    appraised = out["appraised_count"] > 0
+    out["self_minus_appraised"] = np.where(appraised, out["self_cmp"] - out["appraised_cmp"], np.nan)
+    out["appraised"] = np.where(appraised, out["appraised"], np.nan)
+    out = out.drop(columns=["self_cmp", "appraised_cmp"])
+    scores = ["self", "proposal", "appraised", "counted", "max_applicable", "self_minus_appraised"]
+    out[scores] = out[scores].round(2)
+    done, size = out["appraised_count"].to_numpy(), out["criteria"].to_numpy()
+    basis = np.where(done == 0, BASIS_NONE, BASIS_FULL).astype(object)
+    partial = np.flatnonzero((done > 0) & (done < size))
+    basis[partial] = [f"Thẩm định một phần: {done[i]}/{size[i]} tiêu chí, còn lại theo điểm tự chấm" for i in partial]
+    out["basis"] = basis
+    return out
+
+
+def classify(percent: pd.Series, bands: list[Band]) -> pd.Series:
+    """Band name of each percentage (bands from campaign.yml); NaN stays empty."""
+    ordered = sorted(bands, key=lambda b: b.lower)
+    lowers = np.array([b.lower for b in ordered])
+    names = np.array([b.name for b in ordered], dtype=object)
+    pos = np.searchsorted(lowers, percent.fillna(-1).to_numpy(), side="right") - 1
+    return pd.Series(np.where((pos >= 0) & percent.notna().to_numpy(), names[pos.clip(0)], ""), index=percent.index)
+
+
+def rank_within(df: pd.DataFrame, group_cols: Sequence[str], score_col: str = "percent") -> pd.Series:
+    """Rank 1 = best within each group; equal scores share a rank (1, 2, 2, 4)."""
+    return df.groupby(list(group_cols))[score_col].rank(method="min", ascending=False).astype("Int64")

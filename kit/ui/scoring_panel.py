@@ -1,0 +1,410 @@
+"""The evaluators' scoring panel (ipywidgets). Logic is in kit.app.appraisal; this is the view.
+
+Tests drive it without a browser: set widget values, call ``.click()`` on buttons, and read
+the gradebook. Nothing typed is lost silently: invalid input stays in its box with a message,
+and leaving a unit with unsaved changes asks first.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import ipywidgets as w
+
+from kit.app.appraisal import Entry, Row, Workspace
+from kit.config.answers import TYPE_LABELS
+from kit.core.errors import UsageError
+from kit.core.values import parse_number
+from kit.core.vocab import Stage
+
+NA_CHOICE = "NA"
+_WIDE = w.Layout(width="100%")
+_NO_EVIDENCE = "<span style='color:#c00'>(không có)</span>"
+
+
+def _fmt(x: float | None) -> str:
+    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:g}"
+
+
+class RowEditor:
+    """Input for one row: the appraised score (only what the type allows), N/A, a comment."""
+
+    def __init__(self, row: Row, label: str, comments: list[str], on_change):
+        self.row = row
+        self._loading = False
+        self.dirty = False
+        choices = row.choices
+        if choices is not None:
+            options = [("— chưa chấm —", None)] + [(f"{c:g} điểm", c) for c in choices]
+            options += [("Không áp dụng", NA_CHOICE)] if row.na_allowed else []
+            self.score: w.Widget = w.Dropdown(options=options, layout=w.Layout(width="150px"))
+            self.na = None
+        else:
+            self.score = w.Text(placeholder=f"{row.min:g} … {row.max:g}", layout=w.Layout(width="150px"))
+            self.na = w.Checkbox(description="Không áp dụng", indent=False) if row.na_allowed else None
+        self.comment = w.Combobox(options=comments, placeholder="Nhận xét (chọn hoặc gõ mới)", ensure_option=False,
+                                  layout=w.Layout(width="280px"))
+        self.status = w.HTML()
+        self.history_button = w.Button(description="Lịch sử", icon="history", layout=w.Layout(width="90px"))
+        self.info = w.HTML(self._info(label))
+        inputs = [self.score] + ([self.na] if self.na else []) + [self.comment, self.history_button, self.status]
+        self.box = w.VBox([self.info, w.HBox(inputs)], layout=w.Layout(border_bottom="1px solid #ddd"))
+        self.reset()
+        for widget in (self.score, self.comment, self.na):
+            if widget is not None:
+                widget.observe(lambda _c: self._changed(on_change), names="value")
+
+    def _info(self, label: str) -> str:
+        r = self.row
+        answer = f"; trả lời: {html.escape(r.answer)}" if r.answer else ""
+        value = f"; giá trị đo: {_fmt(r.value)}" if r.value is not None else ""
+        explanation = f"<br><i>Giải trình của đơn vị:</i> {html.escape(r.explanation)}" if r.explanation else ""
+        request = ""
+        if r.explanation_request:
+            req = r.explanation_request
+            request = (f"<br><b style='color:#b35900'>Giải trình chờ quyết định:</b> xin {_fmt(req.get('score'))} đ —"
+                       f" {html.escape(str(req.get('comment', '')))}")
+        review = " <b style='color:#c00'>⚠ cần xem lại: đơn vị đã nộp lại, điểm tự chấm hoặc kiểm chứng thay đổi</b>" \
+            if r.needs_review else ""
+        return (f"<div style='font-size:14px'><b>{html.escape(label)}</b>{review}<br>"
+                f"Tối đa {_fmt(r.max)} đ · {TYPE_LABELS[r.type]} · <b>tự chấm {_fmt(r.self_score)}</b>{answer}{value}"
+                f" · đề xuất tự động <b>{_fmt(r.proposal)}</b><br><i>Kiểm chứng:</i> "
+                f"{html.escape(r.evidence) or _NO_EVIDENCE}{explanation}{request}</div>")
+
+    def stored(self) -> tuple[object, str]:
+        cur = self.row.current
+        if not cur:
+            return None, ""
+        return (NA_CHOICE if cur["na"] else float(cur["score"])), cur.get("comment") or ""
+
+    def reset(self) -> None:
+        """Show the stored decision (or nothing) and mark the row clean."""
+        self._loading = True
+        score, comment = self.stored()
+        if isinstance(self.score, w.Dropdown):
+            self.score.value = score
+        else:
+            self.score.value = "" if score in (None, NA_CHOICE) else f"{score:g}".replace(".", ",")
+            if self.na is not None:
+                self.na.value = score == NA_CHOICE
+        self.comment.value = comment
+        self._loading = False
+        self.dirty = False
+        cur = self.row.current
+        self.status.value = (f"<span style='color:#2e7d32'>✔ {html.escape(str(cur['evaluator']))}, "
+                             f"{html.escape(str(cur['created_at'])[:16])}</span>") if cur else "chưa chấm"
+
+    def _changed(self, on_change) -> None:
+        if self._loading:
+            return
+        self.dirty = True
+        self.status.value = "<span style='color:#b35900'>● chưa lưu</span>"
+        on_change(self)
+
+    def entry(self) -> Entry | str:
+        """What to save, or why it cannot be (the input stays as typed)."""
+        na = (self.score.value == NA_CHOICE) if isinstance(self.score, w.Dropdown) else bool(self.na and self.na.value)
+        score = None
+        if not na:
+            if isinstance(self.score, w.Dropdown):
+                score = self.score.value
+            else:
+                raw = self.score.value.strip()
+                score = parse_number(raw)
+                if raw and score is None:
+                    return f"\"{raw}\" không phải là số"
+        problem = self.row.problem(score, na, self.comment.value or "")
+        if problem:
+            return problem
+        base = self.row.current["id"] if self.row.current else None
+        return Entry(self.row.unit, self.row.code, score, na, self.comment.value or "", base)
+
+    def unchanged(self, entry: Entry) -> bool:
+        score, comment = self.stored()
+        return ((NA_CHOICE if entry.na else entry.score) == score) and entry.comment.strip() == comment
+
+    def show_error(self, text: str) -> None:
+        self.status.value = f"<span style='color:#c00'>✖ {html.escape(text)}</span>"
+
+    def fill_proposal(self) -> None:
+        """Put the automatic proposal in an empty input (still to be saved by the evaluator)."""
+        r = self.row
+        if r.current or self.dirty or r.proposal is None and not r.self_na:
+            return
+        if r.self_na and r.na_allowed:
+            value = NA_CHOICE
+        elif r.proposal is None:
+            return
+        else:
+            value = r.proposal
+        if isinstance(self.score, w.Dropdown):
+            if value in [v for _, v in self.score.options]:
+                self.score.value = value
+        elif value == NA_CHOICE:
+            self.na.value = True
+        else:
+            self.score.value = f"{value:g}".replace(".", ",")
+
+
+class AppraisalPanel:
+    """Choose year/group/unit (or one criterion across a group), score, comment, save."""
+
+    def __init__(self, workspace: Workspace, evaluator: str = ""):
+        self.ws = workspace
+        campaign = workspace.campaign
+        groups = [(name, code) for code, name in campaign.groups.items()]
+        self.evaluator = w.Text(value=evaluator, description="Cán bộ:", placeholder="Họ tên người thẩm định",
+                                style={"description_width": "initial"})
+        self.group = w.Dropdown(options=groups, description="Nhóm:")
+        self.mode = w.ToggleButtons(options=[("Theo đơn vị", "unit"), ("Theo tiêu chí", "criterion")])
+        self.unit = w.Dropdown(description="Đơn vị:", layout=w.Layout(width="520px"))
+        self.criterion = w.Dropdown(description="Tiêu chí:", layout=w.Layout(width="720px"))
+        self.stage = w.ToggleButtons(options=[(Stage.APPRAISAL.label, Stage.APPRAISAL),
+                                              (f"{Stage.FINAL.label} (sau giải trình)", Stage.FINAL)])
+        self.save_button = w.Button(description="Lưu", button_style="primary", icon="save")
+        self.fill_button = w.Button(description="Điền điểm đề xuất vào ô trống", icon="magic",
+                                    layout=w.Layout(width="260px"))
+        self.reload_button = w.Button(description="Tải lại", icon="refresh")
+        self.message, self.totals, self.progress, self.history = w.HTML(), w.HTML(), w.HTML(), w.HTML()
+        self.keep_button = w.Button(description="Ở lại")
+        self.save_go_button = w.Button(description="Lưu rồi chuyển", button_style="primary")
+        self.discard_button = w.Button(description="Bỏ thay đổi và chuyển", button_style="danger")
+        self.pending_box = w.HBox([self.save_go_button, self.discard_button, self.keep_button])
+        self.pending_box.layout.display = "none"
+        self.explain_score = w.Text(description="Điểm xin:", placeholder="tùy chọn")
+        self.explain_text = w.Textarea(placeholder="Nội dung giải trình của đơn vị", layout=_WIDE)
+        self.explain_button = w.Button(description="Ghi nhận giải trình", icon="comment")
+        self.rows_box = w.VBox()
+        self.editors: list[RowEditor] = []
+        self._target: RowEditor | None = None
+        self._pending: tuple[w.Widget, object] | None = None
+        self._guard = False
+        self.widget = w.VBox([
+            w.HTML(f"<h3>Thẩm định năm {workspace.year} — {html.escape(campaign.name)}"
+                   f"{' — <span style=color:#c00>Dữ liệu minh họa</span>' if campaign.demo else ''}</h3>"),
+            w.HBox([self.evaluator, self.group, self.mode]), self.unit, self.criterion, self.stage,
+            self.progress, self.totals, w.HBox([self.save_button, self.fill_button, self.reload_button]),
+            self.message, self.pending_box, self.rows_box,
+            w.HTML("<h4>Lịch sử tiêu chí và giải trình</h4>"), self.history,
+            w.HBox([self.explain_score, self.explain_button]), self.explain_text,
+        ])
+        self._wire()
+        self._resume()
+
+    @classmethod
+    def open(cls, campaign_dir: str = "data", year: int | None = None, evaluator: str = "") -> AppraisalPanel:
+        """What the notebook calls: load the campaign, its gradebook and the year's submissions."""
+        from kit.config.campaign import load_campaign
+        from kit.store.gradebook import Gradebook
+
+        campaign = load_campaign(campaign_dir)
+        return cls(Workspace.open(campaign, year or campaign.years[-1], Gradebook.for_campaign(campaign)), evaluator)
+
+    # -- wiring and navigation -----------------------------------------------------------------------------
+    def _wire(self) -> None:
+        for widget in (self.group, self.mode, self.unit, self.criterion):
+            widget.observe(self._navigate, names="value")
+        self.save_button.on_click(lambda _b: self.save())
+        self.fill_button.on_click(lambda _b: [e.fill_proposal() for e in self.editors])
+        self.reload_button.on_click(lambda _b: self._reload())
+        self.keep_button.on_click(lambda _b: self._close_pending())
+        self.discard_button.on_click(lambda _b: self._go_pending(save_first=False))
+        self.save_go_button.on_click(lambda _b: self._go_pending(save_first=True))
+        self.explain_button.on_click(lambda _b: self.record_explanation())
+
+    def _set(self, widget: w.Widget, value: object) -> None:
+        self._guard = True
+        try:
+            widget.value = value
+        finally:
+            self._guard = False
+
+    def _fill_choices(self) -> None:
+        group = self.group.value
+        self._guard = True
+        try:
+            self.unit.options = [(f"{u} — {self.ws.rows[u][next(iter(self.ws.rows[u]))].unit_name}", u)
+                                 for u in self.ws.units(group)]
+            self.criterion.options = [(f"{c} — {text[:90]}", c) for c, text in self.ws.criteria(group)]
+            for dropdown in (self.unit, self.criterion):
+                values = [v for _, v in dropdown.options]
+                if dropdown.value not in values:
+                    dropdown.value = values[0] if values else None
+        finally:
+            self._guard = False
+
+    def _resume(self) -> None:
+        """Reopen where this evaluator stopped (same year), else at the first unit."""
+        state = self.ws.gradebook.position(self.evaluator.value.strip()) if self.evaluator.value.strip() else None
+        if state and state.get("year") == self.ws.year and state.get("group") in self.ws.campaign.groups:
+            self._set(self.group, state["group"])
+            self._fill_choices()
+            self._set(self.mode, state.get("mode", "unit"))
+            if state.get("unit") in self.ws.rows:
+                self._set(self.unit, state["unit"])
+            if state.get("criterion") in dict(self.ws.criteria(self.group.value)):
+                self._set(self.criterion, state["criterion"])
+        else:
+            self._fill_choices()
+        self.render()
+
+    def _navigate(self, change: dict) -> None:
+        if self._guard:
+            return
+        if self.dirty:
+            self._set(change["owner"], change["old"])
+            self._pending = (change["owner"], change["new"])
+            self.pending_box.layout.display = ""
+            self.message.value = (f"<b style='color:#b35900'>Có {len(self.dirty)} tiêu chí chưa lưu.</b> "
+                                  "Lưu trước khi chuyển, hoặc bỏ các thay đổi này?")
+            return
+        if change["owner"] is self.group:
+            self._fill_choices()
+        self.render()
+
+    def _close_pending(self) -> None:
+        self._pending = None
+        self.pending_box.layout.display = "none"
+        self.message.value = ""
+
+    def _go_pending(self, save_first: bool) -> None:
+        if save_first and not self.save():
+            return  # something could not be saved: stay, the message says why
+        target = self._pending
+        self._close_pending()
+        if target:
+            for editor in self.editors:
+                editor.dirty = False
+            widget, value = target
+            self._set(widget, value)
+            if widget is self.group:
+                self._fill_choices()
+            self.render()
+
+    # -- display -------------------------------------------------------------------------------------------
+    @property
+    def dirty(self) -> list[RowEditor]:
+        return [e for e in self.editors if e.dirty]
+
+    def render(self) -> None:
+        by_unit = self.mode.value == "unit"
+        self.unit.layout.display = "" if by_unit else "none"
+        self.criterion.layout.display = "none" if by_unit else ""
+        comments = self.ws.gradebook.comments()
+        if by_unit:
+            rows = self.ws.unit_rows(self.unit.value) if self.unit.value else []
+            labels = [f"{r.code}. {r.content}" for r in rows]
+        else:
+            rows = self.ws.criterion_rows(self.group.value, self.criterion.value) if self.criterion.value else []
+            labels = [f"{r.unit} — {r.unit_name}" for r in rows]
+        self.editors = [RowEditor(r, label, comments, self._row_changed) for r, label in zip(rows, labels,
+                                                                                                strict=True)]
+        for editor in self.editors:
+            editor.history_button.on_click(lambda _b, e=editor: self.show_history(e))
+        self.rows_box.children = [e.box for e in self.editors]
+        self.refresh()
+        self.ws.gradebook.save_position(self.evaluator.value.strip(), {
+            "year": self.ws.year, "group": self.group.value, "mode": self.mode.value, "unit": self.unit.value,
+            "criterion": self.criterion.value})
+
+    def _row_changed(self, _editor: RowEditor) -> None:
+        self.message.value = ""
+
+    def refresh(self, units: list[str] | None = None) -> None:
+        """Totals of the unit shown (or of the units just saved) and progress; cheap enough for every save."""
+        if units is None:
+            units = [self.unit.value] if self.mode.value == "unit" and self.unit.value else []
+        parts = []
+        for unit in units:
+            t = self.ws.unit_totals(unit)
+            parts.append(f"<b>{html.escape(unit)}</b>: điểm xét <b>{t['counted']:g}</b> / {t['max_applicable']:g} "
+                         f"= <b>{_fmt(t['percent'])} %</b> — xếp loại <b>{html.escape(t['band'] or '—')}</b> — "
+                         f"đã thẩm định {t['appraised']}/{t['criteria']} tiêu chí"
+                         + (f" — <span style='color:#c00'>cần xem lại {t['needs_review']}</span>"
+                            if t["needs_review"] else "")
+                         + (f" — giải trình chờ quyết định {t['open_explanations']}" if t["open_explanations"] else ""))
+        self.totals.value = "<div style='font-size:15px'>" + "<br>".join(parts) + "</div>"
+        prog = self.ws.progress(self.group.value)
+        done = int((prog["reviewed"] == prog["total"]).sum())
+        self.progress.value = (f"Tiến độ nhóm: <b>{int(prog['reviewed'].sum())}/{int(prog['total'].sum())}</b> "
+                               f"tiêu chí đã thẩm định; {done}/{len(prog)} đơn vị xong.")
+
+    def show_history(self, editor: RowEditor) -> None:
+        self._target = editor
+        r = editor.row
+        lines = []
+        for step in self.ws.history(r.unit, r.code):
+            score = "Không áp dụng" if step["na"] else _fmt(step["score"])
+            stage = "Tự chấm" if step["stage"] is None else step["stage"].label
+            lines.append(f"<tr><td>{stage}</td><td>{score}</td>"
+                         f"<td>{html.escape(str(step['by']))}</td><td>{html.escape(str(step['at'])[:16])}</td>"
+                         f"<td>{html.escape(str(step['comment'] or ''))}</td></tr>")
+        self.history.value = (f"<b>{html.escape(r.unit_name)} — tiêu chí {html.escape(r.code)}</b>"
+                              "<table><tr><th>Bước</th><th>Điểm</th><th>Người</th><th>Thời điểm</th>"
+                              "<th>Nhận xét / giải trình</th></tr>" + "".join(lines) + "</table>")
+
+    # -- actions -------------------------------------------------------------------------------------------
+    def save(self) -> bool:
+        """Save every changed row; True when nothing is left unsaved."""
+        evaluator = self.evaluator.value.strip()
+        if not evaluator:
+            self.message.value = ("<b style='color:#c00'>Hãy nhập họ tên cán bộ thẩm định trước khi lưu.</b> "
+                                  "Các điểm đã nhập vẫn được giữ nguyên.")
+            return False
+        entries, editors = [], {}
+        invalid = 0
+        for editor in self.dirty:
+            entry = editor.entry()
+            if isinstance(entry, str):
+                editor.show_error(entry)
+                invalid += 1
+            elif editor.unchanged(entry):
+                editor.reset()
+            else:
+                entries.append(entry)
+                editors[(entry.unit, entry.code)] = editor
+        result = self.ws.save(evaluator, entries, stage=self.stage.value)
+        for unit, code, _id in result.saved:
+            editors[(unit, code)].reset()
+        for unit, code, problem in result.invalid:
+            editors[(unit, code)].show_error(problem)
+        for unit, code, current in result.conflicts:
+            editors[(unit, code)].status.value = (
+                f"<span style='color:#c00'>✖ {html.escape(str(current.get('evaluator', '?')))} vừa lưu "
+                f"{_fmt(current.get('score'))} lúc {html.escape(str(current.get('created_at', ''))[:16])}; "
+                "xem lại rồi bấm Lưu lần nữa để ghi quyết định của bạn</span>")
+        left = invalid + len(result.invalid) + len(result.conflicts)
+        self.refresh(None if self.mode.value == "unit" else sorted({u for u, _, _ in result.saved}))
+        self.message.value = (f"Đã lưu {len(result.saved)} tiêu chí." + (
+            f" <b style='color:#c00'>{left} tiêu chí chưa lưu được — xem thông báo ở từng dòng.</b>" if left else ""))
+        return left == 0
+
+    def _reload(self) -> None:
+        if self.dirty:
+            self.message.value = "<b style='color:#b35900'>Hãy lưu hoặc bỏ các thay đổi trước khi tải lại.</b>"
+            return
+        self.ws.reload()
+        self.render()
+
+    def record_explanation(self) -> None:
+        """Record the unit's explanation for the criterion whose history is shown."""
+        editor, who = self._target, self.evaluator.value.strip()
+        if editor is None or not who:
+            self.message.value = ("<b style='color:#c00'>Chọn \"Lịch sử\" của một tiêu chí và nhập tên cán bộ "
+                                  "trước khi ghi giải trình.</b>")
+            return
+        raw = self.explain_score.value.strip()
+        requested = parse_number(raw) if raw else None
+        if raw and requested is None:
+            self.message.value = f"<b style='color:#c00'>Điểm xin \"{html.escape(raw)}\" không phải là số.</b>"
+            return
+        try:
+            self.ws.record_explanation(who, editor.row.unit, editor.row.code, requested, self.explain_text.value)
+        except UsageError as exc:
+            self.message.value = f"<b style='color:#c00'>{html.escape(str(exc))}</b>"
+            return
+        self.explain_text.value = self.explain_score.value = ""
+        self.message.value = "Đã ghi nhận giải trình; hội đồng quyết định ở bước \"Quyết định cuối\"."
+        self.show_history(editor)
+        self.refresh()
