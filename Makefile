@@ -21,7 +21,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check kit tests bench
+	$(BIN)/ruff check kit tests bench tools
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/check_forms.py

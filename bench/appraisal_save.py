@@ -23,6 +23,7 @@ from _synth import big_campaign  # noqa: E402
 from results_scale import synth_report  # noqa: E402
 
 from kit.app.appraisal import Workspace  # noqa: E402
+from kit.app.year import year_state  # noqa: E402
 from kit.store.gradebook import Gradebook  # noqa: E402
 from kit.ui.scoring_panel import AppraisalPanel  # noqa: E402
 
@@ -38,7 +39,8 @@ def main() -> int:
         year = 2025
         start = time.perf_counter()
         with Gradebook.for_campaign(campaign) as gb:
-            panel = AppraisalPanel(Workspace(campaign, year, gb, synth_report(campaign, year, rng)), "Bench")
+            state = year_state(campaign, synth_report(campaign, year, rng), gb.history(year))
+            panel = AppraisalPanel(Workspace(state, gb), "Bench")
             print(f"{args.units} units: panel opened in {time.perf_counter() - start:.2f} s (untimed)")
             times = []
             for i in range(args.saves):

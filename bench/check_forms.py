@@ -26,7 +26,7 @@ from _synth import big_campaign  # noqa: E402
 
 from kit.intake.check import check_year  # noqa: E402
 from kit.outputs.forms import build_form, form_name  # noqa: E402
-from tools.demogen.generate import _fill, _Filler  # noqa: E402
+from tools.demogen.generate import Filler, fill  # noqa: E402
 
 YEAR = 2024
 
@@ -37,8 +37,8 @@ def make_forms(campaign, rng: random.Random) -> list[Path]:
     paths = []
     for unit in campaign.units:
         wb = build_form(campaign, unit, YEAR)
-        filler = _Filler(rng, rng.uniform(0.5, 0.95), rng.random() < 0.1)
-        _fill(wb.active, {c.code: filler.answer(c, YEAR) for c in campaign.framework(YEAR, unit.group).criteria})
+        filler = Filler(rng, rng.uniform(0.5, 0.95), rng.random() < 0.1)
+        fill(wb.active, {c.code: filler.answer(c, YEAR) for c in campaign.framework(YEAR, unit.group).criteria})
         path = folder / form_name(unit, YEAR)
         wb.save(path)
         paths.append(path)

@@ -1,30 +1,58 @@
-"""Every chart returns a figure and an alt text that says what the chart shows."""
+"""Every chart draws its data (read back from the matplotlib artists) and says it in its alt text."""
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.colors import to_hex
 
 from kit.reporting import charts
 
 
-def test_band_distribution_alt_text_lists_counts():
+def test_band_distribution_stacks_the_counts_in_band_order():
     counts = pd.DataFrame({"Tốt": [2, 5], "Khá": [1, 0]}, index=["Cơ quan", "Xã"])
     fig, alt = charts.band_distribution(counts, "Phân bố xếp loại")
-    assert alt == "Phân bố xếp loại. Cơ quan: Tốt 2, Khá 1; Xã: Tốt 5." and fig.axes
+    ax = fig.axes[0]
+    bars = [(p.get_y() + p.get_height() / 2, p.get_x(), p.get_width(), to_hex(p.get_facecolor())) for p in ax.patches]
+    # per group (y position 0, 1): Tốt starts at 0, Khá starts where Tốt ends; one Okabe-Ito colour per band
+    assert bars == [(0, 0, 2, "#0072b2"), (1, 0, 5, "#0072b2"), (0, 2, 1, "#e69f00"), (1, 5, 0, "#e69f00")]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Cơ quan", "Xã"]
+    assert [t.get_text() for t in ax.texts] == ["2", "5", "1"]  # zero-width segments carry no label
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Tốt", "Khá"]
+    assert alt == "Phân bố xếp loại. Cơ quan: Tốt 2, Khá 1; Xã: Tốt 5."
     plt.close(fig)
 
 
-def test_heatmap_names_the_weakest_area():
+def test_heatmap_shows_the_matrix_on_a_fixed_0_100_scale():
     matrix = pd.DataFrame({"1": [90.0, 80.0], "2": [40.0, np.nan]}, index=["A", "B"])
     fig, alt = charts.heatmap(matrix, "Theo lĩnh vực")
+    ax = fig.axes[0]
+    image = ax.images[0]
+    np.testing.assert_array_equal(np.asarray(image.get_array().filled(np.nan)), matrix.to_numpy())
+    assert image.get_clim() == (0, 100) and image.get_cmap().name == "cividis"
+    assert [t.get_text() for t in ax.texts] == ["90", "40", "80"]  # the missing cell is left blank
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "2"]
     assert "2 đơn vị × 2 lĩnh vực" in alt and alt.endswith("lĩnh vực thấp nhất bình quân: 2.")
     plt.close(fig)
 
 
-def test_trends_describe_first_and_last_year():
-    table = pd.DataFrame({"Xã": [60.0, 70.5]}, index=[2022, 2025])
+def test_bars_draw_values_and_the_reference_markers():
+    values = pd.Series({"1. Chỉ đạo": 80.0, "2. Thể chế": 55.5})
+    fig, alt = charts.bars(values, "Tỷ lệ đạt", "%", pd.Series({"2. Thể chế": 60.0, "1. Chỉ đạo": 70.0}), "Nhóm")
+    ax = fig.axes[0]
+    assert [p.get_width() for p in ax.patches] == [80.0, 55.5]
+    markers = ax.collections[0].get_offsets()
+    assert markers[:, 0].tolist() == [70.0, 60.0]  # the reference follows the bars' order, not its own
+    assert alt == "Tỷ lệ đạt. 1. Chỉ đạo: 80.0; 2. Thể chế: 55.5."
+    plt.close(fig)
+
+
+def test_trends_draw_one_line_per_series():
+    table = pd.DataFrame({"Xã": [60.0, 70.5], "Cơ quan": [np.nan, 80.0]}, index=[2022, 2025])
     fig, alt = charts.trends(table, "Xu hướng")
-    assert alt == "Xu hướng, 2022–2025. Xã: 60.0 → 70.5." and len(fig.axes[0].lines) == 1
+    lines = fig.axes[0].lines
+    assert [line.get_label() for line in lines] == ["Xã", "Cơ quan"]
+    assert list(lines[0].get_xdata()) == ["2022", "2025"] and list(lines[0].get_ydata()) == [60.0, 70.5]
+    assert alt == "Xu hướng, 2022–2025. Xã: 60.0 → 70.5."  # a series without a first value is not described
     plt.close(fig)
 
 

@@ -1,8 +1,13 @@
 """The tables behind the reports, on the demo campaign."""
 
+import pytest
+
 from kit.app.year import load_year
+from kit.intake.submission import read_submission
 from kit.reporting import data as rd
+from kit.store.gradebook import Gradebook
 from tests.helpers import DEMO
+from tools.demogen.generate import EXPLANATIONS
 
 
 def test_yearly_tables():
@@ -40,3 +45,28 @@ def test_scorecard_tables():
     assert list(mine.index) == list(avg.index) and len(mine) == 8
     history = rd.band_history([load_year(DEMO, y) for y in (2022, 2023, 2024)], "NV")
     assert history["Năm"].tolist() == [2022, 2023, 2024]
+
+
+def test_scorecard_values_come_from_the_form_and_the_gradebook():
+    """Each column holds what its header says: the unit's own score, the evaluators' current decision, the
+    evaluator's reason, and an explanation still awaiting the council, kept apart from that reason."""
+    yd = load_year(DEMO, 2024)
+    with Gradebook.for_campaign(yd.campaign) as gb:
+        current = gb.latest(2024)
+    for unit in ("NV", "PHUOCVINH"):
+        rows = rd.scorecard_rows(yd, unit).set_index("Mã")
+        form = yd.campaign.submissions_dir(2024) / f"{unit}_2024.xlsx"
+        own = {r["code"]: float("nan") if r["self"] is None else r["self"]
+               for r in read_submission(form, yd.campaign, 2024).rows}
+        decided = current[current["unit"] == unit].set_index("code")
+        assert rows["Tự chấm"].to_dict() == pytest.approx(own, nan_ok=True)
+        appraised = {c: "Không áp dụng" if d.na else d.score for c, d in decided.iterrows()}
+        assert rows["Thẩm định"].to_dict() == appraised
+        assert rows["Nhận xét"].to_dict() == decided["comment"].to_dict()
+        differs = [c for c in appraised if appraised[c] != "Không áp dụng" and own.get(c) != appraised[c]]
+        assert differs, "the demo must have criteria where the appraisal differs from the self score"
+    pending = rd.scorecard_rows(yd, "PHUOCVINH").set_index("Mã")["Giải trình chờ Hội đồng quyết định"]
+    waiting = pending[pending != ""]
+    assert len(waiting) == 2 and all(text.startswith("Xin ") for text in waiting)
+    comments = rd.scorecard_rows(yd, "PHUOCVINH").set_index("Mã").loc[waiting.index, "Nhận xét"]
+    assert not any(c in EXPLANATIONS for c in comments)  # the unit's own request is never shown as the reason

@@ -1,16 +1,20 @@
-"""The code stays ruff-clean (configuration in pyproject.toml)."""
+"""The code stays ruff-clean and mypy-clean (configuration in pyproject.toml); `make lint` runs the same."""
 
-import importlib.util
 import subprocess
 import sys
-
-import pytest
 
 from tests.helpers import ROOT
 
 
-@pytest.mark.skipif(importlib.util.find_spec("ruff") is None, reason="ruff comes with the test extra")
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True)
+
+
 def test_ruff_clean():
-    done = subprocess.run([sys.executable, "-m", "ruff", "check", "kit", "tests", "bench"], cwd=ROOT,
-                          capture_output=True, text=True)
+    done = _run("ruff", "check", "kit", "tests", "bench", "tools")
+    assert done.returncode == 0, done.stdout
+
+
+def test_mypy_clean():
+    done = _run("mypy")  # files and options: [tool.mypy] in pyproject.toml
     assert done.returncode == 0, done.stdout

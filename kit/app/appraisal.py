@@ -7,7 +7,6 @@ what an evaluator sees after saving is what the results will publish. Testable w
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -16,15 +15,10 @@ from kit.app.year import YearState, load_year
 from kit.config.answers import NA, Tier, appraisal_choices, appraisal_problem
 from kit.config.campaign import Campaign
 from kit.core.errors import UsageError
+from kit.core.values import optional_float as _num
 from kit.core.vocab import Stage
 from kit.scoring.totals import classify, totals, with_decisions
 from kit.store.gradebook import Decision, Gradebook, evidence_hash, latest
-
-
-def _num(value: object) -> float | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return None
-    return float(value)
 
 
 @dataclass
@@ -134,13 +128,12 @@ class Workspace:
             for row in unit_rows.values():
                 row.current = row.explanation_request = None
         for rec in latest(history).to_dict("records"):
-            row = self.rows.get(rec["unit"], {}).get(rec["code"])
-            if row:
-                row.current = rec
+            if decided := self.rows.get(rec["unit"], {}).get(rec["code"]):
+                decided.current = rec
         for rec in latest(history, [Stage.EXPLANATION]).to_dict("records"):
-            row = self.rows.get(rec["unit"], {}).get(rec["code"])
-            if row and (not row.current or rec["id"] > row.current["id"]):
-                row.explanation_request = rec
+            asked = self.rows.get(rec["unit"], {}).get(rec["code"])
+            if asked and (not asked.current or rec["id"] > asked.current["id"]):
+                asked.explanation_request = rec
 
     # -- what to show ------------------------------------------------------------------------------------
     def units(self, group: str) -> list[str]:

@@ -132,7 +132,7 @@ def _is_yes(value: object) -> bool:
 
 
 def _read_rows(ws_: Workspace, rows: list[list[object]], header: int, cols: dict[str, int], report: ImportReport,
-               where: dict) -> list[Entry]:
+               where: dict[tuple[str, str], P.AtRow]) -> list[Entry]:
     entries = []
     for i in range(header + 1, len(rows)):
         cells = {f: rows[i][j] if j < len(rows[i]) else None for f, j in cols.items()}
@@ -141,7 +141,7 @@ def _read_rows(ws_: Workspace, rows: list[list[object]], header: int, cols: dict
             continue  # not decided in this workbook
         report.rows_read += 1
         unit, code = code_text(cells.get("unit")).upper(), code_text(cells.get("code"))
-        at = {"file": report.file, "sheet": SHEET, "row": i + 1}
+        at: P.AtRow = {"file": report.file, "sheet": SHEET, "row": i + 1}
         col = {f: P.column_letter(j + 1) for f, j in cols.items()}
         row = ws_.rows.get(unit, {}).get(code)
         if unit not in ws_.rows:
@@ -168,7 +168,7 @@ def _read_rows(ws_: Workspace, rows: list[list[object]], header: int, cols: dict
         entry = Entry(unit, code, score, na, cell_text(cells.get("comment")), int(base) if base is not None else None)
         cur = row.current
         if cur and entry.base_id == cur["id"] and bool(cur["na"]) == na and entry.comment == (cur["comment"] or "") \
-                and (na or abs(float(cur["score"]) - score) < 1e-9):
+                and (na or score is not None and abs(float(cur["score"]) - score) < 1e-9):
             report.unchanged += 1
             continue
         entries.append(entry)
@@ -199,7 +199,7 @@ def import_workbook(campaign, gradebook, path: Path, evaluator: str = "") -> Imp
         report.problems.append(P.make(P.Code.EVALUATOR_MISSING, file=path.name, sheet=grid.sheet))
         return report
     ws_ = Workspace.open(campaign, report.year, gradebook)
-    where: dict[tuple[str, str], dict] = {}
+    where: dict[tuple[str, str], P.AtRow] = {}
     entries = _read_rows(ws_, grid.rows, header, cols, report, where)
     result = ws_.save(report.evaluator, entries, source="import")
     report.recorded = len(result.saved)

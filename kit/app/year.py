@@ -108,6 +108,16 @@ def load_year(campaign: Campaign | str | Path, year: int, *, gradebook: Gradeboo
     return YearState(loaded, year, checked.check, checked.movement, decisions, results, fp)
 
 
+def year_state(campaign: Campaign, check: CheckReport, decisions: pd.DataFrame,
+               movement: Movement | None = None) -> YearState:
+    """A year's state from parts already in memory (benchmarks and tests of synthetic years); not cached."""
+    root = _root(campaign)
+    files = input_files(root, [check.year])
+    fp = Fingerprint(files_digest(root, files), decisions_digest(decisions), len(files), len(decisions))
+    return YearState(campaign, check.year, check, movement or load_movement(campaign, check.year), decisions,
+                     year_results(campaign, check, appraisals(decisions)), fp)
+
+
 def load_years(campaign: Campaign | str | Path, years: list[int], *,
                gradebook: Gradebook | None = None) -> list[YearState]:
     """Several years (a period) of one campaign."""

@@ -58,10 +58,10 @@ class Campaign:
     rules: Rules | None = None  # commendation.yml (None: the campaign has none); its problems are kept, not raised
 
     def __post_init__(self) -> None:
-        self._units_by_code = {u.code: u for u in self.units}
+        self.units_by_code = {u.code: u for u in self.units}
 
     def unit(self, code: str) -> Unit | None:
-        return self._units_by_code.get(code)
+        return self.units_by_code.get(code)
 
     def units_in(self, group: str) -> list[Unit]:
         return [u for u in self.units if u.group == group]
@@ -197,6 +197,7 @@ def load_campaign(root: Path | str = DEFAULT_CAMPAIGN) -> Campaign:
     except (TypeError, ValueError, AttributeError, KeyError) as exc:
         detail = f"cấu trúc tệp không đúng mẫu ({type(exc).__name__}: {exc}); hãy so với tệp campaign.yml minh họa"
         raise CampaignError([P.make(P.Code.CONFIG_INVALID, file=path, detail=detail)]) from None
+    assert isinstance(raw, dict), "_settings refuses anything else"
     units = _load_units(root / "units.csv", groups, problems)
     campaign = Campaign(root, str(raw.get("name", "")), str(raw.get("district", "")), str(raw.get("province", "")),
                         bool(raw.get("demo", False)), years, groups, units, deadlines, bands,

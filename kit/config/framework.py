@@ -69,7 +69,7 @@ def framework_path(root: Path, year: int, group: str) -> Path:
     return root / "criteria" / f"{year}-{group}.yml"
 
 
-def _num(raw: dict, name: str, default: float | None, where: dict, problems: list[P.Problem]) -> float:
+def _num(raw: dict, name: str, default: float | None, where: P.Where, problems: list[P.Problem]) -> float:
     value = raw.get(name, default)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         problems.append(P.make(P.Code.CONFIG_INVALID, row=line_of(raw), **where,
@@ -78,7 +78,7 @@ def _num(raw: dict, name: str, default: float | None, where: dict, problems: lis
     return float(value)
 
 
-def _criterion(raw: dict, area: str, where: dict, problems: list[P.Problem]) -> Criterion | None:
+def _criterion(raw: dict, area: str, where: P.Where, problems: list[P.Problem]) -> Criterion | None:
     code = str(raw.get("code", "")).strip()
     row = line_of(raw)
     if not code:
@@ -106,7 +106,7 @@ def _criterion(raw: dict, area: str, where: dict, problems: list[P.Problem]) -> 
     return crit
 
 
-def _check_criterion(c: Criterion, row: int | None, where: dict, problems: list[P.Problem]) -> None:
+def _check_criterion(c: Criterion, row: int | None, where: P.Where, problems: list[P.Problem]) -> None:
     def bad(detail: str) -> None:
         problems.append(P.make(P.Code.CONFIG_INVALID, row=row, **where, detail=f"tiêu chí {c.code}: {detail}"))
 
@@ -134,7 +134,7 @@ def _check_criterion(c: Criterion, row: int | None, where: dict, problems: list[
 def parse(raw: object, path: Path, year: int, group: str) -> tuple[Framework | None, list[P.Problem]]:
     """Build and validate a framework from parsed YAML; returns every problem found."""
     problems: list[P.Problem] = []
-    where = {"file": path}
+    where: P.Where = {"file": path}
     if not isinstance(raw, dict) or not isinstance(raw.get("areas"), list) or not raw["areas"]:
         return None, [P.make(P.Code.CONFIG_INVALID, **where, detail="bộ tiêu chí cần có danh sách \"areas\"")]
     if raw.get("year") not in (None, year) or raw.get("group") not in (None, group):

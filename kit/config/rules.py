@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -42,7 +43,7 @@ STATES: dict[str, type[Vocab]] = {"status": Status, "registration": Registration
 class Condition:
     field: str
     op: str
-    value: object
+    value: Any  # a list (in, not_in), a number (min, max) or anything comparable (equals)
     bands: tuple[str, ...] = ()  # for years_in_band / unit_years_in_band
 
     def value_of(self, candidate: dict) -> object:
@@ -97,7 +98,7 @@ class Rules:
     problems: list[P.Problem] = field(default_factory=list)
 
 
-def _condition(raw: dict, level: str, kind: Kind, where: dict, problems: list) -> Condition | None:
+def _condition(raw: dict, level: str, kind: Kind, where: P.Where, problems: list) -> Condition | None:
     allowed = FIELDS[(level, kind)]
     name = raw.get("field")
     if name not in allowed:
@@ -114,27 +115,28 @@ def _condition(raw: dict, level: str, kind: Kind, where: dict, problems: list) -
         problems.append(P.make(P.Code.RULE_INVALID, **where, row=line_of(raw),
                                detail=f"điều kiện \"{name}\" cần danh sách \"bands\""))
         return None
-    value = raw[ops[0]]
+    value: Any = raw[ops[0]]
     if name in STATES:
         states = STATES[name]
         given = value if isinstance(value, list) else [value]
         parsed = [parse(states, v) for v in given]
         if None in parsed:
-            allowed = ", ".join(m.label for m in states)
+            words = ", ".join(m.label for m in states)
             problems.append(P.make(P.Code.RULE_INVALID, **where, row=line_of(raw),
-                                   detail=f"giá trị của \"{name}\" phải là một trong: {allowed}"))
+                                   detail=f"giá trị của \"{name}\" phải là một trong: {words}"))
             return None
         value = parsed if isinstance(value, list) else parsed[0]
     return Condition(name, ops[0], value, bands)
 
 
-def _rule(raw: dict, level: str, titles: dict, where: dict, problems: list) -> Rule | None:
+def _rule(raw: dict, level: str, titles: dict, where: P.Where, problems: list) -> Rule | None:
     code = raw.get("title")
     if code not in titles:
         problems.append(P.make(P.Code.RULE_TITLE_UNKNOWN, **where, row=line_of(raw), value=code))
         return None
     name, kind = titles[code]
-    conditions = [c for c in (_condition(x, level, kind, where, problems) for x in raw.get("conditions") or [])]
+    found = [_condition(x, level, kind, where, problems) for x in raw.get("conditions") or []]
+    conditions = [c for c in found if c is not None]
     quota = raw.get("quota") or {}
     count, share = quota.get("count"), quota.get("share")
     if share is not None and (not isinstance(share, (int, float)) or not 0 <= share <= 1):
@@ -151,9 +153,9 @@ def _rule(raw: dict, level: str, titles: dict, where: dict, problems: list) -> R
             problems.append(P.make(P.Code.RULE_FIELD_UNKNOWN, **where, row=line_of(raw), value=key,
                                    expected=", ".join(FIELDS[(level, kind)])))
             return None
-    if None in conditions:
+    if len(conditions) < len(found):
         return None
-    return Rule(code, name, kind, tuple(conditions), count, share, quota.get("per") == "group", order)
+    return Rule(str(code), name, kind, tuple(conditions), count, share, quota.get("per") == "group", order)
 
 
 def load_rules(root: Path) -> Rules | None:
@@ -161,7 +163,7 @@ def load_rules(root: Path) -> Rules | None:
     path = root / "commendation.yml"
     if not path.exists():
         return None
-    where = {"file": "commendation.yml"}
+    where: P.Where = {"file": "commendation.yml"}
     try:
         raw = load(path)
     except yaml.YAMLError as exc:

@@ -11,6 +11,7 @@ import json
 from dataclasses import asdict, dataclass
 from enum import Enum
 from pathlib import Path
+from typing import TypedDict
 
 
 class Severity(str, Enum):
@@ -149,6 +150,21 @@ class Code(str, Enum):
     ANSWER_TYPE_UNKNOWN = "ANSWER_TYPE_UNKNOWN", "Kiểu trả lời \"{value}\" không được hỗ trợ; chỉ dùng: {expected}."
 
 
+class Where(TypedDict, total=False):
+    """A file (and sheet): keyword arguments of ``make`` shared by the checks of one file."""
+
+    file: str | Path
+    sheet: str
+
+
+class AtRow(Where, total=False):
+    row: int | None
+
+
+class AtCell(AtRow, total=False):
+    column: str
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong, located as precisely as the input allows (row/column are 1-based, as Excel)."""
@@ -177,7 +193,7 @@ class Problem:
 
     def format(self) -> str:
         where = self.where()
-        return f"[{SEVERITY_VI[self.severity]} {self.code}] {where + ': ' if where else ''}{self.message}"
+        return f"[{SEVERITY_VI[Severity(self.severity)]} {self.code}] {where + ': ' if where else ''}{self.message}"
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -54,6 +54,13 @@ def parse_number(value: object) -> float | None:
     return None if math.isnan(number) or math.isinf(number) else number
 
 
+def optional_float(value: object) -> float | None:
+    """A numeric table value as a float; None for the missing ones (None, NaN, pd.NA) and for non-numbers."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or isinstance(value, float) and math.isnan(value):
+        return None
+    return float(value)
+
+
 def cell_text(value: object) -> str:
     """A cell as text: numbers without a spurious ".0", blanks as ""."""
     if is_blank(value):

@@ -93,7 +93,7 @@ def _read(path: Path, label: str, columns: dict[str, set[str]], kind: str) -> tu
     return table, records
 
 
-def _where(table: Table, row: int, column: str = "") -> dict:
+def _where(table: Table, row: int, column: str = "") -> P.AtCell:
     return {"file": table.file, "row": row, "column": column}
 
 

@@ -78,7 +78,7 @@ def _formula_scan(path: Path) -> dict[str, dict[tuple[int, int], str]]:
 def _read_xlsx(path: Path) -> list[Grid]:
     try:
         wb = CalamineWorkbook.from_path(str(path))
-        grids = [Grid(name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
+        grids = [Grid(name, [list(row) for row in wb.get_sheet_by_name(name).to_python(skip_empty_area=False)])
                  for name in wb.sheet_names]
     except PasswordError:
         raise FileProblem(P.make(P.Code.FILE_ENCRYPTED, file=path)) from None

@@ -188,7 +188,7 @@ class _RowChecker:
 
 def _identity(sub: Submission, meta: dict, campaign: Campaign, sheet: str) -> bool:
     """Settle unit and year; False when the whole file must be rejected."""
-    where = {"file": sub.label, "sheet": sheet}
+    where: P.Where = {"file": sub.label, "sheet": sheet}
     from_name = unit_from_name(sub.file)
     stated = code_text(meta.get("unit")).upper()
     ok = True
@@ -251,7 +251,7 @@ def read_submission(path: Path, campaign: Campaign, year: int) -> Submission:
     if not identity_ok or fw is None:
         return sub
     by_code = fw.by_code()
-    where = {"file": sub.label, "sheet": grid.sheet}
+    where: P.Where = {"file": sub.label, "sheet": grid.sheet}
     for code, occurrences in found.items():
         crit = by_code.get(code)
         if crit is None:
@@ -267,7 +267,7 @@ def read_submission(path: Path, campaign: Campaign, year: int) -> Submission:
             continue
         excel_row, cells = occurrences[0]
         checked = _RowChecker(sub, grid, columns, excel_row).check(crit, cells)
-        if checked is not None:
+        if checked is not None and unit is not None:
             sub.rows.append({"year": year, "unit": sub.unit, "group": unit.group, "code": crit.code, "key": crit.key,
                              "area": crit.area, **checked, "file": sub.label, "row": excel_row})
     for crit in fw.criteria:

@@ -99,12 +99,11 @@ def _criterion_row(ws: Worksheet, row: int, c: Criterion, lists: dict[str, DataV
         lists[key].add(ref)
     bounds = [("self", c.min, c.max)] + ([("value", c.value_min, c.value_max)] if uses_value(c.type) else [])
     for field, low, high in bounds:
-        key = (low, high)
-        if key not in numbers:
-            numbers[key] = DataValidation(type="decimal", operator="between", formula1=f"{low:g}", formula2=f"{high:g}",
-                                          allow_blank=True, showErrorMessage=True, errorTitle="Số không hợp lệ",
-                                          error=f"Hãy nhập số từ {low:g} đến {high:g}.")
-        numbers[key].add(ws.cell(row, _COL[field]).coordinate)
+        if (low, high) not in numbers:
+            numbers[(low, high)] = DataValidation(
+                type="decimal", operator="between", formula1=f"{low:g}", formula2=f"{high:g}", allow_blank=True,
+                showErrorMessage=True, errorTitle="Số không hợp lệ", error=f"Hãy nhập số từ {low:g} đến {high:g}.")
+        numbers[(low, high)].add(ws.cell(row, _COL[field]).coordinate)
 
 
 def _guide(wb: Workbook, campaign: Campaign, fw: Framework) -> None:

@@ -84,13 +84,14 @@ def write_proposals(campaign: Campaign, awards: Awards, out: Path, period: str) 
     for heading, kind in (("I. TẬP THỂ", Kind.COLLECTIVE), ("II. CÁ NHÂN", Kind.INDIVIDUAL)):
         row += 1
         ws.cell(row, 1, heading).font = Font(bold=True)
-        for n, f in enumerate([f for f in awards.proposed() if f.rule.kind == kind], start=1):
+        for number, f in enumerate([f for f in awards.proposed() if f.rule.kind == kind], start=1):
             row += 1
-            where = names[f.candidate["unit"]] if kind == Kind.INDIVIDUAL else campaign.groups[f.candidate["group"]]
-            values = [n, f.candidate["name"], ", ".join(x for x in (f.candidate.get("position"), where) if x),
-                      f.rule.title_name, "; ".join(r.lstrip("✔ ") for r in f.reasons)]
-            for col, value in enumerate(values, start=1):
-                cell = ws.cell(row, col)
+            place = names[f.candidate["unit"]] if kind == Kind.INDIVIDUAL else campaign.groups[f.candidate["group"]]
+            position = ", ".join(x for x in (f.candidate.get("position"), place) if x)
+            summary = "; ".join(r.lstrip("✔ ") for r in f.reasons)
+            values: list[object] = [number, f.candidate["name"], position, f.rule.title_name, summary]
+            for column, value in enumerate(values, start=1):
+                cell = ws.cell(row, column)
                 put_text_safe(cell, value)
                 cell.border, cell.alignment = box, Alignment(wrap_text=True, vertical="top")
     _detail_sheets(wb, campaign, awards)

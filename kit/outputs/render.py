@@ -178,7 +178,7 @@ def render(jobs: list[Job], workers: int | None = None, progress: Callable[[Rend
     procs = [ctx.Process(target=_worker, args=(todo, results, os.getcwd()), daemon=True) for _ in range(workers)]
     for p in procs:
         p.start()
-    outcomes = []
+    outcomes: list[Rendered] = []
     while len(outcomes) < len(jobs):
         try:
             outcome = results.get(timeout=5)

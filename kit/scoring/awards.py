@@ -10,11 +10,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-import pandas as pd
-
 from kit.config.campaign import Campaign
 from kit.config.rules import FIELDS, Rule, Rules
 from kit.core import problems as P
+from kit.core.values import optional_float as _num
 from kit.core.vocab import Kind, Outcome, label
 from kit.intake.layout import header_key
 from kit.intake.movement import RATINGS, Movement, Table, registration_status
@@ -44,10 +43,6 @@ class Awards:
         return [f for f in self.findings if f.outcome == Outcome.PROPOSED]
 
 
-def _num(x: object) -> float | None:
-    return None if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA else float(x)
-
-
 def collective_yearly(campaign: Campaign, results: YearResults, registrations: Table) -> list[dict]:
     reg = registration_status(campaign, results.year, registrations).set_index("unit")["status"]
     out = []
@@ -72,7 +67,7 @@ def individual_yearly(campaign: Campaign, results: YearResults, nominations: Tab
 
 
 def collective_final(campaign: Campaign, yearly: list[YearResults], registrations: Table) -> list[dict]:
-    per_unit = {u.code: [] for u in campaign.units}
+    per_unit: dict[str, list] = {u.code: [] for u in campaign.units}
     for res in yearly:
         for r in res.units.itertuples():
             per_unit[r.unit].append(r)
@@ -100,7 +95,7 @@ def individual_final(campaign: Campaign, yearly: list[YearResults], nominations:
         for n in table.rows:
             p = people.setdefault((header_key(n["name"]), n["unit"]), {
                 "id": f"{n['name']}|{n['unit']}", "name": n["name"], "unit": n["unit"],
-                "group": campaign.unit(n["unit"]).group, "position": n["position"], "excellent_years": 0,
+                "group": campaign.units_by_code[n["unit"]].group, "position": n["position"], "excellent_years": 0,
                 "discipline": False, "unit_years_in_band": [bands[y].get(n["unit"]) for y in sorted(bands)]})
             p["excellent_years"] += n["rating"] == RATINGS[0]
             p["discipline"] = p["discipline"] or n["discipline"]
@@ -129,10 +124,10 @@ def _sort_key(rule: Rule, candidate: dict) -> tuple:
     return (*key, candidate["name"])
 
 
-def evaluate(rules: list[Rule], candidates: dict[str, list[dict]]) -> list[Finding]:
+def evaluate(rules: list[Rule], candidates: dict[Kind, list[dict]]) -> list[Finding]:
     """Rules in order of precedence; a candidate proposed for one title is not proposed for a later one."""
     findings: list[Finding] = []
-    taken: set[tuple[str, str]] = set()
+    taken: set[tuple[Kind, str]] = set()
     for rule in rules:
         labels = FIELDS[("yearly", rule.kind)] | FIELDS[("final", rule.kind)]
         pool = [c for c in candidates[rule.kind] if (rule.kind, c["id"]) not in taken]
@@ -150,7 +145,7 @@ def evaluate(rules: list[Rule], candidates: dict[str, list[dict]]) -> list[Findi
         for item in sorted(qualified, key=lambda it: _sort_key(rule, it[0])):
             groups.setdefault(item[0]["group"] if rule.per_group else "", []).append(item)
         for group, items in groups.items():
-            size = sum(1 for c in candidates[rule.kind] if not rule.per_group or c["group"] == group)
+            size = sum(not rule.per_group or c["group"] == group for c in candidates[rule.kind])
             limit = rule.quota_count if rule.quota_count is not None else (
                 math.floor(rule.quota_share * size + 1e-9) if rule.quota_share is not None else len(items))
             for i, (cand, met) in enumerate(items, start=1):

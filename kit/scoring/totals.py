@@ -25,7 +25,7 @@ BASIS_FULL = "Đã thẩm định"
 
 def criteria_table(campaign: Campaign, year: int) -> pd.DataFrame:
     """Every criterion of every group's framework for ``year``, one row each."""
-    rows = []
+    rows: list[tuple] = []
     for group in campaign.groups:
         fw = campaign.framework(year, group)
         for area in fw.areas:

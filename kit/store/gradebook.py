@@ -200,7 +200,8 @@ class Gradebook:
         if not rows:
             return []
         with self.engine.begin() as conn:
-            return [conn.execute(insert(decisions).values(**row)).inserted_primary_key[0] for row in rows]
+            return [int(conn.execute(insert(decisions).values(**row)).inserted_primary_key[0])  # type: ignore[index]
+                    for row in rows]
 
     def _frame(self, stmt) -> pd.DataFrame:
         with self.engine.begin() as conn:
@@ -233,7 +234,7 @@ class Gradebook:
 
     def count(self) -> int:
         with self.engine.begin() as conn:
-            return conn.execute(select(func.count()).select_from(decisions)).scalar()
+            return int(conn.execute(select(func.count()).select_from(decisions)).scalar_one())
 
     # -- reusable comments and where each evaluator stopped ---------------------------------------------
     def comments(self) -> list[str]:

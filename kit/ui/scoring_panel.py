@@ -36,7 +36,7 @@ class RowEditor:
         self.dirty = False
         choices = row.choices
         if choices is not None:
-            options = [("— chưa chấm —", None)] + [(f"{c:g} điểm", c) for c in choices]
+            options: list[tuple[str, object]] = [("— chưa chấm —", None), *((f"{c:g} điểm", c) for c in choices)]
             options += [("Không áp dụng", NA_CHOICE)] if row.na_allowed else []
             self.score: w.Widget = w.Dropdown(options=options, layout=w.Layout(width="150px"))
             self.na = None
@@ -132,19 +132,17 @@ class RowEditor:
         r = self.row
         if r.current or self.dirty or r.proposal is None and not r.self_na:
             return
-        if r.self_na and r.na_allowed:
-            value = NA_CHOICE
-        elif r.proposal is None:
+        na = r.self_na and r.na_allowed
+        if not na and r.proposal is None:
             return
-        else:
-            value = r.proposal
         if isinstance(self.score, w.Dropdown):
+            value = NA_CHOICE if na else r.proposal
             if value in [v for _, v in self.score.options]:
                 self.score.value = value
-        elif value == NA_CHOICE:
+        elif na and self.na is not None:
             self.na.value = True
-        else:
-            self.score.value = f"{value:g}".replace(".", ",")
+        elif r.proposal is not None:
+            self.score.value = f"{r.proposal:g}".replace(".", ",")
 
 
 class AppraisalPanel:
@@ -206,12 +204,16 @@ class AppraisalPanel:
         for widget in (self.group, self.mode, self.unit, self.criterion):
             widget.observe(self._navigate, names="value")
         self.save_button.on_click(lambda _b: self.save())
-        self.fill_button.on_click(lambda _b: [e.fill_proposal() for e in self.editors])
+        self.fill_button.on_click(lambda _b: self.fill_proposals())
         self.reload_button.on_click(lambda _b: self._reload())
         self.keep_button.on_click(lambda _b: self._close_pending())
         self.discard_button.on_click(lambda _b: self._go_pending(save_first=False))
         self.save_go_button.on_click(lambda _b: self._go_pending(save_first=True))
         self.explain_button.on_click(lambda _b: self.record_explanation())
+
+    def fill_proposals(self) -> None:
+        for editor in self.editors:
+            editor.fill_proposal()
 
     def _set(self, widget: w.Widget, value: object) -> None:
         self._guard = True

@@ -129,7 +129,7 @@ def framework_dict(year: int, group: str) -> dict:
             "(Dữ liệu minh họa)", "total": 100, "areas": areas}
 
 
-class _Filler:
+class Filler:
     """Draws one unit's answers for one year: quality improves over the years; some units over-claim."""
 
     def __init__(self, rng: random.Random, quality: float, overclaims: bool):
@@ -171,7 +171,7 @@ class _Filler:
         return row
 
 
-def _fill(ws, answers: dict[str, dict]) -> None:
+def fill(ws, answers: dict[str, dict]) -> None:
     col = {f: i + 1 for i, (f, _, _) in enumerate(COLUMNS)}
     for r in range(HEADER_ROW + 1, ws.max_row + 1):
         row = answers.get(ws.cell(r, 1).value)
@@ -233,12 +233,12 @@ def _write_csv(path: Path, ws) -> None:
                              for v in row])
 
 
-def _submission(campaign: Campaign, unit: Unit, year: int, filler: _Filler, folder: Path, rng: random.Random,
+def _submission(campaign: Campaign, unit: Unit, year: int, filler: Filler, folder: Path, rng: random.Random,
                 sent: dt.date) -> list[Path]:
     fw = campaign.framework(year, unit.group)
     wb = build_form(campaign, unit, year)
     ws = wb.active
-    _fill(ws, {c.code: filler.answer(c, year) for c in fw.criteria})
+    fill(ws, {c.code: filler.answer(c, year) for c in fw.criteria})
     ws["B8"] = sent
     kind = MISTAKES.get((year, unit.code))
     path = folder / form_name(unit, year)
@@ -293,7 +293,7 @@ def generate(root: Path) -> Campaign:
                 continue
             late = unit.code in LATE.get(year, [])
             sent = deadline + dt.timedelta(days=rng.randint(1, 12) if late else -rng.randint(0, 20))
-            filler = _Filler(rng, q, unit.code in overclaimers)
+            filler = Filler(rng, q, unit.code in overclaimers)
             for path in _submission(campaign, unit, year, filler, folder, rng, sent):
                 register.append((path.name, sent.isoformat()))
         with open(folder / "received.csv", "w", encoding="utf-8", newline="") as fh:

@@ -1,0 +1,107 @@
+"""The import contract: the folders of kit/ are layers, and imports only go down.
+
+files → checked tables → decisions → results → reports:
+    core → config → intake → scoring | store → outputs → app → reporting | ui → cli
+Layers on one rank ("|") are independent of each other; cli (which prints) uses neither reporting
+nor ui, and they do not use it. Every import counts, including those inside functions.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ROOT
+
+RANK = {"core": 0, "config": 1, "intake": 2, "scoring": 3, "store": 3, "outputs": 4, "app": 5, "reporting": 6,
+        "ui": 6, "cli": 7}
+TOP = {"__init__": -1, "__main__": 8}  # kit/__init__.py holds the version only; __main__ runs the CLI
+
+
+def layer_of(module: str) -> str | None:
+    """'kit.intake.check' -> 'intake'; 'kit.cli' -> 'cli'; 'kit' -> '__init__'; other packages -> None."""
+    parts = module.split(".")
+    if parts[0] != "kit":
+        return None
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def imported(source: str, module: str) -> list[tuple[int, str]]:
+    """(line, imported kit module) for every import in a module's source, relative ones resolved."""
+    found = []
+    package = module.split(".")[:-1]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, a.name) for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = ".".join(package[: len(package) - node.level + 1] + ([node.module] if node.module else [])) \
+                if node.level else (node.module or "")
+            found.append((node.lineno, base))
+            if base == "kit":  # from kit import charts: the names are modules or subpackages
+                found += [(node.lineno, f"kit.{a.name}") for a in node.names if a.name != "__version__"]
+    return found
+
+
+def violations(source: str, module: str) -> list[str]:
+    """What this module imports against the contract."""
+    own = layer_of(module)
+    rank = RANK.get(own, TOP.get(own or "", 0))
+    out = []
+    for line, target in imported(source, module):
+        if target.split(".")[0] in ("tools", "tests", "bench"):
+            out.append(f"{module}:{line} imports {target} (not part of the installed kit)")
+            continue
+        other = layer_of(target)
+        if other is None or other == own or other == "__init__":
+            continue
+        other_rank = RANK.get(other, TOP.get(other, 99))
+        if other_rank >= rank:
+            out.append(f"{module}:{line} ({own}, rank {rank}) imports {target} ({other}, rank {other_rank})")
+        elif own == "cli" and other in ("reporting", "ui"):
+            out.append(f"{module}:{line} cli imports {target}: the CLI renders through app, never the views")
+    return out
+
+
+def kit_modules() -> list[tuple[str, Path]]:
+    return [(".".join(p.relative_to(ROOT).with_suffix("").parts), p) for p in sorted((ROOT / "kit").rglob("*.py"))]
+
+
+def test_every_import_goes_down():
+    found = [v for name, path in kit_modules() for v in violations(path.read_text(encoding="utf-8"), name)]
+    assert found == []
+
+
+def test_every_folder_has_a_rank():
+    folders = {p.name for p in (ROOT / "kit").iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert folders == set(RANK) - {"cli"}
+
+
+@pytest.mark.parametrize(("module", "source", "expected"), [
+    ("kit.core.values", "from kit.config.campaign import Campaign", "imports kit.config.campaign"),
+    ("kit.intake.check", "def f():\n    from kit.app.year import load_year", "imports kit.app.year"),
+    ("kit.scoring.totals", "import kit.store.gradebook", "imports kit.store.gradebook"),
+    ("kit.ui.meeting_panel", "from kit.reporting import charts", "imports kit.reporting"),
+    ("kit.reporting.data", "from kit import cli", "imports kit.cli"),
+    ("kit.cli", "from kit.ui.scoring_panel import AppraisalPanel", "cli imports kit.ui.scoring_panel"),
+    ("kit.app.year", "from tools.demogen import generate", "imports tools.demogen"),
+    ("kit.outputs.forms", "from ..app import year", "imports kit.app"),
+])
+def test_the_contract_catches_an_upward_import(module, source, expected):
+    assert any(expected in v for v in violations(source, module))
+
+
+def test_downward_and_sibling_module_imports_are_fine():
+    assert violations("from kit.config.campaign import Campaign\nfrom kit.app.fingerprint import Fingerprint\n"
+                      "from . import charts\nimport pandas", "kit.reporting.display") == []
+
+
+def test_the_wheel_lists_every_package_and_the_notebooks():
+    """pyproject.toml lists packages explicitly (so notebooks/ can ship as kit.notebooks): none may be forgotten."""
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    folders = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "kit").rglob("*") if p.is_file()
+               and "__pycache__" not in p.parts}
+    assert set(config["packages"]) == folders | {"kit.notebooks"}
+    assert config["package-dir"] == {"kit.notebooks": "notebooks"}
