@@ -57,7 +57,8 @@ def decisions_digest(decisions: pd.DataFrame | None) -> str:
     """``decisions``: a gradebook history (all stages) as a DataFrame, or None when not used."""
     if decisions is None or not len(decisions):
         return ""
-    return hashlib.sha256(decisions.sort_values("id").to_csv(index=False).encode()).hexdigest()
+    rows = pd.util.hash_pandas_object(decisions.sort_values("id"), index=False)  # one hash per row, every column
+    return hashlib.sha256(rows.to_numpy().tobytes()).hexdigest()
 
 
 def fingerprint(root: Path, years: list[int], decisions: pd.DataFrame | None = None) -> Fingerprint:

@@ -23,7 +23,7 @@ from kit.intake.movement import Movement, load_movement
 from kit.scoring.results import YearResults, year_results
 from kit.store.gradebook import Gradebook, appraisals
 
-_CACHE_SIZE = 16  # years kept per process: a final report holds 4, a meeting flips between a few
+_CACHE_SIZE = 48  # entries (checked files, histories, results: three per year) kept per process
 
 
 @dataclass(frozen=True)
@@ -98,14 +98,25 @@ def load_year(campaign: Campaign | str | Path, year: int, *, gradebook: Gradeboo
     loaded = checked.campaign
     if gradebook is None:
         with Gradebook.for_campaign(loaded) as own:
-            decisions = own.history(year)
+            decisions, decided = _history(own, year)
     else:
-        decisions = gradebook.history(year)
-    fp = Fingerprint(digest, decisions_digest(decisions), count, len(decisions))
+        decisions, decided = _history(gradebook, year)
+    fp = Fingerprint(digest, decided, count, len(decisions))
     results = _cached((str(_root(loaded)), year, fp.digest),
                       lambda: year_results(loaded, checked.check, appraisals(decisions)))
     assert isinstance(results, YearResults)
     return YearState(loaded, year, checked.check, checked.movement, decisions, results, fp)
+
+
+def _history(gradebook: Gradebook, year: int) -> tuple[pd.DataFrame, str]:
+    """The year's decisions and their digest, read again only when the gradebook's revision moved."""
+    def read() -> tuple[pd.DataFrame, str]:
+        history = gradebook.history(year)
+        return history, decisions_digest(history)
+
+    found = _cached(("history", gradebook.url, year, gradebook.revision(year)), read)
+    assert isinstance(found, tuple)
+    return found
 
 
 def year_state(campaign: Campaign, check: CheckReport, decisions: pd.DataFrame,

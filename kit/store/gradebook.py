@@ -206,7 +206,8 @@ class Gradebook:
     def _frame(self, stmt) -> pd.DataFrame:
         with self.engine.begin() as conn:
             result = conn.execute(stmt)
-            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+            # plain tuples: pandas probes every Row object otherwise (10x slower on a year's history)
+            return pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()))
 
     def history(self, year: int, unit: str | None = None, code: str | None = None) -> pd.DataFrame:
         """Every decision, oldest first."""
@@ -216,6 +217,15 @@ class Gradebook:
         if code is not None:
             stmt = stmt.where(decisions.c.code == code)
         return self._frame(stmt.order_by(decisions.c.id))
+
+    def revision(self, year: int) -> tuple[int, int]:
+        """(number of decisions, highest id) of a year: changes whenever a decision is added, and decisions are
+        never changed or removed (append-only), so an unchanged revision means an unchanged history."""
+        stmt = select(func.count(decisions.c.id), func.coalesce(func.max(decisions.c.id), 0)).where(
+            decisions.c.year == year)
+        with self.engine.begin() as conn:
+            count, top = conn.execute(stmt).one()
+        return int(count), int(top)
 
     def latest(self, year: int) -> pd.DataFrame:
         """The decisions that count now in ``year``, one per (unit, code)."""
