@@ -9,6 +9,8 @@ A batch of reports in one kernel therefore checks each year once.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from kit.intake.movement import Movement, load_movement
 from kit.scoring.results import YearResults, year_results
 from kit.store.gradebook import Gradebook, appraisals
 
+log = logging.getLogger(__name__)
 _CACHE_SIZE = 48  # entries (checked files, histories, results: three per year) kept per process
 
 
@@ -50,10 +53,13 @@ _cache: OrderedDict[tuple, object] = OrderedDict()
 
 
 def _cached(key: tuple, build: Callable[[], object]) -> object:
+    """``key``: (what, where, year, version of the inputs)."""
     if key in _cache:
         _cache.move_to_end(key)
         return _cache[key]
+    start = time.perf_counter()
     value = _cache[key] = build()
+    log.debug("%s of %s: built in %.3f s", key[0], key[2], time.perf_counter() - start)  # no paths, no URLs
     while len(_cache) > _CACHE_SIZE:
         _cache.popitem(last=False)
     return value
@@ -75,7 +81,7 @@ def _checked(campaign: Campaign | str | Path, year: int, jobs: int | None,
         loaded.require_year(year)
         return _Checked(loaded, check_year(loaded, year, jobs=jobs, progress=progress), load_movement(loaded, year))
 
-    checked = _cached((str(root), year, digest), build)
+    checked = _cached(("checked files", str(root), year, digest), build)
     assert isinstance(checked, _Checked)
     return checked, digest, len(files)
 
@@ -102,7 +108,7 @@ def load_year(campaign: Campaign | str | Path, year: int, *, gradebook: Gradeboo
     else:
         decisions, decided = _history(gradebook, year)
     fp = Fingerprint(digest, decided, count, len(decisions))
-    results = _cached((str(_root(loaded)), year, fp.digest),
+    results = _cached(("results", str(_root(loaded)), year, fp.digest),
                       lambda: year_results(loaded, checked.check, appraisals(decisions)))
     assert isinstance(results, YearResults)
     return YearState(loaded, year, checked.check, checked.movement, decisions, results, fp)
@@ -114,7 +120,7 @@ def _history(gradebook: Gradebook, year: int) -> tuple[pd.DataFrame, str]:
         history = gradebook.history(year)
         return history, decisions_digest(history)
 
-    found = _cached(("history", gradebook.url, year, gradebook.revision(year)), read)
+    found = _cached(("decisions", gradebook.url, year, gradebook.revision(year)), read)
     assert isinstance(found, tuple)
     return found
 
