@@ -58,9 +58,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     outputs = []
     for i, year in enumerate(_years(campaign, args.year)):
         _, report, movement = check_files(campaign, year)
-        # The movement's files are checked with the same reporting: registrations and the initiatives
-        # registry once (with the first year shown), each year's nominations with that year.
-        shared = movement.registrations.problems + movement.initiatives.problems if i == 0 else []
+        # The campaign's own files are checked with the same reporting: configuration warnings, the rules,
+        # registrations and the initiatives registry once (with the first year shown), nominations per year.
+        rules = campaign.rules.problems if campaign.rules else []
+        shared = campaign.warnings + rules + movement.registrations.problems + movement.initiatives.problems \
+            if i == 0 else []
         shown = dataclasses.replace(report, problems=report.problems + shared + movement.nominations.problems)
         outputs.append(format_json(shown) if args.format == "json" else format_text(shown))
         status = status or (0 if shown.ok else 1)
@@ -131,8 +133,12 @@ def _render(campaign: Campaign, args: argparse.Namespace, *, years: list[int], f
             bar.set_postfix_str(o.job.label)
             bar.update(1)
 
+        def planned(total: int) -> None:
+            bar.total = total
+            bar.refresh()
+
         outcomes = render_reports(campaign, args.reports, years=years, final=final, units=units, yearly=yearly,
-                                  jobs=args.jobs, progress=progress, tables=tables)
+                                  jobs=args.jobs, progress=progress, planned=planned, tables=tables)
     failed = [o for o in outcomes if not o.ok]
     print(f"Đã tạo {len(outcomes) - len(failed)}/{len(outcomes)} báo cáo trong {args.reports} "
           f"(tổng thời gian chạy {sum(o.seconds for o in outcomes):.0f} s).")

@@ -63,7 +63,7 @@ UNITS_CSV = "code,name,group\nU1,Đơn vị Một,A\nU2,Đơn vị Hai,A\nU3,Xã
 GOOD = {
     "1.1": {"answer": "Có", "self": 2, "evidence": "KH số 1/KH-UBND"},
     "1.2": {"value": 95.5, "self": 2, "evidence": "Số liệu Cổng DVC"},
-    "1.3": {"self": 1.5, "explanation": "Có 10 tin bài"},
+    "1.3": {"self": 1.5, "explanation": "Có 10 tin bài", "evidence": "BC số 5/BC-UBND"},
     "1.4": {"self": 0},
     "1.5": {"value": 1, "self": -0.5},
     "2.1": {},

@@ -54,8 +54,9 @@ def test_rules_file_problems_name_file_and_line(tmp_path):
 def test_conditions_are_data_never_code(tmp_path):
     evil = "{field: percent, min: 40, eval: '__import__(\"os\")'}"
     write_rules(tmp_path, RULES.replace("{field: percent, min: 40}", evil))
-    rules = load_rules(tmp_path)  # unknown keys are ignored, nothing is executed
-    assert rules.yearly[0].conditions[0].op == "min" and rules.problems == []
+    rules = load_rules(tmp_path)  # an unknown key is reported and ignored, nothing is executed
+    assert rules.yearly[0].conditions[0].op == "min"
+    assert [(p.code, p.severity, p.row) for p in rules.problems] == [("CONFIG_UNKNOWN_KEY", "warning", 8)]
 
 
 def _cands(rows):

@@ -3,7 +3,7 @@ import json
 
 from kit.config.campaign import load_campaign
 from kit.intake.check import check_year, format_json, format_text
-from tests.helpers import DEMO, submit
+from tests.helpers import DEMO, GOOD, submit
 
 
 def test_clean_year(tiny):
@@ -64,7 +64,7 @@ def test_late_submission_from_register_or_form_date(tiny):
 
 
 def test_json_output_is_machine_readable(tiny):
-    submit(tiny, "U1", {"1.1": {"answer": "Có", "self": 9}})
+    submit(tiny, "U1", {**GOOD, "1.1": {"answer": "Có", "self": 9}})
     data = json.loads(format_json(check_year(tiny, 2024)))
     assert data["year"] == 2024 and data["ok"] is False
     first = next(p for p in data["problems"] if p["code"] == "SCORE_ABOVE_MAX")

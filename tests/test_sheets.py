@@ -20,9 +20,11 @@ def test_broken_files_are_named(tmp_path):
     (tmp_path / "d.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le"))
     (tmp_path / "e.pdf").write_bytes(b"%PDF")
     (tmp_path / "f.xlsx").write_text("hello")
-    (tmp_path / "g.csv").write_bytes("Mã tiêu chí;Điểm".encode("utf-16"))
+    (tmp_path / "g.csv").write_bytes("Mã tiêu chí;Diem".encode("cp1252"))
     assert [problem_of(tmp_path / n) for n in ("a.xlsx", "b.xlsx", "c.xls", "d.xlsx", "e.pdf", "f.xlsx", "g.csv")] == [
         "FILE_EMPTY", "FILE_CORRUPT", "FILE_OLD_XLS", "FILE_ENCRYPTED", "FILE_TYPE", "FILE_CORRUPT", "FILE_ENCODING"]
+    (tmp_path / "h.csv").write_bytes("Mã tiêu chí;Điểm".encode("utf-16"))  # Excel's "Unicode text": read as it is
+    assert read_grids(tmp_path / "h.csv")[0].rows == [["Mã tiêu chí", "Điểm"]]
 
 
 @pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])

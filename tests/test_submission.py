@@ -138,7 +138,8 @@ def test_identity_problems(tiny):
 
 def test_csv_submission_with_semicolons_and_decimal_commas(tiny):
     lines = ["Mã đơn vị;U3", "Năm;2024", "", "Mã tiêu chí;Nội dung;Trả lời;Giá trị đo;Điểm tự chấm;Minh chứng",
-             "1.1;x;Có;;2;KH 1", "1.2;x;;95,5;2;", "1.3;x;;;1,5;", "1.4;x;;;0;", "1.5;x;;1;-0,5;", "2.1;x;;;;"]
+             "1.1;x;Có;;2;KH 1", "1.2;x;;95,5;2;Cổng DVC", "1.3;x;;;1,5;BC 5", "1.4;x;;;0;", "1.5;x;;1;-0,5;",
+             "2.1;x;;;;"]
     path = tiny.submissions_dir(2024) / "U3_2024.csv"
     path.write_text("\n".join(lines), encoding="utf-8-sig")
     sub = read_submission(path, tiny, 2024)

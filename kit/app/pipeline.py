@@ -64,9 +64,10 @@ def write_proposals(states: list[YearState], level: str, reports: Path, out: Pat
 
 def render_reports(campaign: Campaign, reports: Path, *, years: list[int], final: bool, units: bool, yearly: bool,
                    jobs: int | None = None, progress: Callable[[Rendered], None] | None = None,
-                   tables: bool = True) -> list[Rendered]:
+                   planned: Callable[[int], None] | None = None, tables: bool = True) -> list[Rendered]:
     """The years' tables (unless ``tables`` is False: already written), proposal lists and honour rolls, then the
-    report notebooks and their HTML; returns every notebook's outcome.
+    report notebooks and their HTML; returns every notebook's outcome. ``planned`` hears how many notebooks
+    will be rendered, ``progress`` each one as it is done.
 
     Each needed year's state is loaded once here (the notebooks load theirs in their own kernels).
     """
@@ -83,6 +84,8 @@ def render_reports(campaign: Campaign, reports: Path, *, years: list[int], final
             write_proposals([states[y] for y in campaign.years], "final", reports)
     todo = jobs_for(campaign, reports, years=years if yearly else [], final=final)
     todo += jobs_for(campaign, reports, years=years, units=True) if units else []
+    if planned:
+        planned(len(todo))
     return render(todo, jobs, progress=progress)
 
 

@@ -6,8 +6,8 @@ listing every problem, so a district fixes its configuration in one pass.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,11 +16,18 @@ import yaml
 from kit.config.framework import Framework, load_framework
 from kit.config.rules import Rules, load_rules
 from kit.core import problems as P
-from kit.core.errors import CampaignError, UsageError
-from kit.core.values import cell_text, parse_number
-from kit.core.yamlfile import line_of, load
+from kit.core.errors import CampaignError, FileProblem, UsageError
+from kit.core.textfile import csv_rows
+from kit.core.values import cell_text, code_text, parse_number
+from kit.core.yamlfile import line_of, load, unknown_keys
 
 DEFAULT_CAMPAIGN = Path("data")
+CAMPAIGN_KEYS = {"name", "district", "province", "plan", "demo", "years", "groups", "deadlines", "bands", "target",
+                 "bands_by_year", "gradebook"}
+# A unit code names its files (NV_2024.xlsx, reports/2024/don-vi/NV-2024.html), so it is letters and digits only:
+# no path separators, no "-" or "_" (they end the code in a file name), not a device name Windows reserves.
+UNIT_CODE = re.compile(r"[A-Z0-9]{1,20}")
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,7 @@ class Campaign:
     target_text: str = ""  # the plan's target, e.g. "kept in the province's good group"
     target_bands: list[str] = field(default_factory=list)  # bands that count as holding the target
     rules: Rules | None = None  # commendation.yml (None: the campaign has none); its problems are kept, not raised
+    warnings: list[P.Problem] = field(default_factory=list)  # configuration problems that do not stop the campaign
 
     def __post_init__(self) -> None:
         self.units_by_code = {u.code: u for u in self.units}
@@ -94,6 +102,7 @@ def _bands(raw: object, path: Path, problems: list[P.Problem]) -> list[Band]:
         return []
     bands = []
     for item in raw:
+        unknown_keys(item, {"name", "from", "to"}, path, problems)
         lower, upper = parse_number((item or {}).get("from")), (item or {}).get("to")
         if not isinstance(item, dict) or not item.get("name") or lower is None:
             problems.append(P.make(P.Code.CONFIG_INVALID, file=path, row=line_of(item),
@@ -131,22 +140,28 @@ def _load_units(path: Path, groups: dict[str, str], problems: list[P.Problem]) -
         problems.append(P.make(P.Code.CONFIG_MISSING, file=path, value="units.csv"))
         return []
     units: dict[str, Unit] = {}
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        for row_no, row in enumerate(csv.DictReader(fh), start=2):
-            code = cell_text(row.get("code")).upper()
-            unit = Unit(code, cell_text(row.get("name")), cell_text(row.get("group")))
-            if not code or not unit.name:
-                problems.append(P.make(P.Code.CONFIG_INVALID, file=path, row=row_no, detail="thiếu mã hoặc tên đơn vị"))
-            elif unit.group not in groups:
-                problems.append(P.make(P.Code.CONFIG_INVALID, file=path, row=row_no, column="group",
-                                       detail=f"nhóm \"{unit.group}\" không có trong campaign.yml"))
-            elif code in units and units[code].group != unit.group:
-                problems.append(P.make(P.Code.UNIT_TWO_GROUPS, file=path, row=row_no, value=code,
-                                       detail=f"{units[code].group} và {unit.group}"))
-            elif code in units:
-                problems.append(P.make(P.Code.CONFIG_INVALID, file=path, row=row_no, detail=f"đơn vị {code} bị lặp"))
-            else:
-                units[code] = unit
+    try:
+        rows = csv_rows(path)
+    except FileProblem as exc:
+        problems.append(exc.problem)
+        return []
+    for row_no, row in enumerate(rows, start=2):
+        code = code_text(row.get("code")).upper()
+        unit = Unit(code, cell_text(row.get("name")), cell_text(row.get("group")))
+        if not code or not unit.name:
+            problems.append(P.make(P.Code.CONFIG_INVALID, file=path, row=row_no, detail="thiếu mã hoặc tên đơn vị"))
+        elif not UNIT_CODE.fullmatch(code) or code in _RESERVED:
+            problems.append(P.make(P.Code.UNIT_CODE_INVALID, file=path, row=row_no, column="code", value=code))
+        elif unit.group not in groups:
+            problems.append(P.make(P.Code.CONFIG_INVALID, file=path, row=row_no, column="group",
+                                   detail=f"nhóm \"{unit.group}\" không có trong campaign.yml"))
+        elif code in units and units[code].group != unit.group:
+            problems.append(P.make(P.Code.UNIT_TWO_GROUPS, file=path, row=row_no, value=code,
+                                   detail=f"{units[code].group} và {unit.group}"))
+        elif code in units:
+            problems.append(P.make(P.Code.CONFIG_INVALID, file=path, row=row_no, detail=f"đơn vị {code} bị lặp"))
+        else:
+            units[code] = unit
     return list(units.values())
 
 
@@ -154,8 +169,18 @@ def _settings(raw: object, path: Path, problems: list[P.Problem]) -> tuple:
     """Groups, years, bands per year and deadlines from campaign.yml; raises on a malformed structure."""
     if not isinstance(raw, dict):
         raise CampaignError([P.make(P.Code.CONFIG_INVALID, file=path, detail="tệp phải là một bảng khóa: giá trị")])
+    unknown_keys(raw, CAMPAIGN_KEYS, path, problems)
+    for item in raw.get("groups") or []:
+        unknown_keys(item, {"code", "name"}, path, problems)
+    unknown_keys(raw.get("target"), {"text", "bands"}, path, problems)
     groups = {str(g["code"]): str(g.get("name", g["code"])) for g in raw.get("groups") or []}
-    years = [int(y) for y in raw.get("years") or []]
+    years = []
+    for y in raw.get("years") or []:
+        if isinstance(y, int) and not isinstance(y, bool) and 1900 < y < 2200:
+            years.append(y)
+        else:
+            problems.append(P.make(P.Code.CONFIG_INVALID, file=path, row=line_of(raw),
+                                   detail=f"năm \"{y}\" trong \"years\" phải là số năm, ví dụ 2025"))
     if not groups or not years:
         problems.append(P.make(P.Code.CONFIG_INVALID, file=path, detail="cần khai báo \"groups\" và \"years\""))
     default_bands = _bands(raw.get("bands"), path, problems)
@@ -191,11 +216,13 @@ def load_campaign(root: Path | str = DEFAULT_CAMPAIGN) -> Campaign:
         raw = load(path)
     except yaml.YAMLError as exc:
         raise CampaignError([P.make(P.Code.CONFIG_INVALID, file=path, detail=f"lỗi cú pháp YAML: {exc}")]) from None
+    except FileProblem as exc:
+        raise CampaignError([exc.problem]) from None
     problems: list[P.Problem] = []
     try:
         groups, years, bands, deadlines = _settings(raw, path, problems)
-    except (TypeError, ValueError, AttributeError, KeyError) as exc:
-        detail = f"cấu trúc tệp không đúng mẫu ({type(exc).__name__}: {exc}); hãy so với tệp campaign.yml minh họa"
+    except (TypeError, ValueError, AttributeError, KeyError, OverflowError):
+        detail = "cấu trúc tệp không đúng mẫu; hãy so với tệp campaign.yml minh họa (nhóm, năm, hạn, mức xếp loại)"
         raise CampaignError([P.make(P.Code.CONFIG_INVALID, file=path, detail=detail)]) from None
     assert isinstance(raw, dict), "_settings refuses anything else"
     units = _load_units(root / "units.csv", groups, problems)
@@ -212,5 +239,6 @@ def load_campaign(root: Path | str = DEFAULT_CAMPAIGN) -> Campaign:
                 campaign.frameworks[(year, group)] = fw
     if P.has_errors(problems):
         raise CampaignError([p for p in problems if p.is_error])
+    campaign.warnings = problems
     campaign.rules = load_rules(root)
     return campaign

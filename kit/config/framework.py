@@ -13,9 +13,14 @@ import yaml
 
 from kit.config.answers import ANSWER_TYPES, Tier, counts_in_max
 from kit.core import problems as P
-from kit.core.yamlfile import line_of, load
+from kit.core.errors import FileProblem
+from kit.core.yamlfile import finite, line_of, load, unknown_keys
 
 _EPS = 1e-6
+FRAMEWORK_KEYS = {"year", "group", "title", "total", "areas"}
+AREA_KEYS = {"code", "key", "name", "max", "criteria"}
+CRITERION_KEYS = {"code", "key", "content", "type", "max", "min", "na", "tiers", "per_item", "value_min", "value_max",
+                  "guide"}
 
 
 @dataclass(frozen=True)
@@ -71,11 +76,11 @@ def framework_path(root: Path, year: int, group: str) -> Path:
 
 def _num(raw: dict, name: str, default: float | None, where: P.Where, problems: list[P.Problem]) -> float:
     value = raw.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if not finite(value):  # .nan and .inf would pass every comparison the checks make
         problems.append(P.make(P.Code.CONFIG_INVALID, row=line_of(raw), **where,
-                               detail=f"\"{name}\" phải là số (đang là {value!r})"))
+                               detail=f"\"{name}\" phải là một số hữu hạn (đang là {value!r})"))
         return 0.0
-    return float(value)
+    return float(value)  # type: ignore[arg-type]  # finite() checked it is a number
 
 
 def _criterion(raw: dict, area: str, where: P.Where, problems: list[P.Problem]) -> Criterion | None:
@@ -89,19 +94,25 @@ def _criterion(raw: dict, area: str, where: P.Where, problems: list[P.Problem]) 
         problems.append(P.make(P.Code.ANSWER_TYPE_UNKNOWN, row=row, **where, value=kind,
                                expected=", ".join(ANSWER_TYPES)))
         return None
-    max_points = _num(raw, "max", 0.0 if kind == "deduction" else None, where, problems)
-    min_points = _num(raw, "min", 0.0, where, problems)
-    try:
-        tiers = tuple(Tier(float(t["min"]), float(t["points"])) for t in raw.get("tiers") or [])
-        crit = Criterion(
-            code=code, key=str(raw.get("key") or code), area=area, content=str(raw.get("content", "")).strip(),
-            type=kind, max=max_points, min=min_points, na=bool(raw.get("na", False)), tiers=tiers,
-            per_item=float(raw.get("per_item", 0.0)), value_min=float(raw.get("value_min", 0.0)),
-            value_max=float(raw.get("value_max", 100.0)), guide=str(raw.get("guide", "")).strip(),
-        )
-    except (TypeError, ValueError, KeyError) as exc:
-        problems.append(P.make(P.Code.CONFIG_INVALID, row=row, **where, detail=f"tiêu chí {code}: giá trị sai ({exc})"))
+    unknown_keys(raw, CRITERION_KEYS, where.get("file", ""), problems)
+    found = len(problems)
+    numbers = {name: _num(raw, name, default, where, problems) for name, default in
+               (("max", 0.0 if kind == "deduction" else None), ("min", 0.0), ("per_item", 0.0), ("value_min", 0.0),
+                ("value_max", 100.0))}
+    tiers = []
+    for t in raw.get("tiers") or []:
+        if not isinstance(t, dict):
+            problems.append(P.make(P.Code.CONFIG_INVALID, row=row, **where,
+                                   detail=f"tiêu chí {code}: mỗi mức cần \"min\" và \"points\""))
+            continue
+        unknown_keys(t, {"min", "points"}, where.get("file", ""), problems)
+        tiers.append(Tier(_num(t, "min", None, where, problems), _num(t, "points", None, where, problems)))
+    if any(p.is_error for p in problems[found:]):
         return None
+    crit = Criterion(code=code, key=str(raw.get("key") or code), area=area, content=str(raw.get("content", "")).strip(),
+                     type=kind, max=numbers["max"], min=numbers["min"], na=bool(raw.get("na", False)),
+                     tiers=tuple(tiers), per_item=numbers["per_item"], value_min=numbers["value_min"],
+                     value_max=numbers["value_max"], guide=str(raw.get("guide", "")).strip())
     _check_criterion(crit, row, where, problems)
     return crit
 
@@ -137,6 +148,7 @@ def parse(raw: object, path: Path, year: int, group: str) -> tuple[Framework | N
     where: P.Where = {"file": path}
     if not isinstance(raw, dict) or not isinstance(raw.get("areas"), list) or not raw["areas"]:
         return None, [P.make(P.Code.CONFIG_INVALID, **where, detail="bộ tiêu chí cần có danh sách \"areas\"")]
+    unknown_keys(raw, FRAMEWORK_KEYS, path, problems)
     if raw.get("year") not in (None, year) or raw.get("group") not in (None, group):
         problems.append(P.make(P.Code.CONFIG_INVALID, row=line_of(raw), **where,
                                detail=f"year/group trong tệp khác tên tệp ({year}-{group})"))
@@ -149,6 +161,7 @@ def parse(raw: object, path: Path, year: int, group: str) -> tuple[Framework | N
             problems.append(P.make(P.Code.CONFIG_INVALID, row=row, **where, detail="lĩnh vực thiếu \"code\""))
             continue
         code = str(raw_area["code"]).strip()
+        unknown_keys(raw_area, AREA_KEYS, path, problems)
         area = Area(code, str(raw_area.get("key") or code), str(raw_area.get("name", "")).strip(),
                     _num(raw_area, "max", None, where, problems))
         for raw_crit in raw_area.get("criteria") or []:
@@ -185,8 +198,10 @@ def load_framework(root: Path, year: int, group: str) -> tuple[Framework | None,
         raw = load(path)
     except yaml.YAMLError as exc:
         return None, [P.make(P.Code.CONFIG_INVALID, file=path, detail=f"lỗi cú pháp YAML: {exc}")]
+    except FileProblem as exc:
+        return None, [exc.problem]
     try:
         return parse(raw, path, year, group)
-    except (TypeError, ValueError, AttributeError, KeyError) as exc:
-        detail = f"cấu trúc tệp không đúng mẫu ({type(exc).__name__}: {exc})"
+    except (TypeError, ValueError, AttributeError, KeyError, OverflowError):
+        detail = "cấu trúc tệp không đúng mẫu; hãy so với bộ tiêu chí minh họa (areas → criteria)"
         return None, [P.make(P.Code.CONFIG_INVALID, file=path, detail=detail)]

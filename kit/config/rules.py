@@ -16,8 +16,9 @@ from typing import Any
 import yaml
 
 from kit.core import problems as P
+from kit.core.errors import FileProblem
 from kit.core.vocab import Kind, Registration, Status, Vocab, label, parse
-from kit.core.yamlfile import line_of, load
+from kit.core.yamlfile import finite, line_of, load, unknown_keys
 
 # fields a condition may test, per level and kind, with their Vietnamese labels
 FIELDS: dict[tuple[str, Kind], dict[str, str]] = {
@@ -99,6 +100,7 @@ class Rules:
 
 
 def _condition(raw: dict, level: str, kind: Kind, where: P.Where, problems: list) -> Condition | None:
+    unknown_keys(raw, {"field", "bands", *OPS}, where.get("file", ""), problems)
     allowed = FIELDS[(level, kind)]
     name = raw.get("field")
     if name not in allowed:
@@ -116,6 +118,10 @@ def _condition(raw: dict, level: str, kind: Kind, where: P.Where, problems: list
                                detail=f"điều kiện \"{name}\" cần danh sách \"bands\""))
         return None
     value: Any = raw[ops[0]]
+    if ops[0] in ("min", "max") and not finite(value):
+        problems.append(P.make(P.Code.RULE_INVALID, **where, row=line_of(raw),
+                               detail=f"điều kiện trên \"{name}\": \"{ops[0]}\" phải là một số hữu hạn"))
+        return None
     if name in STATES:
         states = STATES[name]
         given = value if isinstance(value, list) else [value]
@@ -135,6 +141,8 @@ def _rule(raw: dict, level: str, titles: dict, where: P.Where, problems: list) -
         problems.append(P.make(P.Code.RULE_TITLE_UNKNOWN, **where, row=line_of(raw), value=code))
         return None
     name, kind = titles[code]
+    unknown_keys(raw, {"title", "conditions", "quota", "order"}, where.get("file", ""), problems)
+    unknown_keys(raw.get("quota"), {"count", "share", "per"}, where.get("file", ""), problems)
     found = [_condition(x, level, kind, where, problems) for x in raw.get("conditions") or []]
     conditions = [c for c in found if c is not None]
     quota = raw.get("quota") or {}
@@ -166,14 +174,17 @@ def load_rules(root: Path) -> Rules | None:
     where: P.Where = {"file": "commendation.yml"}
     try:
         raw = load(path)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, FileProblem) as exc:
         rules = Rules(path, False, "")
-        rules.problems.append(P.make(P.Code.RULE_INVALID, **where, detail=f"lỗi cú pháp YAML: {exc}"))
+        rules.problems.append(exc.problem if isinstance(exc, FileProblem) else
+                              P.make(P.Code.RULE_INVALID, **where, detail=f"lỗi cú pháp YAML: {exc}"))
         return rules
     raw = raw if isinstance(raw, dict) else {}
     rules = Rules(path, bool(raw.get("example")), str(raw.get("note", "")))
+    unknown_keys(raw, {"example", "note", "titles", "yearly", "final"}, where["file"], rules.problems)
     titles = {}
     for t in raw.get("titles") or []:
+        unknown_keys(t, {"code", "name", "for"}, where["file"], rules.problems)
         kind = parse(Kind, t.get("for")) if isinstance(t, dict) else None
         if not isinstance(t, dict) or not t.get("code") or kind is None:
             detail = "mỗi hình thức cần \"code\", \"name\" và \"for: collective|individual\""

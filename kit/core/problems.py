@@ -54,8 +54,32 @@ class Code(str, Enum):
         "Tệp Excel 97-2003 (.xls) không đọc được. Hãy mở bằng Excel/LibreOffice và lưu lại dạng .xlsx.",
     )
     FILE_ENCRYPTED = "FILE_ENCRYPTED", "Tệp có đặt mật khẩu nên không đọc được. Hãy gỡ mật khẩu rồi gửi lại."
-    FILE_TYPE = "FILE_TYPE", "Loại tệp {detail} không được hỗ trợ. Chỉ nhận .xlsx hoặc .csv (UTF-8)."
-    FILE_ENCODING = "FILE_ENCODING", "Tệp CSV không phải mã UTF-8. Hãy lưu lại với kiểu mã \"CSV UTF-8\"."
+    FILE_TYPE = "FILE_TYPE", "Loại tệp {detail} không được hỗ trợ. Chỉ nhận .xlsx, .ods hoặc .csv (UTF-8)."
+    FILE_HTML = (
+        "FILE_HTML",
+        "Tệp mang đuôi bảng tính nhưng thực chất là trang web/XML (thường do tải về từ phần mềm khác). Hãy mở "
+        "bằng Excel/LibreOffice, chọn Lưu thành (Save As) dạng .xlsx, rồi gửi lại.",
+    )
+    FILE_TOO_LARGE = (
+        "FILE_TOO_LARGE",
+        "Tệp có phần nội dung quá lớn để là phiếu tự đánh giá ({value}: {detail}). Hãy xóa các trang, ô hoặc "
+        "văn bản thừa, lưu lại rồi gửi lại.",
+    )
+    SHEET_BEYOND_LIMITS = (
+        "SHEET_BEYOND_LIMITS",
+        "Trang tính có ô dữ liệu ở rất xa bảng phiếu (ô {value}); chỉ đọc trong phạm vi {expected}, phần ngoài "
+        "phạm vi bị bỏ qua. Hãy xóa các ô thừa đó nếu chúng không thuộc phiếu.",
+    )
+    FILE_ENCODING = (
+        "FILE_ENCODING",
+        "Tệp không phải mã UTF-8 (có vẻ là {detail}). Hãy mở tệp và lưu lại với kiểu mã UTF-8 (Excel: Lưu thành "
+        "\"CSV UTF-8\"; Notepad: Mã hóa UTF-8), rồi chạy lại.",
+    )
+    CSV_FIELD_TOO_LONG = (
+        "CSV_FIELD_TOO_LONG",
+        "Tệp CSV có một ô dài quá {expected} ký tự (thường do thiếu dấu ngoặc kép đóng). Hãy mở bằng "
+        "Excel/LibreOffice, kiểm tra ô đó, lưu lại dạng CSV UTF-8 rồi gửi lại.",
+    )
     FILE_NO_HEADER = (
         "FILE_NO_HEADER",
         "Không tìm thấy dòng tiêu đề của bảng tiêu chí (cột \"Mã tiêu chí\" và \"Điểm tự chấm\"). Hãy dùng đúng "
@@ -86,6 +110,21 @@ class Code(str, Enum):
     ROW_EMPTY = "ROW_EMPTY", "Tiêu chí chưa được điền (trả lời, giá trị đo, điểm đều trống); tạm tính 0 điểm."
     VALUE_NOT_NUMBER = "VALUE_NOT_NUMBER", "Giá trị đo \"{value}\" không phải là số. Hãy nhập số, ví dụ 95 hoặc 95,5."
     VALUE_OUT_OF_RANGE = "VALUE_OUT_OF_RANGE", "Giá trị đo {value} ngoài khoảng cho phép {expected}."
+    VALUE_AMBIGUOUS = (
+        "VALUE_AMBIGUOUS",
+        "Giá trị đo \"{value}\" có thể hiểu là {expected} hoặc {detail}; kit đã lấy {expected}. Nếu ý là {detail}, "
+        "hãy nhập số không có dấu phân cách hàng nghìn.",
+    )
+    EVIDENCE_MISSING = (
+        "EVIDENCE_MISSING",
+        "Tự chấm {value} điểm nhưng chưa ghi tài liệu kiểm chứng; theo hướng dẫn của phiếu, tiêu chí có điểm phải "
+        "có kiểm chứng (số, ngày văn bản hoặc đường dẫn).",
+    )
+    FORM_BLANK = (
+        "FORM_BLANK",
+        "Phiếu chưa được điền: không tiêu chí nào có câu trả lời, giá trị đo hay điểm tự chấm. Phiếu không được "
+        "tính là đã nộp; hãy điền rồi gửi lại.",
+    )
     VALUE_MISSING = "VALUE_MISSING", "Tiêu chí này chấm theo giá trị đo nhưng chưa nhập giá trị đo."
     ANSWER_NOT_ALLOWED = "ANSWER_NOT_ALLOWED", "Câu trả lời \"{value}\" không hợp lệ; chỉ chọn: {expected}."
     ANSWER_MISSING = "ANSWER_MISSING", "Chưa chọn câu trả lời ({expected})."
@@ -144,7 +183,13 @@ class Code(str, Enum):
     # configuration
     CONFIG_MISSING = "CONFIG_MISSING", "Thiếu tệp cấu hình {value}."
     CONFIG_INVALID = "CONFIG_INVALID", "{detail}"
+    CONFIG_UNKNOWN_KEY = "CONFIG_UNKNOWN_KEY", "Khóa \"{value}\" không được dùng nên bị bỏ qua; {expected}"
     POINTS_MISMATCH = "POINTS_MISMATCH", "Tổng điểm không khớp: {detail}."
+    UNIT_CODE_INVALID = (
+        "UNIT_CODE_INVALID",
+        "Mã đơn vị \"{value}\" không dùng được: mã chỉ gồm chữ cái không dấu và chữ số (tối đa 20 ký tự, không có "
+        "dấu cách, \"-\", \"_\", \"/\"), và không trùng tên thiết bị của Windows (CON, NUL, COM1...).",
+    )
     UNIT_TWO_GROUPS = "UNIT_TWO_GROUPS", "Đơn vị \"{value}\" thuộc hai nhóm: {detail}."
     BANDS_OVERLAP = "BANDS_OVERLAP", "Các mức xếp loại chồng lấn hoặc để hở: {detail}."
     ANSWER_TYPE_UNKNOWN = "ANSWER_TYPE_UNKNOWN", "Kiểu trả lời \"{value}\" không được hỗ trợ; chỉ dùng: {expected}."

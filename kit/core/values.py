@@ -11,6 +11,10 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+# C0/C1 control characters (terminal escape codes among them) except tab and newline, and the invisible
+# characters that make two equal-looking codes differ (zero-width space/joiners, BOM, soft hyphen).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2060\ufeff\u00ad]")
+_GROUPED = re.compile(r"\d{1,3}([.,])\d{3}")  # "1.250" or "1,250": thousands or decimals?
 
 
 def fold(text: object) -> str:
@@ -28,11 +32,17 @@ def is_blank(value: object) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-def parse_number(value: object) -> float | None:
-    """Parse a typed number: 2, 2.5, "2,5", " 95 % ". Returns None when it is not a number.
+def clean(text: str) -> str:
+    """Text as the kit keeps it: NFC (so equal diacritics compare equal), no control or invisible characters."""
+    return _CONTROL.sub("", unicodedata.normalize("NFC", text))
 
-    A comma is a decimal comma (Vietnamese usage) unless a dot is also present, in which case
-    the comma is taken as a thousands separator.
+
+def parse_number(value: object) -> float | None:
+    """Parse a typed number: 2, 2.5, "2,5", " 95 % ", "1.250,5", "1,250.5". None when it is not a number.
+
+    With one kind of separator it is the decimal mark (a comma, as Vietnamese write it, or a dot);
+    with both, the last one is the decimal mark and the other groups thousands. "1.250" alone is
+    read as 1.25: ``ambiguous_number`` tells when a reading may be the other one.
     """
     if isinstance(value, bool):
         return None
@@ -44,7 +54,8 @@ def parse_number(value: object) -> float | None:
     if not s:
         return None
     if "," in s and "." in s:
-        s = s.replace(",", "")
+        thousands = "." if s.rfind(",") > s.rfind(".") else ","
+        s = s.replace(thousands, "").replace(",", ".")
     else:
         s = s.replace(",", ".")
     try:
@@ -61,15 +72,21 @@ def optional_float(value: object) -> float | None:
     return float(value)
 
 
+def ambiguous_number(value: object) -> bool:
+    """Text like "1.250" or "1,250": 1.25 with a decimal mark, or 1250 with a thousands separator."""
+    return isinstance(value, str) and _GROUPED.fullmatch(value.strip().replace(" ", "")) is not None
+
+
 def cell_text(value: object) -> str:
-    """A cell as text: numbers without a spurious ".0", blanks as ""."""
+    """A cell as text (``clean``): numbers without a spurious ".0", blanks as ""."""
     if is_blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return clean(str(value)).strip()
 
 
 def code_text(value: object) -> str:
-    """A unit or criterion code as typed; Excel may have turned "1.2" into the number 1.2."""
-    return cell_text(value).upper() if isinstance(value, str) else cell_text(value)
+    """A unit or criterion code as typed, without any space; Excel may have turned "1.2" into the number 1.2."""
+    text = cell_text(value)
+    return "".join(text.split()).upper() if isinstance(value, str) else text

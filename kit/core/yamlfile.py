@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
+import math
 from pathlib import Path
 
 import yaml
+
+from kit.core import problems as P
+from kit.core.textfile import read_text
 
 LINE = "__line__"
 
@@ -19,10 +24,27 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def load(path: Path) -> object:
-    """Parse a YAML file; raises ``yaml.YAMLError`` (with its own line) on a syntax error."""
-    with open(path, encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_LineLoader)  # noqa: S506 - _LineLoader derives from SafeLoader
+    """Parse a YAML file; raises ``yaml.YAMLError`` (with its own line) on a syntax error and ``FileProblem`` on a
+    file not in UTF-8."""
+    return yaml.load(read_text(path), Loader=_LineLoader)  # noqa: S506 - _LineLoader derives from SafeLoader
 
 
 def line_of(mapping: object) -> int | None:
     return mapping.get(LINE) if isinstance(mapping, dict) else None
+
+
+def unknown_keys(mapping: object, allowed: set[str], file: str | Path, problems: list[P.Problem]) -> None:
+    """Warn about keys the kit does not read (a typo such as "maxx" would otherwise be silently ignored)."""
+    if not isinstance(mapping, dict):
+        return
+    for key in mapping:
+        if key != LINE and str(key) not in allowed:
+            near = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+            problems.append(P.make(P.Code.CONFIG_UNKNOWN_KEY, P.WARNING, file=file, row=line_of(mapping), value=key,
+                                   expected=f"có phải \"{near[0]}\"?" if near else
+                                   f"các khóa dùng được: {', '.join(sorted(allowed))}"))
+
+
+def finite(value: object) -> bool:
+    """A YAML number that can be used: not a bool, not .nan, not .inf."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

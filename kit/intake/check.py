@@ -7,7 +7,6 @@ is dropped silently.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import os
 from collections import defaultdict
@@ -20,7 +19,9 @@ import pandas as pd
 
 from kit.config.campaign import Campaign
 from kit.core import problems as P
-from kit.core.values import parse_number
+from kit.core.errors import FileProblem
+from kit.core.textfile import csv_rows
+from kit.core.values import cell_text, code_text, parse_number
 from kit.core.vocab import Status
 from kit.intake.sheets import SUFFIXES
 from kit.intake.submission import Submission, parse_date, read_submission
@@ -74,14 +75,18 @@ def submission_files(folder: Path) -> list[Path]:
                   and p.name != RECEIVED_REGISTER)
 
 
-def _received(folder: Path) -> dict[str, dt.date]:
+def _received(folder: Path, problems: list[P.Problem]) -> dict[str, dt.date]:
     """The office's register of when each file arrived (file,received), when it keeps one."""
     path = folder / RECEIVED_REGISTER
     if not path.exists():
         return {}
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        return {row["file"].strip(): d for row in csv.DictReader(fh)
-                if row.get("file") and (d := parse_date(row.get("received"))) is not None}
+    try:
+        rows = csv_rows(path, f"{folder.name}/{RECEIVED_REGISTER}")
+    except FileProblem as exc:
+        problems.append(exc.problem)
+        return {}
+    return {cell_text(row.get("file")): d for row in rows
+            if cell_text(row.get("file")) and (d := parse_date(row.get("received"))) is not None}
 
 
 def load_surveys(campaign: Campaign, year: int) -> tuple[pd.DataFrame, list[P.Problem]]:
@@ -92,22 +97,25 @@ def load_surveys(campaign: Campaign, year: int) -> tuple[pd.DataFrame, list[P.Pr
     if not path.exists():
         return pd.DataFrame(rows, columns=SURVEY_COLUMNS), problems
     label = f"surveys/{path.name}"
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        for row_no, row in enumerate(csv.DictReader(fh), start=2):
-            unit = campaign.unit((row.get("unit") or "").strip().upper())
-            code = (row.get("code") or "").strip()
-            value = parse_number(row.get("value"))
-            if unit is None:
-                problems.append(P.make(P.Code.UNIT_UNKNOWN, file=label, row=row_no, column="unit",
-                                       value=row.get("unit")))
-            elif code not in campaign.framework(year, unit.group).by_code():
-                problems.append(P.make(P.Code.CRITERION_UNKNOWN, file=label, row=row_no, column="code", value=code,
-                                       expected=year))
-            elif value is None or not 0 <= value <= 100:
-                problems.append(P.make(P.Code.VALUE_OUT_OF_RANGE, file=label, row=row_no, column="value",
-                                       value=row.get("value"), expected="0 - 100"))
-            else:
-                rows.append((year, unit.code, code, value))
+    try:
+        records = csv_rows(path, label)
+    except FileProblem as exc:
+        return pd.DataFrame(rows, columns=SURVEY_COLUMNS), [exc.problem]
+    for row_no, row in enumerate(records, start=2):
+        unit = campaign.unit(code_text(row.get("unit")).upper())
+        code = code_text(row.get("code"))
+        value = parse_number(row.get("value"))
+        if unit is None:
+            problems.append(P.make(P.Code.UNIT_UNKNOWN, file=label, row=row_no, column="unit",
+                                   value=cell_text(row.get("unit"))))
+        elif code not in campaign.framework(year, unit.group).by_code():
+            problems.append(P.make(P.Code.CRITERION_UNKNOWN, file=label, row=row_no, column="code", value=code,
+                                   expected=year))
+        elif value is None or not 0 <= value <= 100:
+            problems.append(P.make(P.Code.VALUE_OUT_OF_RANGE, file=label, row=row_no, column="value",
+                                   value=cell_text(row.get("value")), expected="0 - 100"))
+        else:
+            rows.append((year, unit.code, code, value))
     return pd.DataFrame(rows, columns=SURVEY_COLUMNS), problems
 
 
@@ -172,7 +180,7 @@ def check_year(campaign: Campaign, year: int, *, jobs: int | None = None,
     report.surveys, survey_problems = load_surveys(campaign, year)
     report.problems.extend(survey_problems)
     deadline = campaign.deadline(year)
-    register = _received(folder)
+    register = _received(folder, report.problems)
     for sub in report.submissions:
         received = register.get(sub.file.name, sub.sent)
         if received and sub.rows:

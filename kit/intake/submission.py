@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,11 +19,11 @@ from kit.config.campaign import Campaign
 from kit.config.framework import Criterion, Framework
 from kit.core import problems as P
 from kit.core.errors import FileProblem
-from kit.core.values import cell_text, code_text, is_blank, parse_number
+from kit.core.values import ambiguous_number, cell_text, code_text, is_blank, parse_number
 from kit.intake.layout import SHEET, field_of, meta_of
 from kit.intake.sheets import Grid, read_grids
 
-_HEADER_SCAN = 40
+_NAME_CODE = re.compile(r"[A-Za-z0-9]+")
 _EPS = 1e-9
 INPUT_FIELDS = ("answer", "value", "self", "evidence", "explanation")
 
@@ -51,8 +53,10 @@ class Submission:
 
 
 def unit_from_name(path: Path) -> str:
-    """Units name files after their code: NV_2022.xlsx, NV.xlsx, nv-2022-final.csv."""
-    return path.stem.replace("-", "_").split("_")[0].strip().upper()
+    """Units name files after their code: NV_2022.xlsx, NV.xlsx, nv-2022-final.csv, "NV 2024.xlsx", "NV (1).xlsx",
+    NV.2024.xlsx: the code is the letters and digits before the first other character."""
+    found = _NAME_CODE.match(unicodedata.normalize("NFC", path.name).strip())
+    return found.group(0).upper() if found else ""
 
 
 def parse_date(value: object) -> dt.date | None:
@@ -75,7 +79,7 @@ def parse_date(value: object) -> dt.date | None:
 
 def _find_header(grid: Grid) -> tuple[int, dict[str, int]] | None:
     """Index of the header row and field -> column index, or None if this sheet has no table."""
-    for i, row in enumerate(grid.rows[:_HEADER_SCAN]):
+    for i, row in enumerate(grid.rows):  # anywhere: some units paste a letter above the table
         columns: dict[str, int] = {}
         for j, cell in enumerate(row):
             name = field_of(cell) if isinstance(cell, str) else None
@@ -125,6 +129,9 @@ class _RowChecker:
         number = parse_number(raw)
         if number is None:
             self.report(code, fieldname, value=cell_text(raw))
+        elif fieldname == "value" and ambiguous_number(raw):
+            self.report(P.Code.VALUE_AMBIGUOUS, fieldname, P.WARNING, value=cell_text(raw),
+                        expected=f"{number:g}".replace(".", ","), detail=f"{number * 1000:g}")
         return number
 
     def check(self, c: Criterion, cells: dict) -> dict | None:
@@ -152,13 +159,16 @@ class _RowChecker:
             return None
         if answer != NA and c.type != "survey" and score is None and is_blank(cells.get("self")):
             self.report(P.Code.SCORE_MISSING, "self", P.WARNING)
+        evidence = cell_text(cells.get("evidence"))
+        if answer != NA and score is not None and score > 0 and not evidence:
+            self.report(P.Code.EVIDENCE_MISSING, "evidence", P.WARNING, value=f"{score:g}")
         if answer != NA and is_automatic(c.type) and c.type != "survey" and score is not None:
             auto = proposal(c.type, max_points=c.max, min_points=c.min, answer=answer, value=value,
                             self_score=score, tiers=c.tiers, per_item=c.per_item)
             if score > auto + _EPS:
                 self.report(P.Code.SCORE_OVER_CLAIM, "self", P.WARNING, value=f"{score:g}", expected=f"{auto:g}")
-        return {"answer": answer or "", "value": value, "self": score,
-                "evidence": cell_text(cells.get("evidence")), "explanation": cell_text(cells.get("explanation"))}
+        return {"answer": answer or "", "value": value, "self": score, "evidence": evidence,
+                "explanation": cell_text(cells.get("explanation"))}
 
     def _answer(self, c: Criterion, raw: object) -> str | None:
         choices = allowed_answers(c.type, c.na)
@@ -244,6 +254,7 @@ def read_submission(path: Path, campaign: Campaign, year: int) -> Submission:
         return sub
     grid, header, columns = picked
     sub.sheet = grid.sheet
+    sub.problems += [dataclasses.replace(p, file=sub.label) for p in grid.problems]
     identity_ok = _identity(sub, _meta(grid, header), campaign, grid.sheet)
     unit = campaign.unit(sub.unit)
     fw = campaign.framework(year, unit.group) if unit else None
@@ -273,4 +284,8 @@ def read_submission(path: Path, campaign: Campaign, year: int) -> Submission:
     for crit in fw.criteria:
         if crit.code not in found:
             sub.problems.append(P.make(P.Code.CRITERION_MISSING, **where, value=crit.code))
+    filled = [r for r in sub.rows if r["answer"] or r["value"] is not None or r["self"] is not None]
+    if sub.rows and not filled:  # the template sent back as it was: not a submission
+        sub.problems = [p for p in sub.problems if p.code != P.Code.ROW_EMPTY] + [P.make(P.Code.FORM_BLANK, **where)]
+        sub.rows = []
     return sub

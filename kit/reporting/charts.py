@@ -22,7 +22,8 @@ OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "
 STYLE: dict[Any, Any] = {
     "font.size": 14, "axes.titlesize": 17, "axes.labelsize": 15, "xtick.labelsize": 13, "ytick.labelsize": 13,
     "legend.fontsize": 13, "axes.prop_cycle": cycler(color=OKABE_ITO), "figure.dpi": 100,
-         "axes.spines.top": False, "axes.spines.right": False}
+    "axes.spines.top": False, "axes.spines.right": False,
+    "text.parse_math": False}  # unit names are text: "$" is a dollar sign, not the start of a formula
 
 
 def _fig(width: float, height: float):
