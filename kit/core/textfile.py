@@ -39,4 +39,4 @@ def csv_rows(path: Path, label: str | Path = "") -> list[dict[str, str]]:
         return list(csv.DictReader(io.StringIO(read_text(path, label), newline="")))
     except csv.Error:  # an unclosed quote or a field over the csv module's limit
         raise FileProblem(P.make(P.Code.CSV_FIELD_TOO_LONG, file=label or path,
-                                 expected=f"{csv.field_size_limit():,}")) from None
+                                 expected=f"{csv.field_size_limit():,}".replace(",", "."))) from None

@@ -11,9 +11,9 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
-# C0/C1 control characters (terminal escape codes among them) except tab and newline, and the invisible
+# Terminal escape sequences, C0/C1 control characters except tab and newline, and the invisible
 # characters that make two equal-looking codes differ (zero-width space/joiners, BOM, soft hyphen).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2060\ufeff\u00ad]")
+_CONTROL = re.compile("\x1b\\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2060\ufeff\u00ad]")
 _GROUPED = re.compile(r"\d{1,3}([.,])\d{3}")  # "1.250" or "1,250": thousands or decimals?
 
 

@@ -149,7 +149,7 @@ def _read_csv(path: Path) -> list[Grid]:
     try:
         rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text), delimiter=_delimiter(text))]
     except csv.Error:  # a field over the limit: an unclosed quote swallowing the rest of the file, usually
-        raise FileProblem(P.make(P.Code.CSV_FIELD_TOO_LONG, file=path, expected=f"{csv.field_size_limit():,}")
+        raise FileProblem(P.make(P.Code.CSV_FIELD_TOO_LONG, file=path, expected=f"{csv.field_size_limit():,}".replace(",", "."))
                           ) from None
     return [Grid(path.name, rows)]
 
