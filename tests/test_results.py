@@ -1,4 +1,5 @@
 import pandas as pd
+import pytest
 from openpyxl import load_workbook
 
 from kit.core.vocab import Status
@@ -67,3 +68,19 @@ def test_unit_text_never_becomes_a_formula_in_xlsx(tmp_path):
                       ["Nguồn"])
     cells = load_workbook(path)["Bảng"]
     assert [(c.value, c.data_type) for c in cells["A"][1:]] == [(evil, "s"), ("+84 912", "s"), ("bình thường", "s")]
+
+
+def test_every_total_of_a_row_covers_the_same_criteria():
+    """KTHT 2025: the self total used to leave the survey out (77 against 85,58 appraised, gap +2,75)."""
+    from kit.app.year import load_year
+    from tests.helpers import DEMO
+
+    state = load_year(DEMO, 2025)
+    long = state.results.long
+    for unit, row in state.results.units.dropna(subset=["criteria"]).set_index("unit").iterrows():
+        mine = long[(long["unit"] == unit) & ~long["na"]]
+        survey = mine["type"] == "survey"
+        expected = pd.to_numeric(mine["self"], errors="coerce")[~survey].sum() + mine["proposal"][survey].sum()
+        assert row["self"] == pytest.approx(expected, abs=0.006), unit
+    ktht = state.results.units.set_index("unit").loc["KTHT"]
+    assert ktht["self"] - ktht["appraised"] == pytest.approx(ktht["self_minus_appraised"], abs=0.011)

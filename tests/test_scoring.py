@@ -96,3 +96,16 @@ def test_add_proposals_handles_every_type():
     assert out["proposal"].tolist()[:1] + out["proposal"].tolist()[2:] == [2, 1, -1, 2, 0.5, 2]
     assert math.isnan(add_proposals(rows.assign(survey=None))["proposal"].iloc[-1])
     assert math.isnan(out["proposal"][1]) and out["na"].tolist() == [False, True] + [False] * 5
+
+
+def test_the_rounded_percentage_is_what_gets_classified(tiny):
+    """79.995 % is 80,00 % on paper and classified "Tốt"; binary rounding made it 79.99 and "Khá"."""
+    submit(tiny, "U1", {"1.1": {"answer": "Có", "self": 2, "evidence": "KH"}, "1.2": {"value": 95, "self": 2,
+                        "evidence": "DVC"}, "1.3": {"self": 1.9995, "evidence": "BC"}, "1.4": {"self": 0},
+                        "1.5": {"value": 0, "self": 0}})
+    surveys = pd.DataFrame([(2024, "U1", "2.1", 50.0)], columns=["year", "unit", "code", "survey"])
+    report = check_year(tiny, 2024)
+    long = long_table(criteria_table(tiny, 2024), report.table(), surveys)
+    row = totals(long, ["unit"]).set_index("unit").loc["U1"]
+    assert row["max_applicable"] == 10 and row["percent"] == 80.0  # 7.9995 / 10: half up
+    assert classify(pd.Series([row["percent"]]), BANDS).tolist() == ["Tốt"]

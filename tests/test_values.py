@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from kit.core.values import cell_text, code_text, fold, is_blank, parse_number
+from kit.core.values import cell_text, code_text, fold, is_blank, parse_number, percent, round_half_up
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -27,3 +27,15 @@ def test_cell_and_code_text():
     assert cell_text(2.0) == "2" and cell_text(None) == "" and cell_text(math.nan) == ""
     assert code_text(1.2) == "1.2" and code_text(" nv ") == "NV"
     assert is_blank("  ") and not is_blank(0)
+
+
+@pytest.mark.parametrize(("value", "rounded"), [(80.125, 80.13), (2.675, 2.68), (51.225, 51.23), (-0.125, -0.13),
+                                                (40.980000000000004, 40.98), (1.005, 1.01), (12.0, 12.0)])
+def test_round_half_up_as_excel_round(value, rounded):
+    assert round_half_up(value) == rounded
+
+
+def test_percent_in_decimal_arithmetic():
+    assert percent(40.98, 80) == 51.23  # binary floating point: 51.224999... → 51.22
+    assert percent(79.995, 100) == 80.0 and percent(64.1025, 80.0) == 80.13
+    assert math.isnan(percent(10, 0)) and math.isnan(percent(math.nan, 100))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from kit.core.values import fold
+from kit.core.values import fold, round_half_up
 
 ANSWER_TYPES = ("yes_no", "tiers", "judgement", "deduction", "bonus", "survey")
 TYPE_LABELS = {
@@ -90,7 +90,7 @@ def proposal(answer_type: str, *, max_points: float, min_points: float, answer: 
     if answer_type == "deduction":
         return max(-(value or 0.0) * per_item, min_points)
     if answer_type == "survey":  # nothing to propose until the survey results are in
-        return math.nan if survey is None else round(max_points * min(max(survey, 0.0), 100.0) / 100.0, 2)
+        return math.nan if survey is None else round_half_up(max_points * min(max(survey, 0.0), 100.0) / 100.0)
     score = self_score if self_score is not None else 0.0
     return min(max(score, min_points), max_points)
 

@@ -15,6 +15,7 @@ import unicodedata
 from pathlib import Path
 
 from kit.core import problems as P
+from kit.core import vn
 from kit.core.errors import FileProblem
 
 _VIETNAMESE_1258 = set(b"\xc3\xd2\xde\xec\xf2\xfe\xe3\xd5\xcc\xf5\xdd")  # bytes Windows-1258 uses for Vietnamese
@@ -33,10 +34,27 @@ def read_text(path: Path, label: str | Path = "") -> str:
         raise FileProblem(P.make(P.Code.FILE_ENCODING, file=label or path, row=line, detail=guess)) from None
 
 
-def csv_rows(path: Path, label: str | Path = "") -> list[dict[str, str]]:
-    """A CSV file with a header row, as dicts (what csv.DictReader gives), read by ``read_text``."""
+def csv_table(path: Path, label: str | Path = "") -> list[list[object]]:
+    """A CSV file's rows, separated by comma, semicolon (Excel in a decimal-comma locale) or tab."""
+    text = read_text(path, label)
     try:
-        return list(csv.DictReader(io.StringIO(read_text(path, label), newline="")))
-    except csv.Error:  # an unclosed quote or a field over the csv module's limit
+        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))]
+    except csv.Error:  # a field over the csv module's limit: usually an unclosed quote swallowing the file
         raise FileProblem(P.make(P.Code.CSV_FIELD_TOO_LONG, file=label or path,
-                                 expected=f"{csv.field_size_limit():,}".replace(",", "."))) from None
+                                 expected=vn.integer(csv.field_size_limit()))) from None
+
+
+def csv_rows(path: Path, label: str | Path = "") -> list[dict[str, str]]:
+    """A CSV file with a header row, as dicts keyed by the header's cells."""
+    table = csv_table(path, label)
+    header = [str(h).strip() for h in table[0]] if table else []
+    return [dict(zip(header, (str(v) for v in row), strict=False)) for row in table[1:]]
+
+
+def _delimiter(text: str) -> str:
+    """The separator on most of the first lines (tab, then semicolon, win ties); csv.Sniffer is fooled by
+    decimal commas ("95,5") in semicolon files."""
+    lines = [line for line in text.splitlines()[:30] if line.strip()]
+    counts = {d: sum(d in line for line in lines) for d in ("\t", ";", ",")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","

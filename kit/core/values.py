@@ -9,8 +9,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
 
 _SPACES = re.compile(r"\s+")
+_EXACT = Decimal("0.000001")  # scores are written with at most a few decimals; float sums carry noise below this
 # Terminal escape sequences, C0/C1 control characters except tab and newline, and the invisible
 # characters that make two equal-looking codes differ (zero-width space/joiners, BOM, soft hyphen).
 _CONTROL = re.compile("\x1b\\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2060\ufeff\u00ad]")
@@ -70,6 +72,24 @@ def optional_float(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or isinstance(value, float) and math.isnan(value):
         return None
     return float(value)
+
+
+def round_half_up(value: float, decimals: int = 2) -> float:
+    """Round as officials do (Excel's ROUND: half away from zero) the number as written, not its binary
+    approximation: 80.125 → 80.13, 2.675 → 2.68 (Python's round gives 80.12 and 2.67). NaN stays NaN."""
+    if math.isnan(value) or math.isinf(value):
+        return value
+    written = Decimal(repr(value)).quantize(_EXACT)  # 40.980000000000004 (a float sum) is 40.98 as written
+    return float(written.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+
+
+def percent(points: float, maximum: float) -> float:
+    """points / maximum × 100 in decimal arithmetic, rounded half up to 2 decimals: the one rule for tỷ lệ đạt
+    (40.98 / 80 → 51.23, where binary floating point gives 51.224999… → 51.22). NaN without a maximum."""
+    if not maximum or math.isnan(points) or math.isnan(maximum):
+        return math.nan
+    exact = Decimal(repr(points)).quantize(_EXACT) * 100 / Decimal(repr(maximum)).quantize(_EXACT)
+    return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def ambiguous_number(value: object) -> bool:

@@ -12,9 +12,7 @@ far cells are reported; an XML part too big to be a form is refused. Memory foll
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import re
 import zipfile
 import zlib
@@ -25,7 +23,7 @@ from python_calamine import CalamineWorkbook, PasswordError
 
 from kit.core import problems as P
 from kit.core.errors import FileProblem
-from kit.core.textfile import read_text
+from kit.core.textfile import csv_table
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION = "EncryptionInfo".encode("utf-16-le")
@@ -144,27 +142,6 @@ def _read_xlsx(path: Path) -> list[Grid]:
     return grids
 
 
-def _read_csv(path: Path) -> list[Grid]:
-    text = read_text(path)
-    try:
-        rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text), delimiter=_delimiter(text))]
-    except csv.Error:  # a field over the limit: an unclosed quote swallowing the rest of the file, usually
-        raise FileProblem(P.make(P.Code.CSV_FIELD_TOO_LONG, file=path, expected=f"{csv.field_size_limit():,}".replace(",", "."))
-                          ) from None
-    return [Grid(path.name, rows)]
-
-
-def _delimiter(text: str) -> str:
-    """Comma, semicolon (Excel in a decimal-comma locale) or tab: the one on most of the first lines.
-
-    csv.Sniffer is fooled by decimal commas ("95,5") in semicolon files, hence this count.
-    """
-    lines = [line for line in text.splitlines()[:30] if line.strip()]
-    counts = {d: sum(d in line for line in lines) for d in ("\t", ";", ",")}
-    best = max(counts, key=lambda d: counts[d])  # ties keep the first: tab, then semicolon
-    return best if counts[best] else ","
-
-
 def read_grids(path: Path) -> list[Grid]:
     """Every sheet of a returned file as grids; raises ``FileProblem`` when nothing can be read."""
     suffix = path.suffix.lower()
@@ -177,7 +154,7 @@ def read_grids(path: Path) -> list[Grid]:
     if not data.strip():
         raise FileProblem(P.make(P.Code.FILE_EMPTY, file=path))
     if suffix == ".csv":
-        return _read_csv(path)
+        return [Grid(path.name, csv_table(path))]
     if data.startswith(_OLE_MAGIC):
         if _ENCRYPTION in data:
             raise FileProblem(P.make(P.Code.FILE_ENCRYPTED, file=path))

@@ -16,6 +16,7 @@ import pandas as pd
 
 from kit.config.answers import ANSWER_TYPES, NA, YES, counts_in_max, is_automatic
 from kit.config.campaign import Band, Campaign
+from kit.core.values import percent, round_half_up
 
 CRITERIA_COLUMNS = ["cid", "year", "group", "area", "area_name", "area_max", "code", "key", "content", "type", "max",
                     "min", "na_allowed", "in_max", "auto", "per_item", "tiers", "tcode"]
@@ -73,7 +74,7 @@ def _add_proposals(df: pd.DataFrame) -> pd.DataFrame:
         [kind == _TYPE["yes_no"], kind == _TYPE["deduction"], kind == _TYPE["survey"]],
         [np.where(yes, df["max"], 0.0),
          np.maximum(-value.fillna(0.0) * df["per_item"], df["min"]),
-         (df["max"] * survey.clip(0, 100) / 100).round(2)],
+         rounded(df["max"] * survey.clip(0, 100) / 100)],
         default=clipped,
     ).astype(float)
     tiered = np.flatnonzero(kind == _TYPE["tiers"])
@@ -146,27 +147,35 @@ def totals(long: pd.DataFrame, by: Sequence[str], carry: Sequence[str] = ()) -> 
     # The gap compares like with like: appraised, applicable criteria a unit scores itself (not the survey).
     compared = t["is_appraised"] & ~t["na"].astype(bool) & t["tcode"].ne(_TYPE["survey"])
     t["self_cmp"] = t["self_num"].where(compared)
+    # The self total covers what the other totals cover: a unit cannot score the survey, so its result stands in.
+    t["self_all"] = t["self_num"].where(t["tcode"].ne(_TYPE["survey"]), t["proposal"]).where(~t["na"].astype(bool))
     t["appraised_cmp"] = t["appraised"].fillna(0.0).where(compared)
     out = t.groupby(list(by), sort=False).agg(
         **{c: (c, "first") for c in carry},
-        self_=("self_num", "sum"), proposal=("proposal", "sum"), appraised=("appraised", "sum"),
+        self_=("self_all", "sum"), proposal=("proposal", "sum"), appraised=("appraised", "sum"),
         counted=("counted", "sum"), max_applicable=("max_applicable", "sum"), criteria=("code", "size"),
         appraised_count=("is_appraised", "sum"), na_count=("na", "sum"), self_cmp=("self_cmp", "sum"),
         appraised_cmp=("appraised_cmp", "sum"),
     ).reset_index().rename(columns={"self_": "self"})
-    out["percent"] = np.where(out["max_applicable"] > 0, out["counted"] / out["max_applicable"] * 100, np.nan).round(2)
+    out["percent"] = [percent(c, m) for c, m in zip(out["counted"], out["max_applicable"], strict=True)]
+    # (percent() rounds the exact quotient; the bands then classify that rounded value, as published)
     appraised = out["appraised_count"] > 0
     out["self_minus_appraised"] = np.where(appraised, out["self_cmp"] - out["appraised_cmp"], np.nan)
     out["appraised"] = np.where(appraised, out["appraised"], np.nan)
     out = out.drop(columns=["self_cmp", "appraised_cmp"])
     scores = ["self", "proposal", "appraised", "counted", "max_applicable", "self_minus_appraised"]
-    out[scores] = out[scores].round(2)
+    out[scores] = out[scores].apply(rounded)
     done, size = out["appraised_count"].to_numpy(), out["criteria"].to_numpy()
     basis = np.where(done == 0, BASIS_NONE, BASIS_FULL).astype(object)
     partial = np.flatnonzero((done > 0) & (done < size))
     basis[partial] = [f"Thẩm định một phần: {done[i]}/{size[i]} tiêu chí, còn lại theo điểm tự chấm" for i in partial]
     out["basis"] = basis
     return out
+
+
+def rounded(values: pd.Series) -> pd.Series:
+    """Points rounded to 2 decimals by the officials' rule (kit.core.values.round_half_up), as floats."""
+    return values.astype(float).map(round_half_up)
 
 
 def classify(percent: pd.Series, bands: list[Band]) -> pd.Series:
