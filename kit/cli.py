@@ -161,6 +161,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 def cmd_awards(args: argparse.Namespace) -> int:
     from kit.app.pipeline import write_proposals
     from kit.app.year import load_years
+    from kit.outputs.proposals import PROVISIONAL, PROVISIONAL_NOTE
 
     campaign = load_campaign(args.campaign)
     if bool(args.year) == bool(args.final):
@@ -171,15 +172,20 @@ def cmd_awards(args: argparse.Namespace) -> int:
     if campaign.rules is None:
         raise KitError(f"Không có tệp quy định khen thưởng {campaign.root / 'commendation.yml'}.")
     level = "yearly" if args.year else "final"
-    awards, out, roll = write_proposals(load_years(campaign, years), level, args.reports, args.out)
+    awards, out, roll = write_proposals(load_years(campaign, years), level, args.reports, args.out, args.provisional)
     period = f"năm {args.year}" if args.year else f"giai đoạn {years[0]}–{years[-1]}"
     for p in awards.problems:
         print(p.format())
     counts = {k: sum(f.outcome == k for f in awards.findings) for k in Outcome}
     print(f"Đề nghị khen thưởng {period}: {counts[Outcome.PROPOSED]} đề nghị, {counts[Outcome.CUT]} đạt nhưng vượt "
-          f"chỉ tiêu, {counts[Outcome.NEAR]} chưa đạt do thiếu một điều kiện.")
+          f"chỉ tiêu, {counts[Outcome.NEAR]} chưa đạt do thiếu một điều kiện, {counts[Outcome.UNAPPRAISED]} chưa xét "
+          "vì kết quả chưa thẩm định đủ" + (" (dùng --provisional để lập danh sách tạm tính)."
+                                              if counts[Outcome.UNAPPRAISED] else "."))
+    if awards.provisional:
+        print(PROVISIONAL_NOTE)
     for f in awards.proposed():
-        print(f"  • {f.rule.title_name}: {f.candidate['name']} ({f.candidate['unit']})")
+        print(f"  • {f.rule.title_name}: {f.candidate['name']} ({f.candidate['unit']})"
+              + (f" — {PROVISIONAL}" if f.provisional else ""))
     print(f"Danh sách: {out}\nBảng vàng (công khai): {roll}")
     return 1 if P.has_errors(awards.problems) else 0
 
@@ -249,6 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, help="khen thưởng hằng năm")
     p.add_argument("--final", action="store_true", help="khen thưởng tổng kết giai đoạn")
     p.add_argument("--out", type=Path, help="tệp .xlsx (mặc định: reports/NĂM/de-nghi-khen-thuong-NĂM.xlsx)")
+    p.add_argument("--provisional", action="store_true",
+                   help="xét cả đơn vị chưa thẩm định đủ (danh sách TẠM TÍNH, ghi rõ trên mọi dòng liên quan)")
     p.set_defaults(func=cmd_awards)
 
     p = sub.add_parser("demo", parents=[common], help="chạy toàn bộ trên đợt thi đua minh họa")

@@ -5,7 +5,8 @@ import textwrap
 import pandas as pd
 from openpyxl import load_workbook
 
-from kit.app.year import load_year
+from kit.app.pipeline import proposals
+from kit.app.year import load_year, load_years
 from kit.cli import main
 from kit.config.campaign import load_campaign
 from kit.config.rules import load_rules
@@ -91,7 +92,7 @@ def test_awards_on_tiny_campaign_and_outputs(tiny, tmp_path):
         "Trần Bình,U2,,Hoàn thành xuất sắc nhiệm vụ,,Có\n<b>LÊ  an</b>,U1,,HTNV,,\n", encoding="utf-8")
     tiny = load_campaign(tiny.root)  # the rules file is read with the campaign
     state = load_year(tiny, 2024)
-    aw = awards_for(tiny, "yearly", [state.results], [state.movement])
+    aw = awards_for(tiny, "yearly", [state.results], [state.movement], provisional=True)  # nothing appraised
     xlsx, roll = write_outputs(tiny, aw, tmp_path)
     assert sorted((f.rule.title, f.candidate["id"]) for f in aw.proposed()) == [
         ("GK", "U1"), ("GK", "U3"), ("GKCN", "<b>Lê An</b>|U1")]
@@ -121,3 +122,24 @@ def test_demo_awards_cli(capsys, tmp_path):
 
 def test_honour_roll_without_proposals(tiny):
     assert "Chưa có đề nghị" in honour_roll_html(tiny, Awards("yearly", [2024]), "Bảng vàng")
+
+
+def test_no_commendation_from_unappraised_results_unless_asked_and_then_said(tmp_path):
+    """2025 is appraised in part: by default nobody is proposed on self scores; --provisional says TẠM TÍNH."""
+    states = load_years(DEMO, [2025])
+    aw = proposals(states, "yearly")
+    waiting = [f for f in aw.findings if f.outcome == Outcome.UNAPPRAISED]
+    assert waiting and not [f for f in aw.findings if f.candidate["unappraised"] and f.outcome != Outcome.UNAPPRAISED]
+    untouched = next(f for f in waiting if f.candidate["unit"] == "TP")
+    assert untouched.reasons == ["✖ đã thẩm định năm 2025: 0/44 tiêu chí"]
+    final = proposals(load_years(DEMO, [2022, 2023, 2024, 2025]), "final")
+    assert all(not f.candidate["unappraised"] for f in final.proposed())  # provisional 2025 bands are not counted
+    assert main(["awards", "--campaign", str(DEMO), "--reports", str(tmp_path), "--year", "2025", "--provisional"]) == 0
+    marked = [f for f in proposals(states, "yearly", provisional=True).proposed() if f.provisional]
+    assert marked
+    page = (tmp_path / "2025" / "bang-vang-2025.html").read_text(encoding="utf-8")
+    assert "các dòng ghi TẠM TÍNH" in page and page.count("— <b class='demo'>TẠM TÍNH</b>") == len(marked)
+    sheet = load_workbook(tmp_path / "2025" / "de-nghi-khen-thuong-2025.xlsx")["Danh sách đề nghị"]
+    texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(t.startswith("TẠM TÍNH:") for t in texts)
+    assert sum(t.startswith("TẠM TÍNH (đã thẩm định") for t in texts) == len(marked)

@@ -50,14 +50,16 @@ def run_tables(campaign: Campaign, reports: Path, years: list[int] | None = None
     return outcomes
 
 
-def proposals(states: list[YearState], level: str) -> Awards:
-    """Commendation proposals of one year (``level`` "yearly") or of the period ("final")."""
-    return awards_for(states[0].campaign, level, [s.results for s in states], [s.movement for s in states])
+def proposals(states: list[YearState], level: str, provisional: bool = False) -> Awards:
+    """Commendation proposals of one year (``level`` "yearly") or of the period ("final"); ``provisional``
+    also considers results not fully appraised (marked TẠM TÍNH everywhere)."""
+    return awards_for(states[0].campaign, level, [s.results for s in states], [s.movement for s in states],
+                      provisional)
 
 
-def write_proposals(states: list[YearState], level: str, reports: Path, out: Path | None = None
-                    ) -> tuple[Awards, Path, Path]:
-    awards = proposals(states, level)
+def write_proposals(states: list[YearState], level: str, reports: Path, out: Path | None = None,
+                    provisional: bool = False) -> tuple[Awards, Path, Path]:
+    awards = proposals(states, level, provisional)
     xlsx, roll = write_outputs(states[0].campaign, awards, reports, out)
     return awards, xlsx, roll
 

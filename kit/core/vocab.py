@@ -67,6 +67,7 @@ class Outcome(Vocab):
     PROPOSED = "proposed"
     CUT = "cut"  # qualified, but the quota was full
     NEAR = "near"  # one condition short
+    UNAPPRAISED = "unappraised"  # its results are not fully appraised: not considered (unless provisional)
 
 
 class Kind(Vocab):
@@ -82,6 +83,7 @@ LABELS: dict[Vocab, str] = {
     Stage.APPRAISAL: "Thẩm định", Stage.EXPLANATION: "Giải trình", Stage.FINAL: "Quyết định cuối",
     Registration.ON_TIME: "Đúng hạn", Registration.LATE: "Muộn", Registration.NONE: "Chưa đăng ký",
     Outcome.PROPOSED: "Đề nghị", Outcome.CUT: "Vượt chỉ tiêu", Outcome.NEAR: "Chưa đạt (thiếu 1 điều kiện)",
+    Outcome.UNAPPRAISED: "Chưa thẩm định đủ",
     Kind.COLLECTIVE: "tập thể", Kind.INDIVIDUAL: "cá nhân",
 }
 

@@ -12,6 +12,10 @@ from kit.core.vocab import Kind, label
 from kit.outputs.xlsx import put_text_safe
 from kit.scoring.awards import Awards, Finding
 
+PROVISIONAL = "TẠM TÍNH"
+PROVISIONAL_NOTE = (f"{PROVISIONAL}: danh sách lập khi kết quả chưa được thẩm định đủ (theo yêu cầu lập danh sách tạm "
+                    "tính); các dòng ghi TẠM TÍNH chưa đủ căn cứ để trình khen thưởng.")
+
 
 def proposals_path(reports: Path, level: str, years: list[int]) -> Path:
     if level == "yearly":
@@ -35,10 +39,13 @@ def honour_roll_html(campaign: Campaign, awards: Awards, title: str) -> str:
         rows = "".join(f"<li><b>{html.escape(f.candidate['name'])}</b>"
                        + (f", {html.escape(f.candidate['position'])}" if f.candidate.get("position") else "")
                        + (f", {html.escape(names[f.candidate['unit']])}" if f.rule.kind == Kind.INDIVIDUAL else "")
+                       + (f" — <b class='demo'>{PROVISIONAL}</b>" if f.provisional else "")
                        + "</li>" for f in items)
         parts.append(f"<h2>{html.escape(heading)}</h2><ol>{rows}</ol>")
     demo = f"<p class='demo'>{campaign.demo_note}: danh sách giả định, không phải kết quả thật.</p>" \
         if campaign.demo else ""
+    if awards.provisional:
+        demo += f"<p class='demo'>{html.escape(PROVISIONAL_NOTE)}</p>"
     body = "".join(parts) or "<p>Chưa có đề nghị khen thưởng.</p>"
     return (f"<!DOCTYPE html><html lang='vi'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
             "<style>body{font-family:sans-serif;max-width:900px;margin:2em auto;font-size:18px;line-height:1.5}"
@@ -72,6 +79,9 @@ def write_proposals(campaign: Campaign, awards: Awards, out: Path, period: str) 
         ws["A6"] = (f"{campaign.demo_note or 'Ví dụ'}: quy định khen thưởng là ví dụ minh họa, "
                     "danh sách không có giá trị.")
         ws["A6"].font = Font(bold=True, color="C00000")
+    if awards.provisional:
+        ws["A7"] = PROVISIONAL_NOTE
+        ws["A7"].font = Font(bold=True, color="C00000")
     for ref in ("A4", "A5"):
         ws.merge_cells(f"{ref}:E{ref[1:]}")
         ws[ref].alignment = Alignment(horizontal="center")
@@ -89,6 +99,8 @@ def write_proposals(campaign: Campaign, awards: Awards, out: Path, period: str) 
             place = names[f.candidate["unit"]] if kind == Kind.INDIVIDUAL else campaign.groups[f.candidate["group"]]
             position = ", ".join(x for x in (f.candidate.get("position"), place) if x)
             summary = "; ".join(r.lstrip("✔ ") for r in f.reasons)
+            if f.provisional:
+                summary = f"{PROVISIONAL} ({f.candidate['unappraised']}) — {summary}"
             values: list[object] = [number, f.candidate["name"], position, f.rule.title_name, summary]
             for column, value in enumerate(values, start=1):
                 cell = ws.cell(row, column)
@@ -108,7 +120,8 @@ def _detail_sheets(wb, campaign: Campaign, awards: Awards) -> None:
     detail = wb.create_sheet("Xét duyệt chi tiết")
     detail.append(["Hình thức", "Đối tượng", "Đơn vị", "Kết quả", "Thứ tự / chỉ tiêu", "Lý do"])
     for f in awards.findings:
-        detail.append([f.rule.title_name, None, names[f.candidate["unit"]], label(f.outcome), f.position,
+        outcome = f"{label(f.outcome)} — {PROVISIONAL}" if f.provisional else label(f.outcome)
+        detail.append([f.rule.title_name, None, names[f.candidate["unit"]], outcome, f.position,
                        "\n".join(f.reasons)])
         put_text_safe(detail.cell(detail.max_row, 2), f.candidate["name"])
     for cell in detail[1]:

@@ -15,7 +15,8 @@ from kit.scoring.results import YearResults
 UNIT_HEADERS = {
     "year": "Năm", "group_name": "Nhóm", "unit": "Mã đơn vị", "unit_name": "Tên đơn vị", "status": "Tình trạng phiếu",
     "self": "Điểm tự chấm (phần khảo sát: theo kết quả khảo sát)", "proposal": "Điểm đề xuất tự động",
-    "appraised": "Điểm thẩm định (các tiêu chí đã thẩm định)", "counted": "Điểm xét", "max_applicable": "Điểm tối đa áp dụng", "percent": "Tỷ lệ đạt (%)",
+    "appraised": "Điểm thẩm định (các tiêu chí đã thẩm định)", "counted": "Điểm xét",
+    "max_applicable": "Điểm tối đa áp dụng", "percent": "Tỷ lệ đạt (%)",
     "band": "Xếp loại", "rank": "Thứ hạng trong nhóm", "self_minus_appraised": "Chênh lệch tự chấm - thẩm định",
     "appraised_count": "Số tiêu chí đã thẩm định", "criteria": "Số tiêu chí", "na_count": "Số tiêu chí không áp dụng",
     "rows_missing": "Số tiêu chí thiếu/bị loại", "basis": "Cơ sở tính",

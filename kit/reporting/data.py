@@ -248,7 +248,8 @@ def awards(years: list[YearState], level: str) -> Awards:
 
 def proposals_table(found: Awards) -> pd.DataFrame:
     rows = [{"Hình thức": f.rule.title_name, "Đối tượng": f.rule.kind.label.capitalize(),
-             "Tên": f.candidate["name"], "Đơn vị": f.candidate["unit"], "Lý do": "; ".join(f.reasons)}
+             "Tên": f.candidate["name"], "Đơn vị": f.candidate["unit"], "Lý do": "; ".join(f.reasons),
+             **({"Ghi chú": "TẠM TÍNH" if f.provisional else ""} if found.provisional else {})}
             for f in found.proposed()]
     return pd.DataFrame(rows)
 

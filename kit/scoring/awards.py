@@ -30,6 +30,11 @@ class Finding:
     reasons: list[str]
     position: str = ""
 
+    @property
+    def provisional(self) -> bool:
+        """Considered on results not fully appraised (only when a provisional list was asked for)."""
+        return self.outcome != Outcome.UNAPPRAISED and bool(self.candidate.get("unappraised"))
+
 
 @dataclass
 class Awards:
@@ -38,6 +43,7 @@ class Awards:
     findings: list[Finding] = field(default_factory=list)
     problems: list[P.Problem] = field(default_factory=list)
     rules: Rules | None = None
+    provisional: bool = False  # asked for: candidates not fully appraised are considered, marked TẠM TÍNH
 
     def proposed(self) -> list[Finding]:
         return [f for f in self.findings if f.outcome == Outcome.PROPOSED]
@@ -50,8 +56,17 @@ def collective_yearly(campaign: Campaign, results: YearResults, registrations: T
         out.append({"id": r.unit, "name": r.unit_name, "unit": r.unit, "group": r.group, "position": "",
                     "band": r.band or None, "percent": _num(r.percent), "rank": _num(r.rank), "status": r.status,
                     "registration": reg.get(r.unit), "appraised_share":
-                        (r.appraised_count / r.criteria) if _num(r.criteria) else None})
+                        (r.appraised_count / r.criteria) if _num(r.criteria) else None,
+                    "unappraised": _unappraised([r])})
     return out
+
+
+def _unappraised(rows: list) -> str:
+    """What is left to appraise in these yearly results of a unit ("" when nothing): no commendation rests on
+    a unit's own self scores unless a provisional list is asked for."""
+    left = [f"năm {int(r.year)}: {int(r.appraised_count)}/{int(r.criteria)} tiêu chí" for r in rows
+            if _num(r.criteria) and r.appraised_count < r.criteria]
+    return "đã thẩm định " + "; ".join(left) if left else ""
 
 
 def individual_yearly(campaign: Campaign, results: YearResults, nominations: Table, initiatives: Table) -> list[dict]:
@@ -62,7 +77,8 @@ def individual_yearly(campaign: Campaign, results: YearResults, nominations: Tab
         u = units.loc[n["unit"]]
         out.append({"id": f"{n['name']}|{n['unit']}", "name": n["name"], "unit": n["unit"], "group": u["group"],
                     "position": n["position"], "rating": n["rating"], "initiative": n["initiative"] in recognised,
-                    "discipline": n["discipline"], "unit_band": u["band"] or None, "unit_percent": _num(u["percent"])})
+                    "discipline": n["discipline"], "unit_band": u["band"] or None, "unit_percent": _num(u["percent"]),
+                    "unappraised": _unappraised([u])})
     return out
 
 
@@ -82,7 +98,8 @@ def collective_final(campaign: Campaign, yearly: list[YearResults], registration
                     if percents else None, "improvement": (percents[-1] - percents[0]) if len(percents) > 1 else None,
                     "last_band": (last.band or None) if last is not None else None,
                     "last_rank": _num(last.rank) if last is not None else None,
-                    "registered_every_year": all((res.year, u.code) in registered for res in yearly)})
+                    "registered_every_year": all((res.year, u.code) in registered for res in yearly),
+                    "unappraised": _unappraised(rows)})
     return out
 
 
@@ -91,12 +108,14 @@ def individual_final(campaign: Campaign, yearly: list[YearResults], nominations:
     years = {res.year for res in yearly}
     people: dict[tuple[str, str], dict] = {}
     bands = {res.year: res.units.set_index("unit")["band"] for res in yearly}
+    by_unit = {res.year: res.units.set_index("unit") for res in yearly}
     for table in nominations:
         for n in table.rows:
             p = people.setdefault((header_key(n["name"]), n["unit"]), {
                 "id": f"{n['name']}|{n['unit']}", "name": n["name"], "unit": n["unit"],
                 "group": campaign.units_by_code[n["unit"]].group, "position": n["position"], "excellent_years": 0,
-                "discipline": False, "unit_years_in_band": [bands[y].get(n["unit"]) for y in sorted(bands)]})
+                "discipline": False, "unit_years_in_band": [bands[y].get(n["unit"]) for y in sorted(bands)],
+                "unappraised": _unappraised([by_unit[y].loc[n["unit"]] for y in sorted(by_unit)])})
             p["excellent_years"] += n["rating"] == RATINGS[0]
             p["discipline"] = p["discipline"] or n["discipline"]
             p["position"] = n["position"] or p["position"]
@@ -124,10 +143,20 @@ def _sort_key(rule: Rule, candidate: dict) -> tuple:
     return (*key, candidate["name"])
 
 
-def evaluate(rules: list[Rule], candidates: dict[Kind, list[dict]]) -> list[Finding]:
-    """Rules in order of precedence; a candidate proposed for one title is not proposed for a later one."""
+def evaluate(rules: list[Rule], candidates: dict[Kind, list[dict]], provisional: bool = False) -> list[Finding]:
+    """Rules in order of precedence; a candidate proposed for one title is not proposed for a later one.
+
+    A candidate whose results are not fully appraised is set aside ("chưa thẩm định đủ", once, under the first
+    rule of its kind) unless ``provisional``: then it is considered and its findings are marked provisional.
+    """
     findings: list[Finding] = []
     taken: set[tuple[Kind, str]] = set()
+    firsts = {} if provisional else {r.kind: r for r in reversed(rules)}  # the first rule of each kind
+    for kind, first in firsts.items():
+        for cand in candidates.get(kind, []):
+            if cand.get("unappraised"):
+                taken.add((kind, cand["id"]))
+                findings.append(Finding(first, cand, Outcome.UNAPPRAISED, [f"✖ {cand['unappraised']}"]))
     for rule in rules:
         labels = FIELDS[("yearly", rule.kind)] | FIELDS[("final", rule.kind)]
         pool = [c for c in candidates[rule.kind] if (rule.kind, c["id"]) not in taken]
@@ -159,10 +188,14 @@ def evaluate(rules: list[Rule], candidates: dict[Kind, list[dict]]) -> list[Find
     return findings
 
 
-def awards_for(campaign: Campaign, level: str, yearly: list[YearResults], movement: list[Movement]) -> Awards:
-    """Proposals for one year (level "yearly": one result and its movement) or the period ("final": every year)."""
+def awards_for(campaign: Campaign, level: str, yearly: list[YearResults], movement: list[Movement],
+               provisional: bool = False) -> Awards:
+    """Proposals for one year (level "yearly": one result and its movement) or the period ("final": every year).
+
+    ``provisional``: consider candidates whose results are not fully appraised (every output then says TẠM TÍNH).
+    """
     years = [r.year for r in yearly]
-    result = Awards(level, years, rules=campaign.rules)
+    result = Awards(level, years, rules=campaign.rules, provisional=provisional)
     registrations, initiatives = movement[0].registrations, movement[0].initiatives
     nominations = [m.nominations for m in movement]
     result.problems = registrations.problems + initiatives.problems + [p for t in nominations for p in t.problems]
@@ -172,9 +205,9 @@ def awards_for(campaign: Campaign, level: str, yearly: list[YearResults], moveme
     if level == "yearly":
         candidates = {Kind.COLLECTIVE: collective_yearly(campaign, yearly[0], registrations),
                       Kind.INDIVIDUAL: individual_yearly(campaign, yearly[0], nominations[0], initiatives)}
-        result.findings = evaluate(result.rules.yearly, candidates)
+        result.findings = evaluate(result.rules.yearly, candidates, provisional)
     else:
         candidates = {Kind.COLLECTIVE: collective_final(campaign, yearly, registrations),
                       Kind.INDIVIDUAL: individual_final(campaign, yearly, nominations, initiatives)}
-        result.findings = evaluate(result.rules.final, candidates)
+        result.findings = evaluate(result.rules.final, candidates, provisional)
     return result
