@@ -87,3 +87,39 @@ def test_render_command_reports_and_writes_tables(tmp_path, capsys):
     assert code == 0 and (tmp_path / "final" / "bao-cao-tong-ket-2022-2025.html").exists()
     assert "1/1 báo cáo" in capsys.readouterr().out
     assert main(["render", "--campaign", str(DEMO), "--reports", str(tmp_path)]) == 2
+
+
+def _text(page: str) -> str:
+    import html as html_module
+    import re
+
+    body = re.sub(r"<style.*?</style>|<script.*?</script>", " ", page[page.index("<body"):], flags=re.S)
+    return html_module.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))).strip()
+
+
+def test_reports_read_as_official_vietnamese_documents(tmp_path, fixed_time):
+    """Decimal commas and two decimals, dd/mm/yyyy, integers for counts, no <NA>, no ISO time, no local path,
+    the report first, its title in the browser tab; a unit without a result reads why."""
+    import re
+
+    campaign = load_campaign(DEMO)
+    wanted = {("NV", 2024), ("PHUOCVINH", 2025), ("THANHLONG", 2023)}
+    jobs = [j for j in jobs_for(campaign, tmp_path, years=[2023, 2024, 2025], units=True)
+            if (j.parameters["unit"], j.parameters["year"]) in wanted] + jobs_for(campaign, tmp_path, years=[2024])
+    assert all(o.ok for o in render(jobs, workers=1))
+    for job in jobs:
+        page = job.output.with_suffix(".html").read_text(encoding="utf-8")
+        text = _text(page)
+        assert f"<title>{job.title}</title>" in page
+        assert text.startswith("Dữ liệu minh họa"), text[:80]
+        assert str(DEMO.resolve()) not in page and "<NA>" not in text
+        assert not re.search(r"\d{4}-\d{2}-\d{2}T\d", text), job.label  # no ISO time stamps
+        assert not re.search(r"(?<![\d.,])\d+\.0(?![\d])", text), job.label  # no "44.0"
+    nv = _text((tmp_path / "2024" / "don-vi" / "NV-2024.html").read_text(encoding="utf-8"))
+    assert re.search(r"Đã nộp \d{1,3},\d{2} ", nv)  # the percentage, with a decimal comma and two decimals
+    rejected = _text((tmp_path / "2025" / "don-vi" / "PHUOCVINH-2025.html").read_text(encoding="utf-8"))
+    assert "không được chấp nhận" in rejected and "Tệp bị hỏng" in rejected
+    missing = _text((tmp_path / "2023" / "don-vi" / "THANHLONG-2023.html").read_text(encoding="utf-8"))
+    assert "chưa nộp phiếu tự đánh giá năm 2023 (hạn nộp 15/12/2023)" in missing
+    yearly = _text((tmp_path / "2024" / "bao-cao-nam-2024.html").read_text(encoding="utf-8"))
+    assert re.search(r"\d{2}:\d{2} \d{2}/\d{2}/\d{4}", yearly)  # open explanations: "08:30 15/12/2024"

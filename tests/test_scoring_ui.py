@@ -138,7 +138,7 @@ def test_explanation_round_history(tiny, book):
     e.comment.value = "Hội đồng chấp nhận một phần"
     p.save_button.click()
     e.history_button.click()
-    for text in ("Tự chấm", "Thẩm định", "Giải trình", "Quyết định cuối", "Bổ sung 8 tin bài", "1.25"):
+    for text in ("Tự chấm", "Thẩm định", "Giải trình", "Quyết định cuối", "Bổ sung 8 tin bài", "1,25"):
         assert text in p.history.value
     assert book.history(2024, "U1", "1.3")["stage"].tolist() == ["appraisal", "explanation", "final"]
     assert p.ws.unit_totals("U1")["open_explanations"] == 0

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kit.core import vn
 from kit.intake.check import RECEIVED_REGISTER, submission_files
 
 CONFIG_FILES = ("campaign.yml", "units.csv", "commendation.yml", "registrations.csv", "initiatives.csv")
@@ -31,7 +32,7 @@ class Fingerprint:
         return hashlib.sha256((self.files_digest + self.decisions_digest).encode()).hexdigest()
 
     def __str__(self) -> str:
-        return f"{self.digest[:16]} ({self.files} tệp, {self.decisions} quyết định)"
+        return f"{self.digest[:16]} ({vn.integer(self.files)} tệp, {vn.integer(self.decisions)} quyết định)"
 
 
 def input_files(root: Path, years: list[int]) -> list[Path]:

@@ -18,6 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from kit.app.appraisal import Entry, Workspace
 from kit.config.answers import TYPE_LABELS
 from kit.core import problems as P
+from kit.core import vn
 from kit.core.errors import FileProblem
 from kit.core.values import cell_text, code_text, is_blank, parse_number
 from kit.intake.layout import header_key
@@ -49,7 +50,7 @@ def export_workbook(ws_: Workspace, evaluator: str, out: Path, units: list[str] 
     sheet.title = SHEET
     sheet["A1"] = f"PHIẾU THẨM ĐỊNH ĐIỂM CCHC NĂM {ws_.year} (làm ngoài máy)"
     sheet["A1"].font = Font(bold=True, size=14)
-    exported = dt.datetime.now().isoformat("T", "seconds")
+    exported = vn.moment(dt.datetime.now())
     meta = [("Năm", ws_.year), ("Cán bộ thẩm định", evaluator), ("Xuất lúc", exported)]
     for i, (label, value) in enumerate(meta, start=2):
         sheet.cell(i, 1, label).font = Font(bold=True)
@@ -204,7 +205,7 @@ def import_workbook(campaign, gradebook, path: Path, evaluator: str = "") -> Imp
     result = ws_.save(report.evaluator, entries, source="import")
     report.recorded = len(result.saved)
     for unit, code, current in result.conflicts:
-        who = f"{current.get('evaluator', '?')}, {str(current.get('created_at', ''))[:16]}, " \
+        who = f"{current.get('evaluator', '?')}, {vn.moment(current.get('created_at', ''))}, " \
               f"điểm {'Không áp dụng' if current.get('na') else current.get('score')}"
         report.problems.append(P.make(P.Code.DECISION_NEWER, **where[(unit, code)], detail=who))
     for unit, code, problem in result.invalid:

@@ -7,6 +7,7 @@ header may lose its diacritics; these helpers make such variants compare equal.
 from __future__ import annotations
 
 import math
+import numbers
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
@@ -69,7 +70,7 @@ def parse_number(value: object) -> float | None:
 
 def optional_float(value: object) -> float | None:
     """A numeric table value as a float; None for the missing ones (None, NaN, pd.NA) and for non-numbers."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or isinstance(value, float) and math.isnan(value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or math.isnan(value):
         return None
     return float(value)
 

@@ -8,8 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
+
+import pandas as pd
 
 from kit.core.values import round_half_up
+from kit.core.vocab import label
+
+_NA = pd.NA
 
 POINTS_FORMAT = "0.00"  # xlsx: points and percentages, always two decimals
 COUNT_FORMAT = "0"
@@ -20,10 +26,6 @@ def _missing(value: object) -> bool:
     return value is None or value is _NA or (isinstance(value, float) and math.isnan(value))
 
 
-try:  # pandas' missing value, without importing pandas for callers that do not use it
-    from pandas import NA as _NA
-except ImportError:  # pragma: no cover
-    _NA = None
 
 
 def number(value: object, decimals: int = 2, missing: str = "—") -> str:
@@ -34,11 +36,11 @@ def number(value: object, decimals: int = 2, missing: str = "—") -> str:
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
-def integer(value: object, missing: str = "—") -> str:
-    """A count: 44.0 → "44", 131072 → "131.072"."""
+def integer(value: object, missing: str = "—", grouped: bool = True) -> str:
+    """A count: 44.0 → "44", 131072 → "131.072"; a year (``grouped=False``) stays 2025."""
     if _missing(value):
         return missing
-    return f"{int(round(float(value))):,}".replace(",", ".")  # type: ignore[arg-type]
+    return f"{int(round(float(value))):{',' if grouped else ''}}".replace(",", ".")  # type: ignore[arg-type]
 
 
 def date(value: object, missing: str = "") -> str:
@@ -52,9 +54,44 @@ def date(value: object, missing: str = "") -> str:
 
 
 def moment(value: object, missing: str = "") -> str:
-    """A time stamp (datetime or ISO text, as the gradebook stores it) as "08:30 15/12/2024", local time."""
+    """A time stamp (datetime or ISO text, as the gradebook stores it) as "08:30 15/12/2024", local time.
+    Text that is not a time stamp ("vừa lưu") is returned as it is."""
     if _missing(value) or value == "":
         return missing
-    stamp = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    try:
+        stamp = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        return str(value)
     assert isinstance(stamp, dt.datetime)
     return f"{stamp:%H:%M %d/%m/%Y}"
+
+
+def text(value: object) -> str:
+    """Any table cell as shown: states by their label, numbers and dates the Vietnamese way, missing as "—"."""
+    if _missing(value) or value is pd.NaT:
+        return "—"
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, numbers.Integral):
+        return integer(value, grouped=not 1900 < int(value) < 2200)  # a year is not "2.025"
+    if isinstance(value, numbers.Real):
+        return number(value)
+    if isinstance(value, dt.datetime):
+        return moment(value)
+    if isinstance(value, dt.date):
+        return date(value)
+    return str(label(value))
+
+
+def table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table ready to show (every cell a string, see ``text``): integer columns (Int64: counts, ranks) as
+    integers, other numbers with two decimals, so 44 criteria never read "44.0" and pd.NA never reads "<NA>"."""
+    shown = {}
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_integer_dtype(column.dtype):
+            year = str(name).startswith("Năm") or str(name) == "year"
+            shown[name] = [integer(v, grouped=not year) for v in column]
+        else:
+            shown[name] = [text(v) for v in column]
+    return pd.DataFrame(shown, index=frame.index, columns=frame.columns)

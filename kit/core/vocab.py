@@ -12,8 +12,6 @@ from __future__ import annotations
 from enum import Enum
 from typing import TypeVar
 
-import pandas as pd
-
 from kit.core.values import fold
 
 
@@ -100,7 +98,3 @@ def label(value: object) -> object:
     """A member's label for display; anything else unchanged (for mixed table columns)."""
     return value.label if isinstance(value, Vocab) else value
 
-
-def labelled(frame: pd.DataFrame) -> pd.DataFrame:
-    """A table for display: states in text columns replaced by their labels, numbers untouched."""
-    return frame.apply(lambda col: col.map(label) if col.dtype == object else col)

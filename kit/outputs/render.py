@@ -40,6 +40,7 @@ class Job:
     notebook: str  # file name in notebooks/
     parameters: dict
     output: Path  # the executed .ipynb; the .html goes beside it
+    title: str = ""  # what the browser tab of the HTML copy says (default: the file name)
 
     @property
     def label(self) -> str:
@@ -61,16 +62,19 @@ def jobs_for(campaign, reports: Path, *, years: Iterable[int] = (), final: bool 
     out: list[Job] = []
     for year in years:
         if not units:
-            out.append(Job(YEARLY, {"campaign": root, "year": year}, reports / str(year) / f"bao-cao-nam-{year}.ipynb"))
+            out.append(Job(YEARLY, {"campaign": root, "year": year}, reports / str(year) / f"bao-cao-nam-{year}.ipynb",
+                           f"Báo cáo kết quả chấm điểm CCHC năm {year}"))
     if final:
         first, last = campaign.years[0], campaign.years[-1]
         out.append(Job(FINAL, {"campaign": root, "first_year": first, "last_year": last},
-                       reports / "final" / f"bao-cao-tong-ket-{first}-{last}.ipynb"))
+                       reports / "final" / f"bao-cao-tong-ket-{first}-{last}.ipynb",
+                       f"Báo cáo tổng kết phong trào thi đua CCHC {first}–{last}"))
     if units:
         for year in years:
             for unit in campaign.units:
                 out.append(Job(SCORECARD, {"campaign": root, "year": year, "unit": unit.code},
-                               reports / str(year) / "don-vi" / f"{unit.code}-{year}.ipynb"))
+                               reports / str(year) / "don-vi" / f"{unit.code}-{year}.ipynb",
+                               f"Phiếu kết quả chấm điểm CCHC năm {year} — {unit.name}"))
     return out
 
 
@@ -127,7 +131,7 @@ def _run_one(job: Job, km, kc, engine: str) -> Rendered:
     except pm.PapermillExecutionError as exc:
         error = f"{exc.ename}: {exc.evalue}"
         nb = nbformat.read(job.output, as_version=4)  # as papermill wrote it, with its error cell
-    to_html(nb, job.output.with_suffix(".html"), job.label)
+    to_html(nb, job.output.with_suffix(".html"), job.title or job.label)
     return Rendered(job, not error, time.perf_counter() - start, error)
 
 
@@ -184,8 +188,9 @@ def render(jobs: list[Job], workers: int | None = None, progress: Callable[[Rend
             outcome = results.get(timeout=5)
         except queue_module.Empty:  # check the workers are still alive
             if not any(p.is_alive() for p in procs):
-                done = {o.job for o in outcomes}
-                outcomes += [Rendered(j, False, 0.0, "tiến trình dừng bất thường") for j in jobs if j not in done]
+                done = {o.job.output for o in outcomes}  # (a Job holds a dict: not hashable)
+                outcomes += [Rendered(j, False, 0.0, "tiến trình dừng bất thường") for j in jobs
+                             if j.output not in done]
                 break
             continue
         outcomes.append(outcome)

@@ -10,7 +10,8 @@ import pandas as pd
 
 from kit.app.pipeline import proposals
 from kit.app.year import YearState
-from kit.core.vocab import Outcome, label
+from kit.core import vn
+from kit.core.vocab import Outcome, Status, label
 from kit.intake.movement import registration_status
 from kit.scoring.awards import Awards
 from kit.store.gradebook import latest
@@ -104,7 +105,7 @@ def open_explanations(yd: YearState) -> pd.DataFrame:
     names = {u.code: u.name for u in yd.campaign.units}
     return pd.DataFrame({"Đơn vị": open_["unit"].map(names), "Tiêu chí": open_["code"],
                          "Điểm xin": open_["score"], "Nội dung giải trình": open_["comment"],
-                         "Ghi nhận bởi": open_["evaluator"], "Lúc": open_["created_at"].str[:16]})
+                         "Ghi nhận bởi": open_["evaluator"], "Lúc": open_["created_at"].map(vn.moment)})
 
 
 def not_fully_appraised(yd: YearState) -> pd.DataFrame:
@@ -173,6 +174,24 @@ def scorecard_rows(yd: YearState, unit: str) -> pd.DataFrame:
         "Nhận xét": [reason.get(c, "") for c in rows["code"]],
         "Giải trình chờ Hội đồng quyết định": [pending.get(c, "") for c in rows["code"]],
     })
+
+
+def no_result_reason(yd: YearState, unit: str) -> str:
+    """Why a unit has no result this year, in the words of its scorecard."""
+    status = yd.check.statuses.get(unit, Status.MISSING)
+    deadline = yd.campaign.deadline(yd.year)
+    if status == Status.MISSING:
+        return (f"Đơn vị chưa nộp phiếu tự đánh giá năm {yd.year}"
+                + (f" (hạn nộp {vn.date(deadline)})" if deadline else "") + ", nên chưa có kết quả chấm điểm.")
+    return ("Phiếu tự đánh giá của đơn vị không được chấp nhận, nên chưa có kết quả chấm điểm. Các lỗi cần sửa "
+            "trong phiếu (sửa rồi gửi lại):")
+
+
+def form_problems(yd: YearState, unit: str) -> pd.DataFrame:
+    """The errors that kept the unit's form(s) out: file, place and what to do."""
+    rows = [(p.file, p.where().removeprefix(p.file).lstrip(", "), p.message)
+            for s in yd.check.submissions if s.unit == unit for p in s.problems if p.is_error]
+    return pd.DataFrame(rows, columns=["Tệp", "Vị trí", "Lỗi và cách sửa"])
 
 
 def unit_vs_group(yd: YearState, unit: str) -> tuple[pd.Series, pd.Series]:

@@ -18,7 +18,7 @@ import pandas as pd
 from kit import __version__
 from kit.app.fingerprint import Fingerprint
 from kit.config.campaign import Campaign
-from kit.core.vocab import labelled
+from kit.core import vn
 
 _CSS = ("<style>.kit-report table{border-collapse:collapse;font-size:14px}"
         ".kit-report th,.kit-report td{border:1px solid #bbb;padding:3px 6px;text-align:left!important}"
@@ -40,15 +40,20 @@ def _display(html_text: str) -> None:
     display(HTML(html_text))
 
 
+PARAMETER_NAMES = {"year": "Năm", "unit": "Mã đơn vị", "first_year": "Từ năm", "last_year": "Đến năm"}
+
+
 def header(campaign: Campaign, title: str, parameters: dict, fp: Fingerprint) -> None:
     """The opening block every report carries."""
     demo = f"<p class='kit-demo'>{campaign.demo_note}: số liệu giả định, không dùng cho công tác thật.</p>" \
         if campaign.demo else ""
-    params = ", ".join(f"{html.escape(str(k))} = {html.escape(str(v))}" for k, v in parameters.items())
+    # what the report is about, in words; the campaign folder is the operator's business (and a local path)
+    params = "; ".join(f"{PARAMETER_NAMES.get(k, k)}: {html.escape(str(v))}" for k, v in parameters.items()
+                       if k != "campaign")
     _display(f"{_CSS}<div class='kit-report'>{demo}<h1>{html.escape(title)}</h1>"
              f"<p><b>{html.escape(campaign.name)}</b><br>{html.escape(campaign.district)}, "
              f"{html.escape(campaign.province)}</p>"
-             f"<p style='font-size:13px;color:#444'>Tham số: {params}<br>"
+             f"<p style='font-size:13px;color:#444'>{params}<br>"
              f"Tạo bởi kit {__version__} lúc {report_time():%d/%m/%Y %H:%M}<br>"
              f"Dấu vân tay dữ liệu đầu vào: <code>{html.escape(str(fp))}</code> — hai báo cáo cùng dấu vân tay "
              f"được tạo từ cùng dữ liệu.</p></div>")
@@ -59,12 +64,7 @@ def show_table(df: pd.DataFrame, caption: str = "", empty: str = "Không có.") 
     if df.empty:
         _display(f"<div class='kit-report'><p><i>{html.escape(empty)}</i></p></div>")
         return
-    df = df.rename_axis(columns=None)
-    nullable = [c for c in df.columns if isinstance(df[c].dtype, pd.Int64Dtype)]
-    df = df.astype({c: float for c in nullable})  # pd.NA would print as "<NA>"; NaN prints as "—"
-    df = labelled(df)  # states show their labels
-    table = df.to_html(index=False, escape=True, na_rep="—", float_format=lambda x: f"{x:,.2f}".rstrip("0").rstrip("."),
-                       border=0)
+    table = vn.table(df.rename_axis(columns=None)).to_html(index=False, escape=True, border=0)
     cap = f"<p><b>{html.escape(caption)}</b></p>" if caption else ""
     _display(f"<div class='kit-report'>{cap}{table}</div>")
 

@@ -38,6 +38,8 @@ def year_results(campaign: Campaign, report: CheckReport, appraisals: pd.DataFra
     units["group_name"] = units["group"].map(campaign.groups)
     units["unit_name"] = units["unit"].map(names)
     units["status"] = units["unit"].map(report.statuses)
+    counts = ["criteria", "appraised_count", "na_count", "rows_missing"]
+    units[counts] = units[counts].astype("Int64")  # counts stay integers where a unit without a form leaves a gap
     units = units.sort_values(["group", "rank", "unit"], na_position="last").reset_index(drop=True)
     areas = totals(long, ["unit", "area"], carry=["year", "group", "area_name"])
     areas["unit_name"] = areas["unit"].map(names)

@@ -16,7 +16,8 @@ import pandas as pd
 from kit.app.year import YearState, load_year
 from kit.config.campaign import Band, Campaign
 from kit.config.rules import Rule
-from kit.core.vocab import Kind, Outcome, Stage, labelled
+from kit.core import vn
+from kit.core.vocab import Kind, Outcome, Stage
 from kit.scoring.awards import collective_yearly, evaluate, individual_yearly
 from kit.scoring.results import YearResults
 from kit.scoring.totals import classify
@@ -28,7 +29,7 @@ _CSS = ("<style>.kit-meet{font-size:20px}.kit-meet table{border-collapse:collaps
 
 
 def _table(df: pd.DataFrame) -> str:
-    return labelled(df).to_html(index=False, escape=True, na_rep="—", border=0, float_format=lambda x: f"{x:.2f}")
+    return vn.table(df).to_html(index=False, escape=True, border=0)
 
 
 def _page(body: str) -> str:
@@ -118,7 +119,7 @@ class MeetingPanel:
         for r in rows.itertuples():
             steps = history[history["code"] == r.code]
             trail = "".join(f"<li>{Stage(s.stage).label}: {'Không áp dụng' if s.na else f'{s.score:g}'} — "
-                            f"{html.escape(s.evaluator)}, {html.escape(s.created_at[:16])}"
+                            f"{html.escape(s.evaluator)}, {vn.moment(s.created_at)}"
                             f"{': ' + html.escape(s.comment) if s.comment else ''}</li>" for s in steps.itertuples())
             self_score = "—" if pd.isna(r.self) else f"{r.self:g}"
             counted = "Không áp dụng" if r.na else f"{r.counted:g}"

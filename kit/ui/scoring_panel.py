@@ -14,6 +14,7 @@ import ipywidgets as w
 
 from kit.app.appraisal import Entry, Row, Workspace
 from kit.config.answers import TYPE_LABELS
+from kit.core import vn
 from kit.core.errors import UsageError
 from kit.core.values import parse_number
 from kit.core.vocab import Stage
@@ -24,7 +25,13 @@ _NO_EVIDENCE = "<span style='color:#c00'>(không có)</span>"
 
 
 def _fmt(x: float | None) -> str:
-    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:g}"
+    """A score as typed and read in Vietnamese: 1,5 (no trailing zeros: the evaluator compares it with the form)."""
+    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:g}".replace(".", ",")
+
+
+def _when(stamp: object) -> str:
+    """A decision's time as "08:30 15/12/2024"; "vừa lưu" (just saved) stays as it is."""
+    return html.escape(vn.moment(stamp))
 
 
 class RowEditor:
@@ -93,7 +100,7 @@ class RowEditor:
         self.dirty = False
         cur = self.row.current
         self.status.value = (f"<span style='color:#2e7d32'>✔ {html.escape(str(cur['evaluator']))}, "
-                             f"{html.escape(str(cur['created_at'])[:16])}</span>") if cur else "chưa chấm"
+                             f"{_when(cur['created_at'])}</span>") if cur else "chưa chấm"
 
     def _changed(self, on_change) -> None:
         if self._loading:
@@ -340,7 +347,7 @@ class AppraisalPanel:
             score = "Không áp dụng" if step["na"] else _fmt(step["score"])
             stage = "Tự chấm" if step["stage"] is None else step["stage"].label
             lines.append(f"<tr><td>{stage}</td><td>{score}</td>"
-                         f"<td>{html.escape(str(step['by']))}</td><td>{html.escape(str(step['at'])[:16])}</td>"
+                         f"<td>{html.escape(str(step['by']))}</td><td>{_when(step['at'])}</td>"
                          f"<td>{html.escape(str(step['comment'] or ''))}</td></tr>")
         self.history.value = (f"<b>{html.escape(r.unit_name)} — tiêu chí {html.escape(r.code)}</b>"
                               "<table><tr><th>Bước</th><th>Điểm</th><th>Người</th><th>Thời điểm</th>"
@@ -374,7 +381,7 @@ class AppraisalPanel:
         for unit, code, current in result.conflicts:
             editors[(unit, code)].status.value = (
                 f"<span style='color:#c00'>✖ {html.escape(str(current.get('evaluator', '?')))} vừa lưu "
-                f"{_fmt(current.get('score'))} lúc {html.escape(str(current.get('created_at', ''))[:16])}; "
+                f"{_fmt(current.get('score'))} lúc {_when(current.get('created_at', ''))}; "
                 "xem lại rồi bấm Lưu lần nữa để ghi quyết định của bạn</span>")
         left = invalid + len(result.invalid) + len(result.conflicts)
         self.refresh(None if self.mode.value == "unit" else sorted({u for u, _, _ in result.saved}))
