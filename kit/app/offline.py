@@ -23,7 +23,7 @@ from kit.core.errors import FileProblem
 from kit.core.values import cell_text, code_text, is_blank, parse_number
 from kit.intake.layout import header_key
 from kit.intake.sheets import read_grids
-from kit.outputs.xlsx import put_text_safe
+from kit.outputs.xlsx import save_workbook
 
 SHEET = "Thẩm định"
 HEADER_ROW = 7
@@ -78,16 +78,14 @@ def export_workbook(ws_: Workspace, evaluator: str, out: Path, units: list[str] 
                       "current_by": cur.get("evaluator"), "base": cur.get("id")}
             for col, (fieldname, _, _, is_input) in enumerate(COLUMNS, start=1):
                 cell = sheet.cell(row_no, col)
-                put_text_safe(cell, values.get(fieldname))  # unit text never becomes a formula
+                cell.value = values.get(fieldname)  # save_workbook keeps any "=..." as text
                 if is_input:
                     cell.protection, cell.fill = Protection(locked=False), _INPUT
             na_list.add(sheet.cell(row_no, [f for f, *_ in COLUMNS].index("na") + 1).coordinate)
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 4)
     sheet.protection.sheet = True
     sheet.protection.formatColumns = sheet.protection.formatRows = False
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
-    return out
+    return save_workbook(wb, out)
 
 
 @dataclass

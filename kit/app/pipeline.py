@@ -12,6 +12,7 @@ from pathlib import Path
 
 from kit.app.year import YearState, load_year
 from kit.config.campaign import Campaign
+from kit.core.atomic import write_text
 from kit.intake.check import format_text
 from kit.outputs.proposals import write_outputs
 from kit.outputs.render import Rendered, jobs_for, render
@@ -34,8 +35,7 @@ def write_year_tables(state: YearState, reports: Path) -> list[Path]:
     """The results workbook and the check report of one year."""
     written = [write_results(state.campaign, state.check, state.results, results_path(reports, state.year))]
     text = check_path(reports, state.year)
-    text.parent.mkdir(parents=True, exist_ok=True)
-    text.write_text(format_text(state.check) + "\n", encoding="utf-8")
+    write_text(text, format_text(state.check) + "\n")
     return [*written, text]
 
 

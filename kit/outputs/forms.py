@@ -19,6 +19,7 @@ from kit.config.answers import TYPE_LABELS, allowed_answers, uses_value
 from kit.config.campaign import Campaign, Unit
 from kit.config.framework import Criterion, Framework
 from kit.intake.layout import COLUMNS, GUIDE_SHEET, META_ROWS, SHEET
+from kit.outputs.xlsx import save_workbook
 
 HEADER_ROW = 10
 _THIN = Side(style="thin", color="999999")
@@ -171,6 +172,6 @@ def write_forms(campaign: Campaign, year: int, out: Path, units: Iterable[Unit] 
     paths = []
     for unit in units if units is not None else campaign.units:
         path = out / form_name(unit, year)
-        build_form(campaign, unit, year).save(path)
+        save_workbook(build_form(campaign, unit, year), path)
         paths.append(path)
     return paths

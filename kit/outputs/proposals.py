@@ -8,8 +8,9 @@ import html
 from pathlib import Path
 
 from kit.config.campaign import Campaign
+from kit.core.atomic import write_text
 from kit.core.vocab import Kind, label
-from kit.outputs.xlsx import put_text_safe
+from kit.outputs.xlsx import save_workbook
 from kit.scoring.awards import Awards, Finding
 
 PROVISIONAL = "TẠM TÍNH"
@@ -104,12 +105,10 @@ def write_proposals(campaign: Campaign, awards: Awards, out: Path, period: str) 
             values: list[object] = [number, f.candidate["name"], position, f.rule.title_name, summary]
             for column, value in enumerate(values, start=1):
                 cell = ws.cell(row, column)
-                put_text_safe(cell, value)
+                cell.value = value
                 cell.border, cell.alignment = box, Alignment(wrap_text=True, vertical="top")
     _detail_sheets(wb, campaign, awards)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
-    return out
+    return save_workbook(wb, out)
 
 
 def _detail_sheets(wb, campaign: Campaign, awards: Awards) -> None:
@@ -121,9 +120,8 @@ def _detail_sheets(wb, campaign: Campaign, awards: Awards) -> None:
     detail.append(["Hình thức", "Đối tượng", "Đơn vị", "Kết quả", "Thứ tự / chỉ tiêu", "Lý do"])
     for f in awards.findings:
         outcome = f"{label(f.outcome)} — {PROVISIONAL}" if f.provisional else label(f.outcome)
-        detail.append([f.rule.title_name, None, names[f.candidate["unit"]], outcome, f.position,
+        detail.append([f.rule.title_name, f.candidate["name"], names[f.candidate["unit"]], outcome, f.position,
                        "\n".join(f.reasons)])
-        put_text_safe(detail.cell(detail.max_row, 2), f.candidate["name"])
     for cell in detail[1]:
         cell.font = Font(bold=True)
     for col, width in zip("ABCDEF", (30, 30, 30, 26, 34, 90), strict=True):
@@ -143,5 +141,5 @@ def write_outputs(campaign: Campaign, awards: Awards, reports: Path, out: Path |
     out = out or proposals_path(reports, awards.level, awards.years)
     write_proposals(campaign, awards, out, period)
     roll = out.with_name(out.stem.replace("de-nghi-khen-thuong", "bang-vang") + ".html")
-    roll.write_text(honour_roll_html(campaign, awards, f"Bảng vàng thi đua CCHC {period}"), encoding="utf-8")
+    write_text(roll, honour_roll_html(campaign, awards, f"Bảng vàng thi đua CCHC {period}"))
     return out, roll

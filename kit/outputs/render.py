@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kit.core.atomic import write_text
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"  # kit_report: the lab look, no scripts from the internet
 YEARLY, FINAL, SCORECARD = "10-bao-cao-nam.ipynb", "20-bao-cao-tong-ket.ipynb", "30-phieu-ket-qua-don-vi.ipynb"
 
@@ -114,7 +116,7 @@ def to_html(nb, path: Path, title: str) -> None:
     exporter = HTMLExporter(template_name="kit_report", extra_template_basedirs=[str(TEMPLATES)],
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    path.write_text(body, encoding="utf-8")
+    write_text(path, body)
 
 
 def _run_one(job: Job, km, kc, engine: str) -> Rendered:

@@ -15,6 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from kit.core.atomic import replacing
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _HEAD = PatternFill("solid", fgColor="1F4E79")
 
@@ -25,11 +27,17 @@ def csv_safe(value: object) -> object:
     return value
 
 
-def put_text_safe(cell, value: object) -> None:
-    """Set a cell; a string is always stored as text (openpyxl would make "=..." a formula)."""
-    cell.value = value
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
+def save_workbook(wb: Workbook, path: Path) -> Path:
+    """The one way the kit saves a workbook: no cell may be a formula (the kit writes none; any "=..." text that
+    reached a cell — a unit name, a criterion, an evaluator's name — stays text), and the file appears whole."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+    with replacing(path) as temporary:
+        wb.save(temporary)
+    return path
 
 
 def _cell_value(value: object) -> object:
@@ -57,7 +65,6 @@ def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame], notes: list[str]) ->
             ws.append([_cell_value(v) for v in record])
         for row in ws.iter_rows(min_row=2):
             for cell in row:
-                put_text_safe(cell, cell.value)  # unit-supplied text stays text
                 if isinstance(cell.value, float):
                     cell.number_format = "0.00"
         for i, col in enumerate(df.columns, start=1):
@@ -70,12 +77,11 @@ def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame], notes: list[str]) ->
     for line in notes:
         ws.append([line])
     ws.column_dimensions["A"].width = 120
-    wb.save(path)
-    return path
+    return save_workbook(wb, path)
 
 
 def write_csv(path: Path, df: pd.DataFrame) -> Path:
     """UTF-8 with BOM so that Excel on Windows shows the diacritics."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    df.map(csv_safe).to_csv(path, index=False, encoding="utf-8-sig")
+    with replacing(path) as temporary:
+        df.map(csv_safe).to_csv(temporary, index=False, encoding="utf-8-sig")
     return path
