@@ -24,3 +24,16 @@ def test_meeting_view_on_the_demo(tmp_path):
         m.year.value = 2022
         assert "Xếp hạng năm 2022" in m.ranking.value and [s.description for s in m.band_sliders] == ["Tốt", "Khá"]
     assert (DEMO / "gradebook.sqlite").read_bytes() == before  # nothing stored
+
+
+def test_what_if_refuses_thresholds_out_of_order():
+    from kit.config.campaign import load_campaign
+
+    campaign = load_campaign(DEMO)
+    with Gradebook.for_campaign(campaign) as gb:
+        m = MeetingPanel(campaign, gb, 2024)
+        names = [s.description for s in m.band_sliders]
+        m.band_sliders[1].value = m.band_sliders[0].value + 5  # "Tốt" above "Xuất sắc"
+        m.apply_button.click()
+        assert f"Ngưỡng &quot;{names[1]}&quot;" in m.whatif.value and "phải thấp hơn" in m.whatif.value
+        assert "Đơn vị đổi xếp loại" not in m.whatif.value

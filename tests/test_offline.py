@@ -39,8 +39,12 @@ def test_export_fill_import_records_decisions(tiny, book, tmp_path):
         ["1.3", "Phạm Thu", "import", ""]]
     assert hist["na"].astype(bool).tolist() == [False, True, False]
     assert hist["score"].iloc[0] == 0 and hist["score"].isna().iloc[1] and hist["score"].iloc[2] == 1.5
-    again = import_workbook(tiny, book, path)
-    assert again.recorded == 0 and again.problems != [] and all(p.code == "DECISION_NEWER" for p in again.problems)
+    again = import_workbook(tiny, book, path)  # the same workbook again: the evaluator's own rows are unchanged
+    assert again.recorded == 0 and again.problems == [] and again.unchanged == 3
+    fill(path, {("U1", "1.3"): {"Điểm thẩm định": 1, "Nhận xét": "Đã đối chiếu lại"}})  # a corrected workbook
+    corrected = import_workbook(tiny, book, path)
+    assert corrected.recorded == 1 and corrected.unchanged == 2 and corrected.problems == []
+    assert book.history(2024, "U1", "1.3")["score"].tolist()[-1] == 1
 
 
 def test_rows_with_newer_decisions_are_refused_and_listed(tiny, book, tmp_path):

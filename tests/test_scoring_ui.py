@@ -170,3 +170,24 @@ def test_lowering_a_self_score_needs_a_reason(tiny, book):
     e.comment.value = "Không có tin bài nào trong năm"
     p.save_button.click()
     assert book.history(2024, "U1", "1.3")["comment"].tolist() == ["Không có tin bài nào trong năm"]
+
+
+def test_typing_ones_name_resumes_where_one_stopped(tiny, book):
+    first = panel(tiny, book, evaluator="Lê Hà")
+    first.unit.value = "U2"  # works on U2, then closes the notebook
+    reopened = panel(tiny, book, evaluator="")  # the parameters cell was left as it is
+    assert reopened.unit.value == "U1"
+    reopened.evaluator.value = "Lê Hà"  # types the name into the box
+    assert reopened.unit.value == "U2" and "lần trước" in reopened.message.value
+
+
+def test_save_then_move_confirms_the_save(tiny, book):
+    p = panel(tiny, book)
+    e = editor(p, "1.3")
+    e.score.value = "1,5"
+    e.comment.value = "Thiếu một số tin bài"
+    p.unit.value = "U2"  # unsaved: the panel asks first
+    assert p.unit.value == "U1" and p.pending_box.layout.display == ""
+    p.save_go_button.click()
+    assert p.unit.value == "U2" and "Đã lưu 1 tiêu chí" in p.message.value
+    assert book.history(2024, "U1", "1.3")["score"].tolist() == [1.5]

@@ -166,6 +166,8 @@ def _read_rows(ws_: Workspace, rows: list[list[object]], header: int, cols: dict
         base = parse_number(cells.get("base"))
         entry = Entry(unit, code, score, na, cell_text(cells.get("comment")), int(base) if base is not None else None)
         cur = row.current
+        if cur and cur["evaluator"] == report.evaluator:
+            entry.base_id = cur["id"]  # the latest decision is the evaluator's own (an earlier import): not a conflict
         if cur and entry.base_id == cur["id"] and bool(cur["na"]) == na and entry.comment == (cur["comment"] or "") \
                 and (na or score is not None and abs(float(cur["score"]) - score) < 1e-9):
             report.unchanged += 1

@@ -178,8 +178,21 @@ class MeetingPanel:
         lowest = bands[-1].name
         return [Band(n, low, None) for n, low in zip(names, lowers, strict=True)] + [Band(lowest, 0.0, None)]
 
+    def whatif_problem(self) -> str:
+        """Why the assumed thresholds make no classification (a lower band above a higher one), or ""."""
+        sliders = self.band_sliders  # best band first
+        for higher, lower in zip(sliders, sliders[1:], strict=False):
+            if lower.value >= higher.value:
+                return (f"Ngưỡng \"{lower.description}\" ({vn.number(lower.value)} %) phải thấp hơn ngưỡng "
+                        f"\"{higher.description}\" ({vn.number(higher.value)} %). Hãy kéo lại các thanh trượt.")
+        return ""
+
     def apply_whatif(self) -> None:
         """Who changes band and who enters or leaves the proposals under the assumptions; nothing stored."""
+        problem = self.whatif_problem()
+        if problem:
+            self.whatif.value = _page(f"<p style='color:#b00'><b>{html.escape(problem)}</b></p>")
+            return
         res = self.results(self.year.value)
         units = res.units.copy()
         units["band_new"] = classify(units["percent"], self.whatif_bands())

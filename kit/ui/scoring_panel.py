@@ -159,8 +159,9 @@ class AppraisalPanel:
         self.ws = workspace
         campaign = workspace.campaign
         groups = [(name, code) for code, name in campaign.groups.items()]
+        # continuous_update off: the name counts when typed in full (Enter or leaving the box), not letter by letter
         self.evaluator = w.Text(value=evaluator, description="Cán bộ:", placeholder="Họ tên người thẩm định",
-                                style={"description_width": "initial"})
+                                style={"description_width": "initial"}, continuous_update=False)
         self.group = w.Dropdown(options=groups, description="Nhóm:")
         self.mode = w.ToggleButtons(options=[("Theo đơn vị", "unit"), ("Theo tiêu chí", "criterion")])
         self.unit = w.Dropdown(description="Đơn vị:", layout=w.Layout(width="520px"))
@@ -210,6 +211,7 @@ class AppraisalPanel:
     def _wire(self) -> None:
         for widget in (self.group, self.mode, self.unit, self.criterion):
             widget.observe(self._navigate, names="value")
+        self.evaluator.observe(lambda _c: self._named(), names="value")
         self.save_button.on_click(lambda _b: self.save())
         self.fill_button.on_click(lambda _b: self.fill_proposals())
         self.reload_button.on_click(lambda _b: self._reload())
@@ -258,6 +260,15 @@ class AppraisalPanel:
             self._fill_choices()
         self.render()
 
+    def _named(self) -> None:
+        """The evaluator typed their name: take them back to where they stopped (unless edits are pending)."""
+        if self.dirty or not self.evaluator.value.strip():
+            return
+        state = self.ws.gradebook.position(self.evaluator.value.strip())
+        if state and state.get("year") == self.ws.year:
+            self._resume()
+            self.message.value = "Đã mở lại đúng chỗ lần trước bạn dừng."
+
     def _navigate(self, change: dict) -> None:
         if self._guard:
             return
@@ -280,6 +291,7 @@ class AppraisalPanel:
     def _go_pending(self, save_first: bool) -> None:
         if save_first and not self.save():
             return  # something could not be saved: stay, the message says why
+        saved = self.message.value if save_first else ""
         target = self._pending
         self._close_pending()
         if target:
@@ -290,6 +302,7 @@ class AppraisalPanel:
             if widget is self.group:
                 self._fill_choices()
             self.render()
+        self.message.value = saved  # "Đã lưu N tiêu chí." stays in view after moving on
 
     # -- display -------------------------------------------------------------------------------------------
     @property
