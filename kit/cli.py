@@ -204,6 +204,34 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return _render(campaign, args, years=campaign.years, final=True, units=True, yearly=True, tables=False)
 
 
+def _serve(command: list[str], address: str, what: str) -> int:
+    import subprocess
+
+    from kit.app.serve import environment
+
+    print(f"{what}: mở trình duyệt tại địa chỉ\n    {address}\n(địa chỉ có mã truy cập riêng; nhấn Ctrl+C để dừng)")
+    try:
+        return subprocess.call(command, env=environment())
+    except KeyboardInterrupt:
+        return 0
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    from kit.app.serve import lab_command
+
+    command, token = lab_command(Path.cwd().resolve(), args.port)
+    base = f"http://127.0.0.1:{args.port}"
+    print(f"Họp hội đồng (trong cùng JupyterLab): {base}/voila/render/notebooks/40-hop-hoi-dong.ipynb?token={token}")
+    return _serve(command, f"{base}/lab/tree/notebooks/01-tham-dinh.ipynb?token={token}", "Thẩm định")
+
+
+def cmd_meeting(args: argparse.Namespace) -> int:
+    from kit.app.serve import meeting_command
+
+    command, token = meeting_command(Path.cwd().resolve(), args.port)
+    return _serve(command, f"http://127.0.0.1:{args.port}/?token={token}", "Họp hội đồng")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kit", description="Bộ công cụ chấm điểm thi đua CCHC (Châu Thành 2022-2025)")
     parser.add_argument("--version", action="version", version=f"kit {__version__}")
@@ -258,6 +286,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--provisional", action="store_true",
                    help="xét cả đơn vị chưa thẩm định đủ (danh sách TẠM TÍNH, ghi rõ trên mọi dòng liên quan)")
     p.set_defaults(func=cmd_awards)
+
+    p = sub.add_parser("lab", help="mở JupyterLab để thẩm định (sổ tay 01) và họp hội đồng, có mã truy cập")
+    p.add_argument("--port", type=int, default=8888)
+    p.set_defaults(func=cmd_lab)
+
+    p = sub.add_parser("meeting", help="mở riêng màn hình họp hội đồng (Voilà), có mã truy cập")
+    p.add_argument("--port", type=int, default=8866)
+    p.set_defaults(func=cmd_meeting)
 
     p = sub.add_parser("demo", parents=[common], help="chạy toàn bộ trên đợt thi đua minh họa")
     p.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình")

@@ -136,3 +136,42 @@ def test_rendered_report_has_no_console_errors_and_no_script_from_unit_text(site
     assert errors == [] and dialogs == []
     assert page.get_by_text('<script>alert("xss")</script>', exact=False).count() >= 1  # shown as text
     page.close()
+
+
+def test_standalone_meeting_view_needs_its_token_and_loads_nothing_from_outside(site, browser):
+    """`kit meeting`: a token (without it, a login page), idle kernels culled, no request leaving the machine."""
+    import http.client
+
+    from kit.app.serve import environment, meeting_command
+
+    _, root = site
+    port = _free_port()
+    command, token = meeting_command(root, port)
+    assert "--MappingKernelManager.cull_idle_timeout=600" in command and "--Voila.ip=127.0.0.1" in command
+    server = subprocess.Popen(command, cwd=root, env=environment(), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/", headers={"Host": "evil.example"})
+                response = conn.getresponse()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "Voilà did not start"
+                time.sleep(0.5)
+        assert response.status == 302 and response.getheader("Location").startswith("/login")
+        base = f"http://127.0.0.1:{port}"
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        errors, outside = [], []
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((base, "data:")) else None)
+        page.goto(f"{base}/?token={token}", timeout=120_000)
+        page.get_by_text("Xếp hạng năm 2024").wait_for(timeout=120_000)
+        page.wait_for_timeout(1000)
+        assert errors == [] and outside == []
+        page.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -1,0 +1,47 @@
+"""`kit lab`: JupyterLab rooted at the project with a token, so README's meeting address works (issue: a plain
+`jupyter lab notebooks/01-tham-dinh.ipynb` roots the server in notebooks/ and the address is a 404)."""
+
+from __future__ import annotations
+
+import http.client
+import shutil
+import subprocess
+import time
+
+from kit.app.serve import environment, lab_command
+from tests.helpers import DEMO, ROOT
+
+
+def _get(port: int, path: str, timeout: float = 120) -> http.client.HTTPResponse:
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+            conn.request("GET", path)
+            return conn.getresponse()
+        except OSError:
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.5)
+
+
+def test_the_meeting_address_works_under_kit_lab(tmp_path):
+    import socket
+
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    shutil.copytree(DEMO, tmp_path / "data")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command, token = lab_command(tmp_path, port)
+    env = {**environment(), "JUPYTER_CONFIG_DIR": str(tmp_path / ".jupyter")}
+    server = subprocess.Popen(command, cwd=tmp_path / "notebooks", env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        assert _get(port, "/voila/render/notebooks/40-hop-hoi-dong.ipynb").status in (302, 403)  # token needed
+        page = _get(port, f"/voila/render/notebooks/40-hop-hoi-dong.ipynb?token={token}")
+        body = page.read().decode("utf-8")
+        assert page.status == 200 and "Họp Hội đồng thi đua" in body  # (the ranking itself is a live widget)
+        assert "fontawesome" not in body  # the kit's template: nothing fetched from the internet
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
