@@ -19,7 +19,7 @@ from kit.core import problems as P
 from kit.core.errors import CampaignError, FileProblem, UsageError
 from kit.core.textfile import csv_rows
 from kit.core.values import cell_text, code_text, parse_number
-from kit.core.yamlfile import line_of, load, unknown_keys
+from kit.core.yamlfile import line_of, load, syntax_problem, unknown_keys
 
 DEFAULT_CAMPAIGN = Path("data")
 CAMPAIGN_KEYS = {"name", "district", "province", "plan", "demo", "years", "groups", "deadlines", "bands", "target",
@@ -215,7 +215,7 @@ def load_campaign(root: Path | str = DEFAULT_CAMPAIGN) -> Campaign:
     try:
         raw = load(path)
     except yaml.YAMLError as exc:
-        raise CampaignError([P.make(P.Code.CONFIG_INVALID, file=path, detail=f"lỗi cú pháp YAML: {exc}")]) from None
+        raise CampaignError([syntax_problem(exc, path)]) from None
     except FileProblem as exc:
         raise CampaignError([exc.problem]) from None
     problems: list[P.Problem] = []

@@ -14,7 +14,7 @@ import yaml
 from kit.config.answers import ANSWER_TYPES, Tier, counts_in_max
 from kit.core import problems as P
 from kit.core.errors import FileProblem
-from kit.core.yamlfile import finite, line_of, load, unknown_keys
+from kit.core.yamlfile import finite, line_of, load, syntax_problem, unknown_keys
 
 _EPS = 1e-6
 FRAMEWORK_KEYS = {"year", "group", "title", "total", "areas"}
@@ -197,7 +197,7 @@ def load_framework(root: Path, year: int, group: str) -> tuple[Framework | None,
     try:
         raw = load(path)
     except yaml.YAMLError as exc:
-        return None, [P.make(P.Code.CONFIG_INVALID, file=path, detail=f"lỗi cú pháp YAML: {exc}")]
+        return None, [syntax_problem(exc, path)]
     except FileProblem as exc:
         return None, [exc.problem]
     try:

@@ -18,7 +18,7 @@ import yaml
 from kit.core import problems as P
 from kit.core.errors import FileProblem
 from kit.core.vocab import Kind, Registration, Status, Vocab, label, parse
-from kit.core.yamlfile import finite, line_of, load, unknown_keys
+from kit.core.yamlfile import finite, line_of, load, syntax_problem, unknown_keys
 
 # fields a condition may test, per level and kind, with their Vietnamese labels
 FIELDS: dict[tuple[str, Kind], dict[str, str]] = {
@@ -177,7 +177,7 @@ def load_rules(root: Path) -> Rules | None:
     except (yaml.YAMLError, FileProblem) as exc:
         rules = Rules(path, False, "")
         rules.problems.append(exc.problem if isinstance(exc, FileProblem) else
-                              P.make(P.Code.RULE_INVALID, **where, detail=f"lỗi cú pháp YAML: {exc}"))
+                              syntax_problem(exc, where["file"]))
         return rules
     raw = raw if isinstance(raw, dict) else {}
     rules = Rules(path, bool(raw.get("example")), str(raw.get("note", "")))

@@ -29,6 +29,14 @@ def load(path: Path) -> object:
     return yaml.load(read_text(path), Loader=_LineLoader)  # noqa: S506 - _LineLoader derives from SafeLoader
 
 
+def syntax_problem(exc: yaml.YAMLError, file: str | Path) -> P.Problem:
+    """A YAML syntax error as a located problem in Vietnamese (the parser's English stays out of the message)."""
+    mark = getattr(exc, "problem_mark", None)
+    return P.make(P.Code.CONFIG_INVALID, file=file, row=mark.line + 1 if mark else None,
+                  detail="lỗi cú pháp YAML" + (f" ở cột {mark.column + 1}" if mark else "") + ": thường do thiếu "
+                         "dấu ngoặc hoặc dấu nháy đóng, thiếu dấu hai chấm, hoặc thụt lề không đều")
+
+
 def line_of(mapping: object) -> int | None:
     return mapping.get(LINE) if isinstance(mapping, dict) else None
 
