@@ -50,8 +50,23 @@ def files_digest(root: Path, files: list[Path]) -> str:
     h = hashlib.sha256()
     for path in files:
         h.update(path.relative_to(root).as_posix().encode())
-        h.update(hashlib.sha256(path.read_bytes()).digest())
+        h.update(_content_digest(path))
     return h.hexdigest()
+
+
+_seen: dict[Path, tuple[int, int, bytes]] = {}
+
+
+def _content_digest(path: Path) -> bytes:
+    """A file's SHA-256, read again only when its size or modification time moved (a kernel rendering a batch
+    of reports asks for the same forty files again and again)."""
+    stat = path.stat()
+    known = _seen.get(path)
+    if known and known[:2] == (stat.st_size, stat.st_mtime_ns):
+        return known[2]
+    digest = hashlib.sha256(path.read_bytes()).digest()
+    _seen[path] = (stat.st_size, stat.st_mtime_ns, digest)
+    return digest
 
 
 def decisions_digest(decisions: pd.DataFrame | None) -> str:

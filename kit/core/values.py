@@ -10,10 +10,12 @@ import math
 import numbers
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import numpy as np
 
 _SPACES = re.compile(r"\s+")
-_EXACT = Decimal("0.000001")  # scores are written with at most a few decimals; float sums carry noise below this
+_MICRO = 1_000_000  # scores are written with at most a few decimals; float sums carry noise below a millionth
 # Terminal escape sequences, C0/C1 control characters except tab and newline, and the invisible
 # characters that make two equal-looking codes differ (zero-width space/joiners, BOM, soft hyphen).
 _CONTROL = re.compile("\x1b\\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2060\ufeff\u00ad]")
@@ -75,22 +77,38 @@ def optional_float(value: object) -> float | None:
     return float(value)
 
 
-def round_half_up(value: float, decimals: int = 2) -> float:
+def _micro(values: object) -> np.ndarray:
+    """Numbers as written, in exact integer millionths (scores have a few decimals; a float sum such as
+    40.980000000000004 is 40 980 000 millionths, as written)."""
+    return np.rint(np.asarray(values, dtype=float) * _MICRO).astype(np.int64)
+
+
+def round_half_up(values: Any, decimals: int = 2) -> Any:
     """Round as officials do (Excel's ROUND: half away from zero) the number as written, not its binary
-    approximation: 80.125 → 80.13, 2.675 → 2.68 (Python's round gives 80.12 and 2.67). NaN stays NaN."""
-    if math.isnan(value) or math.isinf(value):
-        return value
-    written = Decimal(repr(value)).quantize(_EXACT)  # 40.980000000000004 (a float sum) is 40.98 as written
-    return float(written.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+    approximation: 80.125 → 80.13, 2.675 → 2.68 (Python's and NumPy's round give 80.12 and 2.67).
+
+    Exact fixed-point arithmetic on whole arrays (results round ~10^6 numbers); a scalar gives a float.
+    NaN and infinities stay as they are.
+    """
+    x = np.asarray(values, dtype=float)
+    usable = np.isfinite(x)
+    micro = _micro(np.where(usable, x, 0.0))
+    step = 10 ** (6 - decimals)
+    rounded = np.sign(micro) * ((np.abs(micro) + step // 2) // step) / 10**decimals
+    out = np.where(usable, rounded, x)
+    return float(out) if out.ndim == 0 else out
 
 
-def percent(points: float, maximum: float) -> float:
-    """points / maximum × 100 in decimal arithmetic, rounded half up to 2 decimals: the one rule for tỷ lệ đạt
-    (40.98 / 80 → 51.23, where binary floating point gives 51.224999… → 51.22). NaN without a maximum."""
-    if not maximum or math.isnan(points) or math.isnan(maximum):
-        return math.nan
-    exact = Decimal(repr(points)).quantize(_EXACT) * 100 / Decimal(repr(maximum)).quantize(_EXACT)
-    return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+def percent(points: Any, maximum: Any) -> Any:
+    """points / maximum × 100, rounded half up to 2 decimals in exact decimal (fixed-point) arithmetic: the one
+    rule for tỷ lệ đạt (40.98 / 80 → 51.23, where binary floating point gives 51.224999… → 51.22). The
+    bands classify this rounded value. NaN without a maximum. Scalars or arrays."""
+    p, m = np.asarray(points, dtype=float), np.asarray(maximum, dtype=float)
+    usable = np.isfinite(p) & np.isfinite(m) & (m > 0)
+    num, den = _micro(np.where(usable, p, 0.0)), _micro(np.where(usable, m, 1.0))
+    hundredths = np.sign(num) * ((2 * np.abs(num) * 10_000 + den) // (2 * den))  # half away from zero
+    out = np.where(usable, hundredths / 100, np.nan)
+    return float(out) if out.ndim == 0 else out
 
 
 def ambiguous_number(value: object) -> bool:

@@ -36,6 +36,11 @@ MAX_ROWS, MAX_COLUMNS = 2_000, 200  # a form has ~100 rows and ~12 columns; anyt
 MAX_PART_BYTES = 50 * 2**20  # an uncompressed sheet or string table larger than this is not a form
 _ROW_TAG = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
 _CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"')
+# A cell or row beyond MAX_COLUMNS (GR = 200) or MAX_ROWS (2000): three-letter columns, two letters from GS,
+# rows of five digits or above 2000.
+_BEYOND_ROW = rb"(?:\d{5,}|[3-9]\d{3}|2[1-9]\d\d|20[1-9]\d|200[1-9])\b"
+_FAR = re.compile(rb'<c\b[^>]*?\br="(?:(?:[A-Z]{3}|[H-Z][A-Z]|G[S-Z])\d|[A-Z]{1,2}' + _BEYOND_ROW
+                  + rb')|<row\b[^>]*?\br="' + _BEYOND_ROW)
 
 
 @dataclass
@@ -84,12 +89,13 @@ def _scan(path: Path) -> dict[str, _SheetScan]:
                 continue
             data = zf.read(part)
             scan = found[html.unescape(m.group(1))] = _SheetScan()
-            for cm in _CELL_REF.finditer(data):
-                row, col = int(cm.group(2)), _col_number(cm.group(1).decode())
-                scan.rows, scan.columns = max(scan.rows, row), max(scan.columns, col)
-                if not scan.far and (row > MAX_ROWS or col > MAX_COLUMNS):
-                    scan.far = f"{cm.group(1).decode()}{row}"
-            scan.rows = max([scan.rows, *(int(r) for r in _ROW_TAG.findall(data))])
+            if _FAR.search(data):  # rare: measure the sheet (one C-speed search decides for the usual forms)
+                for cm in _CELL_REF.finditer(data):
+                    row, col = int(cm.group(2)), _col_number(cm.group(1).decode())
+                    scan.rows, scan.columns = max(scan.rows, row), max(scan.columns, col)
+                    if not scan.far and (row > MAX_ROWS or col > MAX_COLUMNS):
+                        scan.far = f"{cm.group(1).decode()}{row}"
+                scan.rows = max([scan.rows, *(int(r) for r in _ROW_TAG.findall(data))])
             if b"<f" not in data:
                 continue
             for cm in _CELL.finditer(data):

@@ -157,7 +157,7 @@ def totals(long: pd.DataFrame, by: Sequence[str], carry: Sequence[str] = ()) -> 
         appraised_count=("is_appraised", "sum"), na_count=("na", "sum"), self_cmp=("self_cmp", "sum"),
         appraised_cmp=("appraised_cmp", "sum"),
     ).reset_index().rename(columns={"self_": "self"})
-    out["percent"] = [percent(c, m) for c, m in zip(out["counted"], out["max_applicable"], strict=True)]
+    out["percent"] = percent(out["counted"].to_numpy(), out["max_applicable"].to_numpy())
     # (percent() rounds the exact quotient; the bands then classify that rounded value, as published)
     appraised = out["appraised_count"] > 0
     out["self_minus_appraised"] = np.where(appraised, out["self_cmp"] - out["appraised_cmp"], np.nan)
@@ -175,7 +175,7 @@ def totals(long: pd.DataFrame, by: Sequence[str], carry: Sequence[str] = ()) -> 
 
 def rounded(values: pd.Series) -> pd.Series:
     """Points rounded to 2 decimals by the officials' rule (kit.core.values.round_half_up), as floats."""
-    return values.astype(float).map(round_half_up)
+    return pd.Series(round_half_up(values.to_numpy(dtype=float)), index=values.index)
 
 
 def classify(percent: pd.Series, bands: list[Band]) -> pd.Series:
