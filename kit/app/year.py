@@ -23,7 +23,7 @@ from kit.config.campaign import Campaign, find_campaign, load_campaign
 from kit.intake.check import CheckReport, check_year
 from kit.intake.movement import Movement, load_movement
 from kit.scoring.results import YearResults, year_results
-from kit.store.gradebook import Gradebook, appraisals, default_url
+from kit.store.gradebook import Gradebook, appraisals
 
 log = logging.getLogger(__name__)
 _CACHE_SIZE = 48  # entries (checked files, histories, results: three per year) kept per process
@@ -102,23 +102,16 @@ def load_year(campaign: Campaign | str | Path, year: int, *, gradebook: Gradeboo
     """
     checked, digest, count = _checked(campaign, year, jobs, progress)
     loaded = checked.campaign
-    decisions, decided = _history(gradebook or _gradebook(loaded), year)
+    if gradebook is None:  # opened for this call: a long-lived kernel must see a gradebook replaced on disk
+        with Gradebook.for_campaign(loaded) as own:
+            decisions, decided = _history(own, year)
+    else:
+        decisions, decided = _history(gradebook, year)
     fp = Fingerprint(digest, decided, count, len(decisions))
     results = _cached(("results", str(_root(loaded)), year, fp.digest),
                       lambda: year_results(loaded, checked.check, appraisals(decisions)))
     assert isinstance(results, YearResults)
     return YearState(loaded, year, checked.check, checked.movement, decisions, results, fp)
-
-
-_open: dict[str, Gradebook] = {}
-
-
-def _gradebook(campaign: Campaign) -> Gradebook:
-    """The campaign's gradebook, opened once per process (a report kernel loads years many times)."""
-    url = default_url(campaign.root, campaign.gradebook_url)
-    if url not in _open:
-        _open[url] = Gradebook(url)
-    return _open[url]
 
 
 def _history(gradebook: Gradebook, year: int) -> tuple[pd.DataFrame, str]:
