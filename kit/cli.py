@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from tqdm import tqdm
 from kit import __version__
 from kit.config.campaign import DEFAULT_CAMPAIGN, Campaign, load_campaign
 from kit.core import problems as P
+from kit.core import vn
 from kit.core.errors import KitError
 from kit.core.vocab import Outcome
 
@@ -137,11 +139,14 @@ def _render(campaign: Campaign, args: argparse.Namespace, *, years: list[int], f
             bar.total = total
             bar.refresh()
 
+        start = time.perf_counter()
         outcomes = render_reports(campaign, args.reports, years=years, final=final, units=units, yearly=yearly,
                                   jobs=args.jobs, progress=progress, planned=planned, tables=tables)
+        wall = time.perf_counter() - start
     failed = [o for o in outcomes if not o.ok]
+    rate = f", {vn.number(len(outcomes) / wall, 1)} báo cáo/giây" if wall > 0 and outcomes else ""
     print(f"Đã tạo {len(outcomes) - len(failed)}/{len(outcomes)} báo cáo trong {args.reports} "
-          f"(tổng thời gian chạy {sum(o.seconds for o in outcomes):.0f} s).")
+          f"({vn.number(wall, 0)} giây{rate}).")
     for o in failed:
         print(f"  ✖ {o.job.output}: {o.error} — xem ô báo lỗi ở đầu notebook này.")
     return 1 if failed else 0

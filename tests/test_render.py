@@ -1,6 +1,7 @@
 """Batch rendering: same outputs as a fresh papermill run, failures isolated, unit text kept inert."""
 
 import shutil
+import time
 
 import nbformat
 import papermill as pm
@@ -123,3 +124,50 @@ def test_reports_read_as_official_vietnamese_documents(tmp_path, fixed_time):
     assert "chưa nộp phiếu tự đánh giá năm 2023 (hạn nộp 15/12/2023)" in missing
     yearly = _text((tmp_path / "2024" / "bao-cao-nam-2024.html").read_text(encoding="utf-8"))
     assert re.search(r"\d{2}:\d{2} \d{2}/\d{2}/\d{4}", yearly)  # open explanations: "08:30 15/12/2024"
+
+
+def test_a_worker_keeps_one_kernel_client_open_files_stay_flat(tmp_path):
+    """Each notebook used to start a kernel client that was never closed (~10 files, a thread): after ~100
+    notebooks a worker hit the open-files limit and hung. Under a 256-file limit, 60 notebooks render and the
+    worker's open files do not grow."""
+    import resource
+
+    notebook = tmp_path / "tiny.ipynb"
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                           "language": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell("n = 1", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("print(n * 2)")]
+    nbformat.write(nb, notebook)
+    jobs = [Job(str(notebook), {"n": i}, tmp_path / "out" / f"t{i}.ipynb") for i in range(60)]
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))  # the spawned worker inherits the limit
+    try:
+        outcomes = render(jobs, workers=1)
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes if not o.ok][:2]
+    files = [o.open_files for o in sorted(outcomes, key=lambda o: int(o.job.output.stem[1:]))]
+    assert files[-1] - files[5] <= 3, files[::10]
+    assert "118" in nbformat.read(tmp_path / "out" / "t59.ipynb", as_version=4).cells[-1].outputs[0]["text"]
+
+
+def _notebook(path, code: str):
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                           "language": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell("x = 0", metadata={"tags": ["parameters"]}), nbformat.v4.new_code_cell(code)]
+    nbformat.write(nb, path)
+    return str(path)
+
+
+def test_a_dead_or_hung_worker_is_reported_and_the_run_ends(tmp_path):
+    killer = _notebook(tmp_path / "kill.ipynb", "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)")
+    sleeper = _notebook(tmp_path / "sleep.ipynb", "import time\ntime.sleep(60)")
+    fine = _notebook(tmp_path / "fine.ipynb", "print(x)")
+    jobs = [Job(killer, {}, tmp_path / "o" / "kill.ipynb"), Job(sleeper, {}, tmp_path / "o" / "sleep.ipynb"),
+            Job(fine, {"x": 1}, tmp_path / "o" / "fine1.ipynb"), Job(fine, {"x": 2}, tmp_path / "o" / "fine2.ipynb")]
+    start = time.monotonic()
+    outcomes = {o.job.label: o for o in render(jobs, workers=1, timeout=3)}
+    assert time.monotonic() - start < 60
+    assert not outcomes["kill"].ok and "dừng bất thường" in outcomes["kill"].error
+    assert not outcomes["sleep"].ok and "quá thời gian" in outcomes["sleep"].error
+    assert outcomes["fine1"].ok and outcomes["fine2"].ok

@@ -10,6 +10,7 @@ error cell; the others go on.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing as mp
 import os
 import queue as queue_module
@@ -33,8 +34,25 @@ def notebooks_dir() -> Path:
 
 
 NOTEBOOKS = notebooks_dir()
-RESET = ("import matplotlib.pyplot as _kit_plt\n_kit_plt.close('all')\n"
-         "get_ipython().reset(new_session=True)")  # empty namespace, execution count back to 1
+RESET = "from kit.outputs.render import reset_namespace as _kit_reset\n_kit_reset()"
+NOTEBOOK_TIMEOUT = 600  # seconds a notebook may run before its worker is stopped and the notebook reported
+
+
+def reset_namespace() -> None:
+    """Run in a worker's kernel before each notebook: figures closed, an empty namespace, the execution count
+    back to 1 — as a fresh kernel, without the full garbage collection IPython's reset makes each time."""
+    import gc
+
+    import matplotlib.pyplot as plt
+    from IPython import get_ipython
+
+    plt.close("all")
+    collect = gc.collect
+    gc.collect = lambda *args, **kwargs: 0  # the displayhook's flush collects; the next automatic pass will
+    try:
+        get_ipython().reset(new_session=True)
+    finally:
+        gc.collect = collect
 
 
 @dataclass(frozen=True)
@@ -55,6 +73,7 @@ class Rendered:
     ok: bool
     seconds: float
     error: str = ""
+    open_files: int = 0  # the worker's open file descriptors after this notebook (a leak shows as growth)
 
 
 def jobs_for(campaign, reports: Path, *, years: Iterable[int] = (), final: bool = False,
@@ -88,6 +107,10 @@ def _engine():
     from papermill.utils import merge_kwargs, remove_args
 
     class ResettingClient(PapermillNotebookClient):
+        def __init__(self, nb_man, kc=None, **kwargs):
+            super().__init__(nb_man, **kwargs)
+            self.kc = kc  # nbclient sets it to None: every notebook would start, and leak, a new client
+
         def papermill_execute_cells(self):
             run_sync(self._reset)()
             super().papermill_execute_cells()
@@ -109,19 +132,25 @@ def _engine():
     return "kit-reused-kernel"
 
 
-def to_html(nb, path: Path, title: str) -> None:
-    """HTML without code, for meetings and for units."""
+@functools.cache
+def _exporter():
+    """One HTML exporter per process: it compiles its templates once."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="kit_report", extra_template_basedirs=[str(TEMPLATES)],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return HTMLExporter(template_name="kit_report", extra_template_basedirs=[str(TEMPLATES)], exclude_input=True,
+                        exclude_input_prompt=True, exclude_output_prompt=True)
+
+
+def to_html(nb, path: Path, title: str) -> None:
+    """HTML without code, for meetings and for units."""
+    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
     write_text(path, body)
 
 
-def _run_one(job: Job, km, kc, engine: str) -> Rendered:
+def _run_one(job: Job, km, kc, engine: str, timeout: float) -> Rendered:
     import nbformat
     import papermill as pm
+    from nbclient.exceptions import CellTimeoutError
 
     start = time.perf_counter()
     job.output.parent.mkdir(parents=True, exist_ok=True)
@@ -129,12 +158,23 @@ def _run_one(job: Job, km, kc, engine: str) -> Rendered:
     try:
         nb = pm.execute_notebook(str(NOTEBOOKS / job.notebook), str(job.output), parameters=job.parameters, km=km,
                                  kc=kc, kernel_name="python3", engine_name=engine, progress_bar=False,
-                                 request_save_on_cell_execute=False)
+                                 request_save_on_cell_execute=False, execution_timeout=timeout)
     except pm.PapermillExecutionError as exc:
         error = f"{exc.ename}: {exc.evalue}"
         nb = nbformat.read(job.output, as_version=4)  # as papermill wrote it, with its error cell
+    except CellTimeoutError:
+        km.interrupt_kernel()
+        return Rendered(job, False, time.perf_counter() - start, f"quá thời gian cho phép ({timeout:g} s mỗi ô)",
+                        _open_files())
     to_html(nb, job.output.with_suffix(".html"), job.title or job.label)
-    return Rendered(job, not error, time.perf_counter() - start, error)
+    return Rendered(job, not error, time.perf_counter() - start, error, _open_files())
+
+
+def _open_files() -> int:
+    try:
+        return len(os.listdir("/proc/self/fd"))
+    except OSError:  # not Linux: not measured
+        return 0
 
 
 def _start(cwd: str):
@@ -150,14 +190,15 @@ def _start(cwd: str):
     return km, kc
 
 
-def _worker(jobs: mp.Queue, results: mp.Queue, cwd: str) -> None:
+def _worker(jobs: mp.Queue, results: mp.Queue, cwd: str, timeout: float) -> None:
     os.chdir(cwd)
     engine = _engine()
     km, kc = _start(cwd)
     try:
         while (job := jobs.get()) is not None:
+            results.put((os.getpid(), job))  # started: the parent stops a worker stuck on one notebook
             try:
-                results.put(_run_one(job, km, kc, engine))
+                results.put(_run_one(job, km, kc, engine, timeout))
             except Exception as exc:  # a notebook that cannot even be written is reported, not fatal
                 results.put(Rendered(job, False, 0.0, f"{type(exc).__name__}: {exc}"))
             if not km.is_alive():  # a notebook killed its kernel: start another for the next one
@@ -168,9 +209,14 @@ def _worker(jobs: mp.Queue, results: mp.Queue, cwd: str) -> None:
         km.shutdown_kernel(now=True)
 
 
-def render(jobs: list[Job], workers: int | None = None, progress: Callable[[Rendered], None] | None = None
-           ) -> list[Rendered]:
-    """Run ``jobs`` on ``workers`` processes, each with one kernel; outcomes in completion order."""
+def render(jobs: list[Job], workers: int | None = None, progress: Callable[[Rendered], None] | None = None,
+           timeout: float = NOTEBOOK_TIMEOUT) -> list[Rendered]:
+    """Run ``jobs`` on ``workers`` processes, each with one kernel; outcomes in completion order.
+
+    A worker that dies, or stays on one notebook longer than ``timeout`` (plus a margin for the HTML copy), is
+    stopped; the notebook it held is reported failed with the reason, the others go on in the other workers
+    (or in a new one when none is left). The run always ends.
+    """
     if not jobs:
         return []
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
@@ -181,23 +227,55 @@ def render(jobs: list[Job], workers: int | None = None, progress: Callable[[Rend
         todo.put(job)
     for _ in range(workers):
         todo.put(None)
-    procs = [ctx.Process(target=_worker, args=(todo, results, os.getcwd()), daemon=True) for _ in range(workers)]
-    for p in procs:
-        p.start()
+
+    def spawn():
+        process = ctx.Process(target=_worker, args=(todo, results, os.getcwd(), timeout), daemon=True)
+        process.start()
+        return process
+
+    procs = {p.pid: p for p in (spawn() for _ in range(workers))}
+    running: dict[int, tuple[Job, float]] = {}  # worker pid -> the notebook it is on, since when
     outcomes: list[Rendered] = []
+
+    def fail(job: Job, reason: str) -> None:
+        outcomes.append(Rendered(job, False, 0.0, reason))
+        if progress:
+            progress(outcomes[-1])
+
     while len(outcomes) < len(jobs):
         try:
-            outcome = results.get(timeout=5)
-        except queue_module.Empty:  # check the workers are still alive
-            if not any(p.is_alive() for p in procs):
+            message = results.get(timeout=1)
+        except queue_module.Empty:
+            now = time.monotonic()
+            for pid, process in list(procs.items()):
+                held = running.get(pid)
+                stuck = held is not None and now - held[1] > timeout * 1.1 + 5  # a cell timeout would have fired
+                if process.is_alive() and not stuck:
+                    continue
+                if process.is_alive():
+                    process.kill()
+                procs.pop(pid)
+                if held is not None:
+                    running.pop(pid)
+                    fail(held[0], "quá thời gian cho phép, đã dừng" if stuck else "tiến trình dừng bất thường")
+                    todo.put(None)  # the stopped worker will not take its end marker: a replacement will
+                    procs.update({p.pid: p for p in [spawn()]})
+            if not procs:  # nobody left to take what remains
                 done = {o.job.output for o in outcomes}  # (a Job holds a dict: not hashable)
-                outcomes += [Rendered(j, False, 0.0, "tiến trình dừng bất thường") for j in jobs
-                             if j.output not in done]
-                break
+                for job in jobs:
+                    if job.output not in done:
+                        fail(job, "tiến trình dừng bất thường")
             continue
-        outcomes.append(outcome)
+        if isinstance(message, tuple):
+            pid, job = message
+            running[pid] = (job, time.monotonic())
+            continue
+        running = {pid: held for pid, held in running.items() if held[0].output != message.job.output}
+        outcomes.append(message)
         if progress:
-            progress(outcome)
-    for p in procs:
-        p.join(timeout=30)
+            progress(message)
+    for process in procs.values():
+        process.join(timeout=30)
+        if process.is_alive():
+            process.kill()
     return outcomes
