@@ -120,3 +120,72 @@ def test_writer_killed_mid_run_keeps_every_acknowledged_decision(tmp_path):
     with Gradebook(target) as gb:
         stored = set(gb.history(2024)["id"])
         assert set(acked) <= stored and gb.integrity_ok()
+
+
+def test_two_saves_at_the_same_moment_exactly_one_wins(tiny, book, monkeypatch):
+    """The lost-update race, forced: the second save arrives between the first one's check and its insert.
+    The check and the insert are one transaction holding the write lock, so the second waits, then is refused."""
+    import threading
+
+    from kit.app.appraisal import Entry, Workspace
+
+    first, second = Workspace.open(tiny, 2024, book), Workspace.open(tiny, 2024, book)
+    other = Gradebook.for_campaign(tiny)
+    second.gradebook = other
+    results = {}
+    original = Gradebook._insert
+    calls = []
+
+    def insert_after_a_competitor(conn, row):
+        if not calls:
+            calls.append(row)
+            competitor = threading.Thread(target=lambda: results.update(
+                second=second.save("Trần Văn Minh", [Entry("U1", "1.3", 1.0, comment="thiếu tin bài")])))
+            competitor.start()
+            competitor.join(timeout=0.5)  # it blocks on the lock while this transaction is open
+            assert competitor.is_alive()
+            results["thread"] = competitor
+        return original(conn, row)
+
+    monkeypatch.setattr(Gradebook, "_insert", staticmethod(insert_after_a_competitor))
+    mine = first.save("Nguyễn Thị Lan", [Entry("U1", "1.3", 2.0)])
+    results["thread"].join(timeout=30)
+    other.close()
+    assert [c for _, c, _ in mine.saved] == ["1.3"] and mine.conflicts == []
+    theirs = results["second"]
+    assert theirs.saved == [] and [(u, c) for u, c, _ in theirs.conflicts] == [("U1", "1.3")]
+    assert theirs.conflicts[0][2]["evaluator"] == "Nguyễn Thị Lan"  # the refused evaluator is told who saved
+    assert book.history(2024, "U1", "1.3")["evaluator"].tolist() == ["Nguyễn Thị Lan"]
+
+
+def _racer(root, rounds, barrier, out, name):
+    from kit.app.appraisal import Entry, Workspace
+    from kit.config.campaign import load_campaign
+
+    campaign = load_campaign(root)
+    with Gradebook.for_campaign(campaign) as gb:
+        ws = Workspace.open(campaign, 2024, gb)
+        for unit, code in rounds:
+            barrier.wait(timeout=60)
+            result = ws.save(name, [Entry(unit, code, 1.0 if code != "1.5" else -0.5, comment="đua")])
+            out.put((unit, code, name, bool(result.saved)))
+
+
+def test_racing_processes_get_exactly_one_acknowledgement_per_criterion(tiny, book):
+    rounds = [(u, c) for u in ("U1", "U2", "U3") for c in ("1.3", "1.4", "1.5")]
+    ctx = mp.get_context("spawn")
+    barrier, out = ctx.Barrier(4), ctx.Queue()
+    procs = [ctx.Process(target=_racer, args=(str(tiny.root), rounds, barrier, out, f"Cán bộ {i}")) for i in range(4)]
+    for p in procs:
+        p.start()
+    acks = [out.get(timeout=120) for _ in range(4 * len(rounds))]
+    for p in procs:
+        p.join(timeout=60)
+    won = {}
+    for unit, code, name, saved in acks:
+        won.setdefault((unit, code), [])
+        if saved:
+            won[(unit, code)].append(name)
+    assert all(len(names) == 1 for names in won.values()), won  # never two "Đã lưu" for one criterion
+    history = book.history(2024)
+    assert history.groupby(["unit", "code"]).size().tolist() == [1] * len(rounds)

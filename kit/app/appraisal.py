@@ -184,7 +184,7 @@ class Workspace:
              ) -> SaveResult:
         """Validate and append decisions; refuse those whose base decision is no longer the latest."""
         result = SaveResult()
-        batch: list[tuple[Row, Decision]] = []
+        batch: list[tuple[Row, Decision, int | None]] = []
         for e in entries:
             row = self.rows.get(e.unit, {}).get(e.code)
             if row is None:
@@ -194,16 +194,16 @@ class Workspace:
             if problem:
                 result.invalid.append((e.unit, e.code, problem))
                 continue
-            latest = self.gradebook.latest_id(self.year, e.unit, e.code)
-            if latest != e.base_id:
-                self.reload()
-                result.conflicts.append((e.unit, e.code, self.rows[e.unit][e.code].current or {}))
-                continue
             batch.append((row, Decision(self.year, e.unit, e.code, stage, None if e.na else e.score, evaluator,
                                         e.comment.strip(), e.na, row.key, row.self_score, evidence_hash(row.evidence),
-                                        source)))
-        ids = self.gradebook.record([d for _, d in batch]) if batch else []
-        for (row, d), new_id in zip(batch, ids, strict=True):
+                                        source), e.base_id))
+        ids, refused = self.gradebook.record_if_current([(d, base) for _, d, base in batch]) if batch else ([], [])
+        if refused:  # someone saved these criteria since this evaluator loaded them: show who, keep theirs
+            self.reload()
+            result.conflicts += [(d.unit, d.code, self.rows[d.unit][d.code].current or {}) for d in refused]
+        refused_ids = {id(d) for d in refused}
+        recorded = [(row, d) for row, d, _ in batch if id(d) not in refused_ids]
+        for (row, d), new_id in zip(recorded, ids, strict=True):
             row.current = {**d.__dict__, "id": new_id, "created_at": "vừa lưu"}
             row.explanation_request = None
             result.saved.append((d.unit, d.code, new_id))

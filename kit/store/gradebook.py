@@ -35,6 +35,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
@@ -44,6 +45,7 @@ from kit.core.vocab import COUNTED_STAGES, Stage
 
 SCHEMA_VERSION = 1
 URL_ENV = "KIT_GRADEBOOK_URL"
+ANY_BASE = object()  # record_if_current: no check (explanations, imports of demo data)
 
 metadata = MetaData()
 kit_meta = Table("kit_meta", metadata, Column("key", String(64), primary_key=True), Column("value", Text))
@@ -184,8 +186,20 @@ class Gradebook:
     def record(self, items: Decision | Sequence[Decision]) -> list[int]:
         """Append decisions in one transaction; returns their ids once committed (durable)."""
         batch = [items] if isinstance(items, Decision) else list(items)
-        rows = []
-        for d in batch:
+        ids, _ = self.record_if_current([(d, ANY_BASE) for d in batch])
+        return ids
+
+    def record_if_current(self, items: Sequence[tuple[Decision, int | None | object]]
+                          ) -> tuple[list[int], list[Decision]]:
+        """Append each decision only if the criterion's current decision is still the one its author saw (``base``:
+        that decision's id, None when there was none, ANY_BASE for no check). The checks and the inserts happen in
+        one transaction holding the write lock, so of two evaluators saving at the same moment exactly one is
+        recorded and the other is refused (the lost-update race of a check and an insert made apart).
+
+        Returns the new ids (in the order of the recorded decisions) and the decisions refused.
+        """
+        rows: list[tuple[dict, int | None | object]] = []
+        for d, base in items:
             if not d.evaluator or not d.evaluator.strip():
                 raise GradebookError("Chưa nhập tên cán bộ thẩm định: mỗi quyết định phải ghi rõ người chấm.")
             try:
@@ -194,14 +208,33 @@ class Gradebook:
                 raise GradebookError(f"Giai đoạn \"{d.stage}\" không hợp lệ.") from None
             if not d.na and d.score is None:
                 raise GradebookError(f"Tiêu chí {d.code} của {d.unit}: chưa có điểm hoặc \"Không áp dụng\".")
-            rows.append({**d.__dict__, "stage": stage.value, "evaluator": d.evaluator.strip(),
-                         "created_at": d.created_at or now(),
-                         "score": None if d.na or d.score is None else float(d.score)})
+            rows.append(({**d.__dict__, "stage": stage.value, "evaluator": d.evaluator.strip(),
+                          "created_at": d.created_at or now(),
+                          "score": None if d.na or d.score is None else float(d.score)}, base))
         if not rows:
-            return []
+            return [], []
+        ids: list[int] = []
+        refused: list[Decision] = []
         with self.engine.begin() as conn:
-            return [int(conn.execute(insert(decisions).values(**row)).inserted_primary_key[0])  # type: ignore[index]
-                    for row in rows]
+            if conn.dialect.name == "postgresql":  # SQLite's BEGIN IMMEDIATE already holds the write lock
+                conn.execute(text("SELECT pg_advisory_xact_lock(4242)"))
+            for (row, base), d in zip(rows, [d for d, _ in items], strict=True):
+                if base is not ANY_BASE and self._current_id(conn, row["year"], row["unit"], row["code"]) != base:
+                    refused.append(d)
+                    continue
+                ids.append(self._insert(conn, row))
+        return ids, refused
+
+    @staticmethod
+    def _current_id(conn, year: int, unit: str, code: str) -> int | None:
+        stmt = select(func.max(decisions.c.id)).where(decisions.c.year == year, decisions.c.unit == unit,
+                                                      decisions.c.code == code,
+                                                      decisions.c.stage.in_([s.value for s in COUNTED_STAGES]))
+        return conn.execute(stmt).scalar()
+
+    @staticmethod
+    def _insert(conn, row: dict) -> int:
+        return int(conn.execute(insert(decisions).values(**row)).inserted_primary_key[0])
 
     def _frame(self, stmt) -> pd.DataFrame:
         with self.engine.begin() as conn:
@@ -234,13 +267,6 @@ class Gradebook:
     def appraisals(self, year: int) -> pd.DataFrame:
         """Current scores of a year in the shape scoring.long_table expects."""
         return appraisals(self.history(year))
-
-    def latest_id(self, year: int, unit: str, code: str) -> int | None:
-        stmt = select(func.max(decisions.c.id)).where(decisions.c.year == year, decisions.c.unit == unit,
-                                                      decisions.c.code == code,
-                                                      decisions.c.stage.in_([s.value for s in COUNTED_STAGES]))
-        with self.engine.begin() as conn:
-            return conn.execute(stmt).scalar()
 
     def count(self) -> int:
         with self.engine.begin() as conn:
