@@ -189,3 +189,15 @@ def test_racing_processes_get_exactly_one_acknowledgement_per_criterion(tiny, bo
     assert all(len(names) == 1 for names in won.values()), won  # never two "Đã lưu" for one criterion
     history = book.history(2024)
     assert history.groupby(["unit", "code"]).size().tolist() == [1] * len(rounds)
+
+
+def test_relative_sqlite_paths_are_the_campaign_folders_and_passwords_never_shown(tmp_path, monkeypatch):
+    from kit.store.gradebook import default_url, shown
+
+    monkeypatch.delenv("KIT_GRADEBOOK_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    camp = tmp_path / "camp"
+    assert default_url(camp) == f"sqlite:///{(camp / 'gradebook.sqlite').resolve()}"
+    assert default_url(camp, "sqlite:///so/diem.sqlite") == f"sqlite:///{(camp / 'so' / 'diem.sqlite').resolve()}"
+    assert default_url(camp, "sqlite:////abs/x.sqlite") == "sqlite:////abs/x.sqlite"
+    assert shown("postgresql://kit:bi-mat@db.example/thidua") == "postgresql://kit:***@db.example/thidua"

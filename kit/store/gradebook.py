@@ -10,11 +10,12 @@ stays readable: self score → appraisal → explanation → final decision.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +38,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import OperationalError
 
 from kit.core.errors import GradebookError
@@ -120,7 +121,18 @@ def evidence_hash(evidence: object) -> str:
 
 
 def default_url(root: Path, configured: str = "") -> str:
-    return os.environ.get(URL_ENV) or configured or f"sqlite:///{(root / 'gradebook.sqlite').resolve()}"
+    """The gradebook's URL: the environment's, campaign.yml's, or gradebook.sqlite in the campaign folder. A
+    relative SQLite path is the campaign folder's, whatever the current folder (else two processes started in
+    different folders would silently keep two gradebooks)."""
+    url = os.environ.get(URL_ENV) or configured or "sqlite:///gradebook.sqlite"
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////") and url != "sqlite:///:memory:":
+        url = f"sqlite:///{(root / url.removeprefix('sqlite:///')).resolve()}"
+    return url
+
+
+def shown(url: str) -> str:
+    """A database URL for messages: never its password."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -166,7 +178,7 @@ class Gradebook:
     # -- schema ------------------------------------------------------------------------------------------
     def _migrate(self) -> None:
         try:
-            with self.engine.begin() as conn:
+            with self._locked() as conn:
                 kit_meta.create(conn, checkfirst=True)
                 row = conn.execute(select(kit_meta.c.value).where(kit_meta.c.key == "schema_version")).first()
                 version = int(row[0]) if row else 0
@@ -180,7 +192,7 @@ class Gradebook:
                             conn.exec_driver_sql(ddl)
                     conn.execute(insert(kit_meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
         except OperationalError as exc:
-            raise GradebookError(f"Không mở được sổ điểm {self.url}: {exc.orig}") from None
+            raise GradebookError(f"Không mở được sổ điểm {shown(self.url)}: {exc.orig}") from None
 
     # -- decisions ---------------------------------------------------------------------------------------
     def record(self, items: Decision | Sequence[Decision]) -> list[int]:
@@ -215,15 +227,23 @@ class Gradebook:
             return [], []
         ids: list[int] = []
         refused: list[Decision] = []
-        with self.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":  # SQLite's BEGIN IMMEDIATE already holds the write lock
-                conn.execute(text("SELECT pg_advisory_xact_lock(4242)"))
+        with self._locked() as conn:
             for (row, base), d in zip(rows, [d for d, _ in items], strict=True):
                 if base is not ANY_BASE and self._current_id(conn, row["year"], row["unit"], row["code"]) != base:
                     refused.append(d)
                     continue
                 ids.append(self._insert(conn, row))
         return ids, refused
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[Connection]:
+        """A write transaction holding the gradebook's write lock from its first statement: SQLite's BEGIN
+        IMMEDIATE; on PostgreSQL a transaction-level advisory lock (checks, upserts and schema creation made by
+        several processes at once then run one after the other)."""
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(4242)"))
+            yield conn
 
     @staticmethod
     def _current_id(conn, year: int, unit: str, code: str) -> int | None:
@@ -281,7 +301,7 @@ class Gradebook:
         text_ = text_.strip()
         if not text_:
             return
-        with self.engine.begin() as conn:
+        with self._locked() as conn:
             exists = conn.execute(select(comment_library.c.id).where(comment_library.c.text == text_)).first()
             if not exists:
                 conn.execute(insert(comment_library).values(text=text_, created_by=evaluator, created_at=now()))
@@ -289,7 +309,7 @@ class Gradebook:
     def save_position(self, evaluator: str, state: dict) -> None:
         if not evaluator.strip():
             return
-        with self.engine.begin() as conn:
+        with self._locked() as conn:
             conn.execute(positions.delete().where(positions.c.evaluator == evaluator))
             conn.execute(insert(positions).values(evaluator=evaluator, state=json.dumps(state, ensure_ascii=False),
                                                   updated_at=now()))
