@@ -7,7 +7,9 @@ from openpyxl import load_workbook
 from kit.app.appraisal import Entry, Workspace
 from kit.app.offline import HEADER_ROW, export_workbook, import_workbook
 from kit.cli import main
-from tests.helpers import submit
+from kit.config.campaign import load_campaign
+from kit.store.gradebook import Gradebook
+from tests.helpers import CAMPAIGN_YML, submit, write_campaign
 
 
 def fill(path, values: dict[tuple[str, str], dict], meta: dict | None = None):
@@ -100,3 +102,26 @@ def test_cli_export_and_import(capsys, tiny, book, tmp_path):
     assert main(["decisions", "export", *args, "--year", "2024", "--evaluator", " ", "--out", str(out)]) == 2
     assert main(["decisions", "export", *args, "--year", "2024", "--evaluator", "Hà", "--units", "ZZ",
                  "--out", str(out)]) == 2
+
+
+def test_another_campaigns_workbook_is_refused_and_duplicated_rows_flagged(tiny, book, tmp_path):
+    path = export_workbook(Workspace.open(tiny, 2024, book), "Phạm Thu", tmp_path / "x.xlsx", ["U1"])
+    other = load_campaign(write_campaign(tmp_path / "other", campaign=CAMPAIGN_YML.replace("Đợt thử nghiệm",
+                                                                                           "Đợt khác")))
+    for unit in ("U1", "U2", "U3"):
+        submit(other, unit)
+    fill(path, {("U1", "1.3"): {"Điểm thẩm định": 1, "Nhận xét": "Thiếu"}})
+    with Gradebook.for_campaign(other) as theirs:
+        refused = import_workbook(other, theirs, path)
+        assert [p.code for p in refused.problems] == ["CAMPAIGN_MISMATCH"] and refused.recorded == 0
+        assert theirs.count() == 0
+    wb = load_workbook(path)
+    ws = wb.active
+    last = ws.max_row
+    for col in range(1, ws.max_column + 1):  # the evaluator copied the 1.3 row below the table
+        ws.cell(last + 1, col).value = ws.cell(HEADER_ROW + 3, col).value
+    ws.cell(last + 1, 14).value = 0
+    wb.save(path)
+    report = import_workbook(tiny, book, path)
+    assert [(p.code, p.row) for p in report.problems] == [("ROW_DUPLICATE", last + 1)]
+    assert report.recorded == 1 and book.history(2024, "U1", "1.3")["score"].tolist() == [1]

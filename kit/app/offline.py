@@ -26,7 +26,7 @@ from kit.intake.sheets import read_grids
 from kit.outputs.xlsx import save_workbook
 
 SHEET = "Thẩm định"
-HEADER_ROW = 7
+HEADER_ROW = 8
 # (field, header, width, input?)
 COLUMNS = [
     ("unit", "Mã đơn vị", 10, False), ("unit_name", "Tên đơn vị", 24, False), ("code", "Mã tiêu chí", 9, False),
@@ -38,7 +38,7 @@ COLUMNS = [
     ("score", "Điểm thẩm định", 10, True), ("na", "Không áp dụng", 10, True), ("comment", "Nhận xét", 40, True),
 ]
 _KEYS = {header_key(h): f for f, h, _, _ in COLUMNS}
-_META = {"nam": "year", "can bo tham dinh": "evaluator", "xuat luc": "exported"}
+_META = {"nam": "year", "can bo tham dinh": "evaluator", "xuat luc": "exported", "dot thi dua": "campaign"}
 _INPUT = PatternFill("solid", fgColor="FFF7D6")
 
 
@@ -51,13 +51,14 @@ def export_workbook(ws_: Workspace, evaluator: str, out: Path, units: list[str] 
     sheet["A1"] = f"PHIẾU THẨM ĐỊNH ĐIỂM CCHC NĂM {ws_.year} (làm ngoài máy)"
     sheet["A1"].font = Font(bold=True, size=14)
     exported = vn.moment(dt.datetime.now())
-    meta = [("Năm", ws_.year), ("Cán bộ thẩm định", evaluator), ("Xuất lúc", exported)]
+    meta = [("Năm", ws_.year), ("Cán bộ thẩm định", evaluator), ("Xuất lúc", exported),
+            ("Đợt thi đua", f"{campaign.identity} — {campaign.name}")]
     for i, (label, value) in enumerate(meta, start=2):
         sheet.cell(i, 1, label).font = Font(bold=True)
         sheet.cell(i, 3, value)
     if campaign.demo:
-        sheet["A5"] = "Dữ liệu minh họa"
-    sheet["A6"] = ("Chỉ nhập vào các cột nền vàng. Không sửa cột \"Mã quyết định\": kit dùng nó để không ghi đè "
+        sheet["A6"] = "Dữ liệu minh họa"
+    sheet["A7"] = ("Chỉ nhập vào các cột nền vàng. Không sửa cột \"Mã quyết định\": kit dùng nó để không ghi đè "
                    "quyết định mới hơn.")
     for col, (_, header, width, _) in enumerate(COLUMNS, start=1):
         cell = sheet.cell(HEADER_ROW, col, header)
@@ -142,6 +143,11 @@ def _read_rows(ws_: Workspace, rows: list[list[object]], header: int, cols: dict
         unit, code = code_text(cells.get("unit")).upper(), code_text(cells.get("code"))
         at: P.AtRow = {"file": report.file, "sheet": SHEET, "row": i + 1}
         col = {f: P.column_letter(j + 1) for f, j in cols.items()}
+        first = where.setdefault((unit, code), at)
+        if first is not at:  # the same criterion twice: the first row counts, the copy is flagged
+            report.problems.append(P.make(P.Code.ROW_DUPLICATE, **at, column=col["code"], value=code, detail=unit,
+                                          expected=first.get("row")))
+            continue
         row = ws_.rows.get(unit, {}).get(code)
         if unit not in ws_.rows:
             known = ws_.campaign.unit(unit) is not None
@@ -173,7 +179,6 @@ def _read_rows(ws_: Workspace, rows: list[list[object]], header: int, cols: dict
             report.unchanged += 1
             continue
         entries.append(entry)
-        where[(unit, code)] = at
     return entries
 
 
@@ -195,6 +200,11 @@ def import_workbook(campaign, gradebook, path: Path, evaluator: str = "") -> Imp
         report.problems.append(P.make(P.Code.YEAR_UNKNOWN, file=path.name, sheet=grid.sheet))
         return report
     report.year = int(year)
+    stated = cell_text(meta.get("campaign")).split(" — ")[0]
+    if stated != campaign.identity:  # another campaign's workbook (or one without its identity)
+        report.problems.append(P.make(P.Code.CAMPAIGN_MISMATCH, file=path.name, sheet=grid.sheet,
+                                      value=stated or "(không ghi)", expected=f"{campaign.identity} — {campaign.name}"))
+        return report
     report.evaluator = evaluator.strip() or cell_text(meta.get("evaluator"))
     if not report.evaluator:
         report.problems.append(P.make(P.Code.EVALUATOR_MISSING, file=path.name, sheet=grid.sheet))

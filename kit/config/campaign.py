@@ -7,6 +7,7 @@ listing every problem, so a district fixes its configuration in one pass.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,6 +91,13 @@ class Campaign:
 
     def submissions_dir(self, year: int) -> Path:
         return self.root / "submissions" / str(year)
+
+    @property
+    def identity(self) -> str:
+        """A short stable id of the campaign (its name, place and years), written into files that come back, so
+        a workbook exported from another campaign is recognised and refused."""
+        text = "|".join([self.name, self.district, self.province, *map(str, self.years)])
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10].upper()
 
     @property
     def demo_note(self) -> str:

@@ -146,6 +146,15 @@ class Code(str, Enum):
         "Không nhập dòng này: trong sổ điểm đã có quyết định mới hơn bản xuất ({detail}). Hãy xuất lại tệp "
         "hoặc trao đổi với người đã chấm.",
     )
+    CAMPAIGN_MISMATCH = (
+        "CAMPAIGN_MISMATCH",
+        "Tệp thẩm định thuộc đợt thi đua khác (mã \"{value}\"), không phải đợt đang dùng ({expected}); không nhập "
+        "dòng nào. Hãy xuất lại tệp từ đợt thi đua này (kit decisions export).",
+    )
+    ROW_DUPLICATE = (
+        "ROW_DUPLICATE",
+        "Tiêu chí {value} của đơn vị {detail} đã có ở dòng {expected}; chỉ nhập dòng đầu. Hãy xóa dòng lặp.",
+    )
     EVALUATOR_MISSING = (
         "EVALUATOR_MISSING",
         "Tệp không ghi tên cán bộ thẩm định. Hãy điền ô \"Cán bộ thẩm định\" hoặc dùng --evaluator.",
