@@ -82,6 +82,8 @@ def test_appraise_one_criterion_in_jupyterlab(site, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{base}/lab/tree/notebooks/01-tham-dinh.ipynb?token={TOKEN}")
     page.wait_for_selector(".jp-Notebook", timeout=60_000)
+    # "Run All Cells" clicked while the session is still "No Kernel | Initializing" may do nothing: wait for the kernel
+    page.get_by_text("| Idle").first.wait_for(timeout=120_000)
     page.screenshot(path=SHOTS / "1-notebook-opened.png")
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
