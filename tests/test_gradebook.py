@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from kit.core.errors import GradebookError
-from kit.store.gradebook import Decision, Gradebook
+from kit.store.gradebook import Decision, Gradebook, appraisals
 
 
 def url(tmp_path):
@@ -31,7 +31,7 @@ def test_latest_decision_counts_and_history_is_kept(tmp_path):
         cur = gb.latest(2024).set_index("code")
         assert cur.loc["1.1", "score"] == 2 and cur.loc["1.1", "evaluator"] == "Minh" and bool(cur.loc["1.2", "na"])
         assert gb.history(2024, "U1", "1.1")["stage"].tolist() == ["appraisal", "appraisal", "explanation"]
-        assert gb.appraisals(2024).set_index("code").loc["1.1", "appraised"] == 2
+        assert appraisals(gb.history(2024)).set_index("code").loc["1.1", "appraised"] == 2
 
 
 def test_history_cannot_be_edited(tmp_path):
@@ -95,7 +95,7 @@ def test_four_processes_writing_at_once_lose_nothing(tmp_path):
 
 KILLED_WRITER = textwrap.dedent("""
     import sys
-    from kit.store.gradebook import Decision, Gradebook
+    from kit.store.gradebook import Decision, Gradebook, appraisals
     with Gradebook(sys.argv[1]) as gb:
         for i in range(100000):
             (new_id,) = gb.record(Decision(2024, "U1", str(i), "appraisal", 1.0, "Lan"))

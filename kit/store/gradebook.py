@@ -284,10 +284,6 @@ class Gradebook:
         """The decisions that count now in ``year``, one per (unit, code)."""
         return latest(self.history(year))
 
-    def appraisals(self, year: int) -> pd.DataFrame:
-        """Current scores of a year in the shape scoring.long_table expects."""
-        return appraisals(self.history(year))
-
     def count(self) -> int:
         with self.engine.begin() as conn:
             return int(conn.execute(select(func.count()).select_from(decisions)).scalar_one())
