@@ -191,3 +191,18 @@ def test_save_then_move_confirms_the_save(tiny, book):
     p.save_go_button.click()
     assert p.unit.value == "U2" and "Đã lưu 1 tiêu chí" in p.message.value
     assert book.history(2024, "U1", "1.3")["score"].tolist() == [1.5]
+
+
+def test_progress_follows_saves_without_recounting(tiny, book):
+    p = panel(tiny, book)
+    before = p.ws.group_progress("A")
+    e = editor(p, "1.1")
+    e.score.value = 2.0
+    p.save_button.click()
+    e.score.value = 0.0  # a second decision on the same criterion: still one criterion reviewed
+    e.comment.value = "Ban hành muộn"
+    p.save_button.click()
+    assert p.ws.group_progress("A") == (before[0] + 1, before[1], 0, before[3])
+    fresh = Workspace.open(tiny, 2024, book)  # counted again from the gradebook: the same
+    assert fresh.group_progress("A") == p.ws.group_progress("A")
+    assert "Tiến độ nhóm: <b>1/12</b>" in p.progress.value

@@ -134,6 +134,8 @@ class Workspace:
             asked = self.rows.get(rec["unit"], {}).get(rec["code"])
             if asked and (not asked.current or rec["id"] > asked.current["id"]):
                 asked.explanation_request = rec
+        # criteria with a decision, per unit: kept up to date by save, so progress costs nothing per save
+        self.reviewed = {unit: sum(r.current is not None for r in rows.values()) for unit, rows in self.rows.items()}
 
     # -- what to show ------------------------------------------------------------------------------------
     def units(self, group: str) -> list[str]:
@@ -165,9 +167,16 @@ class Workspace:
     def progress(self, group: str | None = None) -> pd.DataFrame:
         """Reviewed / total criteria per unit (of one group, or all)."""
         units = self.units(group) if group else [u for g in self.campaign.groups for u in self.units(g)]
-        data = [(u, self.rows[u][next(iter(self.rows[u]))].unit_name, sum(r.current is not None for r in rs),
-                 len(rs)) for u in units for rs in [self.unit_rows(u)]]
+        data = [(u, self.rows[u][next(iter(self.rows[u]))].unit_name, self.reviewed[u], len(self.rows[u]))
+                for u in units]
         return pd.DataFrame(data, columns=["unit", "unit_name", "reviewed", "total"])
+
+    def group_progress(self, group: str) -> tuple[int, int, int, int]:
+        """(criteria reviewed, criteria, units done, units) of a group, from the running counts."""
+        units = self.units(group)
+        reviewed = [self.reviewed[u] for u in units]
+        sizes = [len(self.rows[u]) for u in units]
+        return sum(reviewed), sum(sizes), sum(r == s for r, s in zip(reviewed, sizes, strict=True)), len(units)
 
     def history(self, unit: str, code: str) -> list[dict]:
         """self score (stage None) → every decision, oldest first, as the council reads it."""
@@ -204,6 +213,7 @@ class Workspace:
         refused_ids = {id(d) for d in refused}
         recorded = [(row, d) for row, d, _ in batch if id(d) not in refused_ids]
         for (row, d), new_id in zip(recorded, ids, strict=True):
+            self.reviewed[row.unit] += row.current is None
             row.current = {**d.__dict__, "id": new_id, "created_at": "vừa lưu"}
             row.explanation_request = None
             result.saved.append((d.unit, d.code, new_id))

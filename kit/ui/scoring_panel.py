@@ -347,10 +347,9 @@ class AppraisalPanel:
                             if t["needs_review"] else "")
                          + (f" — giải trình chờ quyết định {t['open_explanations']}" if t["open_explanations"] else ""))
         self.totals.value = "<div style='font-size:15px'>" + "<br>".join(parts) + "</div>"
-        prog = self.ws.progress(self.group.value)
-        done = int((prog["reviewed"] == prog["total"]).sum())
-        self.progress.value = (f"Tiến độ nhóm: <b>{int(prog['reviewed'].sum())}/{int(prog['total'].sum())}</b> "
-                               f"tiêu chí đã thẩm định; {done}/{len(prog)} đơn vị xong.")
+        reviewed, criteria, done, group_units = self.ws.group_progress(self.group.value)
+        self.progress.value = (f"Tiến độ nhóm: <b>{reviewed}/{criteria}</b> "
+                               f"tiêu chí đã thẩm định; {done}/{group_units} đơn vị xong.")
 
     def show_history(self, editor: RowEditor) -> None:
         self._target = editor
