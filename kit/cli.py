@@ -19,7 +19,7 @@ from kit import __version__
 from kit.config.campaign import DEFAULT_CAMPAIGN, Campaign, load_campaign
 from kit.core import problems as P
 from kit.core import vn
-from kit.core.errors import KitError
+from kit.core.errors import GradebookError, KitError
 from kit.core.vocab import Outcome
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     campaign.require_year(args.year)
     if not args.evaluator.strip():
         raise KitError("Hãy ghi tên cán bộ thẩm định: --evaluator \"Họ tên\".")
-    with Gradebook.for_campaign(campaign) as gb:
+    with Gradebook.for_campaign(campaign, readonly=True) as gb:
         ws = Workspace.open(campaign, args.year, gb)
         units = [c.strip().upper() for c in args.units.split(",")] if args.units else None
         missing = [u for u in units or [] if u not in ws.rows]
@@ -123,6 +123,53 @@ def cmd_import(args: argparse.Namespace) -> int:
     print(P.to_json(report.problems, file=report.file, recorded=report.recorded, unchanged=report.unchanged,
                     rows_read=report.rows_read, ok=report.ok) if args.format == "json" else report.format())
     return 0 if report.ok else 1
+
+
+def cmd_gradebook_init(args: argparse.Namespace) -> int:
+    from kit.store.gradebook import SCHEMA_VERSION, Gradebook, shown
+
+    with Gradebook(args.url) if args.url else Gradebook.for_campaign(load_campaign(args.campaign)) as gb:
+        print(f"Sổ điểm {shown(gb.url)} sẵn sàng (lược đồ {SCHEMA_VERSION}, {gb.count()} quyết định).")
+    return 0
+
+
+def cmd_gradebook_verify(args: argparse.Namespace) -> int:
+    from kit.app.audit import verify
+    from kit.store.gradebook import Gradebook
+
+    campaign = load_campaign(args.campaign)
+    with Gradebook.for_campaign(campaign, readonly=True) as gb:
+        found = verify(campaign, gb)
+    print(P.to_json(found.problems, gradebook=found.url, decisions=found.counts, ok=found.ok)
+          if args.format == "json" else found.format())
+    return 0 if found.ok else 1
+
+
+def cmd_gradebook_backup(args: argparse.Namespace) -> int:
+    from kit.app.audit import backup_path, verify
+    from kit.store.gradebook import Gradebook
+
+    campaign = load_campaign(args.campaign)
+    with Gradebook.for_campaign(campaign, readonly=True) as gb:
+        target = gb.backup(args.out or backup_path(campaign, gb))
+        found = verify(campaign, gb)
+    print(f"Đã sao lưu sổ điểm ({sum(found.counts.values())} quyết định) vào {target}.")
+    if not found.ok:
+        print("Lưu ý: sổ điểm được sao lưu đang có vấn đề — đừng dùng bản này để khôi phục:\n" + found.format())
+    return 0 if found.ok else 1
+
+
+def cmd_gradebook_restore(args: argparse.Namespace) -> int:
+    from kit.app.audit import restore
+
+    done = restore(load_campaign(args.campaign), args.file)
+    print(f"Đã khôi phục sổ điểm từ {args.file}: {sum(done.counts.values())} quyết định.")
+    if done.replaced:
+        print(f"Tệp sổ điểm cũ được giữ lại ở {done.replaced}.")
+    for year, count in sorted(done.lost.items()):
+        print(f"  ! Năm {year}: {count} quyết định ghi sau bản sao lưu này không còn — hãy nhập lại (xem phiếu "
+              "kết quả hoặc tệp thẩm định Excel đã gửi).")
+    return 0
 
 
 def _render(campaign: Campaign, args: argparse.Namespace, *, years: list[int], final: bool, units: bool,
@@ -275,6 +322,21 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--format", choices=["text", "json"], default="text")
     q.set_defaults(func=cmd_import)
 
+    p = sub.add_parser("gradebook", help="sổ điểm: kiểm tra toàn vẹn, sao lưu, khôi phục")
+    gsub = p.add_subparsers(dest="action", required=True, metavar="VIỆC")
+    q = gsub.add_parser("init", parents=[common], help="tạo hoặc nâng cấp sổ điểm (người quản trị, một lần)")
+    q.add_argument("--url", help="địa chỉ cơ sở dữ liệu (mặc định: sổ điểm của đợt thi đua)")
+    q.set_defaults(func=cmd_gradebook_init)
+    q = gsub.add_parser("verify", parents=[common], help="kiểm tra chuỗi kiểm chứng và mọi quyết định")
+    q.add_argument("--format", choices=["text", "json"], default="text")
+    q.set_defaults(func=cmd_gradebook_verify)
+    q = gsub.add_parser("backup", parents=[common], help="sao lưu sổ điểm (kể cả khi đang có người chấm)")
+    q.add_argument("--out", type=Path, help="tệp sao lưu (mặc định: THƯ_MỤC_ĐỢT/backups/gradebook-NGÀY-GIỜ.sqlite)")
+    q.set_defaults(func=cmd_gradebook_backup)
+    q = gsub.add_parser("restore", parents=[common], help="khôi phục sổ điểm từ một bản sao lưu đã kiểm tra")
+    q.add_argument("file", type=Path)
+    q.set_defaults(func=cmd_gradebook_restore)
+
     p = sub.add_parser("render", parents=[common], help="tạo báo cáo (notebook đã chạy, HTML, bảng xlsx)")
     p.add_argument("--year", type=int, help="báo cáo năm (cùng --units: phiếu kết quả các đơn vị năm đó)")
     p.add_argument("--final", action="store_true", help="báo cáo tổng kết giai đoạn")
@@ -315,6 +377,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except GradebookError as exc:  # the data cannot be trusted or stored: like a failed check, exit 1
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
     except KitError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2

@@ -10,11 +10,57 @@ import pytest
 from kit.config.campaign import Campaign, load_campaign
 from kit.store.gradebook import Gradebook
 from tests.helpers import DEMO, submit, write_campaign
+from tools.pgtemp import PostgresCluster
+
+# Test modules whose gradebook tests run on both backends (the others use SQLite). A test that is about SQLite's
+# file (deleting it, flipping its bytes) is marked ``sqlite_only``.
+BOTH_BACKENDS = {"test_gradebook", "test_ledger", "test_scoring_ui", "test_offline", "test_cli", "test_appraisal"}
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: a test of the SQLite file itself")
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames:
+        both = (metafunc.module.__name__.rsplit(".", 1)[-1] in BOTH_BACKENDS
+                and metafunc.definition.get_closest_marker("sqlite_only") is None)
+        metafunc.parametrize("backend", ["sqlite", "postgresql"] if both else ["sqlite"])
+
+
+@pytest.fixture(autouse=True)
+def _no_gradebook_from_the_environment(monkeypatch):
+    """Tests never use the operator's KIT_GRADEBOOK_URL."""
+    monkeypatch.delenv("KIT_GRADEBOOK_URL", raising=False)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    try:
+        cluster = PostgresCluster()
+    except (FileNotFoundError, OSError) as exc:
+        pytest.skip(f"PostgreSQL is not installed ({exc}); .ci/run installs it with apt")
+    yield cluster
+    cluster.stop()
 
 
 @pytest.fixture
-def tiny(tmp_path: Path) -> Campaign:
-    return load_campaign(write_campaign(tmp_path / "camp"))
+def gradebook_url(backend, request, tmp_path) -> str:
+    """A new, empty gradebook of the test's backend."""
+    if backend == "postgresql":
+        return request.getfixturevalue("postgres").new_database()
+    return f"sqlite:///{tmp_path / 'gb.sqlite'}"
+
+
+@pytest.fixture
+def tiny(tmp_path: Path, backend, request) -> Campaign:
+    """The tiny campaign; its gradebook on the test's backend (a new database each time on PostgreSQL)."""
+    root = write_campaign(tmp_path / "camp")
+    if backend == "postgresql":
+        url = request.getfixturevalue("postgres").new_database()
+        with (root / "campaign.yml").open("a", encoding="utf-8") as f:
+            f.write(f'gradebook: "{url}"\n')
+    return load_campaign(root)
 
 
 @pytest.fixture

@@ -106,3 +106,4 @@ def submit(campaign: Campaign, unit: str, answers: dict[str, dict] | None = None
     path = campaign.submissions_dir(2024) / (name or form_name(u, 2024))
     build_form(campaign, u, 2024).save(path)
     return fill_form(path, GOOD if answers is None else answers, meta)
+

@@ -10,22 +10,19 @@ import time
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 
+from kit.cli import main as main_cli
 from kit.core.errors import GradebookError
 from kit.store.gradebook import Decision, Gradebook, appraisals
-
-
-def url(tmp_path):
-    return f"sqlite:///{tmp_path / 'gb.sqlite'}"
 
 
 def d(code="1.1", score=1.0, who="Lan", stage="appraisal", **kw):
     return Decision(2024, "U1", code, stage, score, who, **kw)
 
 
-def test_latest_decision_counts_and_history_is_kept(tmp_path):
-    with Gradebook(url(tmp_path)) as gb:
+def test_latest_decision_counts_and_history_is_kept(gradebook_url):
+    with Gradebook(gradebook_url) as gb:
         gb.record([d(score=1), d(score=2, who="Minh"), d(stage="explanation", score=2.5), d(code="1.2", score=None,
                                                                                              na=True)])
         cur = gb.latest(2024).set_index("code")
@@ -34,35 +31,35 @@ def test_latest_decision_counts_and_history_is_kept(tmp_path):
         assert appraisals(gb.history(2024)).set_index("code").loc["1.1", "appraised"] == 2
 
 
-def test_history_cannot_be_edited(tmp_path):
-    with Gradebook(url(tmp_path)) as gb:
+def test_history_cannot_be_edited(gradebook_url):
+    with Gradebook(gradebook_url) as gb:
         gb.record(d())
         for sql in ("UPDATE decisions SET score = 0", "DELETE FROM decisions"):
-            with pytest.raises(IntegrityError, match="append-only"), gb.engine.begin() as conn:
+            with pytest.raises(DBAPIError, match="append-only"), gb.engine.begin() as conn:
                 conn.execute(text(sql))
         assert gb.count() == 1
 
 
-def test_who_is_required(tmp_path):
-    with Gradebook(url(tmp_path)) as gb:
+def test_who_is_required(gradebook_url):
+    with Gradebook(gradebook_url) as gb:
         for bad in (d(who=""), d(who="   "), d(score=None), d(stage="draft")):
             with pytest.raises(GradebookError):
                 gb.record(bad)
         assert gb.count() == 0
 
 
-def test_created_and_migrated_on_open_and_refuses_newer_schema(tmp_path):
-    Gradebook(url(tmp_path)).close()
-    with Gradebook(url(tmp_path)) as gb:  # second open: nothing to do
+def test_created_and_migrated_on_open_and_refuses_newer_schema(gradebook_url):
+    Gradebook(gradebook_url).close()
+    with Gradebook(gradebook_url) as gb:  # second open: nothing to do
         assert gb.count() == 0
         with gb.engine.begin() as conn:
             conn.execute(text("UPDATE kit_meta SET value = '99' WHERE key = 'schema_version'"))
     with pytest.raises(GradebookError, match="mới hơn"):
-        Gradebook(url(tmp_path))
+        Gradebook(gradebook_url)
 
 
-def test_comments_and_positions(tmp_path):
-    with Gradebook(url(tmp_path)) as gb:
+def test_comments_and_positions(gradebook_url):
+    with Gradebook(gradebook_url) as gb:
         gb.add_comment("Thiếu kiểm chứng", "Lan")
         gb.add_comment("Thiếu kiểm chứng ", "Minh")
         assert gb.comments() == ["Thiếu kiểm chứng"]
@@ -71,26 +68,25 @@ def test_comments_and_positions(tmp_path):
         assert gb.position("Lan") == {"unit": "U2"} and gb.position("Minh") is None
 
 
-def _writer(path: str, worker: int, count: int) -> None:
-    with Gradebook(f"sqlite:///{path}") as gb:
+def _writer(target: str, worker: int, count: int) -> None:
+    with Gradebook(target) as gb:
         for i in range(count):
             gb.record(Decision(2024, f"U{worker}", f"{i}", "appraisal", float(i % 3), f"Người {worker}"))
 
 
-def test_four_processes_writing_at_once_lose_nothing(tmp_path):
-    path = str(tmp_path / "gb.sqlite")
-    Gradebook(f"sqlite:///{path}").close()
-    ctx = mp.get_context("spawn")
-    procs = [ctx.Process(target=_writer, args=(path, w, 1000)) for w in range(4)]
+def test_four_processes_writing_at_once_lose_nothing(gradebook_url):
+    ctx = mp.get_context("spawn")  # the first open of an empty database is one of them: creation is locked too
+    count = 300 if gradebook_url.startswith("postgresql") else 1000  # (a network round trip per decision)
+    procs = [ctx.Process(target=_writer, args=(gradebook_url, w, count)) for w in range(4)]
     for p in procs:
         p.start()
     for p in procs:
         p.join(timeout=300)
     assert [p.exitcode for p in procs] == [0, 0, 0, 0]  # no error reached any writer
-    with Gradebook(f"sqlite:///{path}") as gb:
+    with Gradebook(gradebook_url) as gb:
         hist = gb.history(2024)
-        assert len(hist) == 4000 and hist.groupby("unit").size().tolist() == [1000] * 4
-        assert gb.integrity_ok()
+        assert len(hist) == 4 * count and hist.groupby("unit").size().tolist() == [count] * 4
+        assert gb.integrity() == "ok"
 
 
 KILLED_WRITER = textwrap.dedent("""
@@ -103,8 +99,8 @@ KILLED_WRITER = textwrap.dedent("""
 """)
 
 
-def test_writer_killed_mid_run_keeps_every_acknowledged_decision(tmp_path):
-    target = url(tmp_path)
+def test_writer_killed_mid_run_keeps_every_acknowledged_decision(gradebook_url):
+    target = gradebook_url
     Gradebook(target).close()
     proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, target], stdout=subprocess.PIPE, text=True)
     acked = []
@@ -119,7 +115,7 @@ def test_writer_killed_mid_run_keeps_every_acknowledged_decision(tmp_path):
     assert len(acked) >= 300 and proc.returncode == -signal.SIGKILL
     with Gradebook(target) as gb:
         stored = set(gb.history(2024)["id"])
-        assert set(acked) <= stored and gb.integrity_ok()
+        assert set(acked) <= stored and gb.integrity() == "ok"
 
 
 def test_two_saves_at_the_same_moment_exactly_one_wins(tiny, book, monkeypatch):
@@ -201,3 +197,48 @@ def test_relative_sqlite_paths_are_the_campaign_folders_and_passwords_never_show
     assert default_url(camp, "sqlite:///so/diem.sqlite") == f"sqlite:///{(camp / 'so' / 'diem.sqlite').resolve()}"
     assert default_url(camp, "sqlite:////abs/x.sqlite") == "sqlite:////abs/x.sqlite"
     assert shown("postgresql://kit:bi-mat@db.example/thidua") == "postgresql://kit:***@db.example/thidua"
+
+
+def test_postgresql_refuses_edits_and_the_ledger_finds_what_an_owner_forced(postgres):
+    with Gradebook(postgres.new_database()) as gb:
+        gb.record([d(score=1), d(code="1.2", score=2), d(code="1.3", score=0)])
+        for sql in ("UPDATE decisions SET score = 0", "DELETE FROM decisions", "TRUNCATE decisions"):
+            with pytest.raises(DBAPIError, match="append-only"), gb.engine.begin() as conn:
+                conn.execute(text(sql))
+        victim = int(gb.history(2024)["id"].iloc[1])
+        with gb.engine.begin() as conn:  # an owner who lifts the triggers can edit; the chain shows it
+            conn.execute(text("ALTER TABLE decisions DISABLE TRIGGER USER"))
+            conn.execute(text(f"UPDATE decisions SET score = 5 WHERE id = {victim}"))
+            conn.execute(text("ALTER TABLE decisions ENABLE TRIGGER USER"))
+        with pytest.raises(GradebookError, match=f"quyết định số {victim} "):
+            gb.history(2024)
+
+
+# The grants README gives a team's PostgreSQL server: the app's role may read and append decisions, nothing more.
+APP_ROLE_SQL = """
+CREATE ROLE kit_app LOGIN PASSWORD 'doi-mat-khau';
+GRANT SELECT, INSERT ON decisions TO kit_app;
+GRANT SELECT, INSERT, DELETE ON kit_meta, positions TO kit_app;
+GRANT SELECT, INSERT ON comment_library TO kit_app;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO kit_app;
+"""
+
+
+def test_postgresql_app_role_without_update_or_delete_grants_works(postgres, capsys):
+    owner_url = postgres.new_database()
+    assert main_cli(["gradebook", "init", "--url", owner_url]) == 0  # the owner creates the schema once
+    with Gradebook(owner_url) as owner, owner.engine.begin() as conn:
+        conn.execute(text(APP_ROLE_SQL))
+    app_url = owner_url.replace("postgres@", "kit_app:doi-mat-khau@")
+    with Gradebook(app_url) as gb:
+        gb.record([d(score=1), d(score=2, who="Minh")])
+        gb.add_comment("Thiếu kiểm chứng", "Lan")
+        gb.save_position("Lan", {"unit": "U1"})
+        gb.save_position("Lan", {"unit": "U2"})
+        assert gb.latest(2024)["score"].tolist() == [2.0] and gb.position("Lan") == {"unit": "U2"}
+        for sql, refused in (("UPDATE decisions SET score = 0", "permission denied"),
+                             ("DELETE FROM decisions", "permission denied"),
+                             ("ALTER TABLE decisions DISABLE TRIGGER USER", "must be owner")):
+            with pytest.raises(DBAPIError, match=refused), gb.engine.begin() as conn:
+                conn.execute(text(sql))
+    assert "doi-mat-khau" not in capsys.readouterr().out

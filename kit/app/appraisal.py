@@ -14,7 +14,7 @@ import pandas as pd
 from kit.app.year import YearState, load_year
 from kit.config.answers import NA, Tier, appraisal_choices, appraisal_problem
 from kit.config.campaign import Campaign
-from kit.core.errors import UsageError
+from kit.core.errors import GradebookError, UsageError
 from kit.core.values import optional_float as _num
 from kit.core.vocab import Stage
 from kit.scoring.totals import classify, totals, with_decisions
@@ -217,8 +217,11 @@ class Workspace:
             row.current = {**d.__dict__, "id": new_id, "created_at": "vừa lưu"}
             row.explanation_request = None
             result.saved.append((d.unit, d.code, new_id))
-            if d.comment:
-                self.gradebook.add_comment(d.comment, evaluator)
+        for comment in {d.comment for _, d in recorded if d.comment}:
+            try:  # the decisions are stored; the reusable-comment list is a convenience
+                self.gradebook.add_comment(comment, evaluator)
+            except GradebookError:
+                break
         return result
 
     def record_explanation(self, recorded_by: str, unit: str, code: str, requested: float | None, text: str) -> int:

@@ -43,7 +43,7 @@ def run_tables(campaign: Campaign, reports: Path, years: list[int] | None = None
                progress: Callable[[int], None] | None = None) -> list[YearOutcome]:
     """Check, score and write the tables of ``years`` (default: every year of the campaign)."""
     outcomes = []
-    with Gradebook.for_campaign(campaign) as gradebook:
+    with Gradebook.for_campaign(campaign, readonly=True) as gradebook:
         for year in years or campaign.years:
             state = load_year(campaign, year, gradebook=gradebook, progress=progress)
             outcomes.append(YearOutcome(state, write_year_tables(state, reports)))
@@ -74,7 +74,7 @@ def render_reports(campaign: Campaign, reports: Path, *, years: list[int], final
     Each needed year's state is loaded once here (the notebooks load theirs in their own kernels).
     """
     needed = sorted(set(years) | (set(campaign.years) if final else set()))
-    with Gradebook.for_campaign(campaign) as gradebook:
+    with Gradebook.for_campaign(campaign, readonly=True) as gradebook:
         states = {y: load_year(campaign, y, gradebook=gradebook) for y in needed}
     if tables and (yearly or units):
         for year in years:

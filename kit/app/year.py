@@ -103,7 +103,7 @@ def load_year(campaign: Campaign | str | Path, year: int, *, gradebook: Gradeboo
     checked, digest, count = _checked(campaign, year, jobs, progress)
     loaded = checked.campaign
     if gradebook is None:  # opened for this call: a long-lived kernel must see a gradebook replaced on disk
-        with Gradebook.for_campaign(loaded) as own:
+        with Gradebook.for_campaign(loaded, readonly=True) as own:
             decisions, decided = _history(own, year)
     else:
         decisions, decided = _history(gradebook, year)

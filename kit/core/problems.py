@@ -164,6 +164,26 @@ class Code(str, Enum):
         "NOT_SUBMITTED",
         "Đơn vị \"{value}\" chưa có phiếu được chấp nhận năm {expected}; không thể thẩm định.",
     )
+    # the gradebook's ledger (kit gradebook verify)
+    GRADEBOOK_DAMAGED = (
+        "GRADEBOOK_DAMAGED",
+        "Tệp sổ điểm bị hỏng ({detail}). Hãy khôi phục bản sao lưu gần nhất: kit gradebook restore TỆP_SAO_LƯU.",
+    )
+    LEDGER_BROKEN = (
+        "LEDGER_BROKEN",
+        "Chuỗi kiểm chứng của sổ điểm không khớp: {detail} Không xếp hạng trên sổ điểm này; hãy khôi phục bản sao "
+        "lưu gần nhất: kit gradebook restore TỆP_SAO_LƯU.",
+    )
+    DECISION_OUT_OF_RANGE = (
+        "DECISION_OUT_OF_RANGE",
+        "Quyết định số {value} ({detail}) ngoài mức cho phép của tiêu chí ({expected}). Hãy để hội đồng xem lại và "
+        "ghi quyết định đúng bằng sổ tay thẩm định (quyết định cũ vẫn được lưu trong lịch sử).",
+    )
+    DECISION_UNKNOWN = (
+        "DECISION_UNKNOWN",
+        "Quyết định số {value}: {detail} không có trong {expected}. Quyết định này không được tính; hãy kiểm tra "
+        "danh sách đơn vị và khung tiêu chí của đợt thi đua.",
+    )
     # the movement: registrations, nominations, initiatives, commendation rules
     COLUMN_MISSING = "COLUMN_MISSING", "Thiếu cột \"{value}\" trong dòng tiêu đề. Hãy dùng đúng mẫu tệp."
     VALUE_REQUIRED = "VALUE_REQUIRED", "Thiếu {value}."

@@ -72,7 +72,7 @@ class MeetingPanel:
         from kit.config.campaign import load_campaign
 
         campaign = load_campaign(campaign_dir)
-        return cls(campaign, Gradebook.for_campaign(campaign), year)
+        return cls(campaign, Gradebook.for_campaign(campaign, readonly=True), year)
 
     def state(self, year: int) -> YearState:
         """The year as it stands now (kit.app.year caches it until a file or a decision changes)."""

@@ -15,7 +15,7 @@ import ipywidgets as w
 from kit.app.appraisal import Entry, Row, Workspace
 from kit.config.answers import TYPE_LABELS
 from kit.core import vn
-from kit.core.errors import UsageError
+from kit.core.errors import GradebookError, KitError
 from kit.core.values import parse_number
 from kit.core.vocab import Stage
 
@@ -326,9 +326,12 @@ class AppraisalPanel:
             editor.history_button.on_click(lambda _b, e=editor: self.show_history(e))
         self.rows_box.children = [e.box for e in self.editors]
         self.refresh()
-        self.ws.gradebook.save_position(self.evaluator.value.strip(), {
-            "year": self.ws.year, "group": self.group.value, "mode": self.mode.value, "unit": self.unit.value,
-            "criterion": self.criterion.value})
+        try:  # where this evaluator stopped: a convenience, never a reason to interrupt the work
+            self.ws.gradebook.save_position(self.evaluator.value.strip(), {
+                "year": self.ws.year, "group": self.group.value, "mode": self.mode.value, "unit": self.unit.value,
+                "criterion": self.criterion.value})
+        except GradebookError:
+            pass
 
     def _row_changed(self, _editor: RowEditor) -> None:
         self.message.value = ""
@@ -385,7 +388,12 @@ class AppraisalPanel:
             else:
                 entries.append(entry)
                 editors[(entry.unit, entry.code)] = editor
-        result = self.ws.save(evaluator, entries, stage=self.stage.value)
+        try:
+            result = self.ws.save(evaluator, entries, stage=self.stage.value)
+        except GradebookError as exc:  # a full, read-only, missing or damaged gradebook: nothing was saved
+            self.message.value = (f"<b style='color:#c00'>{html.escape(str(exc))}</b> Các điểm đã nhập vẫn được giữ "
+                                  "nguyên trên bảng.")
+            return False
         for unit, code, _id in result.saved:
             editors[(unit, code)].reset()
         for unit, code, problem in result.invalid:
@@ -422,7 +430,7 @@ class AppraisalPanel:
             return
         try:
             self.ws.record_explanation(who, editor.row.unit, editor.row.code, requested, self.explain_text.value)
-        except UsageError as exc:
+        except KitError as exc:
             self.message.value = f"<b style='color:#c00'>{html.escape(str(exc))}</b>"
             return
         self.explain_text.value = self.explain_score.value = ""

@@ -324,10 +324,12 @@ def _decisions(campaign: Campaign, rng: random.Random) -> None:
     """Two evaluators appraise 2022-2024 fully and 2025 in part; explanation rounds in 2023 and 2024."""
     from kit.app.appraisal import Workspace
     from kit.store.gradebook import Decision, Gradebook, evidence_hash
+    from kit.store.ledger import LEDGER_FILE
 
     path = campaign.root / "gradebook.sqlite"
-    path.unlink(missing_ok=True)
-    with Gradebook(f"sqlite:///{path.resolve()}") as gb:
+    for old in (path, campaign.root / LEDGER_FILE):
+        old.unlink(missing_ok=True)
+    with Gradebook(f"sqlite:///{path.resolve()}", ledger=campaign.root / LEDGER_FILE) as gb:
         for year in YEARS:
             ws = Workspace.open(campaign, year, gb)
             clock = dt.datetime.combine(campaign.deadline(year) + dt.timedelta(days=10), dt.time(8),

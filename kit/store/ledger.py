@@ -1,0 +1,121 @@
+"""The gradebook's ledger: each decision chained to the one before it, so damage and edits show.
+
+Every decision carries ``chain`` = SHA-256 of the previous decision's chain (same year) and of its own
+content, id included; a changed byte, a removed row or rows put in another order break the chain at the
+first damaged decision. The head of each year (how many decisions, the last id, the last chain) is kept
+twice: in the database, in the transaction that adds the decisions, and in a small file in the campaign
+folder (``gradebook.ledger.json``) that outlives the database, so a deleted, emptied, replaced or older
+gradebook (a restored backup) is noticed even when it is consistent in itself. The file may lag behind the
+database (a writer killed between its commit and the file, another evaluator's machine): its head then
+lies inside the chain, which is fine; a head the database does not contain is not.
+
+A hash chain does not stop someone who rewrites every chain after an edit; it stops silent damage (a bad
+disk, a copy cut short, a hand edit with a database tool), which is what happens to district offices.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from kit.core.atomic import write_text
+from kit.core.errors import GradebookError
+
+LEDGER_FILE = "gradebook.ledger.json"
+FIELDS = ("id", "year", "unit", "code", "criterion_key", "stage", "score", "na", "evaluator", "comment",
+          "created_at", "self_score", "evidence_hash", "source")
+
+
+@dataclass(frozen=True)
+class Head:
+    count: int = 0
+    last_id: int = 0
+    chain: str = ""
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first decision whose stored chain is not what its content and its predecessor give."""
+
+    position: int  # 0-based, in id order within the year
+    id: int
+    unit: str
+    code: str
+
+
+def _text(value: object) -> str:
+    """One field as it enters the hash: the same text whether it comes from the insert or from a read-back."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "\x00"
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return repr(value + 0.0)  # -0.0 reads back from SQLite as 0.0
+    return str(value)
+
+
+def link(previous: str, values: Sequence[object]) -> str:
+    """The chain of a decision whose ``FIELDS`` are ``values``, after a decision whose chain is ``previous``."""
+    return hashlib.sha256("\x1f".join([previous, *map(_text, values)]).encode()).hexdigest()
+
+
+def walk(rows: Iterable[Sequence[object]], chains: Iterable[str]) -> tuple[Head, Break | None, list[str]]:
+    """Recompute a year's chain over its decisions in id order (``rows``: their ``FIELDS``); returns the head,
+    the first break (None when intact) and the stored chains, for comparing against a recorded head."""
+    previous, count, last_id = "", 0, 0
+    stored: list[str] = []
+    for values, chain in zip(rows, chains, strict=True):
+        number = int(str(values[0]))
+        if link(previous, values) != chain:
+            return Head(count, last_id, previous), Break(count, number, str(values[2]), str(values[3])), stored
+        stored.append(chain)
+        previous, count, last_id = chain, count + 1, number
+    return Head(count, last_id, previous), None, stored
+
+
+def heads_from_json(text: str | None) -> dict[int, Head]:
+    return {int(year): Head(**value) for year, value in json.loads(text).items()} if text else {}
+
+
+def heads_to_json(heads: dict[int, Head]) -> str:
+    return json.dumps({str(y): asdict(h) for y, h in sorted(heads.items())}, sort_keys=True)
+
+
+def contains(chains: Sequence[str], head: Head) -> bool:
+    """Whether a recorded head lies on this chain: the database holds at least that many decisions and the one at
+    that position is the recorded one (a head recorded earlier may lag behind; it may not be missing)."""
+    return head.count == 0 or (len(chains) >= head.count and chains[head.count - 1] == head.chain)
+
+
+@dataclass(frozen=True)
+class LedgerFile:
+    """The campaign folder's record of the gradebook it last wrote to: its identity and each year's head."""
+
+    path: Path
+
+    def read(self) -> tuple[str, dict[int, Head]]:
+        """(gradebook id, heads); ("", {}) when there is no file yet. A damaged file counts as damage."""
+        if not self.path.exists():
+            return "", {}
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            return str(raw["gradebook"]), {int(y): Head(**h) for y, h in raw["years"].items()}
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise GradebookError(f"Tệp {self.path} (bản ghi đầu chuỗi của sổ điểm) bị hỏng ({exc}). Hãy khôi phục "
+                                 "tệp này từ bản sao lưu cùng với sổ điểm.") from None
+
+    def write(self, gradebook_id: str, heads: dict[int, Head], *, replace: bool = False) -> None:
+        """Record the heads, never going back: a year's head is replaced only by a longer one (two writers may
+        finish in either order); ``replace`` (a restored backup) records exactly ``heads``."""
+        known_id, known = self.read()
+        merged = dict(known) if known_id == gradebook_id and not replace else {}
+        for year, head in heads.items():
+            if head.count >= merged.get(year, Head()).count:
+                merged[year] = head
+        body = {"gradebook": gradebook_id, "years": {str(y): asdict(h) for y, h in sorted(merged.items())},
+                "note": "Đầu chuỗi kiểm chứng của sổ điểm — không sửa, không xóa (xem kit gradebook verify)."}
+        write_text(self.path, json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
