@@ -2,7 +2,8 @@ import datetime as dt
 
 from openpyxl import load_workbook
 
-from kit.intake.submission import parse_date, read_submission, unit_from_name
+from kit.core.values import parse_date
+from kit.intake.submission import read_submission, unit_from_name
 from kit.outputs.forms import HEADER_ROW
 from tests.helpers import GOOD, submit
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,19 +15,15 @@ import yaml
 
 from kit.config.framework import Framework, load_framework
 from kit.config.rules import Rules, load_rules
+from kit.config.units import LINEAGE_FILE, Departure, Lineage, Roster, Unit, load_lineage, load_units, never_active
 from kit.core import problems as P
 from kit.core.errors import CampaignError, FileProblem, UsageError
-from kit.core.textfile import csv_rows
-from kit.core.values import cell_text, code_text, parse_number
+from kit.core.values import parse_number
 from kit.core.yamlfile import line_of, load, syntax_problem, unknown_keys
 
 DEFAULT_CAMPAIGN = Path("data")
 CAMPAIGN_KEYS = {"name", "district", "province", "plan", "demo", "years", "groups", "deadlines", "bands", "target",
-                 "bands_by_year", "gradebook"}
-# A unit code names its files (NV_2024.xlsx, reports/2024/don-vi/NV-2024.html), so it is letters and digits only:
-# no path separators, no "-" or "_" (they end the code in a file name), not a device name Windows reserves.
-UNIT_CODE = re.compile(r"[A-Z0-9]{1,20}")
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+                 "bands_by_year", "gradebook", "period_end"}
 
 
 @dataclass(frozen=True)
@@ -38,13 +33,6 @@ class Band:
     name: str
     lower: float
     upper: float | None
-
-
-@dataclass(frozen=True)
-class Unit:
-    code: str
-    name: str
-    group: str
 
 
 @dataclass
@@ -65,15 +53,28 @@ class Campaign:
     target_bands: list[str] = field(default_factory=list)  # bands that count as holding the target
     rules: Rules | None = None  # commendation.yml (None: the campaign has none); its problems are kept, not raised
     warnings: list[P.Problem] = field(default_factory=list)  # configuration problems that do not stop the campaign
+    lineage: list[Lineage] = field(default_factory=list)  # lineage.csv: who took over from whom
+    period_end: dt.date | None = None  # the campaign ends early (e.g. 30/6/2025); default: 31/12 of its last year
 
     def __post_init__(self) -> None:
         self.units_by_code = {u.code: u for u in self.units}
+        end = self.period_end or dt.date(max(self.years, default=1900), 12, 31)
+        self.roster = Roster(tuple(self.units), tuple(self.lineage), end)
 
     def unit(self, code: str) -> Unit | None:
         return self.units_by_code.get(code)
 
-    def units_in(self, group: str) -> list[Unit]:
-        return [u for u in self.units if u.group == group]
+    def units_in(self, group: str, year: int | None = None) -> list[Unit]:
+        """A group's units; those taking part in ``year`` when given."""
+        return [u for u in (self.units if year is None else self.units_of(year)) if u.group == group]
+
+    def units_of(self, year: int) -> list[Unit]:
+        """The units taking part in ``year`` (``Roster``: merged and ceased units are represented or gone)."""
+        return self.roster.taking_part(year)
+
+    def departed(self, year: int) -> dict[str, Departure]:
+        """Units that existed but take no part in ``year``, and why (shown as such, never as "Chưa nộp")."""
+        return self.roster.departed(year)
 
     def framework(self, year: int, group: str) -> Framework:
         self.require_year(year)
@@ -143,36 +144,6 @@ def _date(value: object, path: Path, problems: list[P.Problem], line: int | None
         return None
 
 
-def _load_units(path: Path, groups: dict[str, str], problems: list[P.Problem]) -> list[Unit]:
-    if not path.exists():
-        problems.append(P.make(P.Code.CONFIG_MISSING, file=path, value="units.csv"))
-        return []
-    units: dict[str, Unit] = {}
-    try:
-        rows = csv_rows(path)
-    except FileProblem as exc:
-        problems.append(exc.problem)
-        return []
-    for row_no, row in enumerate(rows, start=2):
-        code = code_text(row.get("code")).upper()
-        unit = Unit(code, cell_text(row.get("name")), cell_text(row.get("group")))
-        if not code or not unit.name:
-            problems.append(P.make(P.Code.CONFIG_INVALID, file=path, row=row_no, detail="thiếu mã hoặc tên đơn vị"))
-        elif not UNIT_CODE.fullmatch(code) or code in _RESERVED:
-            problems.append(P.make(P.Code.UNIT_CODE_INVALID, file=path, row=row_no, column="code", value=code))
-        elif unit.group not in groups:
-            problems.append(P.make(P.Code.CONFIG_INVALID, file=path, row=row_no, column="group",
-                                   detail=f"nhóm \"{unit.group}\" không có trong campaign.yml"))
-        elif code in units and units[code].group != unit.group:
-            problems.append(P.make(P.Code.UNIT_TWO_GROUPS, file=path, row=row_no, value=code,
-                                   detail=f"{units[code].group} và {unit.group}"))
-        elif code in units:
-            problems.append(P.make(P.Code.CONFIG_INVALID, file=path, row=row_no, detail=f"đơn vị {code} bị lặp"))
-        else:
-            units[code] = unit
-    return list(units.values())
-
-
 def _settings(raw: object, path: Path, problems: list[P.Problem]) -> tuple:
     """Groups, years, bands per year and deadlines from campaign.yml; raises on a malformed structure."""
     if not isinstance(raw, dict):
@@ -233,12 +204,16 @@ def load_campaign(root: Path | str = DEFAULT_CAMPAIGN) -> Campaign:
         detail = "cấu trúc tệp không đúng mẫu; hãy so với tệp campaign.yml minh họa (nhóm, năm, hạn, mức xếp loại)"
         raise CampaignError([P.make(P.Code.CONFIG_INVALID, file=path, detail=detail)]) from None
     assert isinstance(raw, dict), "_settings refuses anything else"
-    units = _load_units(root / "units.csv", groups, problems)
+    units = load_units(root / "units.csv", groups, problems)
+    lineage = load_lineage(root / LINEAGE_FILE, {u.code: u for u in units}, problems)
+    period_end = _date(raw["period_end"], path, problems, line_of(raw)) if raw.get("period_end") else None
     campaign = Campaign(root, str(raw.get("name", "")), str(raw.get("district", "")), str(raw.get("province", "")),
                         bool(raw.get("demo", False)), years, groups, units, deadlines, bands,
                         gradebook_url=str(raw.get("gradebook") or ""),
                         target_text=str((raw.get("target") or {}).get("text", "")),
-                        target_bands=[str(b) for b in (raw.get("target") or {}).get("bands", [])])
+                        target_bands=[str(b) for b in (raw.get("target") or {}).get("bands", [])],
+                        lineage=lineage, period_end=period_end)
+    problems.extend(never_active(campaign.roster, years, root / "units.csv"))
     for year in years:
         for group in groups:
             fw, found = load_framework(root, year, group)

@@ -95,6 +95,11 @@ class Code(str, Enum):
         "Đơn vị \"{value}\" có nhiều phiếu trong năm: {detail}. Chỉ giữ một phiếu, xóa các phiếu thừa.",
     )
     UNIT_MISSING = "UNIT_MISSING", "Đơn vị \"{value}\" chưa nộp phiếu tự đánh giá năm {expected}."
+    UNIT_NOT_IN_YEAR = (
+        "UNIT_NOT_IN_YEAR",
+        "Đơn vị \"{value}\" không tham gia năm {expected} ({detail}); phiếu này không được tính. Nếu đơn vị kế thừa "
+        "nộp thay, hãy ghi mã đơn vị kế thừa trong phiếu.",
+    )
     SUBMISSION_LATE = "SUBMISSION_LATE", "Nộp muộn: nhận ngày {value}, hạn {expected}."
     # rows
     CRITERION_UNKNOWN = "CRITERION_UNKNOWN", "Mã tiêu chí \"{value}\" không có trong bộ tiêu chí năm {expected}."
@@ -220,6 +225,15 @@ class Code(str, Enum):
         "dấu cách, \"-\", \"_\", \"/\"), và không trùng tên thiết bị của Windows (CON, NUL, COM1...).",
     )
     UNIT_TWO_GROUPS = "UNIT_TWO_GROUPS", "Đơn vị \"{value}\" thuộc hai nhóm: {detail}."
+    UNIT_DATES = (
+        "UNIT_DATES",
+        "Đơn vị \"{value}\": {detail}. Hãy kiểm tra cột valid_from / valid_to (ngày bắt đầu / ngày cuối cùng hoạt "
+        "động) trong units.csv.",
+    )
+    LINEAGE_INVALID = (
+        "LINEAGE_INVALID",
+        "Bảng kế thừa đơn vị (lineage.csv): {detail}. Hãy sửa dòng này theo quyết định sắp xếp đơn vị hành chính.",
+    )
     BANDS_OVERLAP = "BANDS_OVERLAP", "Các mức xếp loại chồng lấn hoặc để hở: {detail}."
     ANSWER_TYPE_UNKNOWN = "ANSWER_TYPE_UNKNOWN", "Kiểu trả lời \"{value}\" không được hỗ trợ; chỉ dùng: {expected}."
 

@@ -6,6 +6,7 @@ header may lose its diacritics; these helpers make such variants compare equal.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import numbers
 import re
@@ -129,3 +130,21 @@ def code_text(value: object) -> str:
     """A unit or criterion code as typed, without any space; Excel may have turned "1.2" into the number 1.2."""
     text = cell_text(value)
     return "".join(text.split()).upper() if isinstance(value, str) else text
+
+
+def parse_date(value: object) -> dt.date | None:
+    """A date as Excel or a person wrote it: a date cell, 15/12/2022, 2022-12-15, or an Excel serial."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    number = parse_number(value) if not isinstance(value, str) else None
+    if number is not None and 20000 < number < 80000:
+        return dt.date(1899, 12, 30) + dt.timedelta(days=int(number))
+    text = cell_text(value)
+    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None

@@ -33,11 +33,18 @@ class Status(Vocab):
     LATE = "late"
     REJECTED = "rejected"
     MISSING = "missing"
+    MERGED = "merged"  # the unit no longer exists: merged into successors, who take part in its place
+    CEASED = "ceased"  # the unit no longer exists and nobody took over
 
     @property
     def scored(self) -> bool:
         """The unit has accepted rows, so it has results and a rank."""
         return self in (Status.SUBMITTED, Status.LATE)
+
+    @property
+    def gone(self) -> bool:
+        """The unit no longer exists that year: it is neither expected nor counted."""
+        return self in (Status.MERGED, Status.CEASED)
 
 
 class Stage(Vocab):
@@ -77,7 +84,7 @@ class Kind(Vocab):
 
 LABELS: dict[Vocab, str] = {
     Status.SUBMITTED: "Đã nộp", Status.LATE: "Nộp muộn", Status.REJECTED: "Phiếu bị loại",
-    Status.MISSING: "Chưa nộp",
+    Status.MISSING: "Chưa nộp", Status.MERGED: "Đã sáp nhập", Status.CEASED: "Ngừng hoạt động",
     Stage.APPRAISAL: "Thẩm định", Stage.EXPLANATION: "Giải trình", Stage.FINAL: "Quyết định cuối",
     Registration.ON_TIME: "Đúng hạn", Registration.LATE: "Muộn", Registration.NONE: "Chưa đăng ký",
     Outcome.PROPOSED: "Đề nghị", Outcome.CUT: "Vượt chỉ tiêu", Outcome.NEAR: "Chưa đạt (thiếu 1 điều kiện)",

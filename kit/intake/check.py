@@ -21,10 +21,10 @@ from kit.config.campaign import Campaign
 from kit.core import problems as P
 from kit.core.errors import FileProblem
 from kit.core.textfile import csv_rows
-from kit.core.values import cell_text, code_text, parse_number
+from kit.core.values import cell_text, code_text, parse_date, parse_number
 from kit.core.vocab import Status
 from kit.intake.sheets import SUFFIXES
-from kit.intake.submission import Submission, parse_date, read_submission
+from kit.intake.submission import Submission, read_submission
 
 RECEIVED_REGISTER = "received.csv"
 ROW_COLUMNS = ["year", "unit", "group", "code", "key", "area", "answer", "value", "self", "evidence",
@@ -41,7 +41,7 @@ class CheckReport:
     missing: list[str] = field(default_factory=list)
     late: dict[str, dt.date] = field(default_factory=dict)
     received: dict[str, dt.date] = field(default_factory=dict)  # accepted forms: register date, else "Ngày gửi"
-    statuses: dict[str, Status] = field(default_factory=dict)  # every unit of the campaign
+    statuses: dict[str, Status] = field(default_factory=dict)  # units taking part in the year, and departed ones
     surveys: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SURVEY_COLUMNS))
 
     @property
@@ -173,8 +173,16 @@ def check_year(campaign: Campaign, year: int, *, jobs: int | None = None,
             for sub in subs:
                 sub.problems.append(P.make(P.Code.UNIT_DUPLICATE, file=sub.label, value=unit, detail=names))
                 sub.rows = []
+    taking_part = {u.code for u in campaign.units_of(year)}
+    departed = campaign.departed(year)
+    for sub in report.submissions:
+        if sub.identified and sub.unit not in taking_part:
+            why = departed[sub.unit].text if sub.unit in departed else "chưa thành lập hoặc ngoài thời gian đợt thi đua"
+            sub.problems.append(P.make(P.Code.UNIT_NOT_IN_YEAR, file=sub.label, value=sub.unit, expected=year,
+                                       detail=why))
+            sub.rows = []
     sent_something = {sub.unit for sub in report.submissions}
-    report.missing = [u.code for u in campaign.units if u.code not in sent_something]
+    report.missing = [u.code for u in campaign.units_of(year) if u.code not in sent_something]
     for code in report.missing:
         report.problems.append(P.make(P.Code.UNIT_MISSING, P.WARNING, value=code, expected=year))
     report.surveys, survey_problems = load_surveys(campaign, year)
@@ -189,12 +197,14 @@ def check_year(campaign: Campaign, year: int, *, jobs: int | None = None,
             report.late[sub.unit] = received
             sub.problems.append(P.make(P.Code.SUBMISSION_LATE, P.WARNING, file=sub.label,
                                        value=f"{received:%d/%m/%Y}", expected=f"{deadline:%d/%m/%Y}"))
-    report.statuses = _statuses([u.code for u in campaign.units], report)
+    report.statuses = _statuses([u.code for u in campaign.units_of(year)], report)
+    report.statuses.update({code: d.status for code, d in departed.items()})
     return report
 
 
 def _statuses(units: list[str], report: CheckReport) -> dict[str, Status]:
-    """The one place a form's status is derived: accepted rows win over a rejected file of the same unit."""
+    """The one place a form's status is derived: accepted rows win over a rejected file of the same unit (units
+    that no longer exist get Status.MERGED / Status.CEASED from the campaign's roster)."""
     status = dict.fromkeys(units, Status.MISSING)
     for sub in report.submissions:
         if sub.unit in status and status[sub.unit] == Status.MISSING:

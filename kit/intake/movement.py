@@ -17,11 +17,10 @@ import pandas as pd
 from kit.config.campaign import Campaign
 from kit.core import problems as P
 from kit.core.errors import FileProblem
-from kit.core.values import cell_text, code_text, is_blank, parse_number
+from kit.core.values import cell_text, code_text, is_blank, parse_date, parse_number
 from kit.core.vocab import Registration
 from kit.intake.layout import header_key
 from kit.intake.sheets import read_grids
-from kit.intake.submission import parse_date
 
 RATINGS = ["Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ",
            "Không hoàn thành nhiệm vụ"]
@@ -130,7 +129,7 @@ def registration_status(campaign: Campaign, year: int, registrations: Table) -> 
     deadline = campaign.deadline(year, "registration")
     rows = {r["unit"]: r for r in registrations.rows if r["year"] == year}
     out = []
-    for u in campaign.units:
+    for u in campaign.units_of(year):  # only units that exist (and take part) that year register
         r = rows.get(u.code)
         when = (r["plan_date"] or r["registered"]) if r else None
         status = Registration.NONE if not r else (

@@ -19,7 +19,7 @@ from kit.config.campaign import Campaign
 from kit.config.framework import Criterion, Framework
 from kit.core import problems as P
 from kit.core.errors import FileProblem
-from kit.core.values import ambiguous_number, cell_text, code_text, is_blank, parse_number
+from kit.core.values import ambiguous_number, cell_text, code_text, is_blank, parse_date, parse_number
 from kit.intake.layout import SHEET, field_of, meta_of
 from kit.intake.sheets import Grid, read_grids
 
@@ -57,24 +57,6 @@ def unit_from_name(path: Path) -> str:
     NV.2024.xlsx: the code is the letters and digits before the first other character."""
     found = _NAME_CODE.match(unicodedata.normalize("NFC", path.name).strip())
     return found.group(0).upper() if found else ""
-
-
-def parse_date(value: object) -> dt.date | None:
-    """A date as Excel or a person wrote it: a date cell, 15/12/2022, 2022-12-15, or an Excel serial."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    number = parse_number(value) if not isinstance(value, str) else None
-    if number is not None and 20000 < number < 80000:
-        return dt.date(1899, 12, 30) + dt.timedelta(days=int(number))
-    text = cell_text(value)
-    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
 
 
 def _find_header(grid: Grid) -> tuple[int, dict[str, int]] | None:

@@ -170,7 +170,7 @@ def write_forms(campaign: Campaign, year: int, out: Path, units: Iterable[Unit] 
     """Write one form per unit into ``out``; returns the paths written."""
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    for unit in units if units is not None else campaign.units:
+    for unit in units if units is not None else campaign.units_of(year):
         path = out / form_name(unit, year)
         save_workbook(build_form(campaign, unit, year), path)
         paths.append(path)

@@ -19,7 +19,7 @@ UNIT_HEADERS = {
     "max_applicable": "Điểm tối đa áp dụng", "percent": "Tỷ lệ đạt (%)",
     "band": "Xếp loại", "rank": "Thứ hạng trong nhóm", "self_minus_appraised": "Chênh lệch tự chấm - thẩm định",
     "appraised_count": "Số tiêu chí đã thẩm định", "criteria": "Số tiêu chí", "na_count": "Số tiêu chí không áp dụng",
-    "rows_missing": "Số tiêu chí thiếu/bị loại", "basis": "Cơ sở tính",
+    "rows_missing": "Số tiêu chí thiếu/bị loại", "basis": "Cơ sở tính", "note": "Thời gian tham gia, sắp xếp đơn vị",
 }
 AREA_HEADERS = {
     "year": "Năm", "unit": "Mã đơn vị", "unit_name": "Tên đơn vị", "area": "Lĩnh vực", "area_name": "Tên lĩnh vực",
@@ -34,7 +34,6 @@ DETAIL_HEADERS = {
     "appraised": "Điểm thẩm định", "counted": "Điểm xét", "evidence": "Tài liệu kiểm chứng",
     "explanation": "Giải trình của đơn vị",
 }
-STATUS_OK, STATUS_LATE, STATUS_MISSING, STATUS_REJECTED = "Đã nộp", "Nộp muộn", "Chưa nộp", "Phiếu bị loại"
 
 
 

@@ -221,8 +221,9 @@ def period_summary(years: list[YearState]) -> list[str]:
     first, last = years[0], years[-1]
     means = group_means(years)
     campaign = first.campaign
-    per_group = ", ".join(f"{len(campaign.units_in(code))} {name}" for code, name in campaign.groups.items())
-    lines = [f"Giai đoạn {first.year}–{last.year}: {len(campaign.units)} đơn vị tham gia ({per_group})."]
+    took_part = {u for y in years for u in campaign.units_of(y.year)}
+    per_group = ", ".join(f"{sum(u.group == code for u in took_part)} {name}" for code, name in campaign.groups.items())
+    lines = [f"Giai đoạn {first.year}–{last.year}: {len(took_part)} đơn vị tham gia ({per_group})."]
     for group in means.columns:
         lines.append(f"{group}: tỷ lệ đạt bình quân {means[group].iloc[0]:.1f}% năm {first.year}, "
                      f"{means[group].iloc[-1]:.1f}% năm {last.year}.")

@@ -86,11 +86,14 @@ def collective_final(campaign: Campaign, yearly: list[YearResults], registration
     per_unit: dict[str, list] = {u.code: [] for u in campaign.units}
     for res in yearly:
         for r in res.units.itertuples():
-            per_unit[r.unit].append(r)
+            if not r.status.gone:  # the years a unit took part in
+                per_unit[r.unit].append(r)
     registered = {(r["year"], r["unit"]) for r in registrations.rows}
     out = []
     for u in campaign.units:
         rows = per_unit[u.code]
+        if not rows:
+            continue
         percents = [p for p in (_num(r.percent) for r in rows) if p is not None]
         last = rows[-1] if rows else None
         out.append({"id": u.code, "name": u.name, "unit": u.code, "group": u.group, "position": "",
@@ -98,7 +101,7 @@ def collective_final(campaign: Campaign, yearly: list[YearResults], registration
                     if percents else None, "improvement": (percents[-1] - percents[0]) if len(percents) > 1 else None,
                     "last_band": (last.band or None) if last is not None else None,
                     "last_rank": _num(last.rank) if last is not None else None,
-                    "registered_every_year": all((res.year, u.code) in registered for res in yearly),
+                    "registered_every_year": all((r.year, u.code) in registered for r in rows),
                     "unappraised": _unappraised(rows)})
     return out
 

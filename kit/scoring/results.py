@@ -1,7 +1,8 @@
 """Results of a year: totals, percentage, band and rank per unit, and totals per area.
 
 Built from the checked submissions and the evaluators' current scores. A unit that sent
-nothing, or whose form was rejected, is listed with that status and no rank.
+nothing, or whose form was rejected, is listed with that status and no rank; so is a unit merged
+or ceased (with its successors and the date), never as "Chưa nộp".
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from kit.scoring.totals import classify, criteria_table, long_table, rank_within
 @dataclass
 class YearResults:
     year: int
-    units: pd.DataFrame  # one row per unit of the campaign; "status" holds kit.core.vocab.Status members
+    units: pd.DataFrame  # one row per unit taking part or departed; "status" holds kit.core.vocab.Status members
     areas: pd.DataFrame
     long: pd.DataFrame
 
@@ -33,14 +34,24 @@ def year_results(campaign: Campaign, report: CheckReport, appraisals: pd.DataFra
     per_unit["rows_missing"] = per_unit["unit"].map((~long["in_form"]).groupby(long["unit"]).sum()).astype(int)
     per_unit["band"] = classify(per_unit["percent"], campaign.bands(year))
     per_unit["rank"] = rank_within(per_unit, ["group"])
-    everyone = pd.DataFrame([(year, u.group, u.code) for u in campaign.units], columns=["year", "group", "unit"])
+    listed = [u for u in campaign.units if u.code in report.statuses]  # taking part, or merged/ceased: said so
+    everyone = pd.DataFrame([(year, u.group, u.code) for u in listed], columns=["year", "group", "unit"])
     units = everyone.merge(per_unit, on=["year", "group", "unit"], how="left")
     units["group_name"] = units["group"].map(campaign.groups)
     units["unit_name"] = units["unit"].map(names)
     units["status"] = units["unit"].map(report.statuses)
+    units["note"] = units["unit"].map(_notes(campaign, year))
     counts = ["criteria", "appraised_count", "na_count", "rows_missing"]
     units[counts] = units[counts].astype("Int64")  # counts stay integers where a unit without a form leaves a gap
     units = units.sort_values(["group", "rank", "unit"], na_position="last").reset_index(drop=True)
     areas = totals(long, ["unit", "area"], carry=["year", "group", "area_name"])
     areas["unit_name"] = areas["unit"].map(names)
     return YearResults(year, units, areas, long)
+
+
+def _notes(campaign: Campaign, year: int) -> dict[str, str]:
+    """What the results say beside a unit's name: a part of the year only, or merged/ceased."""
+    notes = {code: d.text for code, d in campaign.departed(year).items()}
+    for code, (first, last) in campaign.roster.partial(year).items():
+        notes[code] = f"Tham gia từ {first:%d/%m} đến {last:%d/%m/%Y}"
+    return notes
