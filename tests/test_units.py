@@ -12,9 +12,10 @@ from kit.core.vocab import Status
 from tests.helpers import GOOD, UNITS_CSV, submit, write_campaign
 
 D = dt.date
+YEAR_END = D(2025, 12, 31)
 
 
-def _roster(period_end=D(2025, 12, 31)):
+def _roster(period_end=YEAR_END):
     units = (Unit("NV", "Phòng Nội vụ", "CQ", valid_to=D(2025, 6, 30)),
              Unit("LD", "Phòng Lao động", "CQ", valid_to=D(2025, 2, 28)),
              Unit("OLD", "Phòng đã giải thể", "CQ", valid_to=D(2023, 12, 31)),
@@ -47,8 +48,8 @@ def test_a_period_that_ends_early_keeps_the_merged_units_for_their_half_year():
     assert roster.partial(2025)["A"] == (D(2025, 1, 1), D(2025, 6, 30)) and "LD" in roster.departed(2025)
 
 
-LIVES = "code,name,group,valid_from,valid_to\nU1,Đơn vị Một,A,,\nU2,Đơn vị Hai,A,,30/06/2024\nU3,Xã Ba,B,,30/06/2024\n" \
-        "U4,Xã Bốn,B,01/07/2024,\n"
+LIVES = ("code,name,group,valid_from,valid_to\nU1,Đơn vị Một,A,,\nU2,Đơn vị Hai,A,,30/06/2024\n"
+         "U3,Xã Ba,B,,30/06/2024\nU4,Xã Bốn,B,01/07/2024,\n")
 
 
 def test_results_and_checks_say_merged_never_missing(tmp_path, capsys):
@@ -90,10 +91,10 @@ def test_lineage_mistakes_are_listed_with_their_row(tmp_path, lineage, units, fo
 
 
 def test_unit_dates_are_checked(tmp_path):
-    root = write_campaign(tmp_path / "camp", units=UNITS_CSV.replace("U2,Đơn vị Hai,A", "U2,Đơn vị Hai,A,,")
-                          .replace("code,name,group", "code,name,group,valid_from,valid_to")
-                          .replace("U3,Xã Ba,B", "U3,Xã Ba,B,01/07/2024,30/06/2024").replace("U1,Đơn vị Một,A",
-                                                                                           "U1,Đơn vị Một,A,31/02/2024,"))
+    units = (UNITS_CSV.replace("code,name,group", "code,name,group,valid_from,valid_to")
+             .replace("U1,Đơn vị Một,A", "U1,Đơn vị Một,A,31/02/2024,").replace("U2,Đơn vị Hai,A", "U2,Đơn vị Hai,A,,")
+             .replace("U3,Xã Ba,B", "U3,Xã Ba,B,01/07/2024,30/06/2024"))
+    root = write_campaign(tmp_path / "camp", units=units)
     with pytest.raises(CampaignError) as caught:
         load_campaign(root)
     codes = sorted(p.code for p in caught.value.problems)
