@@ -125,6 +125,20 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_archive(args: argparse.Namespace) -> int:
+    from kit.app.archive import check_archive, write_archive
+
+    if args.verify:
+        found = check_archive(args.verify)
+    elif args.out:
+        out, found = write_archive(load_campaign(args.campaign), args.reports, args.out)
+        print(f"Đã tạo gói lưu trữ bàn giao {out}.")
+    else:
+        raise KitError("Hãy chọn: --out TỆP.zip (tạo gói) hoặc --verify TỆP.zip (kiểm tra gói).")
+    print(found.format())
+    return 0 if found.ok else 1
+
+
 def cmd_gradebook_init(args: argparse.Namespace) -> int:
     from kit.store.gradebook import SCHEMA_VERSION, Gradebook, shown
 
@@ -336,6 +350,11 @@ def build_parser() -> argparse.ArgumentParser:
     q = gsub.add_parser("restore", parents=[common], help="khôi phục sổ điểm từ một bản sao lưu đã kiểm tra")
     q.add_argument("file", type=Path)
     q.set_defaults(func=cmd_gradebook_restore)
+
+    p = sub.add_parser("archive", parents=[common], help="đóng gói bàn giao (dữ liệu, sổ điểm, báo cáo) / kiểm tra gói")
+    p.add_argument("--out", type=Path, help="tệp .zip cần tạo")
+    p.add_argument("--verify", type=Path, metavar="TỆP.zip", help="kiểm tra một gói đã có")
+    p.set_defaults(func=cmd_archive)
 
     p = sub.add_parser("render", parents=[common], help="tạo báo cáo (notebook đã chạy, HTML, bảng xlsx)")
     p.add_argument("--year", type=int, help="báo cáo năm (cùng --units: phiếu kết quả các đơn vị năm đó)")

@@ -8,7 +8,11 @@ from tests.helpers import CAMPAIGN_YML, DEMO, UNITS_CSV, write_campaign
 def test_demo_campaign_loads():
     c = load_campaign(DEMO)
     assert c.demo and c.years == [2022, 2023, 2024, 2025]
-    assert len(c.units_in("CQ")) == 12 and len(c.units_in("XA")) == 15
+    assert len(c.units_in("CQ")) == 13 and len(c.units_in("XA")) == 23  # with the 2025 successors
+    assert len(c.units_in("CQ", 2024)) == 12 and len(c.units_in("XA", 2024)) == 15
+    assert len(c.units_in("CQ", 2025)) == 10 and len(c.units_in("XA", 2025)) == 8  # offices to 30/6, new communes
+    assert len(c.departed(2025)) == 18  # 3 offices reorganised on 1/3, 15 communes merged on 1/7
+    assert len(c.lineage) == 3 + 16 + 5  # offices; communes (Thái Bình split in two); communes of other districts
     for year in c.years:
         for group in c.groups:
             fw = c.framework(year, group)

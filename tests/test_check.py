@@ -91,7 +91,7 @@ def test_demo_campaign_mistakes_are_caught():
         2024: {("YT_2024.xlsx", "CRITERION_DUPLICATE"), ("YT_2024.xlsx", "CRITERION_UNKNOWN"),
                ("YT_2024.xlsx", "CRITERION_MISSING"), ("BIENGIOI_2024.xlsx", "FORMULA_NO_VALUE"),
                ("LONGVINH_2024.xlsx", "UNIT_DUPLICATE"), ("LONGVINH_2024_bosung.xlsx", "UNIT_DUPLICATE")},
-        2025: {("PHUOCVINH_2025.xlsx", "FILE_CORRUPT")},
+        2025: {("XPHUOCVINH_2025.xlsx", "FILE_CORRUPT")},
     }
     for year, wanted in expected.items():
         report = check_year(campaign, year)
@@ -105,5 +105,5 @@ def test_demo_campaign_mistakes_are_caught():
     assert not [p for p in tolerated.problems if p.is_error]
     assert len(tolerated.rows) == 45 and tolerated.rejected == 0
     csv_sub = next(s for s in check_year(campaign, 2025).submissions if s.file.suffix == ".csv")
-    assert csv_sub.unit == "DONGKHOI" and not [p for p in csv_sub.problems if p.is_error]
+    assert csv_sub.unit == "XCHAUTHANH" and not [p for p in csv_sub.problems if p.is_error]
     assert len(csv_sub.rows) == 45 and csv_sub.rejected == 0

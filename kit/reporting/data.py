@@ -118,10 +118,10 @@ def not_fully_appraised(yd: YearState) -> pd.DataFrame:
 
 # -- the final report (a period of years) -----------------------------------------------------------------
 def percent_by_year(years: list[YearState]) -> pd.DataFrame:
-    """Units × years percentage, with group and name."""
+    """Units × years percentage, with group, code and name (a successor may bear a predecessor's name)."""
     frames = [yd.results.units[["group_name", "unit", "unit_name", "percent"]].assign(year=yd.year) for yd in years]
     long = pd.concat(frames, ignore_index=True)
-    return long.pivot_table(index=["group_name", "unit_name"], columns="year", values="percent", sort=False)
+    return long.pivot_table(index=["group_name", "unit", "unit_name"], columns="year", values="percent", sort=False)
 
 
 def group_means(years: list[YearState]) -> pd.DataFrame:
@@ -144,12 +144,16 @@ def area_trends(years: list[YearState]) -> pd.DataFrame:
 
 
 def target_holders(years: list[YearState], target_bands: list[str]) -> pd.DataFrame:
-    """Per unit: band each year and whether it stayed in the target bands every year."""
-    frames = [yd.results.units[["group_name", "unit_name", "band"]].assign(year=yd.year) for yd in years]
-    table = pd.concat(frames).pivot_table(index=["group_name", "unit_name"], columns="year", values="band",
-                                          aggfunc="first", sort=False)
-    held = table.apply(lambda row: all(b in target_bands for b in row.tolist()), axis=1)
-    table = table.reset_index().rename(columns={"group_name": "Nhóm", "unit_name": "Đơn vị"})
+    """Per unit: band each year and whether it stayed in the target bands every year it took part in ("—": a year
+    before it existed or after it merged or ceased; "" a year it took part in without a band)."""
+    wanted = ["group_name", "unit", "unit_name", "band"]
+    frames = [yd.results.units.loc[~yd.results.units["status"].map(lambda s: s.gone), wanted]
+              .fillna({"band": ""}).assign(year=yd.year) for yd in years]
+    table = pd.concat(frames).pivot_table(index=wanted[:3], columns="year", values="band", aggfunc="first",
+                                          sort=False)
+    held = table.apply(lambda row: all(b in target_bands for b in row.dropna().tolist()), axis=1)
+    table = table.fillna("—").reset_index().rename(columns={"group_name": "Nhóm", "unit": "Mã",
+                                                            "unit_name": "Đơn vị"})
     table["Giữ mục tiêu cả giai đoạn"] = ["Có" if h else "Không" for h in held.to_numpy()]
     return table
 
@@ -231,7 +235,7 @@ def period_summary(years: list[YearState]) -> list[str]:
     if first.year in table and last.year in table:
         delta = (table[last.year] - table[first.year]).dropna().sort_values(ascending=False)
         if len(delta):
-            (group, name), value = delta.index[0], delta.iloc[0]
+            (group, _code, name), value = delta.index[0], delta.iloc[0]
             lines.append(f"Tiến bộ nhiều nhất: {name} ({group}), {value:+.1f} điểm phần trăm.")
     for group, frame in last.results.units.dropna(subset=["rank"]).groupby("group_name"):
         best = frame.sort_values("rank").iloc[0]

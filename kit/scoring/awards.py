@@ -118,7 +118,8 @@ def individual_final(campaign: Campaign, yearly: list[YearResults], nominations:
                 "id": f"{n['name']}|{n['unit']}", "name": n["name"], "unit": n["unit"],
                 "group": campaign.units_by_code[n["unit"]].group, "position": n["position"], "excellent_years": 0,
                 "discipline": False, "unit_years_in_band": [bands[y].get(n["unit"]) for y in sorted(bands)],
-                "unappraised": _unappraised([by_unit[y].loc[n["unit"]] for y in sorted(by_unit)])})
+                "unappraised": _unappraised([by_unit[y].loc[n["unit"]] for y in sorted(by_unit)
+                                             if n["unit"] in by_unit[y].index])})
             p["excellent_years"] += n["rating"] == RATINGS[0]
             p["discipline"] = p["discipline"] or n["discipline"]
             p["position"] = n["position"] or p["position"]

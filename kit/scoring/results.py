@@ -34,7 +34,8 @@ def year_results(campaign: Campaign, report: CheckReport, appraisals: pd.DataFra
     per_unit["rows_missing"] = per_unit["unit"].map((~long["in_form"]).groupby(long["unit"]).sum()).astype(int)
     per_unit["band"] = classify(per_unit["percent"], campaign.bands(year))
     per_unit["rank"] = rank_within(per_unit, ["group"])
-    listed = [u for u in campaign.units if u.code in report.statuses]  # taking part, or merged/ceased: said so
+    taking_part, departed = {u.code for u in campaign.units_of(year)}, campaign.departed(year)
+    listed = [u for u in campaign.units if u.code in taking_part or u.code in departed]  # merged/ceased: said so
     everyone = pd.DataFrame([(year, u.group, u.code) for u in listed], columns=["year", "group", "unit"])
     units = everyone.merge(per_unit, on=["year", "group", "unit"], how="left")
     units["group_name"] = units["group"].map(campaign.groups)

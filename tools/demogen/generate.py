@@ -42,14 +42,33 @@ COMMUNES = [
     ("THAIBINH", "Xã Thái Bình"), ("THANHDIEN", "Xã Thanh Điền"), ("THANHLONG", "Xã Thành Long"),
     ("TRIBINH", "Xã Trí Bình"),
 ]
+# The 2025 restructuring, as it happened (names, lineage and dates are real; the shares of Thái Bình are invented):
+# district offices reorganised from 1/3/2025 (Decree 45/2025), the district gone after 30/6/2025, and Châu Thành's
+# 15 commune-level units merged into 8 from 1/7/2025, some with communes of other districts.
+DISTRICT_END, COMMUNES_FROM, OFFICES_FROM = dt.date(2025, 6, 30), dt.date(2025, 7, 1), dt.date(2025, 3, 1)
+REORGANISED = {"LDTBXH": "NV", "TNMT": "NNMT", "NNPTNT": "NNMT"}  # office -> the office that took it over
+NEW_OFFICES = [("NNMT", "Phòng Nông nghiệp và Môi trường")]
+SUCCESSORS = [  # code, name, [(predecessor code or "", name of a predecessor from outside, share)]
+    ("XCHAUTHANH", "Xã Châu Thành", [("TTCT", "", 1), ("DONGKHOI", "", 1), ("ANBINH", "", 1), ("THAIBINH", "", 0.5)]),
+    ("PTANNINH", "Phường Tân Ninh", [("", "Các phường thuộc thành phố Tây Ninh (cũ)", 1), ("THAIBINH", "", 0.5)]),
+    ("XHOAHOI", "Xã Hòa Hội", [("BIENGIOI", "", 1), ("HOATHANH", "", 1), ("HOAHOI", "", 1)]),
+    ("XHAODUOC", "Xã Hảo Đước", [("ANCO", "", 1), ("TRIBINH", "", 1), ("HAODUOC", "", 1)]),
+    ("XNINHDIEN", "Xã Ninh Điền", [("THANHLONG", "", 1), ("NINHDIEN", "", 1)]),
+    ("XPHUOCVINH", "Xã Phước Vinh", [("PHUOCVINH", "", 1), ("", "Xã Hòa Hiệp (huyện Tân Biên)", 1)]),
+    ("XLONGCHU", "Xã Long Chữ", [("LONGVINH", "", 1), ("", "Xã Long Phước (huyện Bến Cầu)", 1),
+                                 ("", "Xã Long Chữ (huyện Bến Cầu)", 1)]),
+    ("PTHANHDIEN", "Phường Thanh Điền", [("THANHDIEN", "", 1), ("", "Xã Hiệp Tân (thị xã Hòa Thành)", 1)]),
+]
+OFFICES_BASIS = "Nghị định 45/2025/NĐ-CP (tổ chức lại cơ quan chuyên môn thuộc UBND cấp huyện)"
+COMMUNES_BASIS = "Nghị quyết của Ủy ban Thường vụ Quốc hội về sắp xếp đơn vị hành chính cấp xã tỉnh Tây Ninh năm 2025"
 # (year, unit) -> what the unit got wrong; see _spoil. THANHLONG sends nothing in 2023.
 MISTAKES = {
     (2022, "HOAHOI"): "tolerated", (2022, "NNPTNT"): "year_mismatch", (2023, "ANCO"): "bad_rows",
     (2023, "TP"): "unit_mismatch", (2024, "YT"): "codes", (2024, "BIENGIOI"): "formula",
-    (2024, "LONGVINH"): "duplicate", (2025, "PHUOCVINH"): "corrupt", (2025, "DONGKHOI"): "csv",
+    (2024, "LONGVINH"): "duplicate", (2025, "XPHUOCVINH"): "corrupt", (2025, "XCHAUTHANH"): "csv",
 }
 MISSING = {(2023, "THANHLONG")}
-LATE = {2022: ["ANCO", "TNMT"], 2023: ["HAODUOC", "YT", "NINHDIEN"], 2024: ["TTR"], 2025: ["ANBINH", "VHTT"]}
+LATE = {2022: ["ANCO", "TNMT"], 2023: ["HAODUOC", "YT", "NINHDIEN"], 2024: ["TTR"], 2025: ["XHOAHOI", "VHTT"]}
 FIXED_TIME = (2022, 2, 2, 0, 0, 0)
 EVALUATORS = {"CQ": "Nguyễn Thị Lan", "XA": "Trần Văn Minh"}
 SECRETARY, COUNCIL = "Lê Ngọc Hà (thư ký Hội đồng)", "Hội đồng Thi đua – Khen thưởng huyện"
@@ -69,7 +88,7 @@ demo: true
 years: [2022, 2023, 2024, 2025]
 groups:
   - {code: CQ, name: "Cơ quan chuyên môn cấp huyện"}
-  - {code: XA, name: "UBND xã, thị trấn"}
+  - {code: XA, name: "UBND cấp xã"}
 # registration: the unit's own emulation plan (28/02/2022 in the seed plan);
 # submission: the self-assessment form of the year.
 deadlines:
@@ -260,21 +279,39 @@ def _submission(campaign: Campaign, unit: Unit, year: int, filler: Filler, folde
     return [path]
 
 
+def _units_and_lineage(root: Path) -> None:
+    """units.csv with each unit's validity, and lineage.csv (see kit.config.units)."""
+    end = {code: OFFICES_FROM - dt.timedelta(days=1) for code in REORGANISED}
+    units = [(c, n, "CQ", "", f"{end.get(c, DISTRICT_END):%d/%m/%Y}") for c, n in AGENCIES]
+    units += [(c, n, "CQ", f"{OFFICES_FROM:%d/%m/%Y}", f"{DISTRICT_END:%d/%m/%Y}") for c, n in NEW_OFFICES]
+    units += [(c, n, "XA", "", f"{DISTRICT_END:%d/%m/%Y}") for c, n in COMMUNES]
+    units += [(c, n, "XA", f"{COMMUNES_FROM:%d/%m/%Y}", "") for c, n, _ in SUCCESSORS]
+    with open(root / "units.csv", "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([("code", "name", "group", "valid_from", "valid_to"), *units])
+    links = [(old, new, 1, f"{OFFICES_FROM:%d/%m/%Y}", OFFICES_BASIS, "") for old, new in REORGANISED.items()]
+    links += [(before, code, share, f"{COMMUNES_FROM:%d/%m/%Y}", COMMUNES_BASIS, outside)
+              for code, _name, parts in SUCCESSORS for before, outside, share in parts]
+    with open(root / "lineage.csv", "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([("predecessor", "successor", "share", "effective", "basis", "predecessor_name"),
+                                  *links])
+
+
 def generate(root: Path) -> Campaign:
     """Write the whole demo campaign into ``root`` (existing demo files are replaced)."""
     rng = random.Random(SEED)
     (root / "criteria").mkdir(parents=True, exist_ok=True)
     (root / "campaign.yml").write_text(CAMPAIGN_YML, encoding="utf-8")
-    with open(root / "units.csv", "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["code", "name", "group"])
-        writer.writerows([(c, n, "CQ") for c, n in AGENCIES] + [(c, n, "XA") for c, n in COMMUNES])
+    _units_and_lineage(root)
     for year in YEARS:
         for group in ALL:
             text = yaml.safe_dump(framework_dict(year, group), allow_unicode=True, sort_keys=False, width=120)
             (root / "criteria" / f"{year}-{group}.yml").write_text("# Dữ liệu minh họa\n" + text, encoding="utf-8")
     campaign = load_campaign(root)
     quality = {u.code: rng.uniform(0.55, 0.92) for u in campaign.units}
+    for code, _name, before in SUCCESSORS:  # a successor starts where its (own district's) predecessors stood
+        mine = [quality[b] for b, _, _ in before if b]
+        quality[code] = sum(mine) / len(mine)
+    quality["NNMT"] = (quality["TNMT"] + quality["NNPTNT"]) / 2
     overclaimers = set(rng.sample([u.code for u in campaign.units], 4))
     (root / "surveys").mkdir(exist_ok=True)
     for year in YEARS:
@@ -284,7 +321,7 @@ def generate(root: Path) -> Campaign:
             old.unlink()
         deadline = campaign.deadline(year)
         register, surveys = [], []
-        for unit in campaign.units:
+        for unit in campaign.units_of(year):
             q = min(0.98, quality[unit.code] + 0.03 * (year - 2022))
             for c in campaign.framework(year, unit.group).criteria:
                 if c.type == "survey":
@@ -334,7 +371,9 @@ def _decisions(campaign: Campaign, rng: random.Random) -> None:
             ws = Workspace.open(campaign, year, gb)
             clock = dt.datetime.combine(campaign.deadline(year) + dt.timedelta(days=10), dt.time(8),
                                         dt.timezone(dt.timedelta(hours=7)))
-            for unit in campaign.units:
+            for unit in campaign.units_of(year):
+                if unit.code not in ws.rows:
+                    continue
                 rows = ws.unit_rows(unit.code)
                 share = 1.0 if year < 2025 else rng.choice([1.0, 1.0, 1.0, 0.5, 0.0])
                 batch = []

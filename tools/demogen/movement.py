@@ -98,7 +98,7 @@ def generate_movement(campaign: Campaign, seed: int) -> None:
     registrations = []
     for year in campaign.years:
         deadline = campaign.deadline(year, "registration")
-        for unit in campaign.units:
+        for unit in campaign.units_of(year):
             if (year, unit.code) == (2023, "THANHLONG"):
                 continue  # never registered that year
             late = rng.random() < 0.1
@@ -111,9 +111,9 @@ def generate_movement(campaign: Campaign, seed: int) -> None:
     initiatives = []
     authored: dict[tuple[str, int], str] = {}
     for i, title in enumerate(INITIATIVES, start=1):
-        unit = rng.choice(campaign.units)
-        name = rng.choice(people[unit.code])[0]
         year = rng.choice(campaign.years)
+        unit = rng.choice(campaign.units_of(year))
+        name = rng.choice(people[unit.code])[0]
         ident = f"SK{year}-{i:02d}"
         initiatives.append((ident, title, name, unit.code, rng.choice(["Hội đồng sáng kiến huyện",
                                                                      "Hội đồng sáng kiến tỉnh"]),
@@ -124,7 +124,7 @@ def generate_movement(campaign: Campaign, seed: int) -> None:
            initiatives)
     for year in campaign.years:
         rows = []
-        for unit in campaign.units:
+        for unit in campaign.units_of(year):
             for name, position in people[unit.code]:
                 if rng.random() < 0.15:
                     continue
