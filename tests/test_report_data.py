@@ -74,3 +74,18 @@ def test_scorecard_values_come_from_the_form_and_the_gradebook():
     assert len(waiting) == 2 and all(text.startswith("Xin ") for text in waiting)
     comments = rd.scorecard_rows(yd, explained).set_index("Mã").loc[waiting.index, "Nhận xét"]
     assert not any(c in EXPLANATIONS for c in comments)  # the unit's own request is never shown as the reason
+
+
+def test_a_successors_final_carries_its_predecessors_lines():
+    years = [load_year(DEMO, y) for y in (2022, 2023, 2024, 2025)]
+    campaign = years[0].campaign
+    assert rd.successors_at_end(campaign) == ["XCHAUTHANH", "PTANNINH", "XHOAHOI", "XHAODUOC", "XNINHDIEN",
+                                              "XPHUOCVINH", "XLONGCHU", "PTHANHDIEN"]  # not the offices (ended 30/6)
+    lines = rd.predecessor_lines(years, "XLONGCHU").set_index("Đơn vị")
+    assert list(lines.index) == ["Xã Long Vĩnh", "Xã Long Phước (huyện Bến Cầu)", "Xã Long Chữ (huyện Bến Cầu)",
+                                 "Xã Long Chữ (đơn vị mới)"]
+    assert "hạng" in lines.loc["Xã Long Vĩnh", "2022"] and lines.loc["Xã Long Vĩnh", "2025"] == "—"
+    assert set(lines.loc["Xã Long Phước (huyện Bến Cầu)", ["2022", "2025"]]) == {"ngoài đợt thi đua"}
+    assert lines.loc["Xã Long Chữ (đơn vị mới)", "2024"] == "—" and "%" in lines.loc["Xã Long Chữ (đơn vị mới)", "2025"]
+    split = rd.lineage_table(campaign)
+    assert split[split["Đơn vị cũ"] == "Xã Thái Bình"]["Phần chuyển sang"].tolist() == ["50 %", "50 %"]

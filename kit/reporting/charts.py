@@ -103,3 +103,30 @@ def trends(table: pd.DataFrame, title: str, ylabel: str = "Tỷ lệ đạt (%)"
     moves = "; ".join(f"{c}: {table.loc[first, c]:.1f} → {table.loc[last, c]:.1f}" for c in table.columns
                       if pd.notna(table.loc[first, c]) and pd.notna(table.loc[last, c]))
     return fig, f"{title}, {first}–{last}. {moves}."
+
+
+def lineage(links: list[tuple[str, str, float]], title: str):
+    """links: (predecessor name, successor name, share); predecessors on the left, successors on the right."""
+    before = list(dict.fromkeys(p for p, _, _ in links))
+    after = list(dict.fromkeys(s for _, s, _ in links))
+    rows = max(len(before), len(after), 1)
+    with plt.rc_context(STYLE):
+        fig, ax = _fig(12, 0.42 * rows + 1.6)
+        y_of = {name: rows - 1 - i * (rows - 1) / max(len(before) - 1, 1) for i, name in enumerate(before)}
+        z_of = {name: rows - 1 - i * (rows - 1) / max(len(after) - 1, 1) for i, name in enumerate(after)}
+        for p, s, share in links:
+            ax.plot([0.32, 0.68], [y_of[p], z_of[s]], color=OKABE_ITO[after.index(s) % len(OKABE_ITO)],
+                    linewidth=1.5 + 2 * share, alpha=0.8)
+            if share < 1:
+                ax.text(0.5, (y_of[p] + z_of[s]) / 2, f"{share * 100:g} %", ha="center", va="bottom", fontsize=11)
+        for name, y in y_of.items():
+            ax.text(0.31, y, name, ha="right", va="center", fontsize=12)
+        for name, z in z_of.items():
+            ax.text(0.69, z, name, ha="left", va="center", fontsize=13, fontweight="bold")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(-0.8, rows - 0.2)
+        ax.axis("off")
+        ax.set_title(title)
+    listed = "; ".join(f"{s} ← " + ", ".join(f"{p}" + (f" ({share * 100:g} %)" if share < 1 else "")
+                                               for p, s2, share in links if s2 == s) for s in after)
+    return fig, f"{title}. {listed}."

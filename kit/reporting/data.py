@@ -10,6 +10,7 @@ import pandas as pd
 
 from kit.app.pipeline import proposals
 from kit.app.year import YearState
+from kit.config.campaign import Campaign
 from kit.core import vn
 from kit.core.vocab import Outcome, Status, label
 from kit.intake.movement import registration_status
@@ -284,3 +285,60 @@ def outcome_counts(found: Awards) -> pd.DataFrame:
         rows.setdefault(f"{f.rule.title_name} ({f.rule.kind.label})", dict.fromkeys((o.label for o in Outcome), 0)
                         )[f.outcome.label] += 1
     return pd.DataFrame([{"Hình thức": k, **v} for k, v in rows.items()])
+
+
+# -- units across the restructuring -------------------------------------------------------------------------
+def lineage_table(campaign: Campaign, successor: str | None = None) -> pd.DataFrame:
+    """Who took over from whom (lineage.csv), for one successor or all."""
+    names = {u.code: u.name for u in campaign.units}
+    links = [x for x in campaign.lineage if successor is None or x.successor == successor]
+    return pd.DataFrame({
+        "Đơn vị cũ": [x.predecessor_name for x in links],
+        "Trong đợt thi đua": ["Có" if x.predecessor else "Không (đơn vị ngoài huyện, không chấm trong đợt này)"
+                              for x in links],
+        "Phần chuyển sang": [f"{x.share * 100:g} %" for x in links],
+        "Đơn vị mới": [names[x.successor] for x in links],
+        "Từ ngày": [f"{x.effective:%d/%m/%Y}" for x in links],
+        "Căn cứ": [x.basis for x in links]})
+
+
+def lineage_links(campaign: Campaign, successor: str | None = None) -> list[tuple[str, str, float]]:
+    """(predecessor, successor, share) names for charts.lineage."""
+    names = {u.code: u.name for u in campaign.units}
+    return [(x.predecessor_name, names[x.successor], x.share) for x in campaign.lineage
+            if successor is None or x.successor == successor]
+
+
+def successors_at_end(campaign: Campaign) -> list[str]:
+    """Units that took over from others and still exist at the end of the campaign: each gets its own final
+    summing-up carrying its predecessors' results."""
+    last = campaign.years[-1]
+    taking_part = {u.code for u in campaign.units_of(last)}
+    return [u.code for u in campaign.units if u.code in taking_part and campaign.roster.predecessors(u.code)
+            and (u.valid_to is None or u.valid_to >= campaign.roster.period_end)]
+
+
+def _result_text(row: pd.Series) -> str:
+    if row["status"].gone:
+        return "—"
+    if pd.isna(row["percent"]):
+        return row["status"].label
+    return f"{vn.number(row['percent'], 2)} % · {row['band']} · hạng {int(row['rank'])}"
+
+
+def predecessor_lines(years: list[YearState], successor: str) -> pd.DataFrame:
+    """A successor's final: one line per predecessor (its results each year, as published then, never ranked
+    again), units from outside the campaign named, then the successor's own years. "—": not part of that year."""
+    campaign = years[0].campaign
+    by_year = {yd.year: yd.results.units.set_index("unit") for yd in years}
+    rows = []
+    for link in campaign.roster.predecessors(successor):
+        row = {"Đơn vị": link.predecessor_name, "Phần kế thừa": f"{link.share * 100:g} %"}
+        for year, units in by_year.items():
+            row[str(year)] = ("ngoài đợt thi đua" if not link.predecessor else
+                              _result_text(units.loc[link.predecessor]) if link.predecessor in units.index else "—")
+        rows.append(row)
+    own = {"Đơn vị": f"{campaign.units_by_code[successor].name} (đơn vị mới)", "Phần kế thừa": ""}
+    for year, units in by_year.items():
+        own[str(year)] = _result_text(units.loc[successor]) if successor in units.index else "—"
+    return pd.DataFrame([*rows, own])
