@@ -227,7 +227,8 @@ def cmd_render(args: argparse.Namespace) -> int:
 def cmd_awards(args: argparse.Namespace) -> int:
     from kit.app.pipeline import write_proposals
     from kit.app.year import load_years
-    from kit.outputs.proposals import PROVISIONAL, PROVISIONAL_NOTE
+    from kit.core.values import parse_date
+    from kit.outputs.proposals import PROVISIONAL, PROVISIONAL_NOTE, period_text
 
     campaign = load_campaign(args.campaign)
     if bool(args.year) == bool(args.final):
@@ -238,8 +239,18 @@ def cmd_awards(args: argparse.Namespace) -> int:
     if campaign.rules is None:
         raise KitError(f"Không có tệp quy định khen thưởng {campaign.root / 'commendation.yml'}.")
     level = "yearly" if args.year else "final"
-    awards, out, roll = write_proposals(load_years(campaign, years), level, args.reports, args.out, args.provisional)
-    period = f"năm {args.year}" if args.year else f"giai đoạn {years[0]}–{years[-1]}"
+    on = None
+    if args.on:
+        on = parse_date(args.on)
+        if on is None or not args.final:
+            raise KitError(f"--on \"{args.on}\": cần một ngày dạng ngày/tháng/năm (ví dụ 30/06/2025), dùng cùng "
+                           "--final (tổng kết của huyện trước khi giải thể).")
+    awards, out, roll = write_proposals(load_years(campaign, years), level, args.reports, args.out, args.provisional,
+                                        on)
+    period = period_text(awards)
+    if awards.on:
+        print(f"Ngày xét khen thưởng: {awards.on:%d/%m/%Y} (các hình thức còn hiệu lực ngày này; tổng kết: các đơn "
+              "vị còn tồn tại ngày này)")
     for p in awards.problems:
         print(p.format())
     counts = {k: sum(f.outcome == k for f in awards.findings) for k in Outcome}
@@ -369,6 +380,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, help="khen thưởng hằng năm")
     p.add_argument("--final", action="store_true", help="khen thưởng tổng kết giai đoạn")
     p.add_argument("--out", type=Path, help="tệp .xlsx (mặc định: reports/NĂM/de-nghi-khen-thuong-NĂM.xlsx)")
+    p.add_argument("--on", metavar="NGÀY", help="ngày xét tổng kết (mặc định: cuối giai đoạn), ví dụ 30/06/2025: "
+                   "tổng kết của huyện trước khi giải thể")
     p.add_argument("--provisional", action="store_true",
                    help="xét cả đơn vị chưa thẩm định đủ (danh sách TẠM TÍNH, ghi rõ trên mọi dòng liên quan)")
     p.set_defaults(func=cmd_awards)

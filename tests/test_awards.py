@@ -1,5 +1,6 @@
 """Commendation rules (structured, validated) and the proposals they give, with reasons."""
 
+import datetime as dt
 import textwrap
 
 import pandas as pd
@@ -143,3 +144,42 @@ def test_no_commendation_from_unappraised_results_unless_asked_and_then_said(tmp
     texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert any(t.startswith("TẠM TÍNH:") for t in texts)
     assert sum(t.startswith("TẠM TÍNH (đã thẩm định") for t in texts) == len(marked)
+
+
+def test_no_title_outside_its_validity_and_finals_by_date(capsys, tmp_path):
+    """The district's own final (30/6/2025) proposes its units with its titles; the final after 31/12/2025 proposes
+    only units that still exist — successors judged on each predecessor's line — with the titles then in force."""
+    campaign = load_campaign(DEMO)
+    titles = {t.code: t for r in campaign.rules.yearly + campaign.rules.final for t in r.choices}
+    states = load_years(campaign, campaign.years)
+    district = proposals(states, "final", on=dt.date(2025, 6, 30))
+    later = proposals(states, "final")
+    assert later.on == dt.date(2025, 12, 31)
+    for found in (district, later):
+        assert all(titles[f.rule.title].valid_on(found.on) for f in found.findings)
+        assert {f.rule.title for f in found.proposed()}  # something is proposed
+    collective = {f.candidate["unit"] for f in district.findings if f.rule.kind == Kind.COLLECTIVE}
+    assert "THAIBINH" in collective or "GDDT" in collective
+    assert not collective & {"XCHAUTHANH", "XLONGCHU"}  # successors did not exist on 30/6/2025
+    after = [f.candidate for f in later.findings if f.rule.kind == Kind.COLLECTIVE]
+    assert {c["unit"] for c in after} <= {"XCHAUTHANH", "PTANNINH", "XHOAHOI", "XHAODUOC", "XNINHDIEN", "XPHUOCVINH",
+                                          "XLONGCHU", "PTHANHDIEN"}
+    line = next(c for c in after if c["name"] == "Xã Long Chữ (kế thừa Xã Long Vĩnh)")
+    assert len(line["years_in_band"]) == 4  # Long Vĩnh 2022–2024 (its 2024 form rejected: no band), Long Chữ 2025
+    for year in (2024, 2025):
+        names = {f.rule.title_name for f in proposals([load_year(DEMO, year)], "yearly").proposed()}
+        assert ("Giấy khen của Chủ tịch UBND huyện" in names) == (year == 2024)
+    assert main(["awards", "--campaign", str(DEMO), "--reports", str(tmp_path), "--final", "--on", "30/06/2025"]) == 1
+    out = capsys.readouterr().out
+    assert "Ngày xét khen thưởng: 30/06/2025" in out and (tmp_path / "final" / "de-nghi-khen-thuong-2022-20250630.xlsx"
+                                                          ).exists()
+
+
+def test_a_rule_whose_titles_have_all_expired_is_refused_with_a_message(tiny):
+    write_rules(tiny.root, RULES.replace('for: collective}', 'for: collective, valid_to: 2024-06-30}'))
+    campaign = load_campaign(tiny.root)
+    state = load_year(campaign, 2024)
+    found = awards_for(campaign, "yearly", [state.results], [state.movement], provisional=True)
+    refused = [p for p in found.problems if p.code == "TITLE_NOT_IN_FORCE"]
+    assert len(refused) == 1 and "31/12/2024" in refused[0].message and "đến 30/06/2024" in refused[0].message
+    assert refused[0].row == 6 and not any(f.rule.title == "GK" for f in found.findings)

@@ -6,6 +6,7 @@ prints: progress goes to callbacks and what was done comes back as values, which
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,16 +51,16 @@ def run_tables(campaign: Campaign, reports: Path, years: list[int] | None = None
     return outcomes
 
 
-def proposals(states: list[YearState], level: str, provisional: bool = False) -> Awards:
+def proposals(states: list[YearState], level: str, provisional: bool = False, on: dt.date | None = None) -> Awards:
     """Commendation proposals of one year (``level`` "yearly") or of the period ("final"); ``provisional``
-    also considers results not fully appraised (marked TẠM TÍNH everywhere)."""
+    also considers results not fully appraised (marked TẠM TÍNH everywhere); ``on``: their date (see awards_for)."""
     return awards_for(states[0].campaign, level, [s.results for s in states], [s.movement for s in states],
-                      provisional)
+                      provisional, on)
 
 
 def write_proposals(states: list[YearState], level: str, reports: Path, out: Path | None = None,
-                    provisional: bool = False) -> tuple[Awards, Path, Path]:
-    awards = proposals(states, level, provisional)
+                    provisional: bool = False, on: dt.date | None = None) -> tuple[Awards, Path, Path]:
+    awards = proposals(states, level, provisional, on)
     xlsx, roll = write_outputs(states[0].campaign, awards, reports, out)
     return awards, xlsx, roll
 

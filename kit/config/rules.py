@@ -8,8 +8,9 @@ change; this file changes with them, the code does not.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ import yaml
 
 from kit.core import problems as P
 from kit.core.errors import FileProblem
+from kit.core.values import parse_date
 from kit.core.vocab import Kind, Registration, Status, Vocab, label, parse
 from kit.core.yamlfile import finite, line_of, load, syntax_problem, unknown_keys
 
@@ -78,8 +80,29 @@ def _word(value: object) -> str:
 
 
 @dataclass(frozen=True)
+class Title:
+    """A form of commendation and the dates it exists (no "Giấy khen của Chủ tịch UBND huyện" after the district
+    level was abolished on 1/7/2025)."""
+
+    code: str
+    name: str
+    kind: Kind
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+    def valid_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+    @property
+    def validity(self) -> str:
+        start = f"từ {self.valid_from:%d/%m/%Y}" if self.valid_from else ""
+        end = f"đến {self.valid_to:%d/%m/%Y}" if self.valid_to else ""
+        return " ".join(x for x in (start, end) if x) or "không giới hạn"
+
+
+@dataclass(frozen=True)
 class Rule:
-    title: str
+    title: str  # the title it proposes: the first of ``choices`` valid on the proposals' date (``at``)
     title_name: str
     kind: Kind
     conditions: tuple[Condition, ...]
@@ -87,6 +110,13 @@ class Rule:
     quota_share: float | None = None
     per_group: bool = False
     order: tuple[str, ...] = ()
+    choices: tuple[Title, ...] = ()  # the titles named by the rule, in order of preference
+    row: int | None = None
+
+    def at(self, day: dt.date) -> Rule | None:
+        """This rule as it applies on ``day``: with the first of its titles then in force; None when none is."""
+        valid = next((t for t in self.choices if t.valid_on(day)), None)
+        return None if valid is None else replace(self, title=valid.code, title_name=valid.name)
 
 
 @dataclass
@@ -135,12 +165,21 @@ def _condition(raw: dict, level: str, kind: Kind, where: P.Where, problems: list
     return Condition(name, ops[0], value, bands)
 
 
-def _rule(raw: dict, level: str, titles: dict, where: P.Where, problems: list) -> Rule | None:
-    code = raw.get("title")
-    if code not in titles:
+def _rule(raw: dict, level: str, titles: dict[str, Title], where: P.Where, problems: list) -> Rule | None:
+    given = raw.get("title")  # one title, or a list: the first in force on the proposals' date is used
+    codes: list[str] = [str(c) for c in given] if isinstance(given, list) else [str(given)]
+    unknown = [c for c in codes if c not in titles]
+    for code in unknown:
         problems.append(P.make(P.Code.RULE_TITLE_UNKNOWN, **where, row=line_of(raw), value=code))
+    if unknown or not codes:
         return None
-    name, kind = titles[code]
+    choices = tuple(titles[c] for c in codes)
+    if len({t.kind for t in choices}) > 1:
+        problems.append(P.make(P.Code.RULE_INVALID, **where, row=line_of(raw),
+                               detail="các hình thức thay thế nhau trong một quy định phải cùng đối tượng "
+                                      "(cùng tập thể hoặc cùng cá nhân)"))
+        return None
+    code, name, kind = choices[0].code, choices[0].name, choices[0].kind
     unknown_keys(raw, {"title", "conditions", "quota", "order"}, where.get("file", ""), problems)
     unknown_keys(raw.get("quota"), {"count", "share", "per"}, where.get("file", ""), problems)
     found = [_condition(x, level, kind, where, problems) for x in raw.get("conditions") or []]
@@ -163,7 +202,8 @@ def _rule(raw: dict, level: str, titles: dict, where: P.Where, problems: list) -
             return None
     if len(conditions) < len(found):
         return None
-    return Rule(str(code), name, kind, tuple(conditions), count, share, quota.get("per") == "group", order)
+    return Rule(str(code), name, kind, tuple(conditions), count, share, quota.get("per") == "group", order,
+                choices, line_of(raw))
 
 
 def load_rules(root: Path) -> Rules | None:
@@ -182,15 +222,20 @@ def load_rules(root: Path) -> Rules | None:
     raw = raw if isinstance(raw, dict) else {}
     rules = Rules(path, bool(raw.get("example")), str(raw.get("note", "")))
     unknown_keys(raw, {"example", "note", "titles", "yearly", "final"}, where["file"], rules.problems)
-    titles = {}
+    titles: dict[str, Title] = {}
     for t in raw.get("titles") or []:
-        unknown_keys(t, {"code", "name", "for"}, where["file"], rules.problems)
+        unknown_keys(t, {"code", "name", "for", "valid_from", "valid_to"}, where["file"], rules.problems)
         kind = parse(Kind, t.get("for")) if isinstance(t, dict) else None
         if not isinstance(t, dict) or not t.get("code") or kind is None:
             detail = "mỗi hình thức cần \"code\", \"name\" và \"for: collective|individual\""
             rules.problems.append(P.make(P.Code.RULE_INVALID, **where, row=line_of(t), detail=detail))
             continue
-        titles[t["code"]] = (str(t.get("name", t["code"])), kind)
+        dates = {k: parse_date(t[k]) if t.get(k) else None for k in ("valid_from", "valid_to")}
+        for k, day in dates.items():
+            if t.get(k) and day is None:
+                rules.problems.append(P.make(P.Code.DATE_INVALID, **where, row=line_of(t), value=t[k]))
+        titles[t["code"]] = Title(str(t["code"]), str(t.get("name", t["code"])), kind, dates["valid_from"],
+                                  dates["valid_to"])
     for level in ("yearly", "final"):
         for item in raw.get(level) or []:
             rule = _rule(item, level, titles, where, rules.problems) if isinstance(item, dict) else None

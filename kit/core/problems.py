@@ -214,6 +214,12 @@ class Code(str, Enum):
         "Danh hiệu/hình thức \"{value}\" không có trong danh sách \"titles\" của tệp quy định.",
     )
     QUOTA_INVALID = "QUOTA_INVALID", "Chỉ tiêu không hợp lệ: {detail}."
+    TITLE_NOT_IN_FORCE = (
+        "TITLE_NOT_IN_FORCE",
+        "Quy định khen thưởng này không áp dụng được ngày {expected}: không hình thức nào của nó còn hiệu lực "
+        "({value}). Không đề nghị theo quy định này; hãy thêm hình thức thay thế đang có hiệu lực vào \"title\" "
+        "(ví dụ title: [GK_HUYEN, GK_SO]).",
+    )
     # configuration
     CONFIG_MISSING = "CONFIG_MISSING", "Thiếu tệp cấu hình {value}."
     CONFIG_INVALID = "CONFIG_INVALID", "{detail}"

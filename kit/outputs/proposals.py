@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from pathlib import Path
 
@@ -18,14 +19,25 @@ PROVISIONAL_NOTE = (f"{PROVISIONAL}: danh sách lập khi kết quả chưa đư
                     "tính); các dòng ghi TẠM TÍNH chưa đủ căn cứ để trình khen thưởng.")
 
 
-def proposals_path(reports: Path, level: str, years: list[int]) -> Path:
-    if level == "yearly":
+def _early(awards: Awards) -> bool:
+    """A final dated before the end of its last year (the district's own final on 30/6/2025)."""
+    return awards.level == "final" and awards.on is not None and awards.on < dt.date(awards.years[-1], 12, 31)
+
+
+def proposals_path(reports: Path, awards: Awards) -> Path:
+    years = awards.years
+    if awards.level == "yearly":
         return reports / str(years[0]) / f"de-nghi-khen-thuong-{years[0]}.xlsx"
-    return reports / "final" / f"de-nghi-khen-thuong-{years[0]}-{years[-1]}.xlsx"
+    end = f"{awards.on:%Y%m%d}" if _early(awards) and awards.on else str(years[-1])
+    return reports / "final" / f"de-nghi-khen-thuong-{years[0]}-{end}.xlsx"
 
 
-def period_text(level: str, years: list[int]) -> str:
-    return f"năm {years[0]}" if level == "yearly" else f"giai đoạn {years[0]}–{years[-1]}"
+def period_text(awards: Awards) -> str:
+    years = awards.years
+    if awards.level == "yearly":
+        return f"năm {years[0]}"
+    return f"giai đoạn {years[0]} – {awards.on:%d/%m/%Y}" if _early(awards) and awards.on else \
+        f"giai đoạn {years[0]}–{years[-1]}"
 
 
 def honour_roll_html(campaign: Campaign, awards: Awards, title: str) -> str:
@@ -137,8 +149,8 @@ def _detail_sheets(wb, campaign: Campaign, awards: Awards) -> None:
 
 def write_outputs(campaign: Campaign, awards: Awards, reports: Path, out: Path | None = None) -> tuple[Path, Path]:
     """Proposals (.xlsx) and honour roll (.html) beside them; returns both paths."""
-    period = period_text(awards.level, awards.years)
-    out = out or proposals_path(reports, awards.level, awards.years)
+    period = period_text(awards)
+    out = out or proposals_path(reports, awards)
     write_proposals(campaign, awards, out, period)
     roll = out.with_name(out.stem.replace("de-nghi-khen-thuong", "bang-vang") + ".html")
     write_text(roll, honour_roll_html(campaign, awards, f"Bảng vàng thi đua CCHC {period}"))

@@ -7,6 +7,7 @@ the movement's tables, the rules) come from the year state; kit.outputs.proposal
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 
@@ -44,6 +45,7 @@ class Awards:
     problems: list[P.Problem] = field(default_factory=list)
     rules: Rules | None = None
     provisional: bool = False  # asked for: candidates not fully appraised are considered, marked TẠM TÍNH
+    on: dt.date | None = None  # the date the proposals are made for: the titles then in force apply
 
     def proposed(self) -> list[Finding]:
         return [f for f in self.findings if f.outcome == Outcome.PROPOSED]
@@ -82,7 +84,11 @@ def individual_yearly(campaign: Campaign, results: YearResults, nominations: Tab
     return out
 
 
-def collective_final(campaign: Campaign, yearly: list[YearResults], registrations: Table) -> list[dict]:
+def collective_final(campaign: Campaign, yearly: list[YearResults], registrations: Table, on: dt.date) -> list[dict]:
+    """Collective candidates of a final dated ``on``: the units that exist that day (a merged or dissolved unit
+    cannot be commended), each judged on its line of results. A unit that took over others has one line per
+    predecessor — that unit's years, then the successor's — besides its own when it existed before (rules on
+    years in a band or progress run per line, the proposal goes to the unit that exists now)."""
     per_unit: dict[str, list] = {u.code: [] for u in campaign.units}
     for res in yearly:
         for r in res.units.itertuples():
@@ -91,18 +97,24 @@ def collective_final(campaign: Campaign, yearly: list[YearResults], registration
     registered = {(r["year"], r["unit"]) for r in registrations.rows}
     out = []
     for u in campaign.units:
-        rows = per_unit[u.code]
-        if not rows:
+        if u.active_between(on, on) is None:
             continue
-        percents = [p for p in (_num(r.percent) for r in rows) if p is not None]
-        last = rows[-1] if rows else None
-        out.append({"id": u.code, "name": u.name, "unit": u.code, "group": u.group, "position": "",
-                    "years_in_band": [r.band for r in rows], "mean_percent": sum(percents) / len(percents)
-                    if percents else None, "improvement": (percents[-1] - percents[0]) if len(percents) > 1 else None,
-                    "last_band": (last.band or None) if last is not None else None,
-                    "last_rank": _num(last.rank) if last is not None else None,
-                    "registered_every_year": all((r.year, u.code) in registered for r in rows),
-                    "unappraised": _unappraised(rows)})
+        own = per_unit[u.code]
+        links = [x for x in campaign.roster.predecessors(u.code) if x.predecessor and x.effective <= on]
+        lines = [(u.name, own)] if own and (not links or own[0].year < links[0].effective.year) else []
+        lines += [(f"{u.name} (kế thừa {x.predecessor_name})",
+                   per_unit[x.predecessor] + [r for r in own if r.year >= x.effective.year]) for x in links]
+        for name, rows in lines:
+            if not rows:
+                continue
+            percents = [p for p in (_num(r.percent) for r in rows) if p is not None]
+            last = rows[-1]
+            out.append({"id": u.code, "name": name, "unit": u.code, "group": u.group, "position": "",
+                        "years_in_band": [r.band for r in rows], "mean_percent": sum(percents) / len(percents)
+                        if percents else None, "improvement": (percents[-1] - percents[0]) if len(percents) > 1
+                        else None, "last_band": last.band or None, "last_rank": _num(last.rank),
+                        "registered_every_year": all((r.year, r.unit) in registered for r in rows),
+                        "unappraised": _unappraised(rows)})
     return out
 
 
@@ -182,6 +194,8 @@ def evaluate(rules: list[Rule], candidates: dict[Kind, list[dict]], provisional:
             limit = rule.quota_count if rule.quota_count is not None else (
                 math.floor(rule.quota_share * size + 1e-9) if rule.quota_share is not None else len(items))
             for i, (cand, met) in enumerate(items, start=1):
+                if (rule.kind, cand["id"]) in taken:  # another line of the same unit was proposed first
+                    continue
                 order = ", ".join(labels[o] for o in rule.order) or "tên"
                 position = f"thứ {i} theo {order}; chỉ tiêu {limit}"
                 if i <= limit:
@@ -193,10 +207,12 @@ def evaluate(rules: list[Rule], candidates: dict[Kind, list[dict]], provisional:
 
 
 def awards_for(campaign: Campaign, level: str, yearly: list[YearResults], movement: list[Movement],
-               provisional: bool = False) -> Awards:
+               provisional: bool = False, on: dt.date | None = None) -> Awards:
     """Proposals for one year (level "yearly": one result and its movement) or the period ("final": every year).
 
     ``provisional``: consider candidates whose results are not fully appraised (every output then says TẠM TÍNH).
+    ``on``: the date of the proposals (default ``proposals_date``): the titles in force and, for a final, the units
+    that exist that day (the district's own final on 30/6/2025, the successors' after 31/12/2025).
     """
     years = [r.year for r in yearly]
     result = Awards(level, years, rules=campaign.rules, provisional=provisional)
@@ -206,12 +222,36 @@ def awards_for(campaign: Campaign, level: str, yearly: list[YearResults], moveme
     if result.rules is None:
         return result
     result.problems += result.rules.problems
+    result.on = on or proposals_date(campaign, level, years)
+    rules = in_force(result.rules.yearly if level == "yearly" else result.rules.final, result.on, result.problems)
     if level == "yearly":
         candidates = {Kind.COLLECTIVE: collective_yearly(campaign, yearly[0], registrations),
                       Kind.INDIVIDUAL: individual_yearly(campaign, yearly[0], nominations[0], initiatives)}
-        result.findings = evaluate(result.rules.yearly, candidates, provisional)
     else:
-        candidates = {Kind.COLLECTIVE: collective_final(campaign, yearly, registrations),
+        candidates = {Kind.COLLECTIVE: collective_final(campaign, yearly, registrations, result.on),
                       Kind.INDIVIDUAL: individual_final(campaign, yearly, nominations, initiatives)}
-        result.findings = evaluate(result.rules.final, candidates, provisional)
+    result.findings = evaluate(rules, candidates, provisional)
     return result
+
+
+def proposals_date(campaign: Campaign, level: str, years: list[int]) -> dt.date:
+    """The date commendations are proposed on, which decides the titles in force: a year's ``awards`` deadline
+    (campaign.yml) or its last day; for the final, the end of the campaign's period."""
+    if level == "final":
+        return campaign.roster.period_end
+    return campaign.deadline(years[0], "awards") or min(dt.date(years[0], 12, 31), campaign.roster.period_end)
+
+
+def in_force(rules: list[Rule], day: dt.date, problems: list[P.Problem]) -> list[Rule]:
+    """Each rule with its title in force on ``day``; a rule none of whose titles is then in force is refused,
+    with a message (a title of an abolished level is never proposed)."""
+    kept = []
+    for rule in rules:
+        current = rule.at(day)
+        if current is None:
+            names = "; ".join(f"{t.name} ({t.validity})" for t in rule.choices)
+            problems.append(P.make(P.Code.TITLE_NOT_IN_FORCE, file="commendation.yml", row=rule.row, value=names,
+                                   expected=f"{day:%d/%m/%Y}"))
+        else:
+            kept.append(current)
+    return kept

@@ -18,7 +18,7 @@ from kit.config.campaign import Band, Campaign
 from kit.config.rules import Rule
 from kit.core import vn
 from kit.core.vocab import Kind, Outcome, Stage
-from kit.scoring.awards import collective_yearly, evaluate, individual_yearly
+from kit.scoring.awards import collective_yearly, evaluate, in_force, individual_yearly, proposals_date
 from kit.scoring.results import YearResults
 from kit.scoring.totals import classify
 from kit.store.gradebook import Gradebook
@@ -137,7 +137,9 @@ class MeetingPanel:
                 Kind.INDIVIDUAL: individual_yearly(self.campaign, res, movement.nominations, movement.initiatives)}
 
     def _proposals(self, res: YearResults, rules: list[Rule]) -> set[tuple[str, str]]:
-        return {(f.rule.title_name, f.candidate["name"]) for f in evaluate(rules, self._candidates(res))
+        """What the rules propose for ``res``'s year, each with its title in force then (kit.scoring.awards)."""
+        current = in_force(rules, proposals_date(self.campaign, "yearly", [res.year]), [])
+        return {(f.rule.title_name, f.candidate["name"]) for f in evaluate(current, self._candidates(res))
                 if f.outcome == Outcome.PROPOSED}
 
     def show_awards(self) -> None:

@@ -34,13 +34,17 @@ RULES_YML = """\
 # share (tỷ lệ 0..1 trên số đối tượng), per: group để tính riêng từng nhóm. Thứ tự ưu tiên theo order.
 example: true
 note: "Quy định mẫu để minh họa; không phải hướng dẫn khen thưởng thật của huyện Châu Thành."
+# Hình thức có thời hạn: cấp huyện không còn từ 01/07/2025. Một quy định có thể nêu nhiều hình thức thay thế
+# nhau (title: [A, B]): kit dùng hình thức đầu tiên còn hiệu lực vào ngày xét khen thưởng.
 titles:
   - {code: BK_TAPTHE, name: "Bằng khen của Chủ tịch UBND tỉnh", for: collective}
-  - {code: GK_TAPTHE, name: "Giấy khen của Chủ tịch UBND huyện", for: collective}
+  - {code: GK_TAPTHE, name: "Giấy khen của Chủ tịch UBND huyện", for: collective, valid_to: 2025-06-30}
+  - {code: GKS_TAPTHE, name: "Giấy khen của Giám đốc Sở Nội vụ", for: collective, valid_from: 2025-07-01}
   - {code: BK_CANHAN, name: "Bằng khen của Chủ tịch UBND tỉnh", for: individual}
-  - {code: GK_CANHAN, name: "Giấy khen của Chủ tịch UBND huyện", for: individual}
+  - {code: GK_CANHAN, name: "Giấy khen của Chủ tịch UBND huyện", for: individual, valid_to: 2025-06-30}
+  - {code: GKS_CANHAN, name: "Giấy khen của Giám đốc Sở Nội vụ", for: individual, valid_from: 2025-07-01}
 yearly:
-  - title: GK_TAPTHE
+  - title: [GK_TAPTHE, GKS_TAPTHE]
     conditions:
       - {field: band, in: ["Xuất sắc", "Tốt"]}
       - {field: rank, max: 3}
@@ -48,7 +52,7 @@ yearly:
       - {field: registration, in: ["Đúng hạn"]}
     quota: {share: 0.2, per: group}
     order: [percent]
-  - title: GK_CANHAN
+  - title: [GK_CANHAN, GKS_CANHAN]
     conditions:
       - {field: rating, in: ["Hoàn thành xuất sắc nhiệm vụ"]}
       - {field: initiative, equals: true}
@@ -63,7 +67,7 @@ final:
       - {field: registered_every_year, equals: true}
     quota: {count: 1, per: group}
     order: [mean_percent]
-  - title: GK_TAPTHE
+  - title: [GK_TAPTHE, GKS_TAPTHE]
     conditions:
       - {field: years_in_band, bands: ["Xuất sắc", "Tốt"], min: 2}
       - {field: improvement, min: 0}
@@ -76,7 +80,7 @@ final:
       - {field: discipline, equals: false}
     quota: {count: 3}
     order: [excellent_years, initiatives]
-  - title: GK_CANHAN
+  - title: [GK_CANHAN, GKS_CANHAN]
     conditions:
       - {field: excellent_years, min: 2}
       - {field: discipline, equals: false}
