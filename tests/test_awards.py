@@ -171,8 +171,13 @@ def test_no_title_outside_its_validity_and_finals_by_date(capsys, tmp_path):
         assert ("Giấy khen của Chủ tịch UBND huyện" in names) == (year == 2024)
     assert main(["awards", "--campaign", str(DEMO), "--reports", str(tmp_path), "--final", "--on", "30/06/2025"]) == 1
     out = capsys.readouterr().out
-    assert "Ngày xét khen thưởng: 30/06/2025" in out and (tmp_path / "final" / "de-nghi-khen-thuong-2022-20250630.xlsx"
-                                                          ).exists()
+    assert "Ngày xét khen thưởng: 30/06/2025" in out
+    district_list = load_workbook(tmp_path / "final" / "de-nghi-khen-thuong-2022-20250630.xlsx")["Danh sách đề nghị"]
+    assert (district_list["A1"].value, district_list["A2"].value) == ("UBND HUYỆN CHÂU THÀNH",
+                                                                      "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG")
+    main(["awards", "--campaign", str(DEMO), "--reports", str(tmp_path), "--final"])
+    later_list = load_workbook(tmp_path / "final" / "de-nghi-khen-thuong-2022-2025.xlsx")["Danh sách đề nghị"]
+    assert (later_list["A1"].value, later_list["A2"].value) == ("UBND TỈNH TÂY NINH", "SỞ NỘI VỤ")
 
 
 def test_a_rule_whose_titles_have_all_expired_is_refused_with_a_message(tiny):

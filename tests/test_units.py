@@ -99,3 +99,16 @@ def test_unit_dates_are_checked(tmp_path):
         load_campaign(root)
     codes = sorted(p.code for p in caught.value.problems)
     assert codes == ["DATE_INVALID", "UNIT_DATES"], codes
+
+
+def test_the_issuer_of_a_document_is_the_one_in_office_on_its_date(tmp_path):
+    from kit.config.issuers import letterhead
+    from tests.helpers import CAMPAIGN_YML, DEMO
+
+    demo = load_campaign(DEMO)
+    assert letterhead(demo.issuer(D(2025, 6, 30))) == ("UBND HUYỆN CHÂU THÀNH", "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG")
+    assert letterhead(demo.issuer(D(2025, 7, 1))) == ("UBND TỈNH TÂY NINH", "SỞ NỘI VỤ")
+    overlapping = CAMPAIGN_YML + ("issuers:\n  - {name: A, valid_to: 2025-06-30}\n"
+                                  "  - {name: B, valid_from: 2025-06-01}\n")
+    with pytest.raises(CampaignError, match="hai cơ quan ban hành cùng hiệu lực"):
+        load_campaign(write_campaign(tmp_path / "c", campaign=overlapping))

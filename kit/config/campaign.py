@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from kit.config.framework import Framework, load_framework
+from kit.config.issuers import Issuer, issuer_on, load_issuers
 from kit.config.rules import Rules, load_rules
 from kit.config.units import LINEAGE_FILE, Departure, Lineage, Roster, Unit, load_lineage, load_units, never_active
 from kit.core import problems as P
@@ -23,7 +24,7 @@ from kit.core.yamlfile import line_of, load, syntax_problem, unknown_keys
 
 DEFAULT_CAMPAIGN = Path("data")
 CAMPAIGN_KEYS = {"name", "district", "province", "plan", "demo", "years", "groups", "deadlines", "bands", "target",
-                 "bands_by_year", "gradebook", "period_end"}
+                 "bands_by_year", "gradebook", "period_end", "issuers"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Campaign:
     warnings: list[P.Problem] = field(default_factory=list)  # configuration problems that do not stop the campaign
     lineage: list[Lineage] = field(default_factory=list)  # lineage.csv: who took over from whom
     period_end: dt.date | None = None  # the campaign ends early (e.g. 30/6/2025); default: 31/12 of its last year
+    issuers: list[Issuer] = field(default_factory=list)  # who issues documents, by date (kit.config.issuers)
 
     def __post_init__(self) -> None:
         self.units_by_code = {u.code: u for u in self.units}
@@ -71,6 +73,14 @@ class Campaign:
     def units_of(self, year: int) -> list[Unit]:
         """The units taking part in ``year`` (``Roster``: merged and ceased units are represented or gone)."""
         return self.roster.taking_part(year)
+
+    def issuer(self, day: dt.date) -> Issuer:
+        """The body that issues the campaign's documents dated ``day``."""
+        found = issuer_on(self.issuers, day)
+        if found is None:
+            raise UsageError(f"Không có cơ quan ban hành văn bản ngày {day:%d/%m/%Y} (khóa \"issuers\" trong "
+                             "campaign.yml). Hãy bổ sung cơ quan kế thừa và thời gian hiệu lực.")
+        return found
 
     def departed(self, year: int) -> dict[str, Departure]:
         """Units that existed but take no part in ``year``, and why (shown as such, never as "Chưa nộp")."""
@@ -212,7 +222,8 @@ def load_campaign(root: Path | str = DEFAULT_CAMPAIGN) -> Campaign:
                         gradebook_url=str(raw.get("gradebook") or ""),
                         target_text=str((raw.get("target") or {}).get("text", "")),
                         target_bands=[str(b) for b in (raw.get("target") or {}).get("bands", [])],
-                        lineage=lineage, period_end=period_end)
+                        lineage=lineage, period_end=period_end,
+                        issuers=load_issuers(raw.get("issuers"), str(raw.get("district", "")), path, problems))
     problems.extend(never_active(campaign.roster, years, root / "units.csv"))
     for year in years:
         for group in groups:

@@ -9,6 +9,7 @@ import html
 from pathlib import Path
 
 from kit.config.campaign import Campaign
+from kit.config.issuers import letterhead
 from kit.core.atomic import write_text
 from kit.core.vocab import Kind, label
 from kit.outputs.xlsx import save_workbook
@@ -80,8 +81,9 @@ def write_proposals(campaign: Campaign, awards: Awards, out: Path, period: str) 
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     for col, width in zip("ABCDE", (6, 34, 34, 32, 60), strict=True):
         ws.column_dimensions[col].width = width
-    heads = [("A1", f"UBND HUYỆN {campaign.district.upper()}"), ("A2", "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG"),
-             ("D1", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), ("D2", "Độc lập - Tự do - Hạnh phúc")]
+    above, body = letterhead(campaign.issuer(awards.on or dt.date.today()))  # in office on the proposals' date
+    heads = [("A1", above), ("A2", body), ("D1", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+             ("D2", "Độc lập - Tự do - Hạnh phúc")]
     for ref, text in heads:
         ws[ref] = text
         ws[ref].font = Font(bold=True)
