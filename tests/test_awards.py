@@ -1,6 +1,7 @@
 """Commendation rules (structured, validated) and the proposals they give, with reasons."""
 
 import datetime as dt
+import shutil
 import textwrap
 
 import pandas as pd
@@ -188,3 +189,22 @@ def test_a_rule_whose_titles_have_all_expired_is_refused_with_a_message(tiny):
     refused = [p for p in found.problems if p.code == "TITLE_NOT_IN_FORCE"]
     assert len(refused) == 1 and "31/12/2024" in refused[0].message and "đến 30/06/2024" in refused[0].message
     assert refused[0].row == 6 and not any(f.rule.title == "GK" for f in found.findings)
+
+
+def test_people_are_followed_across_the_merger_by_their_id(tmp_path):
+    states = load_years(DEMO, [2022, 2023, 2024, 2025])
+    before = {n["person"]: n["unit"] for n in states[2].movement.nominations.rows}
+    after = {n["person"]: n["unit"] for n in states[3].movement.nominations.rows}
+    moved = sorted(p for p in before.keys() & after.keys() if before[p] != after[p])
+    assert moved  # commune staff nominated in 2024 and again, in the successor, in 2025
+    people = {c["id"]: c for f in proposals(states, "final").findings if f.rule.kind == Kind.INDIVIDUAL
+              for c in [f.candidate]}
+    person = people.get(moved[0]) or next(people[p] for p in moved if p in people)
+    assert person["unit"] == after[person["id"]] and len(person["unit_years_in_band"]) == 4
+    campaign = load_campaign(shutil.copytree(DEMO, tmp_path / "data"))
+    path = campaign.root / "nominations" / "2025.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "Lê Văn Cũ,HAODUOC,Chủ tịch,Hoàn thành tốt nhiệm vụ,,Không,"
+                    "CC999999\n", encoding="utf-8")
+    state = load_year(campaign, 2025)
+    refused = [p for p in state.movement.nominations.problems if p.code == "UNIT_NOT_IN_YEAR"]
+    assert len(refused) == 1 and "Đã sáp nhập vào Xã Hảo Đước" in refused[0].message

@@ -42,7 +42,8 @@ NOMINATION_COLUMNS = {"name": {"ho ten", "ho va ten", "name"}, "unit": {"ma don 
                       "position": {"chuc vu", "position"},
                       "rating": {"muc hoan thanh nhiem vu", "xep loai", "danh gia", "rating"},
                       "initiative": {"ma sang kien", "sang kien", "initiative"},
-                      "discipline": {"ky luat", "bi ky luat", "discipline"}}
+                      "discipline": {"ky luat", "bi ky luat", "discipline"},
+                      "person_id": {"ma ca nhan", "ma cong chuc", "ma dinh danh", "ma so", "person id"}}
 REQUIRED = {"registrations": ["year", "unit"], "initiatives": ["id", "title", "unit"],
             "nominations": ["name", "unit", "rating"]}
 
@@ -175,6 +176,7 @@ def load_nominations(campaign: Campaign, year: int, initiatives: Table) -> Table
         path = path.with_suffix(".xlsx")
     table, records = _read(path, f"nominations/{path.name}", NOMINATION_COLUMNS, "nominations")
     known = {r["id"] for r in initiatives.rows}
+    taking_part, departed = {u.code for u in campaign.units_of(year)}, campaign.departed(year)
     seen: dict[tuple[str, str], int] = {}
     for row, cells in records:
         name, unit = " ".join(cell_text(cells.get("name")).split()), code_text(cells.get("unit")).upper()
@@ -184,7 +186,13 @@ def load_nominations(campaign: Campaign, year: int, initiatives: Table) -> Table
         if campaign.unit(unit) is None:
             table.problems.append(P.make(P.Code.UNIT_UNKNOWN, **_where(table, row, "unit"), value=unit))
             continue
-        key = (header_key(name), unit)
+        if unit not in taking_part:  # the unit where the person worked that year: it must exist that year
+            why = departed[unit].text if unit in departed else "chưa thành lập"
+            table.problems.append(P.make(P.Code.UNIT_NOT_IN_YEAR, **_where(table, row, "unit"), value=unit,
+                                         expected=year, detail=why))
+            continue
+        person = code_text(cells.get("person_id")).upper()
+        key = (person, "") if person else (header_key(name), unit)  # a person id follows the person across units
         if key in seen:
             table.problems.append(P.make(P.Code.PERSON_DUPLICATE, **_where(table, row, "name"), value=name, detail=unit,
                                          expected=seen[key]))
@@ -201,6 +209,7 @@ def load_nominations(campaign: Campaign, year: int, initiatives: Table) -> Table
             continue
         seen[key] = row
         table.rows.append({"year": year, "name": name, "unit": unit, "position": cell_text(cells.get("position")),
+                           "person": person or f"{header_key(name)}|{unit}",
                            "rating": rating, "initiative": initiative,
                            "discipline": header_key(cells.get("discipline")) in _YES, "row": row})
     return table

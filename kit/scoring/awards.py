@@ -126,18 +126,21 @@ def individual_final(campaign: Campaign, yearly: list[YearResults], nominations:
     by_unit = {res.year: res.units.set_index("unit") for res in yearly}
     for table in nominations:
         for n in table.rows:
-            p = people.setdefault((header_key(n["name"]), n["unit"]), {
-                "id": f"{n['name']}|{n['unit']}", "name": n["name"], "unit": n["unit"],
-                "group": campaign.units_by_code[n["unit"]].group, "position": n["position"], "excellent_years": 0,
-                "discipline": False, "unit_years_in_band": [bands[y].get(n["unit"]) for y in sorted(bands)],
-                "unappraised": _unappraised([by_unit[y].loc[n["unit"]] for y in sorted(by_unit)
-                                             if n["unit"] in by_unit[y].index])})
+            p = people.setdefault(n["person"], {
+                "id": n["person"], "name": n["name"], "excellent_years": 0, "discipline": False, "worked_in": {}})
+            p["worked_in"][n["year"]] = n["unit"]  # the unit at the time of the achievement, kept per year
+            p["unit"], p["position"] = n["unit"], n["position"] or p.get("position", "")  # the latest: current
             p["excellent_years"] += n["rating"] == RATINGS[0]
             p["discipline"] = p["discipline"] or n["discipline"]
-            p["position"] = n["position"] or p["position"]
     for p in people.values():
+        worked_in = p.pop("worked_in")
+        p["group"] = campaign.units_by_code[p["unit"]].group
+        p["unit_years_in_band"] = [bands[y].get(worked_in[y]) if y in worked_in else None for y in sorted(bands)]
+        p["unappraised"] = _unappraised([by_unit[y].loc[u] for y, u in sorted(worked_in.items())
+                                         if u in by_unit[y].index])
         p["initiatives"] = sum(1 for i in initiatives.rows if i["recognised_on"] and i["recognised_on"].year in years
-                               and i["unit"] == p["unit"] and header_key(p["name"]) in map(header_key, i["authors"]))
+                               and i["unit"] in worked_in.values()
+                               and header_key(p["name"]) in map(header_key, i["authors"]))
     return list(people.values())
 
 

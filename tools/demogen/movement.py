@@ -111,7 +111,12 @@ def generate_movement(campaign: Campaign, seed: int) -> None:
                                   day.isoformat()))
     _write(root / "registrations.csv", ["year", "unit", "registered", "plan_number", "plan_date"], registrations)
     people = {u.code: [(f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}",
-                        rng.choice(POSITIONS[u.group])) for _ in range(2)] for u in campaign.units}
+                        rng.choice(POSITIONS[u.group]), f"CC{100001 + 2 * i + k}") for k in range(2)]
+              for i, u in enumerate(campaign.units)}  # name, position, civil-servant code
+    for unit in campaign.units:  # a new unit's staff come from the units it took over: people, not positions
+        before = [x.predecessor for x in campaign.roster.predecessors(unit.code) if x.predecessor]
+        if unit.valid_from is not None and before:
+            people[unit.code] = [people[code][0] for code in before][:3]
     initiatives = []
     authored: dict[tuple[str, int], str] = {}
     for i, title in enumerate(INITIATIVES, start=1):
@@ -129,14 +134,15 @@ def generate_movement(campaign: Campaign, seed: int) -> None:
     for year in campaign.years:
         rows = []
         for unit in campaign.units_of(year):
-            for name, position in people[unit.code]:
+            for name, position, person in people[unit.code]:
                 if rng.random() < 0.15:
                     continue
                 rating = RATINGS[0] if rng.random() < 0.45 else rng.choice(RATINGS[1:])
                 discipline = "Có" if rng.random() < 0.02 else "Không"
-                rows.append((name, unit.code, position, rating, authored.get((name, year), ""), discipline))
+                rows.append((name, unit.code, position, rating, authored.get((name, year), ""), discipline,
+                             person))
         if year == 2023:  # the mistakes the check must catch: a person twice, an unknown unit
             rows.append(rows[0])
-            rows.append(("Trần Văn Lạ", "XYZ", "Chuyên viên", RATINGS[1], "", "Không"))
+            rows.append(("Trần Văn Lạ", "XYZ", "Chuyên viên", RATINGS[1], "", "Không", ""))
         _write(root / "nominations" / f"{year}.csv", ["name", "unit", "position", "rating", "initiative",
-                                                      "discipline"], rows)
+                                                      "discipline", "person_id"], rows)
