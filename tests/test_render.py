@@ -8,9 +8,11 @@ import papermill as pm
 import pytest
 from openpyxl import load_workbook
 
+from kit.app.pipeline import render_reports
 from kit.cli import main
 from kit.config.campaign import load_campaign
 from kit.outputs.render import FINAL, NOTEBOOKS, SCORECARD, YEARLY, Job, jobs_for, render
+from kit.store.gradebook import Decision
 from tests.helpers import DEMO, GOOD, fill_form
 
 EVIL = '<script>alert("xss")</script> <b>đậm</b> =HYPERLINK("http://x.example","bấm")'
@@ -171,3 +173,52 @@ def test_a_dead_or_hung_worker_is_reported_and_the_run_ends(tmp_path):
     assert not outcomes["kill"].ok and "dừng bất thường" in outcomes["kill"].error
     assert not outcomes["sleep"].ok and "quá thời gian" in outcomes["sleep"].error
     assert outcomes["fine1"].ok and outcomes["fine2"].ok
+
+
+def _made(run) -> list[str]:
+    return sorted(o.job.label for o in run.outcomes)
+
+
+def _render_all(campaign, reports, **kwargs):
+    return render_reports(campaign, reports, years=campaign.years, final=True, units=True, yearly=True, jobs=1,
+                          **kwargs)
+
+
+def test_a_render_makes_again_only_what_changed(tiny, book, tmp_path, capsys):
+    """Unchanged: nothing. One unit's decision: its scorecard and the reports of the year and the period — and
+    the scorecards of its group when the decision moves the group's averages they show. A deleted file: its
+    report. --force: everything. Every report names the run that made it."""
+    reports = tmp_path / "reports"
+    command = ["render", "--all", "--campaign", str(tiny.root), "--reports", str(reports), "--quiet", "--jobs", "1"]
+    assert main(command) == 0
+    first = capsys.readouterr().out
+    assert "Đã tạo 5/5 báo cáo" in first
+    assert main(command) == 0
+    assert "Không có báo cáo nào cần tạo lại (5 báo cáo không đổi" in capsys.readouterr().out
+
+    book.record(Decision(2024, "U1", "1.1", "appraisal", 2.0, "Lan", comment="Đúng kế hoạch"))  # score unchanged
+    run = _render_all(tiny, reports)
+    assert _made(run) == ["U1-2024", "bao-cao-nam-2024", "bao-cao-tong-ket-2024-2024"] and run.unchanged == 2
+    u1 = (reports / "2024" / "don-vi" / "U1-2024.html").read_text(encoding="utf-8")
+    assert f"Lượt tạo: {run.run}" in u1 and "Đúng kế hoạch" in u1
+    assert f"Lượt tạo: {run.run}" not in (reports / "2024" / "don-vi" / "U2-2024.html").read_text(encoding="utf-8")
+    executed = nbformat.read(reports / "2024" / "don-vi" / "U1-2024.ipynb", as_version=4)
+    assert executed.metadata.papermill.parameters["run"] == run.run
+
+    book.record(Decision(2024, "U1", "1.1", "appraisal", 0.0, "Lan", comment="Chưa có kế hoạch"))  # group A's mean
+    run = _render_all(tiny, reports)
+    assert _made(run) == ["U1-2024", "U2-2024", "bao-cao-nam-2024", "bao-cao-tong-ket-2024-2024"]
+
+    (reports / "2024" / "don-vi" / "U3-2024.html").unlink()
+    assert _made(_render_all(tiny, reports)) == ["U3-2024"]
+    assert len(_render_all(tiny, reports, force=True).outcomes) == 5
+
+
+def test_a_failed_report_is_made_again_next_run(tiny, book, monkeypatch, tmp_path):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "không phải số")  # the kernels inherit it: every header fails
+    failed = render_reports(tiny, tmp_path, years=[2024], final=False, units=False, yearly=True, jobs=1)
+    assert [o.ok for o in failed.outcomes] == [False]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
+    again = render_reports(tiny, tmp_path, years=[2024], final=False, units=False, yearly=True, jobs=1)
+    assert [o.ok for o in again.outcomes] == [True]
+    assert not render_reports(tiny, tmp_path, years=[2024], final=False, units=False, yearly=True).outcomes
