@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,7 +160,9 @@ def to_html(nb, path: Path, title: str) -> None:
     write_text(path, body)
 
 
-def _run_one(job: Job, km, kc, engine: str, timeout: float) -> Rendered:
+def _run_one(job: Job, km, kc, engine: str, timeout: float, finish: Callable[..., object]) -> Rendered | None:
+    """Execute ``job`` in the kernel; the HTML copy is left to ``finish`` (a thread: the kernel meanwhile runs the
+    next notebook). Returns the outcome only when there is no HTML to make (a timeout)."""
     import nbformat
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError
@@ -178,7 +181,15 @@ def _run_one(job: Job, km, kc, engine: str, timeout: float) -> Rendered:
         km.interrupt_kernel()
         return Rendered(job, False, time.perf_counter() - start, f"quá thời gian cho phép ({timeout:g} s mỗi ô)",
                         _open_files())
-    to_html(nb, job.output.with_suffix(".html"), job.title or job.label)
+    finish(_finish, job, nb, error, start)
+    return None
+
+
+def _finish(job: Job, nb, error: str, start: float) -> Rendered:
+    try:
+        to_html(nb, job.output.with_suffix(".html"), job.title or job.label)
+    except Exception as exc:  # reported with its notebook, like any failure
+        error = error or f"{type(exc).__name__}: {exc}"
     return Rendered(job, not error, time.perf_counter() - start, error, _open_files())
 
 
@@ -232,17 +243,25 @@ def _worker(jobs: mp.Queue, results: mp.Queue, cwd: str, timeout: float, warm: s
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     os.chdir(cwd)
     km, kc, engine = _start(cwd, warm)
+    html = ThreadPoolExecutor(max_workers=1)  # one HTML copy at a time, beside the kernel's next notebook
+
+    def finish(make: Callable[..., Rendered], *args) -> None:
+        html.submit(lambda: results.put(make(*args)))
+
     try:
         while not stop.is_set() and (job := jobs.get()) is not None:
             results.put((os.getpid(), job))  # started: the parent stops a worker stuck on one notebook
             try:
-                results.put(_run_one(job, km, kc, engine, timeout))
+                timed_out = _run_one(job, km, kc, engine, timeout, finish)
+                if timed_out:
+                    results.put(timed_out)
             except Exception as exc:  # a notebook that cannot even be written is reported, not fatal
                 results.put(Rendered(job, False, 0.0, f"{type(exc).__name__}: {exc}"))
             if not km.is_alive():  # a notebook killed its kernel: start another for the next one
                 kc.stop_channels()
                 km, kc, engine = _start(cwd, warm)
     finally:
+        html.shutdown(wait=True)
         kc.stop_channels()
         km.shutdown_kernel(now=True)
 
