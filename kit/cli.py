@@ -133,7 +133,8 @@ def _render(campaign: Campaign, args: argparse.Namespace, *, years: list[int], f
 
     bar_format = "{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}{postfix}]"
     start = started = time.perf_counter()
-    with tqdm(desc="Tạo báo cáo", unit="báo cáo", disable=args.quiet, bar_format=bar_format) as bar:
+    # shown after a second: a run with nothing to make just says so
+    with tqdm(desc="Tạo báo cáo", unit="báo cáo", disable=args.quiet, bar_format=bar_format, delay=1) as bar:
         def progress(o: Rendered) -> None:
             if bar.disable:
                 return
