@@ -188,28 +188,43 @@ def cmd_gradebook_restore(args: argparse.Namespace) -> int:
 
 def _render(campaign: Campaign, args: argparse.Namespace, *, years: list[int], final: bool, units: bool,
             yearly: bool, tables: bool = True) -> int:
-    """Render with a progress bar, then say what was made and what failed (and where to look)."""
+    """Render with a progress bar (notebooks per second, time left), then say what was made, what was unchanged
+    and what failed (and where to look)."""
     from kit.app.pipeline import render_reports
 
-    with tqdm(desc="Tạo báo cáo", unit="báo cáo", disable=args.quiet) as bar:
+    bar_format = "{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}{postfix}]"
+    start = started = time.perf_counter()
+    # shown after a second: a run with nothing to make just says so
+    with tqdm(desc="Tạo báo cáo", unit="báo cáo", disable=args.quiet, bar_format=bar_format, delay=1) as bar:
         def progress(o: Rendered) -> None:
-            bar.set_postfix_str(o.job.label)
+            if bar.disable:
+                return
             bar.update(1)
+            rate = bar.n / (time.perf_counter() - started)
+            left = (bar.total - bar.n) / rate
+            bar.set_postfix_str(f"{vn.number(rate, 1)} báo cáo/giây, còn khoảng {vn.number(left, 0)} giây — "
+                                f"{o.job.label}")
 
         def planned(total: int) -> None:
-            bar.total = total
-            bar.refresh()
+            nonlocal started
+            started = time.perf_counter()  # the rate counts notebooks from when they were handed out
+            bar.reset(total=total)
 
-        start = time.perf_counter()
-        outcomes = render_reports(campaign, args.reports, years=years, final=final, units=units, yearly=yearly,
-                                  jobs=args.jobs, progress=progress, planned=planned, tables=tables)
+        done = render_reports(campaign, args.reports, years=years, final=final, units=units, yearly=yearly,
+                              jobs=args.jobs, progress=progress, planned=planned, tables=tables, force=args.force)
         wall = time.perf_counter() - start
+    outcomes = done.outcomes
+    if not outcomes:
+        print(f"Không có báo cáo nào cần tạo lại ({done.unchanged} báo cáo không đổi; {vn.number(wall, 1)} giây). "
+              "Dùng --force để tạo lại tất cả.")
+        return 0
     failed = [o for o in outcomes if not o.ok]
-    rate = f", {vn.number(len(outcomes) / wall, 1)} báo cáo/giây" if wall > 0 and outcomes else ""
+    rate = f", {vn.number(len(outcomes) / wall, 1)} báo cáo/giây" if wall > 0 else ""
+    same = f"; {done.unchanged} báo cáo không đổi, không tạo lại" if done.unchanged else ""
     print(f"Đã tạo {len(outcomes) - len(failed)}/{len(outcomes)} báo cáo trong {args.reports} "
-          f"({vn.number(wall, 0)} giây{rate}).")
+          f"({vn.number(wall, 0)} giây{rate}{same}; lượt tạo {done.run}).")
     for o in failed:
-        print(f"  ✖ {o.job.output}: {o.error} — xem ô báo lỗi ở đầu notebook này.")
+        print(f"  ✖ {o.job.output}: {o.error} — xem ô báo lỗi ở đầu notebook này (lần chạy sau sẽ tạo lại).")
     return 1 if failed else 0
 
 
@@ -373,6 +388,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--units", action="store_true", help="phiếu kết quả từng đơn vị")
     p.add_argument("--all", action="store_true", help="tất cả báo cáo")
     p.add_argument("--jobs", type=int, help="số tiến trình song song (mặc định: số nhân CPU)")
+    p.add_argument("--force", action="store_true",
+                   help="tạo lại mọi báo cáo đã chọn (mặc định: chỉ báo cáo có dữ liệu thay đổi hoặc bị xóa)")
     p.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình")
     p.set_defaults(func=cmd_render)
 
@@ -398,6 +415,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình")
     p.add_argument("--no-render", action="store_true", help="chỉ kiểm tra và tính kết quả, không tạo báo cáo")
     p.add_argument("--jobs", type=int, help="số tiến trình tạo báo cáo (mặc định: số nhân CPU)")
+    p.add_argument("--force", action="store_true", help="tạo lại mọi báo cáo (mặc định: chỉ báo cáo có thay đổi)")
     p.set_defaults(func=cmd_demo)
     return parser
 

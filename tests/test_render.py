@@ -8,9 +8,11 @@ import papermill as pm
 import pytest
 from openpyxl import load_workbook
 
+from kit.app.pipeline import render_reports
 from kit.cli import main
 from kit.config.campaign import load_campaign
-from kit.outputs.render import FINAL, NOTEBOOKS, SCORECARD, YEARLY, Job, jobs_for, render
+from kit.outputs.render import FINAL, NOTEBOOKS, SCORECARD, SUCCESSOR, YEARLY, Job, jobs_for, render
+from kit.store.gradebook import Decision
 from tests.helpers import DEMO, GOOD, fill_form
 
 EVIL = '<script>alert("xss")</script> <b>đậm</b> =HYPERLINK("http://x.example","bấm")'
@@ -78,15 +80,18 @@ def test_jobs_for_lays_out_reports(tmp_path):
     jobs = jobs_for(campaign, tmp_path, years=[2024], final=True) + jobs_for(campaign, tmp_path, years=[2024],
                                                                           units=True)
     names = [j.output.relative_to(tmp_path).as_posix() for j in jobs]
-    assert names[:2] == ["2024/bao-cao-nam-2024.ipynb", "final/bao-cao-tong-ket-2022-2025.ipynb"]
-    assert len(names) == 2 + 27 and "2024/don-vi/NV-2024.ipynb" in names
-    assert {j.notebook for j in jobs} == {YEARLY, FINAL, SCORECARD}
+    assert names[:3] == ["2024/bao-cao-nam-2024.ipynb", "final/bao-cao-tong-ket-2022-2025.ipynb",
+                         "final/tong-ket-XCHAUTHANH-2022-2025.ipynb"]  # then the other 7 successors' finals
+    assert len(names) == 2 + 8 + 27 and "2024/don-vi/NV-2024.ipynb" in names
+    assert {j.notebook for j in jobs} == {YEARLY, FINAL, SUCCESSOR, SCORECARD}
+    later = jobs_for(campaign, tmp_path, years=[2025], units=True)
+    assert len(later) == 18 and not any(j.parameters["unit"] == "HAODUOC" for j in later)  # merged: no scorecard
 
 
 def test_render_command_reports_and_writes_tables(tmp_path, capsys):
     code = main(["render", "--campaign", str(DEMO), "--reports", str(tmp_path), "--final", "--quiet", "--jobs", "1"])
     assert code == 0 and (tmp_path / "final" / "bao-cao-tong-ket-2022-2025.html").exists()
-    assert "1/1 báo cáo" in capsys.readouterr().out
+    assert "9/9 báo cáo" in capsys.readouterr().out  # the period's final and the 8 successors'
     assert main(["render", "--campaign", str(DEMO), "--reports", str(tmp_path)]) == 2
 
 
@@ -104,7 +109,7 @@ def test_reports_read_as_official_vietnamese_documents(tmp_path, fixed_time):
     import re
 
     campaign = load_campaign(DEMO)
-    wanted = {("NV", 2024), ("PHUOCVINH", 2025), ("THANHLONG", 2023)}
+    wanted = {("NV", 2024), ("XPHUOCVINH", 2025), ("THANHLONG", 2023)}
     jobs = [j for j in jobs_for(campaign, tmp_path, years=[2023, 2024, 2025], units=True)
             if (j.parameters["unit"], j.parameters["year"]) in wanted] + jobs_for(campaign, tmp_path, years=[2024])
     assert all(o.ok for o in render(jobs, workers=1))
@@ -118,7 +123,7 @@ def test_reports_read_as_official_vietnamese_documents(tmp_path, fixed_time):
         assert not re.search(r"(?<![\d.,])\d+\.0(?![\d])", text), job.label  # no "44.0"
     nv = _text((tmp_path / "2024" / "don-vi" / "NV-2024.html").read_text(encoding="utf-8"))
     assert re.search(r"Đã nộp \d{1,3},\d{2} ", nv)  # the percentage, with a decimal comma and two decimals
-    rejected = _text((tmp_path / "2025" / "don-vi" / "PHUOCVINH-2025.html").read_text(encoding="utf-8"))
+    rejected = _text((tmp_path / "2025" / "don-vi" / "XPHUOCVINH-2025.html").read_text(encoding="utf-8"))
     assert "không được chấp nhận" in rejected and "Tệp bị hỏng" in rejected
     missing = _text((tmp_path / "2023" / "don-vi" / "THANHLONG-2023.html").read_text(encoding="utf-8"))
     assert "chưa nộp phiếu tự đánh giá năm 2023 (hạn nộp 15/12/2023)" in missing
@@ -171,3 +176,52 @@ def test_a_dead_or_hung_worker_is_reported_and_the_run_ends(tmp_path):
     assert not outcomes["kill"].ok and "dừng bất thường" in outcomes["kill"].error
     assert not outcomes["sleep"].ok and "quá thời gian" in outcomes["sleep"].error
     assert outcomes["fine1"].ok and outcomes["fine2"].ok
+
+
+def _made(run) -> list[str]:
+    return sorted(o.job.label for o in run.outcomes)
+
+
+def _render_all(campaign, reports, **kwargs):
+    return render_reports(campaign, reports, years=campaign.years, final=True, units=True, yearly=True, jobs=1,
+                          **kwargs)
+
+
+def test_a_render_makes_again_only_what_changed(tiny, book, tmp_path, capsys):
+    """Unchanged: nothing. One unit's decision: its scorecard and the reports of the year and the period — and
+    the scorecards of its group when the decision moves the group's averages they show. A deleted file: its
+    report. --force: everything. Every report names the run that made it."""
+    reports = tmp_path / "reports"
+    command = ["render", "--all", "--campaign", str(tiny.root), "--reports", str(reports), "--quiet", "--jobs", "1"]
+    assert main(command) == 0
+    first = capsys.readouterr().out
+    assert "Đã tạo 5/5 báo cáo" in first
+    assert main(command) == 0
+    assert "Không có báo cáo nào cần tạo lại (5 báo cáo không đổi" in capsys.readouterr().out
+
+    book.record(Decision(2024, "U1", "1.1", "appraisal", 2.0, "Lan", comment="Đúng kế hoạch"))  # score unchanged
+    run = _render_all(tiny, reports)
+    assert _made(run) == ["U1-2024", "bao-cao-nam-2024", "bao-cao-tong-ket-2024-2024"] and run.unchanged == 2
+    u1 = (reports / "2024" / "don-vi" / "U1-2024.html").read_text(encoding="utf-8")
+    assert f"Lượt tạo: {run.run}" in u1 and "Đúng kế hoạch" in u1
+    assert f"Lượt tạo: {run.run}" not in (reports / "2024" / "don-vi" / "U2-2024.html").read_text(encoding="utf-8")
+    executed = nbformat.read(reports / "2024" / "don-vi" / "U1-2024.ipynb", as_version=4)
+    assert executed.metadata.papermill.parameters["run"] == run.run
+
+    book.record(Decision(2024, "U1", "1.1", "appraisal", 0.0, "Lan", comment="Chưa có kế hoạch"))  # group A's mean
+    run = _render_all(tiny, reports)
+    assert _made(run) == ["U1-2024", "U2-2024", "bao-cao-nam-2024", "bao-cao-tong-ket-2024-2024"]
+
+    (reports / "2024" / "don-vi" / "U3-2024.html").unlink()
+    assert _made(_render_all(tiny, reports)) == ["U3-2024"]
+    assert len(_render_all(tiny, reports, force=True).outcomes) == 5
+
+
+def test_a_failed_report_is_made_again_next_run(tiny, book, monkeypatch, tmp_path):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "không phải số")  # the kernels inherit it: every header fails
+    failed = render_reports(tiny, tmp_path, years=[2024], final=False, units=False, yearly=True, jobs=1)
+    assert [o.ok for o in failed.outcomes] == [False]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
+    again = render_reports(tiny, tmp_path, years=[2024], final=False, units=False, yearly=True, jobs=1)
+    assert [o.ok for o in again.outcomes] == [True]
+    assert not render_reports(tiny, tmp_path, years=[2024], final=False, units=False, yearly=True).outcomes

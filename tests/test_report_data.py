@@ -79,8 +79,9 @@ def test_scorecard_values_come_from_the_form_and_the_gradebook():
 def test_a_successors_final_carries_its_predecessors_lines():
     years = [load_year(DEMO, y) for y in (2022, 2023, 2024, 2025)]
     campaign = years[0].campaign
-    assert rd.successors_at_end(campaign) == ["XCHAUTHANH", "PTANNINH", "XHOAHOI", "XHAODUOC", "XNINHDIEN",
-                                              "XPHUOCVINH", "XLONGCHU", "PTHANHDIEN"]  # not the offices (ended 30/6)
+    heirs = [u.code for u in campaign.roster.heirs(2025)]  # not the offices (they ended on 30/6)
+    assert heirs == ["XCHAUTHANH", "PTANNINH", "XHOAHOI", "XHAODUOC", "XNINHDIEN", "XPHUOCVINH", "XLONGCHU",
+                     "PTHANHDIEN"]
     lines = rd.predecessor_lines(years, "XLONGCHU").set_index("Đơn vị")
     assert list(lines.index) == ["Xã Long Vĩnh", "Xã Long Phước (huyện Bến Cầu)", "Xã Long Chữ (huyện Bến Cầu)",
                                  "Xã Long Chữ (đơn vị mới)"]

@@ -4,18 +4,29 @@ It covers the configuration (campaign.yml, units.csv, criteria, commendation rul
 files, the surveys and submissions of the years concerned, and the gradebook's decisions of those
 years (their content, not the database file, whose bytes change with housekeeping). The year state
 (``kit.app.year``) keys its cache on it: whatever changes the fingerprint changes the results.
+
+A unit's scorecard shows one unit, so its fingerprint (``unit_fingerprint``) covers what the scorecard shows of
+the year — that unit's forms, decisions and results, and what it shows of the others (its rank, its group's
+averages) — not the whole year: another unit's decision changes it only when it changes what this scorecard
+shows. ``code_digest`` covers the kit itself, for the run manifest (``kit.app.pipeline``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from kit.core import vn
 from kit.intake.check import RECEIVED_REGISTER, submission_files
+
+if TYPE_CHECKING:
+    from kit.app.year import YearState
 
 CONFIG_FILES = ("campaign.yml", "units.csv", "commendation.yml", "registrations.csv", "initiatives.csv")
 
@@ -90,3 +101,61 @@ def combined(prints: list[Fingerprint]) -> Fingerprint:
 
     return Fingerprint(join([p.files_digest for p in prints]), join([p.decisions_digest for p in prints]),
                        sum(p.files for p in prints), sum(p.decisions for p in prints))
+
+
+def unit_fingerprint(years: list[YearState], unit: str) -> Fingerprint:
+    """What the scorecard of ``unit`` for the last of ``years`` shows (the earlier years: its history rows).
+
+    Files: the unit's forms of that year. The rest: the campaign's header, the deadline, the unit's result row
+    of each year (score, percentage, band, rank, basis), its criteria rows and area percentages, its group's
+    average per area, its decisions, its form status and problems.
+    """
+    yd = years[-1]
+    c = yd.campaign
+    areas = yd.results.areas
+    mine = areas["unit"] == unit
+    forms = [s for s in yd.check.submissions if s.unit == unit]
+    h = hashlib.sha256(repr((c.name, c.district, c.province, c.demo_note if c.demo else "", c.groups,
+                             c.deadline(yd.year), unit, yd.check.statuses.get(unit),
+                             [(p.file, p.where(), p.message, p.is_error) for s in forms for p in s.problems])).encode())
+    for frame in [*(y.results.units for y in years), yd.results.long, areas, yd.decisions]:
+        h.update(_rows_digest(frame, frame["unit"] == unit))
+    means = _kept(areas, "group means", lambda: areas.groupby(["group", "area", "area_name"])["percent"].mean()
+                  .reset_index())
+    if mine.any():
+        h.update(_rows_digest(means, means["group"] == areas.loc[mine, "group"].iloc[0]))
+    files = hashlib.sha256(b"".join(s.file.name.encode() + _content_digest(s.file) for s in forms if s.file.is_file()))
+    return Fingerprint(files.hexdigest(), h.hexdigest(), len(forms), int((yd.decisions["unit"] == unit).sum()))
+
+
+_kept_values: dict[int, tuple[weakref.ref, dict[str, object]]] = {}
+
+
+def _kept(frame: pd.DataFrame, what: str, build: Callable[[], Any]) -> Any:
+    """``build()``, computed once while ``frame`` lives (frames of a cached year state are never modified): a
+    batch of scorecards hashes each year's tables once, not once per unit."""
+    known = _kept_values.get(id(frame))
+    if known is None or known[0]() is not frame:
+        for key in [k for k, (ref, _) in _kept_values.items() if ref() is None]:
+            del _kept_values[key]
+        known = _kept_values[id(frame)] = weakref.ref(frame), {}
+    if what not in known[1]:
+        known[1][what] = build()
+    return known[1][what]
+
+
+def _rows_digest(frame: pd.DataFrame, rows: pd.Series) -> bytes:
+    """The content of ``rows`` of ``frame``: column names and one hash per row, every column."""
+    hashes = _kept(frame, "row hashes", lambda: pd.util.hash_pandas_object(frame, index=False).to_numpy())
+    return repr(list(frame.columns)).encode() + hashes[rows.to_numpy()].tobytes()
+
+
+def code_digest() -> str:
+    """The kit's code and report templates: the same data rendered by other code may make another report."""
+    package = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(path.relative_to(package).as_posix().encode())
+            h.update(_content_digest(path))
+    return h.hexdigest()

@@ -258,6 +258,12 @@ class Roster:
         full = (dt.date(year, 1, 1), dt.date(year, 12, 31))
         return {u.code: s for u in self.units if (s := self.span(u, year)) is not None and s != full}
 
+    def heirs(self, last_year: int) -> list[Unit]:
+        """Units that took over from others and exist at the end of the period (each gets its own final
+        summing-up, carrying its predecessors' results)."""
+        return [u for u in self.taking_part(last_year) if self.predecessors(u.code)
+                and (u.valid_to is None or u.valid_to >= self.period_end)]
+
     def predecessors(self, code: str) -> list[Lineage]:
         return [x for x in self.lineage if x.successor == code]
 

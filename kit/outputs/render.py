@@ -15,8 +15,10 @@ import multiprocessing as mp
 import os
 import queue as queue_module
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from kit.core.atomic import write_text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"  # kit_report: the lab look, no scripts from the internet
 YEARLY, FINAL, SCORECARD = "10-bao-cao-nam.ipynb", "20-bao-cao-tong-ket.ipynb", "30-phieu-ket-qua-don-vi.ipynb"
+SUCCESSOR = "21-tong-ket-don-vi-ke-thua.ipynb"  # the final of a commune/ward that took over others
 
 
 def notebooks_dir() -> Path:
@@ -77,26 +80,41 @@ class Rendered:
 
 
 def jobs_for(campaign, reports: Path, *, years: Iterable[int] = (), final: bool = False,
-             units: bool = False) -> list[Job]:
-    """The notebooks to render: yearly reports, the final report, unit scorecards."""
-    root = str(campaign.root.resolve())
+             units: bool = False, run: str = "") -> list[Job]:
+    """The notebooks to render: yearly reports, the final report, unit scorecards; ``run`` names the run in the
+    reports' headers."""
+    base = {"campaign": str(campaign.root.resolve()), **({"run": run} if run else {})}
     out: list[Job] = []
     for year in years:
         if not units:
-            out.append(Job(YEARLY, {"campaign": root, "year": year}, reports / str(year) / f"bao-cao-nam-{year}.ipynb",
+            out.append(Job(YEARLY, {**base, "year": year}, reports / str(year) / f"bao-cao-nam-{year}.ipynb",
                            f"Báo cáo kết quả chấm điểm CCHC năm {year}"))
     if final:
         first, last = campaign.years[0], campaign.years[-1]
-        out.append(Job(FINAL, {"campaign": root, "first_year": first, "last_year": last},
+        out.append(Job(FINAL, {**base, "first_year": first, "last_year": last},
                        reports / "final" / f"bao-cao-tong-ket-{first}-{last}.ipynb",
                        f"Báo cáo tổng kết phong trào thi đua CCHC {first}–{last}"))
+        for unit in campaign.roster.heirs(last):
+            out.append(Job(SUCCESSOR, {**base, "unit": unit.code, "first_year": first, "last_year": last},
+                           reports / "final" / f"tong-ket-{unit.code}-{first}-{last}.ipynb",
+                           f"Báo cáo tổng kết {first}–{last} — {unit.name} (kế thừa)"))
     if units:
         for year in years:
-            for unit in campaign.units:
-                out.append(Job(SCORECARD, {"campaign": root, "year": year, "unit": unit.code},
+            for unit in campaign.units_of(year):  # merged or ceased units have no scorecard that year
+                out.append(Job(SCORECARD, {**base, "year": year, "unit": unit.code},
                                reports / str(year) / "don-vi" / f"{unit.code}-{year}.ipynb",
                                f"Phiếu kết quả chấm điểm CCHC năm {year} — {unit.name}"))
     return out
+
+
+def years_read(job: Job, years: list[int]) -> list[int]:
+    """The campaign's years (of ``years``) a report notebook loads: what its content can depend on."""
+    p = job.parameters
+    if job.notebook == YEARLY:
+        return [y for y in years if y in (p["year"] - 1, p["year"])]
+    if job.notebook in (FINAL, SUCCESSOR):
+        return [y for y in years if p["first_year"] <= y <= p["last_year"]]
+    return [y for y in years if y <= p["year"]]  # a scorecard shows the unit's history
 
 
 def _engine():
@@ -147,7 +165,9 @@ def to_html(nb, path: Path, title: str) -> None:
     write_text(path, body)
 
 
-def _run_one(job: Job, km, kc, engine: str, timeout: float) -> Rendered:
+def _run_one(job: Job, km, kc, engine: str, timeout: float, finish: Callable[..., object]) -> Rendered | None:
+    """Execute ``job`` in the kernel; the HTML copy is left to ``finish`` (a thread: the kernel meanwhile runs the
+    next notebook). Returns the outcome only when there is no HTML to make (a timeout)."""
     import nbformat
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError
@@ -166,7 +186,15 @@ def _run_one(job: Job, km, kc, engine: str, timeout: float) -> Rendered:
         km.interrupt_kernel()
         return Rendered(job, False, time.perf_counter() - start, f"quá thời gian cho phép ({timeout:g} s mỗi ô)",
                         _open_files())
-    to_html(nb, job.output.with_suffix(".html"), job.title or job.label)
+    finish(_finish, job, nb, error, start)
+    return None
+
+
+def _finish(job: Job, nb, error: str, start: float) -> Rendered:
+    try:
+        to_html(nb, job.output.with_suffix(".html"), job.title or job.label)
+    except Exception as exc:  # reported with its notebook, like any failure
+        error = error or f"{type(exc).__name__}: {exc}"
     return Rendered(job, not error, time.perf_counter() - start, error, _open_files())
 
 
@@ -177,8 +205,19 @@ def _open_files() -> int:
         return 0
 
 
-def _start(cwd: str):
-    """One kernel and one client for all the notebooks of this worker."""
+WARM = """\
+import io as _io
+import kit.app.fingerprint, kit.app.year, kit.reporting.data, kit.reporting.display
+from kit.reporting import charts as _charts
+_fig, _ = _charts.bars(__import__("pandas").Series([1.0], index=["a"]), "", "")
+_fig.savefig(_io.BytesIO(), format="png")
+"""
+
+
+def _start(cwd: str, warm: str):
+    """One kernel and one client for all the notebooks of this worker, warmed up while the worker warms up its
+    own side: the kernel imports what the reports import, draws a chart (fonts) and loads the years the jobs
+    will read (``warm``: code for the kit.app.year cache), so that the first notebook costs what the others do."""
     from jupyter_client.manager import KernelManager
 
     km = KernelManager(kernel_name="python3")
@@ -186,96 +225,167 @@ def _start(cwd: str):
     km.start_kernel(cwd=cwd, stderr=subprocess.DEVNULL)
     kc = km.client()
     kc.start_channels()
+    engine = _engine()  # the worker's side, while the kernel starts
+    _exporter().from_notebook_node(_tiny_notebook())
     kc.wait_for_ready(timeout=120)
-    return km, kc
+    try:  # a failure here shows again, in its notebook
+        kc.execute_interactive(WARM + warm, silent=True, store_history=False, timeout=300,
+                               output_hook=lambda message: None)
+    except TimeoutError:
+        pass
+    return km, kc, engine
 
 
-def _worker(jobs: mp.Queue, results: mp.Queue, cwd: str, timeout: float) -> None:
+def _tiny_notebook():
+    import nbformat
+
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("*a*")])
+
+
+def _worker(jobs: mp.Queue, results: mp.Queue, cwd: str, timeout: float, warm: str, stop) -> None:
+    # jsonschema (under nbformat) imports rfc3987_syntax when it is installed, which builds a grammar for a
+    # second; notebooks are validated without the "iri" formats it checks. Not imported: a second per worker.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     os.chdir(cwd)
-    engine = _engine()
-    km, kc = _start(cwd)
+    km, kc, engine = _start(cwd, warm)
+    html = ThreadPoolExecutor(max_workers=1)  # one HTML copy at a time, beside the kernel's next notebook
+
+    def finish(make: Callable[..., Rendered], *args) -> None:
+        html.submit(lambda: results.put(make(*args)))
+
     try:
-        while (job := jobs.get()) is not None:
+        while not stop.is_set() and (job := jobs.get()) is not None:
             results.put((os.getpid(), job))  # started: the parent stops a worker stuck on one notebook
             try:
-                results.put(_run_one(job, km, kc, engine, timeout))
+                timed_out = _run_one(job, km, kc, engine, timeout, finish)
+                if timed_out:
+                    results.put(timed_out)
             except Exception as exc:  # a notebook that cannot even be written is reported, not fatal
                 results.put(Rendered(job, False, 0.0, f"{type(exc).__name__}: {exc}"))
             if not km.is_alive():  # a notebook killed its kernel: start another for the next one
                 kc.stop_channels()
-                km, kc = _start(cwd)
+                km, kc, engine = _start(cwd, warm)
     finally:
+        html.shutdown(wait=True)
         kc.stop_channels()
         km.shutdown_kernel(now=True)
 
 
+def warm_years(campaign: Path, years: Iterable[int]) -> str:
+    """Kernel code that fills its year cache (``kit.app.year``) with ``years`` of the campaign folder."""
+    if not years:
+        return ""
+    return (f"from kit.config.campaign import load_campaign as _load\n"
+            f"kit.app.year.load_years(_load({str(campaign)!r}), {sorted(set(years))!r})\n")
+
+
+class Pool:
+    """Worker processes, each with its warmed-up kernel, started ahead of their jobs.
+
+    Starting a worker (a process, a kernel, the imports, the years loaded in the kernel) takes seconds; the
+    caller starts the pool first and meanwhile checks and loads the data, then hands the jobs over (``run``, or
+    ``submit`` then ``collect`` to write the tables meanwhile). A pool runs one batch; leaving the ``with``
+    block stops the workers.
+    """
+
+    def __init__(self, workers: int, *, timeout: float = NOTEBOOK_TIMEOUT, warm: str = ""):
+        self.ctx = mp.get_context("spawn")
+        self.todo, self.results, self.stop = self.ctx.Queue(), self.ctx.Queue(), self.ctx.Event()
+        self.timeout, self.warm, self.size = timeout, warm, max(1, workers)
+        self.procs: dict[int, mp.process.BaseProcess] = {}
+        self.jobs: list[Job] = []
+        for _ in range(self.size):
+            self._spawn()
+
+    def _spawn(self) -> None:
+        process = self.ctx.Process(target=_worker, daemon=True, args=(self.todo, self.results, os.getcwd(),
+                                                                      self.timeout, self.warm, self.stop))
+        process.start()
+        assert process.pid is not None
+        self.procs[process.pid] = process
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the workers: those still warming up stop before taking a job; each shuts its kernel down."""
+        self.stop.set()
+        for _ in self.procs:
+            self.todo.put(None)
+        for process in self.procs.values():
+            process.join(timeout=30)
+            if process.is_alive():
+                process.kill()
+        self.procs.clear()
+
+    def run(self, jobs: list[Job], progress: Callable[[Rendered], None] | None = None) -> list[Rendered]:
+        self.submit(jobs)
+        return self.collect(progress)
+
+    def submit(self, jobs: list[Job]) -> None:
+        """Hand ``jobs`` to the workers, who start on them at once; ``collect`` waits for the outcomes."""
+        # Big notebooks first, so the pool does not end waiting on one long report.
+        for job in sorted(jobs, key=lambda j: j.notebook not in (FINAL, SUCCESSOR, YEARLY)):
+            self.todo.put(job)
+        self.jobs += jobs
+
+    def collect(self, progress: Callable[[Rendered], None] | None = None) -> list[Rendered]:
+        """The outcomes of the submitted jobs, in completion order (``progress`` hears each one).
+
+        A worker that dies, or stays on one notebook longer than the timeout (plus a margin for the HTML copy),
+        is stopped; the notebook it held is reported failed with the reason, the others go on in the other
+        workers (or in a new one when none is left). The run always ends.
+        """
+        jobs = self.jobs
+        running: dict[int, tuple[Job, float]] = {}  # worker pid -> the notebook it is on, since when
+        outcomes: list[Rendered] = []
+
+        def fail(job: Job, reason: str) -> None:
+            outcomes.append(Rendered(job, False, 0.0, reason))
+            if progress:
+                progress(outcomes[-1])
+
+        while len(outcomes) < len(jobs):
+            try:
+                message = self.results.get(timeout=1)
+            except queue_module.Empty:
+                now = time.monotonic()
+                for pid, process in list(self.procs.items()):
+                    held = running.get(pid)
+                    stuck = held is not None and now - held[1] > self.timeout * 1.1 + 5  # a cell timeout would fire
+                    if process.is_alive() and not stuck:
+                        continue
+                    if process.is_alive():
+                        process.kill()
+                    self.procs.pop(pid)
+                    if held is not None:
+                        running.pop(pid)
+                        fail(held[0], "quá thời gian cho phép, đã dừng" if stuck else "tiến trình dừng bất thường")
+                        self._spawn()  # takes the place (and the jobs) of the stopped one
+                if not self.procs:  # nobody left to take what remains
+                    done = {o.job.output for o in outcomes}  # (a Job holds a dict: not hashable)
+                    for job in jobs:
+                        if job.output not in done:
+                            fail(job, "tiến trình dừng bất thường")
+                continue
+            if isinstance(message, tuple):
+                pid, job = message
+                running[pid] = (job, time.monotonic())
+                continue
+            running = {pid: held for pid, held in running.items() if held[0].output != message.job.output}
+            outcomes.append(message)
+            if progress:
+                progress(message)
+        return outcomes
+
+
 def render(jobs: list[Job], workers: int | None = None, progress: Callable[[Rendered], None] | None = None,
            timeout: float = NOTEBOOK_TIMEOUT) -> list[Rendered]:
-    """Run ``jobs`` on ``workers`` processes, each with one kernel; outcomes in completion order.
-
-    A worker that dies, or stays on one notebook longer than ``timeout`` (plus a margin for the HTML copy), is
-    stopped; the notebook it held is reported failed with the reason, the others go on in the other workers
-    (or in a new one when none is left). The run always ends.
-    """
+    """Run ``jobs`` on ``workers`` processes (default: one per core), each with one kernel; see ``Pool.run``."""
     if not jobs:
         return []
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
-    ctx = mp.get_context("spawn")
-    todo, results = ctx.Queue(), ctx.Queue()
-    # Big notebooks first, so the pool does not end waiting on one long report.
-    for job in sorted(jobs, key=lambda j: j.notebook != FINAL and j.notebook != YEARLY):
-        todo.put(job)
-    for _ in range(workers):
-        todo.put(None)
-
-    def spawn():
-        process = ctx.Process(target=_worker, args=(todo, results, os.getcwd(), timeout), daemon=True)
-        process.start()
-        return process
-
-    procs = {p.pid: p for p in (spawn() for _ in range(workers))}
-    running: dict[int, tuple[Job, float]] = {}  # worker pid -> the notebook it is on, since when
-    outcomes: list[Rendered] = []
-
-    def fail(job: Job, reason: str) -> None:
-        outcomes.append(Rendered(job, False, 0.0, reason))
-        if progress:
-            progress(outcomes[-1])
-
-    while len(outcomes) < len(jobs):
-        try:
-            message = results.get(timeout=1)
-        except queue_module.Empty:
-            now = time.monotonic()
-            for pid, process in list(procs.items()):
-                held = running.get(pid)
-                stuck = held is not None and now - held[1] > timeout * 1.1 + 5  # a cell timeout would have fired
-                if process.is_alive() and not stuck:
-                    continue
-                if process.is_alive():
-                    process.kill()
-                procs.pop(pid)
-                if held is not None:
-                    running.pop(pid)
-                    fail(held[0], "quá thời gian cho phép, đã dừng" if stuck else "tiến trình dừng bất thường")
-                    todo.put(None)  # the stopped worker will not take its end marker: a replacement will
-                    procs.update({p.pid: p for p in [spawn()]})
-            if not procs:  # nobody left to take what remains
-                done = {o.job.output for o in outcomes}  # (a Job holds a dict: not hashable)
-                for job in jobs:
-                    if job.output not in done:
-                        fail(job, "tiến trình dừng bất thường")
-            continue
-        if isinstance(message, tuple):
-            pid, job = message
-            running[pid] = (job, time.monotonic())
-            continue
-        running = {pid: held for pid, held in running.items() if held[0].output != message.job.output}
-        outcomes.append(message)
-        if progress:
-            progress(message)
-    for process in procs.values():
-        process.join(timeout=30)
-        if process.is_alive():
-            process.kill()
-    return outcomes
+    with Pool(min(workers or os.cpu_count() or 1, len(jobs)), timeout=timeout) as pool:
+        return pool.run(jobs, progress)

@@ -213,9 +213,13 @@ def unit_vs_group(yd: YearState, unit: str) -> tuple[pd.Series, pd.Series]:
 
 
 def band_history(years: list[YearState], unit: str) -> pd.DataFrame:
+    """The unit's years (a unit formed in 2025 has only its own; its predecessors' are in its final)."""
     rows = []
     for yd in years:
-        u = yd.results.units.set_index("unit").loc[unit]
+        units = yd.results.units.set_index("unit")
+        if unit not in units.index:
+            continue
+        u = units.loc[unit]
         rows.append({"Năm": yd.year, "Tình trạng phiếu": label(u["status"]), "Tỷ lệ (%)": u["percent"],
                      "Xếp loại": u["band"] or "—", "Hạng trong nhóm": u["rank"], "Cơ sở tính": u["basis"]})
     return pd.DataFrame(rows)
@@ -307,15 +311,6 @@ def lineage_links(campaign: Campaign, successor: str | None = None) -> list[tupl
     names = {u.code: u.name for u in campaign.units}
     return [(x.predecessor_name, names[x.successor], x.share) for x in campaign.lineage
             if successor is None or x.successor == successor]
-
-
-def successors_at_end(campaign: Campaign) -> list[str]:
-    """Units that took over from others and still exist at the end of the campaign: each gets its own final
-    summing-up carrying its predecessors' results."""
-    last = campaign.years[-1]
-    taking_part = {u.code for u in campaign.units_of(last)}
-    return [u.code for u in campaign.units if u.code in taking_part and campaign.roster.predecessors(u.code)
-            and (u.valid_to is None or u.valid_to >= campaign.roster.period_end)]
 
 
 def _result_text(row: pd.Series) -> str:

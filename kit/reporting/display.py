@@ -1,6 +1,7 @@
 """How report notebooks show things: the header, escaped tables, text and figures (HTML outputs).
 
-Every report opens with ``header``: the campaign, the parameters, the kit version, the time and
+Every report opens with ``header``: the campaign, the parameters, the kit version, the time, the run
+that made it (``kit render`` passes its id, so reports left by an interrupted run are told apart) and
 the fingerprint of the inputs; demo data says so first. Tables and unit-supplied text are
 HTML-escaped; figures are embedded PNGs with alt text.
 """
@@ -40,7 +41,8 @@ def _display(html_text: str) -> None:
     display(HTML(html_text))
 
 
-PARAMETER_NAMES = {"year": "Năm", "unit": "Mã đơn vị", "first_year": "Từ năm", "last_year": "Đến năm"}
+PARAMETER_NAMES = {"year": "Năm", "unit": "Mã đơn vị", "first_year": "Từ năm", "last_year": "Đến năm",
+                   "run": "Lượt tạo"}
 
 
 def header(campaign: Campaign, title: str, parameters: dict, fp: Fingerprint) -> None:
@@ -49,7 +51,7 @@ def header(campaign: Campaign, title: str, parameters: dict, fp: Fingerprint) ->
         if campaign.demo else ""
     # what the report is about, in words; the campaign folder is the operator's business (and a local path)
     params = "; ".join(f"{PARAMETER_NAMES.get(k, k)}: {html.escape(str(v))}" for k, v in parameters.items()
-                       if k != "campaign")
+                       if k != "campaign" and v != "")
     _display(f"{_CSS}<div class='kit-report'>{demo}<h1>{html.escape(title)}</h1>"
              f"<p><b>{html.escape(campaign.name)}</b><br>{html.escape(campaign.district)}, "
              f"{html.escape(campaign.province)}</p>"
