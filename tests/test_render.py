@@ -80,9 +80,11 @@ def test_jobs_for_lays_out_reports(tmp_path):
     jobs = jobs_for(campaign, tmp_path, years=[2024], final=True) + jobs_for(campaign, tmp_path, years=[2024],
                                                                           units=True)
     names = [j.output.relative_to(tmp_path).as_posix() for j in jobs]
-    assert names[:3] == ["2024/bao-cao-nam-2024.ipynb", "final/bao-cao-tong-ket-2022-2025.ipynb",
+    assert names[:4] == ["2024/bao-cao-nam-2024.ipynb", "final/bao-cao-tong-ket-2022-2025.ipynb",
+                         "final/bao-cao-tong-ket-2022-20250630.ipynb",  # the district's own, on the day it ceased
                          "final/tong-ket-XCHAUTHANH-2022-2025.ipynb"]  # then the other 7 successors' finals
-    assert len(names) == 2 + 8 + 27 and "2024/don-vi/NV-2024.ipynb" in names
+    assert jobs[2].parameters["period_end"] == "30/06/2025"
+    assert len(names) == 3 + 8 + 27 and "2024/don-vi/NV-2024.ipynb" in names
     assert {j.notebook for j in jobs} == {YEARLY, FINAL, SUCCESSOR, SCORECARD}
     later = jobs_for(campaign, tmp_path, years=[2025], units=True)
     assert len(later) == 18 and not any(j.parameters["unit"] == "HAODUOC" for j in later)  # merged: no scorecard
@@ -91,7 +93,7 @@ def test_jobs_for_lays_out_reports(tmp_path):
 def test_render_command_reports_and_writes_tables(tmp_path, capsys):
     code = main(["render", "--campaign", str(DEMO), "--reports", str(tmp_path), "--final", "--quiet", "--jobs", "1"])
     assert code == 0 and (tmp_path / "final" / "bao-cao-tong-ket-2022-2025.html").exists()
-    assert "9/9 báo cáo" in capsys.readouterr().out  # the period's final and the 8 successors'
+    assert "10/10 báo cáo" in capsys.readouterr().out  # the period's, the district's own, the 8 successors'
     assert main(["render", "--campaign", str(DEMO), "--reports", str(tmp_path)]) == 2
 
 

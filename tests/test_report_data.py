@@ -90,3 +90,18 @@ def test_a_successors_final_carries_its_predecessors_lines():
     assert lines.loc["Xã Long Chữ (đơn vị mới)", "2024"] == "—" and "%" in lines.loc["Xã Long Chữ (đơn vị mới)", "2025"]
     split = rd.lineage_table(campaign)
     assert split[split["Đơn vị cũ"] == "Xã Thái Bình"]["Phần chuyển sang"].tolist() == ["50 %", "50 %"]
+
+
+def test_the_districts_own_final_sees_the_units_of_its_last_day():
+    import datetime as dt
+
+    years = [load_year(DEMO, y) for y in (2022, 2023, 2024, 2025)]
+    assert years[0].campaign.own_end == dt.date(2025, 6, 30)  # the district's committee ceased that day
+    seen = rd.as_of(years, dt.date(2025, 6, 30))
+    units_2025 = set(seen[-1].results.units["unit"])
+    assert "NV" in units_2025 and "HAODUOC" in units_2025 and not units_2025 & {"XHAODUOC", "PTANNINH"}
+    lines = rd.period_summary(seen)
+    assert lines[0].startswith("Giai đoạn 2022–2025: 28 đơn vị") and "nan" not in " ".join(lines)
+    titles = {f.rule.title_name for f in rd.awards(seen, "final", on=dt.date(2025, 6, 30)).proposed()}
+    assert "Giấy khen của Chủ tịch UBND huyện" in titles and "Giấy khen của Giám đốc Sở Nội vụ" not in titles
+

@@ -139,6 +139,8 @@ def render_reports(campaign: Campaign, reports: Path, *, years: list[int], final
     if campaign.rules is not None:
         others += [(f"proposals {y}", _digest(code, "proposals", prints[y]), [y]) for y in (years if yearly else [])]
         others += [("proposals final", _digest(code, "proposals", *prints.values()), campaign.years)] if final else []
+        others += [("proposals final early", _digest(code, "proposals early", *prints.values()), campaign.years)
+                   ] if final and campaign.own_end else []
     others = [o for o in others if force or not manifest.fresh(o[0], basis=o[1])]
     unchanged = len(todo) - len(stale)
     if not stale and not others:
@@ -177,9 +179,10 @@ def render_reports(campaign: Campaign, reports: Path, *, years: list[int], final
         for name, made_from, needs in others:
             if name.startswith("tables"):
                 files = write_year_tables(states[needs[0]], reports)
-            else:
-                files = list(write_proposals([states[y] for y in needs], "final" if name.endswith("final")
-                                             else "yearly", reports)[1:])
+            else:  # a year's, the period's, or the district's own final on the day it ceased
+                early = campaign.own_end if name.endswith("early") else None
+                files = list(write_proposals([states[y] for y in needs], "yearly" if name[-4:].isdigit() else "final",
+                                             reports, on=early)[1:])
             manifest.record(name, basis=made_from, digest=made_from, files=files, run=run)
         outcomes = pool.collect(done) if pool and stale else []
     return RenderRun(run, outcomes, unchanged)

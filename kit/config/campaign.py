@@ -74,6 +74,14 @@ class Campaign:
         """The units taking part in ``year`` (``Roster``: merged and ceased units are represented or gone)."""
         return self.roster.taking_part(year)
 
+    @property
+    def own_end(self) -> dt.date | None:
+        """The day the body that ran the campaign ceased, when before the period's end (UBND huyện: 30/6/2025):
+        that body's own final summing-up is dated then."""
+        first = issuer_on(self.issuers, dt.date(min(self.years, default=1900), 1, 1))
+        end = first.valid_to if first else None
+        return end if end is not None and end < self.roster.period_end else None
+
     def issuer(self, day: dt.date) -> Issuer:
         """The body that issues the campaign's documents dated ``day``."""
         found = issuer_on(self.issuers, day)

@@ -94,6 +94,11 @@ def jobs_for(campaign, reports: Path, *, years: Iterable[int] = (), final: bool 
         out.append(Job(FINAL, {**base, "first_year": first, "last_year": last},
                        reports / "final" / f"bao-cao-tong-ket-{first}-{last}.ipynb",
                        f"Báo cáo tổng kết phong trào thi đua CCHC {first}–{last}"))
+        if campaign.own_end:  # the district's own final, on the day it ceased
+            end = campaign.own_end
+            out.append(Job(FINAL, {**base, "first_year": first, "last_year": last, "period_end": f"{end:%d/%m/%Y}"},
+                           reports / "final" / f"bao-cao-tong-ket-{first}-{end:%Y%m%d}.ipynb",
+                           f"Báo cáo tổng kết phong trào thi đua CCHC {first} – {end:%d/%m/%Y}"))
         for unit in campaign.roster.heirs(last):
             out.append(Job(SUCCESSOR, {**base, "unit": unit.code, "first_year": first, "last_year": last},
                            reports / "final" / f"tong-ket-{unit.code}-{first}-{last}.ipynb",

@@ -6,6 +6,9 @@ they are shown as they are.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
+
 import pandas as pd
 
 from kit.app.pipeline import proposals
@@ -230,21 +233,24 @@ def period_summary(years: list[YearState]) -> list[str]:
     first, last = years[0], years[-1]
     means = group_means(years)
     campaign = first.campaign
-    took_part = {u for y in years for u in campaign.units_of(y.year)}
-    per_group = ", ".join(f"{sum(u.group == code for u in took_part)} {name}" for code, name in campaign.groups.items())
+    took_part = {(r.unit, r.group) for y in years for r in y.results.units.itertuples() if not r.status.gone}
+    per_group = ", ".join(f"{sum(g == code for _, g in took_part)} {name}" for code, name in campaign.groups.items())
     lines = [f"Giai đoạn {first.year}–{last.year}: {len(took_part)} đơn vị tham gia ({per_group})."]
     for group in means.columns:
-        lines.append(f"{group}: tỷ lệ đạt bình quân {means[group].iloc[0]:.1f}% năm {first.year}, "
-                     f"{means[group].iloc[-1]:.1f}% năm {last.year}.")
+        known = means[group].dropna()  # a group may have no unit left in a year (the communes after 1/7/2025)
+        if len(known):
+            lines.append(f"{group}: tỷ lệ đạt bình quân {vn.number(known.iloc[0], 1)} % năm {known.index[0]}, "
+                         f"{vn.number(known.iloc[-1], 1)} % năm {known.index[-1]}.")
     table = percent_by_year(years)
     if first.year in table and last.year in table:
         delta = (table[last.year] - table[first.year]).dropna().sort_values(ascending=False)
         if len(delta):
             (group, _code, name), value = delta.index[0], delta.iloc[0]
-            lines.append(f"Tiến bộ nhiều nhất: {name} ({group}), {value:+.1f} điểm phần trăm.")
+            sign = "+" if value >= 0 else "−"
+            lines.append(f"Tiến bộ nhiều nhất: {name} ({group}), {sign}{vn.number(abs(value), 1)} điểm phần trăm.")
     for group, frame in last.results.units.dropna(subset=["rank"]).groupby("group_name"):
         best = frame.sort_values("rank").iloc[0]
-        lines.append(f"Dẫn đầu năm {last.year} — {group}: {best['unit_name']} ({best['percent']:.1f}%, "
+        lines.append(f"Dẫn đầu năm {last.year} — {group}: {best['unit_name']} ({vn.number(best['percent'], 1)} %, "
                      f"{best['band']}).")
     open_ = sum(len(open_explanations(yd)) for yd in years)
     todo = sum(len(not_fully_appraised(yd)) for yd in years)
@@ -270,9 +276,17 @@ def registration_counts(years: list[YearState]) -> pd.DataFrame:
     return pd.DataFrame(rows).fillna(0).astype(int).rename_axis("Năm").reset_index()
 
 
-def awards(years: list[YearState], level: str) -> Awards:
-    """Commendation proposals of one year ("yearly") or of the period ("final")."""
-    return proposals(years, level)
+def awards(years: list[YearState], level: str, on: dt.date | None = None) -> Awards:
+    """The proposals of a year or of the period (``on``: their date, see kit.scoring.awards)."""
+    return proposals(years, level, on=on)
+
+
+def as_of(years: list[YearState], day: dt.date) -> list[YearState]:
+    """The years as a final dated ``day`` sees them: the units formed by then (the district's own final on
+    30/6/2025 keeps the offices reorganised on 1/3/2025, and leaves out the communes formed on 1/7/2025)."""
+    existing = {u.code for u in years[0].campaign.units if u.valid_from is None or u.valid_from <= day}
+    return [replace(yd, results=replace(yd.results, units=yd.results.units[yd.results.units["unit"].isin(existing)]))
+            for yd in years]
 
 
 def proposals_table(found: Awards) -> pd.DataFrame:

@@ -42,7 +42,7 @@ def _display(html_text: str) -> None:
 
 
 PARAMETER_NAMES = {"year": "Năm", "unit": "Mã đơn vị", "first_year": "Từ năm", "last_year": "Đến năm",
-                   "run": "Lượt tạo"}
+                   "period_end": "Tổng kết đến ngày", "run": "Lượt tạo"}
 
 
 def header(campaign: Campaign, title: str, parameters: dict, fp: Fingerprint) -> None:

@@ -119,13 +119,18 @@ def collective_final(campaign: Campaign, yearly: list[YearResults], registration
 
 
 def individual_final(campaign: Campaign, yearly: list[YearResults], nominations: list[Table],
-                     initiatives: Table) -> list[dict]:
+                     initiatives: Table, on: dt.date | None = None) -> list[dict]:
+    """Individual candidates of a final: each person (by id) with the years and units of their achievements —
+    those up to ``on`` (an achievement in a unit formed after the final's date is not the final's)."""
     years = {res.year for res in yearly}
     people: dict[tuple[str, str], dict] = {}
     bands = {res.year: res.units.set_index("unit")["band"] for res in yearly}
     by_unit = {res.year: res.units.set_index("unit") for res in yearly}
     for table in nominations:
         for n in table.rows:
+            start = campaign.units_by_code[n["unit"]].valid_from
+            if on is not None and start is not None and start > on:
+                continue
             p = people.setdefault(n["person"], {
                 "id": n["person"], "name": n["name"], "excellent_years": 0, "discipline": False, "worked_in": {}})
             p["worked_in"][n["year"]] = n["unit"]  # the unit at the time of the achievement, kept per year
@@ -232,7 +237,7 @@ def awards_for(campaign: Campaign, level: str, yearly: list[YearResults], moveme
                       Kind.INDIVIDUAL: individual_yearly(campaign, yearly[0], nominations[0], initiatives)}
     else:
         candidates = {Kind.COLLECTIVE: collective_final(campaign, yearly, registrations, result.on),
-                      Kind.INDIVIDUAL: individual_final(campaign, yearly, nominations, initiatives)}
+                      Kind.INDIVIDUAL: individual_final(campaign, yearly, nominations, initiatives, result.on)}
     result.findings = evaluate(rules, candidates, provisional)
     return result
 
