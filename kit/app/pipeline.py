@@ -104,10 +104,11 @@ def render_reports(campaign: Campaign, reports: Path, *, years: list[int], final
     (``kit.outputs.manifest``), or all of them with ``force``. ``planned`` hears how many notebooks will be
     rendered, ``progress`` each one as it is done.
 
-    The inputs' fingerprints decide first, before any data is loaded: an unchanged folder costs a second. The
-    workers start next, while the data is loaded here and the tables written (each needed year once; the
-    notebooks load theirs in their own kernels); a unit's scorecard changed by its basis but not by what it
-    shows (another unit's decision) is not rendered again.
+    The inputs' fingerprints decide first, before any data is loaded: an unchanged folder costs a second and
+    starts no worker. The workers start next and warm up while the data is loaded here (each needed year once;
+    the notebooks load theirs in their own kernels); a unit's scorecard changed by its basis but not by what it
+    shows (another unit's decision) is not rendered again. The jobs go out at once; the tables are written
+    while the workers render.
     """
     run = f"{dt.datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
     manifest = Manifest(reports)

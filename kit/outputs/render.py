@@ -345,7 +345,9 @@ class Pool:
         workers (or in a new one when none is left). The run always ends.
         """
         jobs = self.jobs
-        running: dict[int, tuple[Job, float]] = {}  # worker pid -> the notebook it is on, since when
+        # worker pid -> the notebooks it started and has not reported, since when: the one in its kernel last,
+        # the one before it possibly still in its HTML thread (both are lost if the worker dies)
+        running: dict[int, list[tuple[Job, float]]] = {}
         outcomes: list[Rendered] = []
 
         def fail(job: Job, reason: str) -> None:
@@ -359,16 +361,18 @@ class Pool:
             except queue_module.Empty:
                 now = time.monotonic()
                 for pid, process in list(self.procs.items()):
-                    held = running.get(pid)
-                    stuck = held is not None and now - held[1] > self.timeout * 1.1 + 5  # a cell timeout would fire
+                    held = running.pop(pid, [])
+                    stuck = bool(held) and now - held[-1][1] > self.timeout * 1.1 + 5  # a cell timeout would fire
                     if process.is_alive() and not stuck:
+                        running[pid] = held
                         continue
                     if process.is_alive():
                         process.kill()
                     self.procs.pop(pid)
-                    if held is not None:
-                        running.pop(pid)
-                        fail(held[0], "quá thời gian cho phép, đã dừng" if stuck else "tiến trình dừng bất thường")
+                    for job, _ in held:
+                        fail(job, "quá thời gian cho phép, đã dừng" if stuck and job is held[-1][0]
+                             else "tiến trình dừng bất thường")
+                    if held:
                         self._spawn()  # takes the place (and the jobs) of the stopped one
                 if not self.procs:  # nobody left to take what remains
                     done = {o.job.output for o in outcomes}  # (a Job holds a dict: not hashable)
@@ -378,9 +382,10 @@ class Pool:
                 continue
             if isinstance(message, tuple):
                 pid, job = message
-                running[pid] = (job, time.monotonic())
+                running.setdefault(pid, []).append((job, time.monotonic()))
                 continue
-            running = {pid: held for pid, held in running.items() if held[0].output != message.job.output}
+            for held in running.values():
+                held[:] = [h for h in held if h[0].output != message.job.output]
             outcomes.append(message)
             if progress:
                 progress(message)
