@@ -228,3 +228,70 @@ def test_a_failed_report_is_made_again_next_run(tiny, book, monkeypatch, tmp_pat
     again = render_reports(tiny, tmp_path, years=[2024], final=False, units=False, yearly=True, jobs=1)
     assert [o.ok for o in again.outcomes] == [True]
     assert not render_reports(tiny, tmp_path, years=[2024], final=False, units=False, yearly=True).outcomes
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (Linux /proc), children of children included."""
+    import os
+
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="utf-8") as f:
+                    parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {p for p, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+
+    alive = set()
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] != "Z":
+                    alive.add(pid)
+        except OSError:
+            continue
+    return alive
+
+
+def test_killing_kit_render_leaves_no_process_and_no_partial_file(tmp_path):
+    """A render killed midway (the operator closes the window, the machine runs out of memory): its workers and
+    their kernels end with it, and every report file left is whole — old or new, never cut short or empty."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    reports = tmp_path / "r"
+    proc = subprocess.Popen([sys.executable, "-m", "kit", "render", "--units", "--year", "2024", "--campaign",
+                             str(DEMO), "--reports", str(reports), "--jobs", "2", "--quiet", "--force"],
+                            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and len(list(reports.glob("2024/don-vi/*.html"))) < 4:
+        time.sleep(0.1)
+    below = _descendants(proc.pid)
+    assert len(below) >= 4, below  # two workers, their kernels
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 20
+    while _alive(below) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = _alive(below)
+    for pid in left:  # do not leave them to the next test
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"{len(left)} processes outlived kit render"
+    for path in reports.rglob("*"):
+        if path.is_file() and not path.name.startswith("."):
+            assert path.stat().st_size > 0, path
+            if path.suffix == ".ipynb":
+                nbformat.read(path, as_version=4)
+            elif path.suffix == ".html":
+                assert path.read_text(encoding="utf-8").rstrip().endswith("</html>"), path

@@ -10,6 +10,7 @@ error cell; the others go on.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import multiprocessing as mp
 import os
@@ -22,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from kit.core.atomic import write_text
+from kit.core.atomic import replacing, write_text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"  # kit_report: the lab look, no scripts from the internet
 YEARLY, FINAL, SCORECARD = "10-bao-cao-nam.ipynb", "20-bao-cao-tong-ket.ipynb", "30-phieu-ket-qua-don-vi.ipynb"
@@ -178,19 +179,19 @@ def _run_one(job: Job, km, kc, engine: str, timeout: float, finish: Callable[...
     from nbclient.exceptions import CellTimeoutError
 
     start = time.perf_counter()
-    job.output.parent.mkdir(parents=True, exist_ok=True)
     error = ""
-    try:
-        nb = pm.execute_notebook(str(NOTEBOOKS / job.notebook), str(job.output), parameters=job.parameters, km=km,
-                                 kc=kc, kernel_name="python3", engine_name=engine, progress_bar=False,
-                                 request_save_on_cell_execute=False, execution_timeout=timeout)
-    except pm.PapermillExecutionError as exc:
-        error = f"{exc.ename}: {exc.evalue}"
-        nb = nbformat.read(job.output, as_version=4)  # as papermill wrote it, with its error cell
-    except CellTimeoutError:
-        km.interrupt_kernel()
-        return Rendered(job, False, time.perf_counter() - start, f"quá thời gian cho phép ({timeout:g} s mỗi ô)",
-                        _open_files())
+    with replacing(job.output) as partial:  # papermill writes as it goes: the real name only once it is whole
+        try:
+            nb = pm.execute_notebook(str(NOTEBOOKS / job.notebook), str(partial), parameters=job.parameters, km=km,
+                                     kc=kc, kernel_name="python3", engine_name=engine, progress_bar=False,
+                                     request_save_on_cell_execute=False, execution_timeout=timeout)
+        except pm.PapermillExecutionError as exc:
+            error = f"{exc.ename}: {exc.evalue}"
+            nb = nbformat.read(partial, as_version=4)  # as papermill wrote it, with its error cell
+        except CellTimeoutError:
+            km.interrupt_kernel()
+            return Rendered(job, False, time.perf_counter() - start,
+                            f"quá thời gian cho phép ({timeout:g} s mỗi ô)", _open_files())
     finish(_finish, job, nb, error, start)
     return None
 
@@ -219,15 +220,17 @@ _fig.savefig(_io.BytesIO(), format="png")
 """
 
 
-def _start(cwd: str, warm: str):
+def _start(cwd: str, warm: str, kernel: dict):
     """One kernel and one client for all the notebooks of this worker, warmed up while the worker warms up its
     own side: the kernel imports what the reports import, draws a chart (fonts) and loads the years the jobs
-    will read (``warm``: code for the kit.app.year cache), so that the first notebook costs what the others do."""
+    will read (``warm``: code for the kit.app.year cache), so that the first notebook costs what the others do.
+    ``kernel["km"]`` is the manager, for the parent watch (``_die_with``)."""
     from jupyter_client.manager import KernelManager
 
     km = KernelManager(kernel_name="python3")
     # The kernel's own log (e.g. its TCP warning) is noise for users; notebook errors land in the notebooks.
     km.start_kernel(cwd=cwd, stderr=subprocess.DEVNULL)
+    kernel["km"] = km
     kc = km.client()
     kc.start_channels()
     engine = _engine()  # the worker's side, while the kernel starts
@@ -252,7 +255,9 @@ def _worker(jobs: mp.Queue, results: mp.Queue, cwd: str, timeout: float, warm: s
     # second; notebooks are validated without the "iri" formats it checks. Not imported: a second per worker.
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     os.chdir(cwd)
-    km, kc, engine = _start(cwd, warm)
+    kernel: dict = {}
+    _die_with(os.getppid(), kernel)
+    km, kc, engine = _start(cwd, warm, kernel)
     html = ThreadPoolExecutor(max_workers=1)  # one HTML copy at a time, beside the kernel's next notebook
 
     def finish(make: Callable[..., Rendered], *args) -> None:
@@ -269,11 +274,30 @@ def _worker(jobs: mp.Queue, results: mp.Queue, cwd: str, timeout: float, warm: s
                 results.put(Rendered(job, False, 0.0, f"{type(exc).__name__}: {exc}"))
             if not km.is_alive():  # a notebook killed its kernel: start another for the next one
                 kc.stop_channels()
-                km, kc, engine = _start(cwd, warm)
+                km, kc, engine = _start(cwd, warm, kernel)
     finally:
         html.shutdown(wait=True)
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def _die_with(parent: int, kernel: dict) -> None:
+    """End this worker and its kernel when the process that started it is gone (``kit render`` killed, its
+    window closed): a thread notices that this process was handed to another parent, kills the kernel it
+    started and exits, so no worker or kernel runs on unseen."""
+    import signal
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.3)
+        pid = getattr(getattr(kernel.get("km"), "provisioner", None), "pid", None)
+        if pid:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="kit-parent-watch").start()
 
 
 def warm_years(campaign: Path, years: Iterable[int]) -> str:
