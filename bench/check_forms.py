@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tools.demogen: not installed with the kit
 
 from _synth import big_campaign  # noqa: E402
 

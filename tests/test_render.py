@@ -130,6 +130,9 @@ def test_reports_read_as_official_vietnamese_documents(tmp_path, fixed_time):
     missing = _text((tmp_path / "2023" / "don-vi" / "THANHLONG-2023.html").read_text(encoding="utf-8"))
     assert "chưa nộp phiếu tự đánh giá năm 2023 (hạn nộp 15/12/2023)" in missing
     yearly = _text((tmp_path / "2024" / "bao-cao-nam-2024.html").read_text(encoding="utf-8"))
+    assert "UBND HUYỆN CHÂU THÀNH — HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG" in yearly  # the body in office on its date
+    later = _text((tmp_path / "2025" / "don-vi" / "XPHUOCVINH-2025.html").read_text(encoding="utf-8"))
+    assert "UBND TỈNH TÂY NINH — SỞ NỘI VỤ" in later and "HUYỆN" not in later.split("PHIẾU")[0]
     assert re.search(r"\d{2}:\d{2} \d{2}/\d{2}/\d{4}", yearly)  # open explanations: "08:30 15/12/2024"
 
 

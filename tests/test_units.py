@@ -112,3 +112,14 @@ def test_the_issuer_of_a_document_is_the_one_in_office_on_its_date(tmp_path):
                                   "  - {name: B, valid_from: 2025-06-01}\n")
     with pytest.raises(CampaignError, match="hai cơ quan ban hành cùng hiệu lực"):
         load_campaign(write_campaign(tmp_path / "c", campaign=overlapping))
+
+
+def test_a_report_speaks_for_a_date():
+    from kit.reporting.display import report_date
+    from tests.helpers import DEMO
+
+    demo = load_campaign(DEMO)
+    assert report_date(demo, {"year": 2024, "unit": "NV"}) == D(2024, 12, 31)
+    assert report_date(demo, {"first_year": 2022, "last_year": 2025, "period_end": "30/06/2025"}) == D(2025, 6, 30)
+    assert report_date(demo, {"first_year": 2022, "last_year": 2025}) == D(2025, 12, 31)
+

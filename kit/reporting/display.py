@@ -19,7 +19,9 @@ import pandas as pd
 from kit import __version__
 from kit.app.fingerprint import Fingerprint
 from kit.config.campaign import Campaign
+from kit.config.issuers import issuer_on, letterhead
 from kit.core import vn
+from kit.core.values import parse_date
 
 _CSS = ("<style>.kit-report table{border-collapse:collapse;font-size:14px}"
         ".kit-report th,.kit-report td{border:1px solid #bbb;padding:3px 6px;text-align:left!important}"
@@ -45,14 +47,28 @@ PARAMETER_NAMES = {"year": "Năm", "unit": "Mã đơn vị", "first_year": "Từ
                    "period_end": "Tổng kết đến ngày", "run": "Lượt tạo"}
 
 
+def report_date(campaign: Campaign, parameters: dict) -> dt.date:
+    """The date a report speaks for: a final's end, or the last day of its year (within the campaign's period);
+    it decides the issuing body the report names."""
+    if parameters.get("period_end"):
+        day = parse_date(parameters["period_end"])
+        if day is not None:
+            return day
+    year = parameters.get("last_year") or parameters.get("year") or max(campaign.years)
+    return min(dt.date(int(year), 12, 31), campaign.roster.period_end)
+
+
 def header(campaign: Campaign, title: str, parameters: dict, fp: Fingerprint) -> None:
-    """The opening block every report carries."""
+    """The opening block every report carries: the body in office on the report's date, the campaign, what the
+    report is about, when and from what it was made."""
     demo = f"<p class='kit-demo'>{campaign.demo_note}: số liệu giả định, không dùng cho công tác thật.</p>" \
         if campaign.demo else ""
+    issuer = issuer_on(campaign.issuers, report_date(campaign, parameters))
+    body = " — ".join(html.escape(x) for x in letterhead(issuer) if x) if issuer else ""
     # what the report is about, in words; the campaign folder is the operator's business (and a local path)
     params = "; ".join(f"{PARAMETER_NAMES.get(k, k)}: {html.escape(str(v))}" for k, v in parameters.items()
                        if k != "campaign" and v != "")
-    _display(f"{_CSS}<div class='kit-report'>{demo}<h1>{html.escape(title)}</h1>"
+    _display(f"{_CSS}<div class='kit-report'>{demo}<p class='kit-issuer'>{body}</p><h1>{html.escape(title)}</h1>"
              f"<p><b>{html.escape(campaign.name)}</b><br>{html.escape(campaign.district)}, "
              f"{html.escape(campaign.province)}</p>"
              f"<p style='font-size:13px;color:#444'>{params}<br>"
