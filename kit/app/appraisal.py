@@ -217,7 +217,7 @@ class Workspace:
             row.current = {**d.__dict__, "id": new_id, "created_at": "vừa lưu"}
             row.explanation_request = None
             result.saved.append((d.unit, d.code, new_id))
-        for comment in {d.comment for _, d in recorded if d.comment}:
+        for comment in dict.fromkeys(d.comment for _, d in recorded if d.comment):
             try:  # the decisions are stored; the reusable-comment list is a convenience
                 self.gradebook.add_comment(comment, evaluator)
             except GradebookError:
