@@ -125,6 +125,32 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    from kit.app.pipeline import proposals
+    from kit.app.year import load_years
+    from kit.core.values import parse_date
+    from kit.outputs.documents import documents_path, proposal_submission
+
+    campaign = load_campaign(args.campaign)
+    if bool(args.year) == bool(args.final):
+        raise KitError("Hãy chọn một trong hai: --year NĂM hoặc --final.")
+    on = parse_date(args.on) if args.on else None
+    if args.on and (on is None or not args.final):
+        raise KitError(f"--on \"{args.on}\": cần một ngày dạng ngày/tháng/năm (ví dụ 30/06/2025), dùng cùng --final.")
+    years = [args.year] if args.year else campaign.years
+    for year in years:
+        campaign.require_year(year)
+    if campaign.rules is None:
+        raise KitError(f"Không có tệp quy định khen thưởng {campaign.root / 'commendation.yml'}.")
+    awards = proposals(load_years(campaign, years), "yearly" if args.year else "final", on=on)
+    doc = proposal_submission(campaign, awards)
+    out = doc.save(args.out or documents_path(args.reports, awards))
+    print(f"Đã tạo tờ trình đề nghị khen thưởng và danh sách kèm theo: {out}")
+    for what in doc.missing:
+        print(f"  ! Chưa có {what}: văn bản để \"…\" — điền trước khi trình ký.")
+    return 0
+
+
 def cmd_archive(args: argparse.Namespace) -> int:
     from kit.app.archive import check_archive, write_archive
 
@@ -376,6 +402,13 @@ def build_parser() -> argparse.ArgumentParser:
     q = gsub.add_parser("restore", parents=[common], help="khôi phục sổ điểm từ một bản sao lưu đã kiểm tra")
     q.add_argument("file", type=Path)
     q.set_defaults(func=cmd_gradebook_restore)
+
+    p = sub.add_parser("docs", parents=[common], help="văn bản trình ký (.docx, thể thức Nghị định 30/2020)")
+    p.add_argument("--year", type=int, help="tờ trình đề nghị khen thưởng năm")
+    p.add_argument("--final", action="store_true", help="tờ trình đề nghị khen thưởng tổng kết giai đoạn")
+    p.add_argument("--on", metavar="NGÀY", help="ngày của tổng kết (ví dụ 30/06/2025: tổng kết của huyện)")
+    p.add_argument("--out", type=Path, help="tệp .docx (mặc định: reports/NĂM/van-ban/…)")
+    p.set_defaults(func=cmd_docs)
 
     p = sub.add_parser("archive", parents=[common], help="đóng gói bàn giao (dữ liệu, sổ điểm, báo cáo) / kiểm tra gói")
     p.add_argument("--out", type=Path, help="tệp .zip cần tạo")

@@ -50,6 +50,7 @@ class Campaign:
     bands_by_year: dict[int, list[Band]]
     frameworks: dict[tuple[int, str], Framework] = field(default_factory=dict)
     gradebook_url: str = ""  # empty: gradebook.sqlite in the campaign folder
+    plan: str = ""  # the plan that launched the movement, cited in documents ("Kế hoạch số 44/KH-UBND ngày …")
     target_text: str = ""  # the plan's target, e.g. "kept in the province's good group"
     target_bands: list[str] = field(default_factory=list)  # bands that count as holding the target
     rules: Rules | None = None  # commendation.yml (None: the campaign has none); its problems are kept, not raised
@@ -227,7 +228,7 @@ def load_campaign(root: Path | str = DEFAULT_CAMPAIGN) -> Campaign:
     period_end = _date(raw["period_end"], path, problems, line_of(raw)) if raw.get("period_end") else None
     campaign = Campaign(root, str(raw.get("name", "")), str(raw.get("district", "")), str(raw.get("province", "")),
                         bool(raw.get("demo", False)), years, groups, units, deadlines, bands,
-                        gradebook_url=str(raw.get("gradebook") or ""),
+                        gradebook_url=str(raw.get("gradebook") or ""), plan=str(raw.get("plan") or ""),
                         target_text=str((raw.get("target") or {}).get("text", "")),
                         target_bands=[str(b) for b in (raw.get("target") or {}).get("bands", [])],
                         lineage=lineage, period_end=period_end,

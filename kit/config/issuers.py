@@ -36,7 +36,7 @@ class Issuer:
 def load_issuers(raw: object, district: str, path: Path, problems: list[P.Problem]) -> list[Issuer]:
     """``issuers:`` of campaign.yml; two issuers on one day is a problem (a gap is allowed: nobody issues then)."""
     if not raw:
-        return [Issuer(f"UBND HUYỆN {district.upper()}", council="HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG", place=district,
+        return [Issuer(f"UBND huyện {district}", council="Hội đồng Thi đua – Khen thưởng", place=district,
                        signer="TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH")]
     if not isinstance(raw, list):
         problems.append(P.make(P.Code.CONFIG_INVALID, file=path,
@@ -67,7 +67,8 @@ def load_issuers(raw: object, district: str, path: Path, problems: list[P.Proble
 def letterhead(issuer: Issuer) -> tuple[str, str]:
     """The two lines at the top left of a document (Decree 30/2020): the body above, then the one that issues —
     the committee and its emulation council, or the province and its department."""
-    return (issuer.name, issuer.council) if issuer.council else (issuer.parent, issuer.name)
+    above, body = (issuer.name, issuer.council) if issuer.council else (issuer.parent, issuer.name)
+    return above.upper(), body.upper()  # names are configured as written in a sentence; headings are capitals
 
 
 def issuer_on(issuers: list[Issuer], day: dt.date) -> Issuer | None:

@@ -92,9 +92,9 @@ groups:
 # Who issues documents, by date: the district until it was abolished on 30/6/2025, then the new province's
 # Department of Home Affairs (Tây Ninh merged with Long An under the name Tây Ninh).
 issuers:
-  - {name: "UBND HUYỆN CHÂU THÀNH", council: "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG", place: "Châu Thành",
+  - {name: "UBND huyện Châu Thành", council: "Hội đồng Thi đua – Khen thưởng", place: "Châu Thành",
      signer: "TM. ỦY BAN NHÂN DÂN\\nCHỦ TỊCH", valid_to: 2025-06-30}
-  - {name: "SỞ NỘI VỤ", parent: "UBND TỈNH TÂY NINH", place: "Tây Ninh", signer: "GIÁM ĐỐC",
+  - {name: "Sở Nội vụ", parent: "UBND tỉnh Tây Ninh", place: "Tây Ninh", signer: "GIÁM ĐỐC",
      valid_from: 2025-07-01}
 # registration: the unit's own emulation plan (28/02/2022 in the seed plan);
 # submission: the self-assessment form of the year.
