@@ -146,6 +146,10 @@ def cmd_docs(args: argparse.Namespace) -> int:
     doc = proposal_submission(campaign, awards)
     out = doc.save(args.out or documents_path(args.reports, awards))
     print(f"Đã tạo tờ trình đề nghị khen thưởng và danh sách kèm theo: {out}")
+    if args.pdf:
+        from kit.outputs.official import to_pdf
+
+        print(f"Bản PDF: {to_pdf(out)}")
     for what in doc.missing:
         print(f"  ! Chưa có {what}: văn bản để \"…\" — điền trước khi trình ký.")
     return 0
@@ -408,6 +412,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--final", action="store_true", help="tờ trình đề nghị khen thưởng tổng kết giai đoạn")
     p.add_argument("--on", metavar="NGÀY", help="ngày của tổng kết (ví dụ 30/06/2025: tổng kết của huyện)")
     p.add_argument("--out", type=Path, help="tệp .docx (mặc định: reports/NĂM/van-ban/…)")
+    p.add_argument("--pdf", action="store_true", help="tạo thêm bản PDF (cần LibreOffice)")
     p.set_defaults(func=cmd_docs)
 
     p = sub.add_parser("archive", parents=[common], help="đóng gói bàn giao (dữ liệu, sổ điểm, báo cáo) / kiểm tra gói")

@@ -69,3 +69,26 @@ def test_the_successor_bodys_documents_after_the_district_ceased():
     assert "Kính gửi: UBND tỉnh Tây Ninh" in text and "giai đoạn 2022–2025" in text and "…/TTr-SNV" in text
     people = [f for f in proposals(states, "final").proposed() if f.rule.kind == Kind.INDIVIDUAL]
     assert f"{len(people)} cá nhân" in text
+
+
+def test_pdf_through_libreoffice_or_a_message_saying_how_to_install_it(tmp_path, capsys, monkeypatch):
+    import shutil
+
+    import pytest
+    from pypdf import PdfReader
+
+    out = tmp_path / "to-trinh.docx"
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed (.ci/run installs libreoffice-writer-nogui with apt)")
+    assert main(["docs", "--campaign", str(DEMO), "--year", "2024", "--out", str(out), "--pdf"]) == 0
+    pdf = PdfReader(out.with_suffix(".pdf"))
+    text = " ".join(page.extract_text() for page in pdf.pages)
+    assert len(pdf.pages) >= 2 and "TỜ TRÌNH" in text and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    width, height = float(pdf.pages[0].mediabox.width), float(pdf.pages[0].mediabox.height)
+    assert abs(width - 595.3) < 2 and abs(height - 841.9) < 2  # A4 in points
+    capsys.readouterr()
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    assert main(["docs", "--campaign", str(DEMO), "--year", "2024", "--out", str(tmp_path / "b.docx"), "--pdf"]) == 2
+    err = capsys.readouterr().err
+    assert "Chưa cài LibreOffice" in err and "libreoffice-writer-nogui" in err and (tmp_path / "b.docx").exists()
+

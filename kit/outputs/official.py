@@ -10,6 +10,9 @@ give (the number, the signer's name) is printed as "…" and listed, never inven
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +26,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from kit.config.issuers import Issuer, letterhead
 from kit.core.atomic import replacing
+from kit.core.errors import UsageError
 
 FONT = "Times New Roman"
 GAP = "…"  # what a missing value prints as
@@ -199,3 +203,24 @@ class Document:
         with replacing(path) as temporary:
             self.doc.save(str(temporary))
         return path
+
+
+def to_pdf(docx: Path) -> Path:
+    """The PDF beside a .docx, made by LibreOffice headless (its own profile: an office copy of LibreOffice left
+    open does not block it). Raises ``UsageError`` saying how to install LibreOffice when it is missing."""
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        raise UsageError("Chưa cài LibreOffice nên không tạo được PDF. Linux: sudo apt install "
+                         "libreoffice-writer-nogui; Windows: cài LibreOffice từ libreoffice.org rồi chạy lại; hoặc mở "
+                         "tệp .docx bằng Word và chọn Lưu thành PDF.")
+    with tempfile.TemporaryDirectory() as profile, tempfile.TemporaryDirectory() as out:
+        done = subprocess.run([office, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
+                               "--convert-to", "pdf", "--outdir", out, str(docx)], capture_output=True, text=True,
+                              timeout=300)
+        made = Path(out) / f"{docx.stem}.pdf"
+        if done.returncode != 0 or not made.exists():
+            raise UsageError(f"LibreOffice không chuyển được {docx.name} sang PDF: {done.stderr.strip()[:300]}")
+        target = docx.with_suffix(".pdf")
+        with replacing(target) as temporary:
+            shutil.copyfile(made, temporary)
+    return target
