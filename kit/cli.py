@@ -10,6 +10,7 @@ import argparse
 import dataclasses
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ from kit.core.errors import GradebookError, KitError
 from kit.core.vocab import Outcome
 
 if TYPE_CHECKING:
+    from kit.app.documents import Batch
     from kit.outputs.render import Rendered
 
 
@@ -126,33 +128,63 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from kit.app.pipeline import proposals
-    from kit.app.year import load_years
+    from kit.app.documents import documents_folder, final_documents, year_documents
+    from kit.app.year import load_year, load_years
     from kit.core.values import parse_date
-    from kit.outputs.documents import documents_path, proposal_submission
+    from kit.outputs.doc_templates import FOLDER, export_templates
 
     campaign = load_campaign(args.campaign)
-    if bool(args.year) == bool(args.final):
-        raise KitError("Hãy chọn một trong hai: --year NĂM hoặc --final.")
+    if args.templates:
+        exported, kept = export_templates(args.out or campaign.root / FOLDER)
+        for path in exported:
+            print(f"Đã ghi mẫu {path}")
+        for path in kept:
+            print(f"Giữ nguyên mẫu đã có {path} (mẫu đơn vị đã sửa; xóa tệp để lấy lại mẫu mặc định)")
+        return 0
+    if sum(map(bool, (args.year and not args.units, args.final, args.units))) != 1:
+        raise KitError("Hãy chọn một trong ba: --year NĂM, --final, hoặc --units [--year NĂM] (thông báo kết quả "
+                       "cho từng đơn vị).")
     on = parse_date(args.on) if args.on else None
     if args.on and (on is None or not args.final):
         raise KitError(f"--on \"{args.on}\": cần một ngày dạng ngày/tháng/năm (ví dụ 30/06/2025), dùng cùng --final.")
     years = [args.year] if args.year else campaign.years
     for year in years:
         campaign.require_year(year)
-    if campaign.rules is None:
-        raise KitError(f"Không có tệp quy định khen thưởng {campaign.root / 'commendation.yml'}.")
-    awards = proposals(load_years(campaign, years), "yearly" if args.year else "final", on=on)
-    doc = proposal_submission(campaign, awards)
-    out = doc.save(args.out or documents_path(args.reports, awards))
-    print(f"Đã tạo tờ trình đề nghị khen thưởng và danh sách kèm theo: {out}")
-    if args.pdf:
+    batches = []
+    if args.final:
+        batches.append(final_documents(load_years(campaign, years), args.out or documents_folder(args.reports, None),
+                                       on=on, provisional=args.provisional))
+    else:
+        for year in years:
+            batches.append(year_documents(load_year(campaign, year), args.out or documents_folder(args.reports, year),
+                                          notices_only=args.units, provisional=args.provisional))
+    return _documents_done(batches, args.pdf)
+
+
+def _documents_done(batches: list[Batch], pdf: bool) -> int:
+    """Say what ``kit docs`` wrote, the values left "…" (once each, with how many documents lack it) and the
+    templates that failed; make the PDFs. Exit status 1 when a template failed."""
+    written = [w for b in batches for w in b.written]
+    folders = sorted({str(w.path.parent.parent if w.path.parent.name in ("thong-bao", "thanh-tich") else w.path.parent)
+                      for w in written})
+    print(f"Đã tạo {len(written)} văn bản (.docx, thể thức Nghị định 30/2020) trong: {', '.join(folders)}")
+    own = sorted({w.template for w in written if w.template != "mẫu mặc định"})
+    if own:
+        print(f"Dùng mẫu của đơn vị: {', '.join(own)}")
+    missing: Counter[str] = Counter()
+    for b in batches:
+        missing.update(b.missing())
+    for what, n in missing.items():
+        print(f"  ! Chưa có {what}: để \"…\" trong {n} văn bản — điền trước khi trình ký.")
+    failed = [f for b in batches for f in b.failed]
+    for message in failed:
+        print(f"  ✗ {message}", file=sys.stderr)
+    if pdf and written:
         from kit.outputs.official import to_pdf
 
-        print(f"Bản PDF: {to_pdf(out)}")
-    for what in doc.missing:
-        print(f"  ! Chưa có {what}: văn bản để \"…\" — điền trước khi trình ký.")
-    return 0
+        pdfs = to_pdf([w.path for w in written])
+        print(f"Đã tạo {len(pdfs)} bản PDF bên cạnh các tệp .docx.")
+    return 1 if failed else 0
 
 
 def cmd_archive(args: argparse.Namespace) -> int:
@@ -323,7 +355,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("\n".join(summary_lines(campaign, outcomes)))
     if args.no_render:
         return 0
-    return _render(campaign, args, years=campaign.years, final=True, units=True, yearly=True, tables=False)
+    code = _render(campaign, args, years=campaign.years, final=True, units=True, yearly=True, tables=False)
+    from kit.app.documents import documents_folder, final_documents, year_documents
+    from kit.app.year import load_year, load_years
+
+    batches = [year_documents(load_year(campaign, y), documents_folder(args.reports, y)) for y in campaign.years]
+    states = load_years(campaign, campaign.years)
+    for end in ([campaign.own_end] if campaign.own_end else []) + [None]:  # the district's own final, then the last
+        batches.append(final_documents(states, documents_folder(args.reports, None), on=end))
+    return max(code, _documents_done(batches, pdf=False))
 
 
 def _serve(command: list[str], address: str, what: str) -> int:
@@ -408,11 +448,17 @@ def build_parser() -> argparse.ArgumentParser:
     q.set_defaults(func=cmd_gradebook_restore)
 
     p = sub.add_parser("docs", parents=[common], help="văn bản trình ký (.docx, thể thức Nghị định 30/2020)")
-    p.add_argument("--year", type=int, help="tờ trình đề nghị khen thưởng năm")
-    p.add_argument("--final", action="store_true", help="tờ trình đề nghị khen thưởng tổng kết giai đoạn")
+    p.add_argument("--year", type=int, help="các văn bản của năm: báo cáo, thông báo, tờ trình, dự thảo quyết định, "
+                   "báo cáo thành tích")
+    p.add_argument("--final", action="store_true", help="các văn bản tổng kết giai đoạn")
+    p.add_argument("--units", action="store_true", help="chỉ thông báo kết quả cho từng đơn vị (năm --year, hoặc "
+                   "mọi năm)")
     p.add_argument("--on", metavar="NGÀY", help="ngày của tổng kết (ví dụ 30/06/2025: tổng kết của huyện)")
-    p.add_argument("--out", type=Path, help="tệp .docx (mặc định: reports/NĂM/van-ban/…)")
+    p.add_argument("--provisional", action="store_true", help="xét cả đơn vị chưa thẩm định đủ (TẠM TÍNH)")
+    p.add_argument("--out", type=Path, help="thư mục văn bản (mặc định: reports/NĂM/van-ban, reports/final/van-ban)")
     p.add_argument("--pdf", action="store_true", help="tạo thêm bản PDF (cần LibreOffice)")
+    p.add_argument("--templates", action="store_true", help="ghi các mẫu văn bản mặc định vào THƯ_MỤC_ĐỢT/"
+                   "mau-van-ban/ để sửa bằng Word (không ghi đè mẫu đã có)")
     p.set_defaults(func=cmd_docs)
 
     p = sub.add_parser("archive", parents=[common], help="đóng gói bàn giao (dữ liệu, sổ điểm, báo cáo) / kiểm tra gói")

@@ -1,30 +1,54 @@
-"""Documents the office signs, read back: Decree 30/2020 layout, contents complete, placeholders reported."""
+"""Documents the office signs, read back: Decree 30/2020 layout, contents complete, placeholders reported,
+templates the office edits, PDF through LibreOffice with the first page of each kind kept as a PNG for review."""
 
+import contextlib
 import datetime as dt
+import io
+import shutil
+import subprocess
+from pathlib import Path
 
+import openpyxl
+import pytest
 from docx import Document as read_docx
 from docx.shared import Mm
 
+from kit.app.documents import _month, decision_context, final_documents, submission_context, year_documents
 from kit.app.pipeline import proposals
-from kit.app.year import load_years
+from kit.app.year import load_year, load_years
 from kit.cli import main
 from kit.config.campaign import load_campaign
 from kit.core.vocab import Kind
-from kit.outputs.documents import proposal_submission
-from kit.outputs.official import GAP
-from tests.helpers import DEMO
+from kit.outputs.doc_templates import TEMPLATES, default_template
+from kit.outputs.official import GAP, render
+from tests.helpers import DEMO, ROOT
+
+SCREENSHOTS = ROOT / "reports" / "screenshots"
 
 
 def _texts(cell_or_doc) -> list[str]:
     return [p.text for p in cell_or_doc.paragraphs]
 
 
-def test_proposal_submission_follows_decree_30_and_lists_every_proposal(tmp_path, capsys):
-    out = tmp_path / "to-trinh.docx"
-    assert main(["docs", "--campaign", str(DEMO), "--year", "2024", "--out", str(out)]) == 0
-    said = capsys.readouterr().out
-    assert "Chưa có số tờ trình" in said and "họ tên người ký" in said  # placeholders are reported
-    doc = read_docx(out)
+def _all_text(doc) -> str:
+    cells = [p.text for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs]
+    return "\n".join(_texts(doc) + cells)
+
+
+@pytest.fixture(scope="module")
+def year_2024(tmp_path_factory) -> tuple[Path, str]:
+    """Every document of 2024 on the demo, and what ``kit docs`` printed."""
+    out = tmp_path_factory.mktemp("docs") / "van-ban"
+    said = io.StringIO()
+    with contextlib.redirect_stdout(said):
+        assert main(["docs", "--campaign", str(DEMO), "--year", "2024", "--out", str(out)]) == 0
+    return out, said.getvalue()
+
+
+def test_layout_of_decree_30_and_every_proposal_of_the_spreadsheet_in_the_list(year_2024, tmp_path):
+    out, said = year_2024
+    assert "Chưa có số văn bản" in said and "họ tên người ký" in said  # placeholders are reported
+    doc = read_docx(out / "to-trinh-khen-thuong-2024.docx")
     section = doc.sections[0]
     assert abs(section.page_width - Mm(210)) < Mm(1) and abs(section.page_height - Mm(297)) < Mm(1)
     assert (round(section.left_margin.mm), round(section.right_margin.mm), round(section.top_margin.mm),
@@ -39,56 +63,167 @@ def test_proposal_submission_follows_decree_30_and_lists_every_proposal(tmp_path
     assert motto.text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and motto.bold and motto.font.size.pt == 12
     assert slogan.text == "Độc lập - Tự do - Hạnh phúc" and slogan.bold and slogan.underline
     assert slogan.font.size.pt == 13
-    date = right.paragraphs[-1].runs[0]
-    assert date.text == "Châu Thành, ngày 31 tháng 12 năm 2024" and date.italic
+    date = right.paragraphs[-1].runs
+    assert "".join(r.text for r in date) == "Châu Thành, ngày 31 tháng 12 năm 2024" and date[0].italic
     body = _texts(doc)
     assert "TỜ TRÌNH" in body and "DANH SÁCH" in body and any(t.startswith("Kính gửi:") for t in body)
+    assert not any("{{" in t or "{%" in t for t in _all_text(doc).split("\n"))  # every tag rendered
     fonts = {r.font.name for p in doc.paragraphs for r in p.runs if r.text.strip()}
     assert fonts == {"Times New Roman"}
     closing = doc.tables[1].rows[0].cells
     received = closing[0].paragraphs[0].runs[0]
     assert received.text == "Nơi nhận:" and received.bold and received.italic and received.font.size.pt == 12
+    assert _texts(closing[0])[1:] == ["- Như trên;", "- Lưu: VT."]
+    assert closing[0].paragraphs[1].runs[0].font.size.pt == 11
     assert _texts(closing[1])[:2] == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"] and _texts(closing[1])[-1] == GAP
+    assert "w:cantSplit" in doc.tables[1].rows[0]._tr.xml  # the signature block stays on one page
     listed = {row.cells[1].text for table in doc.tables[2:] for row in table.rows[1:]}
-    awards = proposals(load_years(DEMO, [2024]), "yearly")
-    assert {f.candidate["name"] for f in awards.proposed()} == listed and listed  # every proposal, nothing else
+    # every proposal of the spreadsheet `kit awards` writes, and nothing else
+    assert main(["awards", "--campaign", str(DEMO), "--year", "2024", "--out", str(tmp_path / "de-nghi.xlsx")]) == 0
+    sheet = openpyxl.load_workbook(tmp_path / "de-nghi.xlsx").worksheets[0]
+    in_xlsx = {row[1] for row in sheet.iter_rows(min_row=9, values_only=True) if isinstance(row[0], int)}
+    assert in_xlsx == listed and len(listed) >= 5
     for table in doc.tables[2:]:
         assert "w:tblHeader" in table.rows[0]._tr.xml and all("w:cantSplit" in r._tr.xml for r in table.rows)
 
 
-def test_the_successor_bodys_documents_after_the_district_ceased():
+def test_every_document_of_the_year(year_2024):
+    out, _ = year_2024
+    yd = load_year(DEMO, 2024)
+    units = yd.results.units
+    report = read_docx(out / "bao-cao-ket-qua-2024.docx")
+    text = _all_text(report)
+    assert "BÁO CÁO" in text and "I. TÌNH HÌNH THAM GIA" in text and "IV. ĐỀ NGHỊ KHEN THƯỞNG" in text
+    ranked = set(units.dropna(subset=["rank"])["unit_name"])
+    in_tables = {row.cells[1].text for table in report.tables[1:-1] for row in table.rows[1:]}
+    assert in_tables == ranked  # every ranked unit, once per group table
+    notices = sorted((out / "thong-bao").glob("*.docx"))
+    taking_part = units[~units["status"].map(lambda s: s.gone)]
+    assert len(notices) == len(taking_part)
+    notice = read_docx(out / "thong-bao" / "thong-bao-ket-qua-KTHT-2024.docx")
+    text = _all_text(notice)
+    assert "Kính gửi: Phòng Kinh tế và Hạ tầng" in text and "trước ngày 15/01/2025" in text
+    long = yd.results.long
+    mine = long[(long["unit"] == "KTHT") & long["is_appraised"]]
+    cut = {r.code for r in mine.itertuples() if float(r.self) > float(r.appraised) + 1e-9}
+    rows = [row.cells for row in notice.tables[1].rows[1:]]
+    assert {c[0].text for c in rows} == cut and cut
+    assert all(c[4].text.strip() and c[4].text != GAP for c in rows)  # every cut shows the evaluator's reason
+    awards = proposals([yd], "yearly")
+    made = sorted(p.name for p in (out / "thanh-tich").glob("*.docx"))
+    assert len(made) == len(awards.proposed())
+    person = next(f for f in awards.proposed() if f.rule.kind == Kind.INDIVIDUAL)
+    report = read_docx(next((out / "thanh-tich").glob("ca-nhan-*.docx")))
+    text = _all_text(report)
+    assert "BÁO CÁO THÀNH TÍCH" in text and person.candidate["name"] in text and "NGƯỜI BÁO CÁO THÀNH TÍCH" in text
+    decision = _all_text(read_docx(out / "du-thao-quyet-dinh-khen-thuong-2024.docx"))
+    assert "DỰ THẢO" in decision and "Điều 1." in decision and "Điều 3." in decision
+    assert "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN CHÂU THÀNH" in decision and "Số: …/QĐ-UBND" in decision
+
+
+def test_final_documents_before_and_after_the_district_ceased(tmp_path):
     campaign = load_campaign(DEMO)
     states = load_years(campaign, campaign.years)
-    district = proposal_submission(campaign, proposals(states, "final", on=dt.date(2025, 6, 30)))
-    later = proposal_submission(campaign, proposals(states, "final"))
-    head = [p.text for p in district.doc.tables[0].rows[0].cells[0].paragraphs]
-    assert head[:2] == ["UBND HUYỆN CHÂU THÀNH", "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG"]
-    head = [p.text for p in later.doc.tables[0].rows[0].cells[0].paragraphs]
-    assert head[:2] == ["UBND TỈNH TÂY NINH", "SỞ NỘI VỤ"] and head[-1].startswith("Số: …/TTr-")
-    text = " ".join(p.text for p in later.doc.paragraphs)
-    assert "Kính gửi: UBND tỉnh Tây Ninh" in text and "giai đoạn 2022–2025" in text and "…/TTr-SNV" in text
+    district = final_documents(states, tmp_path / "a", on=dt.date(2025, 6, 30))
+    later = final_documents(states, tmp_path / "b")
+    assert not district.failed and not later.failed
+    summing_up = _all_text(read_docx(tmp_path / "a" / "bao-cao-tong-ket-2022-20250630.docx"))
+    assert "UBND HUYỆN CHÂU THÀNH" in summing_up and "III. BÀI HỌC KINH NGHIỆM" in summing_up
+    assert "Xã Châu Thành" not in summing_up  # a commune formed on 1/7/2025 is not the district's
+    assert any("bài học kinh nghiệm" in m for m in district.missing())  # left for the council, and said so
+    text = _all_text(read_docx(tmp_path / "b" / "bao-cao-tong-ket-2022-2025.docx"))
+    assert "UBND TỈNH TÂY NINH" in text and "SỞ NỘI VỤ" in text and "Sắp xếp đơn vị hành chính" in text
+    decision = _all_text(read_docx(tmp_path / "b" / "du-thao-quyet-dinh-khen-thuong-2022-2025.docx"))
+    assert "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH TÂY NINH" in decision and "Tờ trình số …/TTr-SNV" in decision
+    submission = submission_context(campaign, proposals(states, "final"))
+    assert submission["kinh_gui"] == "UBND tỉnh Tây Ninh" and submission["ky_hieu"] == "TTr-SNV"
     people = [f for f in proposals(states, "final").proposed() if f.rule.kind == Kind.INDIVIDUAL]
-    assert f"{len(people)} cá nhân" in text
+    assert len(submission["ca_nhan"]) == len(people)
+    early = decision_context(campaign, proposals(states, "final", on=dt.date(2025, 6, 30)))
+    assert early["co_quan"] == "UBND HUYỆN CHÂU THÀNH" and early["nam"] == "2025" and early["thang"] == "6"
 
 
-def test_pdf_through_libreoffice_or_a_message_saying_how_to_install_it(tmp_path, capsys, monkeypatch):
-    import shutil
+def test_date_line_follows_decree_30():
+    assert [_month(dt.date(2025, m, 1)) for m in (1, 2, 3, 9, 10, 12)] == ["01", "02", "3", "9", "10", "12"]
 
-    import pytest
+
+def test_the_office_edits_a_template_and_mistakes_in_it_are_reported(tmp_path, capsys):
+    camp = Path(shutil.copytree(DEMO, tmp_path / "data"))
+    assert main(["docs", "--campaign", str(camp), "--templates"]) == 0
+    folder = camp / "mau-van-ban"
+    assert sorted(p.stem for p in folder.glob("*.docx")) == sorted(TEMPLATES)
+    edited = read_docx(folder / "to-trinh-khen-thuong.docx")
+    title = next(p for p in edited.paragraphs if p.text == "TỜ TRÌNH")
+    title.runs[0].text = "TỜ TRÌNH (mẫu của Văn phòng) {{ khong_co_truong_nay }}"
+    edited.save(folder / "to-trinh-khen-thuong.docx")
+    broken = read_docx(folder / "thong-bao-ket-qua.docx")
+    broken.paragraphs[0].runs[0].text = "{{ don_vi "
+    broken.save(folder / "thong-bao-ket-qua.docx")
+    capsys.readouterr()
+    assert main(["docs", "--campaign", str(camp), "--year", "2024", "--out", str(tmp_path / "out")]) == 1
+    said = capsys.readouterr()
+    doc = read_docx(tmp_path / "out" / "to-trinh-khen-thuong-2024.docx")
+    assert f"TỜ TRÌNH (mẫu của Văn phòng) {GAP}" in _texts(doc)  # the unknown tag is "…", not a crash
+    assert "khong_co_truong_nay" in said.out and "to-trinh-khen-thuong.docx" in said.out
+    assert "thong-bao-ket-qua.docx có thẻ sai" in said.err  # the broken template is named...
+    assert (tmp_path / "out" / "bao-cao-ket-qua-2024.docx").exists()  # ...and the other documents are written
+    assert not list((tmp_path / "out").glob("thong-bao/*.docx"))
+    assert main(["docs", "--campaign", str(camp), "--templates"]) == 0  # never overwrites the office's edits
+    assert "Giữ nguyên mẫu đã có" in capsys.readouterr().out
+    assert "mẫu của Văn phòng" in " ".join(_texts(read_docx(folder / "to-trinh-khen-thuong.docx")))
+
+
+def test_a_value_with_markup_characters_is_text(tmp_path):
+    path = render(default_template("thong-bao-ket-qua"), {"don_vi": "Phòng <A> & \"B\"", "bi_tru": []},
+                  tmp_path / "x.docx").path
+    assert "Kính gửi: Phòng <A> & \"B\"" in _all_text(read_docx(path))
+
+
+def test_pdf_of_every_kind_and_a_picture_of_each_first_page(tmp_path, capsys, monkeypatch):
     from pypdf import PdfReader
 
-    out = tmp_path / "to-trinh.docx"
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice is not installed (.ci/run installs libreoffice-writer-nogui with apt)")
-    assert main(["docs", "--campaign", str(DEMO), "--year", "2024", "--out", str(out), "--pdf"]) == 0
-    pdf = PdfReader(out.with_suffix(".pdf"))
-    text = " ".join(page.extract_text() for page in pdf.pages)
-    assert len(pdf.pages) >= 2 and "TỜ TRÌNH" in text and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
-    width, height = float(pdf.pages[0].mediabox.width), float(pdf.pages[0].mediabox.height)
-    assert abs(width - 595.3) < 2 and abs(height - 841.9) < 2  # A4 in points
+    campaign = load_campaign(DEMO)
+    yd = load_year(campaign, 2024)
+    batch = year_documents(yd, tmp_path / "y")
+    batch.written += final_documents(load_years(campaign, campaign.years), tmp_path / "f").written
+    firsts = {}
+    for w in batch.written:  # one of each kind
+        firsts.setdefault(_kind(w.path), w.path)
+    assert set(firsts) == set(TEMPLATES)
+    from kit.outputs.official import to_pdf
+
+    pdfs = to_pdf(sorted(firsts.values()))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for kind, pdf in zip(sorted(firsts, key=lambda k: firsts[k]), pdfs, strict=True):
+        reader = PdfReader(pdf)
+        text = " ".join(page.extract_text() for page in reader.pages)
+        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Dữ liệu minh họa" in text
+        width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+        assert abs(width - 595.3) < 2 and abs(height - 841.9) < 2  # A4 in points
+        if kind in ("to-trinh-khen-thuong", "quyet-dinh-khen-thuong"):
+            assert len(reader.pages) >= 2 and "DANH SÁCH" in text
+        if shutil.which("pdftoppm"):
+            subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                            str(SCREENSHOTS / f"van-ban-{kind}")], check=True)
+            assert (SCREENSHOTS / f"van-ban-{kind}.png").stat().st_size > 10_000
     capsys.readouterr()
     monkeypatch.setattr(shutil, "which", lambda name: None)
-    assert main(["docs", "--campaign", str(DEMO), "--year", "2024", "--out", str(tmp_path / "b.docx"), "--pdf"]) == 2
+    assert main(["docs", "--campaign", str(DEMO), "--units", "--year", "2024", "--out", str(tmp_path / "b"),
+                 "--pdf"]) == 2
     err = capsys.readouterr().err
-    assert "Chưa cài LibreOffice" in err and "libreoffice-writer-nogui" in err and (tmp_path / "b.docx").exists()
+    assert "Chưa cài LibreOffice" in err and "libreoffice-writer-nogui" in err
+    assert list((tmp_path / "b" / "thong-bao").glob("*.docx"))  # the .docx are written all the same
 
+
+def _kind(path: Path) -> str:
+    """The template a written document came from, by its file name."""
+    name = path.name
+    for kind, prefix in (("to-trinh-khen-thuong", "to-trinh-"), ("quyet-dinh-khen-thuong", "du-thao-quyet-dinh-"),
+                         ("bao-cao-ket-qua-nam", "bao-cao-ket-qua-"), ("thong-bao-ket-qua", "thong-bao-"),
+                         ("bao-cao-tong-ket", "bao-cao-tong-ket-"), ("bao-cao-thanh-tich", "tap-the-"),
+                         ("bao-cao-thanh-tich", "ca-nhan-")):
+        if name.startswith(prefix):
+            return kind
+    raise AssertionError(name)

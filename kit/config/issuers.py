@@ -16,7 +16,7 @@ from kit.core import problems as P
 from kit.core.values import parse_date
 from kit.core.yamlfile import line_of, unknown_keys
 
-KEYS = {"name", "parent", "council", "place", "signer", "valid_from", "valid_to"}
+KEYS = {"name", "parent", "council", "place", "signer", "signer_name", "valid_from", "valid_to"}
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class Issuer:
     council: str = ""  # the emulation council that proposes, e.g. "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG"
     place: str = ""  # địa danh of the date line, e.g. "Châu Thành"
     signer: str = ""  # the signing block's title lines, e.g. "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
+    signer_name: str = ""  # who signs (printed "…" and listed while not configured)
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
 
@@ -54,7 +55,7 @@ def load_issuers(raw: object, district: str, path: Path, problems: list[P.Proble
             dates[key] = parse_date(item[key]) if item.get(key) else None
             if item.get(key) and dates[key] is None:
                 problems.append(P.make(P.Code.DATE_INVALID, file=path, row=line_of(item), value=item[key]))
-        text = {k: str(item.get(k) or "") for k in ("name", "parent", "council", "place", "signer")}
+        text = {k: str(item.get(k) or "") for k in ("name", "parent", "council", "place", "signer", "signer_name")}
         found.append(Issuer(**text, valid_from=dates["valid_from"], valid_to=dates["valid_to"]))
     ordered = sorted(found, key=lambda i: i.valid_from or dt.date.min)
     for before, after in zip(ordered, ordered[1:], strict=False):

@@ -1,21 +1,28 @@
-"""Administrative documents in the layout of Decree 30/2020/NĐ-CP (Appendix I), as .docx.
+"""Administrative documents in the layout of Decree 30/2020/NĐ-CP (Appendix I): Word templates and their rendering.
 
 What the office signs and files is a Word document, not a notebook: A4, Times New Roman, the issuing body and its
 parent top left, the national motto top right, the number and the italic place-and-date line, the title, a
-justified body, the signature block, "Nơi nhận", page numbers from page 2. ``Document`` lays those out; the
-documents themselves (``kit.outputs.documents``) only say what goes in them. A value the configuration does not
-give (the number, the signer's name) is printed as "…" and listed, never invented.
+justified body, the signature block, "Nơi nhận", page numbers from page 2.
+
+Every document is a Word template with Jinja tags (docxtpl) rendered with values from the year's state. ``Layout``
+writes the kit's default templates in that layout; the office may export them (``kit docs --templates``), change
+wording, fonts or recipients in Word, and keep them in the campaign folder (``mau-van-ban/``), where they take
+precedence. Because the defaults go through the same renderer, an edited template and the default can only differ
+in what the office changed. A value the configuration does not give (the number, the signer's name) is ``Missing``:
+printed "…" and listed, never invented; a tag the data does not have (a typo in an edited template) is printed
+"…" and listed too.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import io
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
 from docx import Document as new_document
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -23,31 +30,32 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docxtpl import DocxTemplate
 
-from kit.config.issuers import Issuer, letterhead
 from kit.core.atomic import replacing
 from kit.core.errors import UsageError
 
 FONT = "Times New Roman"
 GAP = "…"  # what a missing value prints as
 MARGINS = {"top": 20, "bottom": 20, "left": 30, "right": 15}  # mm (Decree 30: 20–25, 20–25, 30–35, 15–20)
+CENTER, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
 
 
-def date_line(place: str, day: dt.date) -> str:
-    return f"{place or GAP}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+@dataclass(frozen=True)
+class Missing:
+    """A value the configuration does not give; ``what`` says what to fill in, in the office's words."""
+
+    what: str
+
+    def __str__(self) -> str:
+        return GAP
 
 
-@dataclass
-class Document:
-    """One document being written; ``missing`` lists the values printed as "…"."""
+class Layout:
+    """A new template in the Decree 30/2020 layout; text may carry Jinja tags (``{{ so }}``) and the paragraph and
+    table-row loops of docxtpl (``{%p for … %}``, ``{%tr for … %}``)."""
 
-    issuer: Issuer
-    number: str  # e.g. "…/TTr-HĐTĐKT"
-    day: dt.date
-    demo_note: str = ""
-    missing: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
+    def __init__(self) -> None:
         self.doc = new_document()
         section = self.doc.sections[0]
         section.start_type = WD_SECTION.NEW_PAGE
@@ -59,14 +67,13 @@ class Document:
         style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)  # Vietnamese text is not "Latin" to Word
         section.different_first_page_header_footer = True  # page numbers from page 2
         self._page_number(section.header.paragraphs[0])
-        if self.demo_note:
-            for header in (section.header, section.first_page_header):
-                self._text(header.add_paragraph(), f"{self.demo_note}: văn bản mẫu, không có giá trị.", 11,
-                           bold=True, color=RGBColor(0xB0, 0, 0), align=WD_ALIGN_PARAGRAPH.CENTER)
-        self._heading()
+        for header in (section.header, section.first_page_header):  # "Dữ liệu minh họa: …" on demo documents
+            self._text(header.add_paragraph(), "{{ minh_hoa }}", 11, bold=True, color=RGBColor(0xB0, 0, 0),
+                       align=CENTER)
 
     # -- building blocks -------------------------------------------------------------------------------------
-    def _text(self, paragraph, text: str, size: float, *, bold: bool = False, italic: bool = False,
+    @staticmethod
+    def _text(paragraph, text: str, size: float, *, bold: bool = False, italic: bool = False,
               underline: bool = False, align=None, color: RGBColor | None = None):
         run = paragraph.add_run(text)
         run.font.name, run.font.size = FONT, Pt(size)
@@ -78,15 +85,9 @@ class Document:
         paragraph.paragraph_format.space_after = Pt(0)
         return run
 
-    def _value(self, value: str, what: str) -> str:
-        if value.strip():
-            return value
-        self.missing.append(what)
-        return GAP
-
     @staticmethod
     def _page_number(paragraph) -> None:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.alignment = CENTER
         run = paragraph.add_run()
         for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
             if kind:
@@ -116,58 +117,6 @@ class Document:
             borders.append(element)
         table._tbl.tblPr.append(borders)
 
-    def _heading(self) -> None:
-        """Issuing body (and its parent) with the number on the left; Quốc hiệu, Tiêu ngữ and the date line on
-        the right (Decree 30/2020, Appendix I, items 1–4)."""
-        above, body = letterhead(self.issuer)
-        table = self.doc.add_table(rows=1, cols=2)
-        self._no_borders(table)
-        self._widths(table, [72, 93])
-        left, right = table.rows[0].cells
-        center = WD_ALIGN_PARAGRAPH.CENTER
-        self._text(left.paragraphs[0], above.upper(), 12, align=center)
-        self._text(left.add_paragraph(), self._value(body, "tên cơ quan ban hành").upper(), 12, bold=True,
-                   align=center)
-        self._text(left.add_paragraph(), "———", 13, align=center)
-        self._text(left.add_paragraph(), f"Số: {self.number}", 13, align=center)
-        self._text(right.paragraphs[0], "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, bold=True, align=center)
-        self._text(right.add_paragraph(), "Độc lập - Tự do - Hạnh phúc", 13, bold=True, underline=True, align=center)
-        self._text(right.add_paragraph(), "", 13)
-        self._text(right.add_paragraph(), date_line(self._value(self.issuer.place, "địa danh"), self.day), 14,
-                   italic=True, align=center)
-
-    # -- content ---------------------------------------------------------------------------------------------
-    def title(self, kind: str, subject: str) -> None:
-        self._text(self.doc.add_paragraph(), "", 14)
-        self._text(self.doc.add_paragraph(), kind.upper(), 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-        self._text(self.doc.add_paragraph(), subject, 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-
-    def addressee(self, to: str) -> None:
-        self._text(self.doc.add_paragraph(), "", 14)
-        self._text(self.doc.add_paragraph(), f"Kính gửi: {self._value(to, 'nơi nhận tờ trình (Kính gửi)')}", 14,
-                   align=WD_ALIGN_PARAGRAPH.CENTER)
-
-    def paragraph(self, text: str, *, bold: bool = False) -> None:
-        p = self.doc.add_paragraph()
-        self._text(p, text, 14, bold=bold, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-        p.paragraph_format.first_line_indent = Mm(10)
-        p.paragraph_format.space_after = Pt(6)
-
-    def table(self, header: list[str], rows: list[list[str]], widths: list[float]) -> None:
-        """A bordered table whose header row repeats on every page and whose rows never split across pages."""
-        table = self.doc.add_table(rows=1, cols=len(header))
-        table.style = "Table Grid"
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for cell, text in zip(table.rows[0].cells, header, strict=True):
-            self._text(cell.paragraphs[0], text, 12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-        self._row_flags(table.rows[0], header=True)
-        for values in rows:
-            row = table.add_row()
-            for cell, text in zip(row.cells, values, strict=True):
-                self._text(cell.paragraphs[0], text, 12)
-            self._row_flags(row)
-        self._widths(table, widths)
-
     @staticmethod
     def _row_flags(row, header: bool = False) -> None:
         props = row._tr.get_or_add_trPr()
@@ -176,51 +125,173 @@ class Document:
             element.set(qn("w:val"), "true")
             props.append(element)
 
-    def closing(self, recipients: list[str], signer_name: str) -> None:
-        """Nơi nhận (left, 12 pt bold italic; items 11 pt) and the signature block (right: authority, title,
-        space for the signature, name)."""
+    # -- the parts of a document -----------------------------------------------------------------------------
+    def heading(self, *, number: bool = True) -> None:
+        """Issuing body (and the body above it) with the number on the left; Quốc hiệu, Tiêu ngữ and the date line
+        on the right (Decree 30/2020, Appendix I, items 1–4). ``number=False``: a report a unit attaches (the
+        commendation decree's forms carry no number)."""
+        table = self.doc.add_table(rows=1, cols=2)
+        self._no_borders(table)
+        self._widths(table, [72, 93])
+        left, right = table.rows[0].cells
+        self._text(left.paragraphs[0], "{{ co_quan_tren }}", 12, align=CENTER)
+        self._text(left.add_paragraph(), "{{ co_quan }}", 12, bold=True, align=CENTER)
+        self._text(left.add_paragraph(), "———", 13, align=CENTER)
+        if number:
+            self._text(left.add_paragraph(), "Số: {{ so }}/{{ ky_hieu }}", 13, align=CENTER)
+        self._text(right.paragraphs[0], "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, bold=True, align=CENTER)
+        self._text(right.add_paragraph(), "Độc lập - Tự do - Hạnh phúc", 13, bold=True, underline=True, align=CENTER)
+        self._text(right.add_paragraph(), "", 13)
+        self._text(right.add_paragraph(), "{{ dia_danh }}, ngày {{ ngay }} tháng {{ thang }} năm {{ nam }}", 14,
+                   italic=True, align=CENTER)
+
+    def title(self, kind: str, subject: str, *, note: str = "") -> None:
+        self._text(self.doc.add_paragraph(), "", 14)
+        if note:  # "DỰ THẢO" above a draft's title
+            self._text(self.doc.add_paragraph(), note, 13, bold=True, italic=True, align=CENTER)
+        self._text(self.doc.add_paragraph(), kind, 14, bold=True, align=CENTER)
+        self._text(self.doc.add_paragraph(), subject, 14, bold=True, align=CENTER)
+        self._text(self.doc.add_paragraph(), "———", 13, align=CENTER)
+
+    def centered(self, text: str, *, bold: bool = False, italic: bool = False) -> None:
+        self._text(self.doc.add_paragraph(), text, 14, bold=bold, italic=italic, align=CENTER)
+
+    def paragraph(self, text: str, *, bold: bool = False, italic: bool = False) -> None:
+        p = self.doc.add_paragraph()
+        self._text(p, text, 14, bold=bold, italic=italic, align=JUSTIFY)
+        p.paragraph_format.first_line_indent = Mm(10)
+        p.paragraph_format.space_after = Pt(6)
+
+    def control(self, tag: str) -> None:
+        """A paragraph holding only a docxtpl paragraph tag (``{%p for x in xs %}``); docxtpl removes it."""
+        self._text(self.doc.add_paragraph(), tag, 14)
+
+    def paragraphs(self, items: str, *, bold: bool = False) -> None:
+        """One body paragraph per item of the list ``items``."""
+        self.control(f"{{%p for dong in {items} %}}")
+        self.paragraph("{{ dong }}", bold=bold)
+        self.control("{%p endfor %}")
+
+    def table(self, header: list[str], items: str, fields: list[str], widths: list[float]) -> None:
+        """A bordered table, one row per item of the list ``items`` (``fields``: its keys); the header row repeats
+        on every page and no row splits across pages."""
+        table = self.doc.add_table(rows=4, cols=len(header))
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for cell, text in zip(table.rows[0].cells, header, strict=True):
+            self._text(cell.paragraphs[0], text, 12, bold=True, align=CENTER)
+        self._row_flags(table.rows[0], header=True)
+        self._text(table.rows[1].cells[0].paragraphs[0], f"{{%tr for r in {items} %}}", 12)
+        for cell, key in zip(table.rows[2].cells, fields, strict=True):
+            self._text(cell.paragraphs[0], f"{{{{ r.{key} }}}}", 12)
+        self._row_flags(table.rows[2])
+        self._text(table.rows[3].cells[0].paragraphs[0], "{%tr endfor %}", 12)
+        self._widths(table, widths)
+
+    def closing(self, *, left: str = "noi_nhan") -> None:
+        """Nơi nhận (left, 12 pt bold italic; items 11 pt) and the signature block (right: authority and title,
+        space for the signature, name). ``left="xac_nhan"``: the left cell is a second signature (a head of unit
+        confirming a person's report) instead of the recipients."""
         self._text(self.doc.add_paragraph(), "", 14)
         table = self.doc.add_table(rows=1, cols=2)
         self._no_borders(table)
         self._widths(table, [80, 85])
-        left, right = table.rows[0].cells
-        self._text(left.paragraphs[0], "Nơi nhận:", 12, bold=True, italic=True)
-        for i, item in enumerate(recipients):
-            self._text(left.add_paragraph(), f"- {item}{'.' if i == len(recipients) - 1 else ';'}", 11)
-        center = WD_ALIGN_PARAGRAPH.CENTER
-        lines = [x for x in self._value(self.issuer.signer, "chức vụ người ký").split("\n")]
-        self._text(right.paragraphs[0], lines[0].upper(), 14, bold=True, align=center)
-        for line in lines[1:]:
-            self._text(right.add_paragraph(), line.upper(), 14, bold=True, align=center)
+        self._row_flags(table.rows[0])  # the signature never leaves its last lines on the page before
+        first, right = table.rows[0].cells
+        if left == "noi_nhan":
+            self._text(first.paragraphs[0], "Nơi nhận:", 12, bold=True, italic=True)
+            self._text(first.add_paragraph(), "{%p for x in noi_nhan %}", 11)
+            self._text(first.add_paragraph(), "- {{ x }}{{ '.' if loop.last else ';' }}", 11)
+            self._text(first.add_paragraph(), "{%p endfor %}", 11)
+        else:
+            self._signature(first, "xac_nhan_tham_quyen", "xac_nhan_nguoi_ky")
+        self._signature(right, "tham_quyen", "nguoi_ky")
+
+    def _signature(self, cell, authority: str, name: str) -> None:
+        self._text(cell.paragraphs[0], f"{{%p for x in {authority} %}}", 14, align=CENTER)
+        self._text(cell.add_paragraph(), "{{ x }}", 14, bold=True, align=CENTER)
+        self._text(cell.add_paragraph(), "{%p endfor %}", 14, align=CENTER)
         for _ in range(4):
-            self._text(right.add_paragraph(), "", 14)
-        self._text(right.add_paragraph(), self._value(signer_name, "họ tên người ký"), 14, bold=True, align=center)
+            self._text(cell.add_paragraph(), "", 14)
+        self._text(cell.add_paragraph(), f"{{{{ {name} }}}}", 14, bold=True, align=CENTER)
 
     def page_break(self) -> None:
         self.doc.add_page_break()
 
-    def save(self, path: Path) -> Path:
-        with replacing(path) as temporary:
-            self.doc.save(str(temporary))
-        return path
+    def bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self.doc.save(buffer)
+        return buffer.getvalue()
 
 
-def to_pdf(docx: Path) -> Path:
-    """The PDF beside a .docx, made by LibreOffice headless (its own profile: an office copy of LibreOffice left
-    open does not block it). Raises ``UsageError`` saying how to install LibreOffice when it is missing."""
+# -- rendering -----------------------------------------------------------------------------------------------
+@dataclass
+class Written:
+    """A document rendered from a template: where it went, from which template, and the values left "…"."""
+
+    path: Path
+    template: str
+    missing: list[str]
+
+
+def render(template: bytes | Path, context: dict, path: Path) -> Written:
+    """Render a template (the kit's default as bytes, or the office's file) to ``path``, atomically.
+
+    Raises ``UsageError`` naming the template and the text around a broken tag (an edited template with an
+    unclosed ``{{``), so that the caller can go on with the other documents."""
+    missing: list[str] = []
+
+    def shown(value: object) -> object:
+        if isinstance(value, Missing):
+            missing.append(value.what)
+            return GAP
+        return "" if value is None else value
+
+    class Unknown(jinja2.Undefined):
+        """A tag the data has no value for: "…" and a warning, never an exception or an empty hole."""
+
+        def __str__(self) -> str:
+            missing.append(f"trường {{{{ {self._undefined_name} }}}} (mẫu có trường không có trong dữ liệu)")
+            return GAP
+
+    name = template.name if isinstance(template, Path) else "mẫu mặc định"
+    env = jinja2.Environment(undefined=Unknown, finalize=shown, autoescape=True)
+    document = DocxTemplate(io.BytesIO(template) if isinstance(template, bytes) else template)
+    try:
+        document.render(context, env, autoescape=True)
+    except jinja2.TemplateError as exc:
+        near = " ".join(t.strip() for t in getattr(exc, "docx_context", []) if t.strip())[:200]
+        raise UsageError(f"Mẫu văn bản {name} có thẻ sai ({exc.message}), gần đoạn: «{near}». Sửa thẻ trong Word "
+                         "(mỗi thẻ {{ … }} hoặc {%p … %} phải đủ cặp ngoặc) hoặc xóa tệp mẫu để dùng mẫu mặc định."
+                         ) from exc
+    except Exception as exc:  # a file that is not a Word document (renamed, damaged)
+        raise UsageError(f"Không đọc được mẫu văn bản {name} ({type(exc).__name__}): hãy mở và lưu lại bằng Word "
+                         "dạng .docx, hoặc xóa tệp mẫu để dùng mẫu mặc định.") from exc
+    with replacing(path) as temporary:
+        document.save(str(temporary))
+    return Written(path, name, list(dict.fromkeys(missing)))
+
+
+def to_pdf(documents: list[Path]) -> list[Path]:
+    """The PDF beside each .docx, made by one LibreOffice headless run (its own profile: an office copy of
+    LibreOffice left open does not block it). Raises ``UsageError`` saying how to install LibreOffice when it is
+    missing."""
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None:
         raise UsageError("Chưa cài LibreOffice nên không tạo được PDF. Linux: sudo apt install "
                          "libreoffice-writer-nogui; Windows: cài LibreOffice từ libreoffice.org rồi chạy lại; hoặc mở "
                          "tệp .docx bằng Word và chọn Lưu thành PDF.")
+    made: list[Path] = []
     with tempfile.TemporaryDirectory() as profile, tempfile.TemporaryDirectory() as out:
         done = subprocess.run([office, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
-                               "--convert-to", "pdf", "--outdir", out, str(docx)], capture_output=True, text=True,
-                              timeout=300)
-        made = Path(out) / f"{docx.stem}.pdf"
-        if done.returncode != 0 or not made.exists():
-            raise UsageError(f"LibreOffice không chuyển được {docx.name} sang PDF: {done.stderr.strip()[:300]}")
-        target = docx.with_suffix(".pdf")
-        with replacing(target) as temporary:
-            shutil.copyfile(made, temporary)
-    return target
+                               "--convert-to", "pdf", "--outdir", out, *map(str, documents)], capture_output=True,
+                              text=True, timeout=60 + 20 * len(documents))
+        for docx in documents:
+            pdf = Path(out) / f"{docx.stem}.pdf"
+            if not pdf.exists():
+                raise UsageError(f"LibreOffice không chuyển được {docx.name} sang PDF: {done.stderr.strip()[:300]}")
+            target = docx.with_suffix(".pdf")
+            with replacing(target) as temporary:
+                shutil.copyfile(pdf, temporary)
+            made.append(target)
+    return made

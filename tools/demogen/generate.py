@@ -97,12 +97,13 @@ issuers:
   - {name: "Sở Nội vụ", parent: "UBND tỉnh Tây Ninh", place: "Tây Ninh", signer: "GIÁM ĐỐC",
      valid_from: 2025-07-01}
 # registration: the unit's own emulation plan (28/02/2022 in the seed plan);
-# submission: the self-assessment form of the year.
+# submission: the self-assessment form of the year; explanation: the last day a unit may contest its result
+# (printed in the notice of results, `kit docs`).
 deadlines:
-  2022: {registration: 2022-02-28, submission: 2022-12-15}
-  2023: {registration: 2023-02-28, submission: 2023-12-15}
-  2024: {registration: 2024-02-29, submission: 2024-12-13}
-  2025: {registration: 2025-02-28, submission: 2025-11-28}
+  2022: {registration: 2022-02-28, submission: 2022-12-15, explanation: 2023-01-13}
+  2023: {registration: 2023-02-28, submission: 2023-12-15, explanation: 2024-01-15}
+  2024: {registration: 2024-02-29, submission: 2024-12-13, explanation: 2025-01-15}
+  2025: {registration: 2025-02-28, submission: 2025-11-28, explanation: 2026-01-15}
 # Classification by percentage = points / applicable maximum x 100; each band is [from, to).
 bands:
   - {name: "Xuất sắc", from: 90}

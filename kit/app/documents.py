@@ -1,0 +1,439 @@
+"""What goes into the documents the office signs, from the same year state the reports use (``kit docs``).
+
+For a year: the report on the year's scoring, a notice of its result to every unit, the Tờ trình proposing
+commendations with its list, the draft decision, and the prefilled achievement report of every proposed collective
+and individual. For the period: the summing-up report, the Tờ trình, the draft decision and the achievement
+reports. Each document names the body in office on its date (``issuers:`` in campaign.yml); what neither the data
+nor the configuration gives (the number, the signer's name, the lessons the council draws) is left "…" and listed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kit.app.pipeline import proposals
+from kit.app.year import YearState
+from kit.config.campaign import Campaign
+from kit.config.issuers import Issuer, letterhead
+from kit.core import vn
+from kit.core.errors import UsageError
+from kit.core.vocab import Kind, Status
+from kit.outputs.doc_templates import template_for
+from kit.outputs.official import Missing, Written, render
+from kit.scoring.awards import Awards, Finding
+from kit.store.gradebook import latest
+
+NUMBER = Missing("số văn bản (điền khi vào sổ văn bản đi)")
+PLACEHOLDER_RECIPIENTS = ["Như trên", "Lưu: VT"]
+
+
+@dataclass
+class Batch:
+    """The documents of one ``kit docs`` run: those written, and those that failed (an edited template with a
+    broken tag) with the message saying why — one bad template never stops the others."""
+
+    written: list[Written] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def missing(self) -> Counter[str]:
+        """Each value left "…", with the number of documents it is missing from."""
+        return Counter(what for w in self.written for what in w.missing)
+
+
+# -- who issues, and the parts every document shares -----------------------------------------------------------
+def _symbol(kind: str, body: str) -> str:
+    """"TTr" + "Hội đồng Thi đua – Khen thưởng" → "TTr-HĐTĐKT"; "UBND …" → "…-UBND"; "Sở Nội vụ" → "SNV"."""
+    words = body.split()
+    if words and words[0].upper() == "UBND":
+        return f"{kind}-UBND"
+    return f"{kind}-" + "".join(w[0] for w in words if w[0].isalpha()).upper()
+
+
+def _month(day: dt.date) -> str:
+    """Decree 30/2020: a zero before days below 10 and the months 1 and 2 only."""
+    return f"{day.month:02d}" if day.month < 3 else str(day.month)
+
+
+def superior(issuer: Issuer) -> str:
+    """The body that decides on what the issuer proposes: the committee of a council, the parent of a department."""
+    return issuer.name if issuer.council else issuer.parent
+
+
+def _frame(campaign: Campaign, day: dt.date, issuer: Issuer, *, above: str, body: str, kind: str,
+           authority: list[str], signer: str | Missing, recipients: list[str]) -> dict:
+    return {
+        "co_quan_tren": above.upper(), "co_quan": body.upper() or Missing("tên cơ quan ban hành"),
+        "co_quan_ten": body or Missing("tên cơ quan ban hành"), "so": NUMBER, "ky_hieu": _symbol(kind, body),
+        "dia_danh": issuer.place or Missing("địa danh (place trong issuers)"), "ngay": f"{day.day:02d}",
+        "thang": _month(day), "nam": str(day.year),
+        "tham_quyen": [line.upper() for line in authority] or [Missing("thẩm quyền ký (signer trong issuers)")],
+        "nguoi_ky": signer, "noi_nhan": recipients,
+        "minh_hoa": f"{campaign.demo_note}: văn bản mẫu, không có giá trị." if campaign.demo else "",
+    }
+
+
+def _proposer(campaign: Campaign, day: dt.date, kind: str, recipients: list[str]) -> dict:
+    """The frame of a document the campaign's office issues on ``day`` (the council, or the department)."""
+    issuer = campaign.issuer(day)
+    above, body = letterhead(issuer)
+    return _frame(campaign, day, issuer, above=above, body=issuer.council or issuer.name, kind=kind,
+                  authority=issuer.signer.split("\n") if issuer.signer else [],
+                  signer=issuer.signer_name or Missing("họ tên người ký (signer_name trong issuers)"),
+                  recipients=recipients) | {"co_quan_tren": above}
+
+
+def _period(awards: Awards) -> str:
+    years = awards.years
+    if awards.level == "yearly":
+        return f"năm {years[0]}"
+    end = awards.on
+    if end is not None and end < dt.date(years[-1], 12, 31):
+        return f"giai đoạn {years[0]} – {end:%d/%m/%Y}"
+    return f"giai đoạn {years[0]}–{years[-1]}"
+
+
+def _grounds(campaign: Campaign, period: str) -> list[str]:
+    lines = ["Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;"]
+    if campaign.plan:
+        lines.append(f"Căn cứ {campaign.plan} về {campaign.name[0].lower() + campaign.name[1:]};")
+    lines.append(f"Căn cứ kết quả chấm điểm, thẩm định và xếp loại {period} của các cơ quan, đơn vị;")
+    return lines
+
+
+# -- commendation: Tờ trình, draft decision, achievement reports ------------------------------------------------
+def _lists(campaign: Campaign, awards: Awards) -> dict[str, list[dict]]:
+    names = {u.code: u.name for u in campaign.units}
+    out: dict[str, list[dict]] = {"tap_the": [], "ca_nhan": []}
+    for f in awards.proposed():
+        rows = out["tap_the" if f.rule.kind == Kind.COLLECTIVE else "ca_nhan"]
+        rows.append({"tt": str(len(rows) + 1), "ten": f.candidate["name"], "chuc_vu": f.candidate.get("position") or "",
+                     "don_vi": names.get(f.candidate["unit"], ""), "hinh_thuc": f.rule.title_name,
+                     "thanh_tich": "; ".join(r.removeprefix("✔ ") for r in f.reasons)})
+    return out
+
+
+def submission_context(campaign: Campaign, awards: Awards) -> dict:
+    """Tờ trình đề nghị khen thưởng + Danh sách kèm theo."""
+    day = awards.on or dt.date.today()
+    issuer = campaign.issuer(day)
+    period = _period(awards)
+    frame = _proposer(campaign, day, "TTr", PLACEHOLDER_RECIPIENTS)
+    # to the body above: the province's committee for a department; the district's chairman for its council
+    to = issuer.parent if issuer.parent else f"Chủ tịch UBND huyện {campaign.district}"
+    return frame | _lists(campaign, awards) | {
+        "giai_doan": period, "kinh_gui": to, "can_cu": _grounds(campaign, period), "tam_tinh": awards.provisional}
+
+
+def decision_context(campaign: Campaign, awards: Awards) -> dict:
+    """Dự thảo quyết định khen thưởng: issued by the body the Tờ trình goes to."""
+    day = awards.on or dt.date.today()
+    issuer = campaign.issuer(day)
+    decider = superior(issuer) or issuer.name
+    full = decider.replace("UBND", "Ủy ban nhân dân", 1)
+    period = _period(awards)
+    frame = _frame(campaign, day, issuer, above="", body=decider, kind="QĐ",
+                   authority=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], signer=Missing("họ tên người ký quyết định"),
+                   recipients=["Như Điều 3", "Lưu: VT"])
+    lists = _lists(campaign, awards)
+    titles = Counter((row["hinh_thuc"], key) for key in ("tap_the", "ca_nhan") for row in lists[key])
+    articles = [f"Điều 1. Tặng {title} cho {n} {'tập thể' if key == 'tap_the' else 'cá nhân'} (có danh sách kèm "
+                f"theo) đã có thành tích trong phong trào thi đua CCHC và KSTTHC {period}."
+                for (title, key), n in titles.items()]
+    if len(articles) > 1:
+        articles = ["Điều 1. Khen thưởng các tập thể, cá nhân (có danh sách kèm theo) đã có thành tích trong phong "
+                    f"trào thi đua CCHC và KSTTHC {period}, cụ thể:"] + [
+                        f"- {a.removeprefix('Điều 1. ')}" for a in articles]
+    proposer = issuer.council or issuer.name
+    return frame | lists | {
+        "giai_doan": period, "chuc_danh_quyet_dinh": f"CHỦ TỊCH {full.upper()}",
+        "chuc_danh_quyet_dinh_thuong": f"Chủ tịch {full}", "can_cu": _grounds(campaign, period),
+        "co_quan_de_nghi": proposer, "so_to_trinh": f"…/{_symbol('TTr', proposer)}",
+        "dieu_1": articles or ["Điều 1. (Không có tập thể, cá nhân được đề nghị.)"],
+        "nguon_quy": Missing("nguồn quỹ thi đua, khen thưởng (Điều 2)"),
+        "thi_hanh": Missing("chức danh thủ trưởng cơ quan tham mưu thi hành (Điều 3)")}
+
+
+def _unit_years(states: list[YearState], unit: str) -> list[dict]:
+    rows = []
+    for yd in states:
+        units = yd.results.units.set_index("unit")
+        if unit in units.index and units.loc[unit, "status"].scored:
+            u = units.loc[unit]
+            rows.append({"nam": str(yd.year), "diem": vn.number(u["counted"]), "ty_le": vn.number(u["percent"]),
+                         "xep_loai": u["band"] or "—", "hang": vn.integer(u["rank"])})
+    return rows
+
+
+def achievement_context(campaign: Campaign, awards: Awards, finding: Finding, states: list[YearState]) -> dict:
+    """Báo cáo thành tích of one proposed collective or individual, headed by its own unit and prefilled from the
+    unit's results over the years of the proposal and the reasons the rule found."""
+    day = awards.on or dt.date.today()
+    issuer = campaign.issuer(day)
+    c = finding.candidate
+    unit = campaign.units_by_code[c["unit"]]
+    person = finding.rule.kind == Kind.INDIVIDUAL
+    frame = _frame(campaign, day, issuer, above=superior(issuer) or issuer.name, body=unit.name, kind="BC",
+                   authority=["NGƯỜI BÁO CÁO THÀNH TÍCH"] if person else ["THỦ TRƯỞNG ĐƠN VỊ"],
+                   signer=c["name"] if person else Missing("họ tên thủ trưởng đơn vị (báo cáo thành tích)"),
+                   recipients=[])
+    if person:
+        sketch = [f"Họ và tên: {c['name']}.", f"Chức vụ: {c.get('position') or '…'}.", f"Đơn vị công tác: {unit.name}.",
+                  Missing("sơ lược lý lịch: ngày sinh, quê quán, trình độ (mục I báo cáo thành tích)")]
+    else:
+        sketch = [f"Tên tập thể: {unit.name}.", f"Nhóm: {campaign.groups.get(unit.group, unit.group)}.",
+                  Missing("đặc điểm, chức năng, nhiệm vụ, tổ chức bộ máy (mục I báo cáo thành tích tập thể)")]
+    return frame | {
+        "hinh_thuc": finding.rule.title_name, "giai_doan": _period(awards), "don_vi": unit.name,
+        "muc_1": "SƠ LƯỢC LÝ LỊCH" if person else "SƠ LƯỢC ĐẶC ĐIỂM, TÌNH HÌNH", "so_luoc": sketch,
+        "cac_nam": _unit_years(states, unit.code), "can_cu_de_nghi": [r.removeprefix("✔ ") for r in finding.reasons],
+        "da_khen_thuong": Missing("các hình thức khen thưởng đã nhận (số, ngày quyết định; mục III)"),
+        "xac_nhan_tham_quyen": ["XÁC NHẬN CỦA THỦ TRƯỞNG ĐƠN VỊ" if person else "XÁC NHẬN CỦA CẤP TRÊN TRỰC TIẾP"],
+        "xac_nhan_nguoi_ky": Missing("họ tên người xác nhận báo cáo thành tích")}
+
+
+# -- the year: report and notices -------------------------------------------------------------------------------
+def _taking_part(yd: YearState, day: dt.date | None = None) -> pd.DataFrame:
+    """The units of the year that still exist (and, with ``day``, that had been formed by then: the district's
+    own final on 30/6/2025 does not count the communes formed on 1/7/2025)."""
+    units = yd.results.units
+    kept = ~units["status"].map(lambda s: s.gone)
+    if day is not None:
+        formed = {u.code for u in yd.campaign.units if u.valid_from is None or u.valid_from <= day}
+        kept &= units["unit"].isin(formed)
+    return units[kept]
+
+
+def year_report_context(yd: YearState, awards: Awards) -> dict:
+    campaign, year = yd.campaign, yd.year
+    day = awards.on or dt.date(year, 12, 31)
+    frame = _proposer(campaign, day, "BC", ["Sở Nội vụ tỉnh", "Lưu: VT"])
+    units = _taking_part(yd)
+    part = [f"Năm {year} có {len(units)} cơ quan, đơn vị tham gia chấm điểm."]
+    for (_, name), frame_ in units.groupby(["group", "group_name"], sort=False):
+        counts = Counter(frame_["status"])
+        part.append(f"{name}: {len(frame_)} đơn vị; nộp phiếu đúng hạn {counts[Status.SUBMITTED]}, nộp trễ "
+                    f"{counts[Status.LATE]}, phiếu không được chấp nhận {counts[Status.REJECTED]}, chưa nộp "
+                    f"{counts[Status.MISSING]}.")
+    gone = campaign.departed(year)
+    if gone:
+        part.append(f"{len(gone)} đơn vị không còn tham gia do sắp xếp, sáp nhập: "
+                    + "; ".join(f"{campaign.units_by_code[c].name}" for c in gone) + ".")
+    bands = [b.name for b in campaign.bands(year)]
+    ranked = units.dropna(subset=["rank"])
+    ranking, groups = [], []
+    for i, ((_, name), frame_) in enumerate(ranked.groupby(["group", "group_name"], sort=False), start=1):
+        counts = Counter(frame_["band"])
+        ranking.append(f"{name}: {len(frame_)} đơn vị được xếp loại, tỷ lệ bình quân "
+                       f"{vn.number(frame_['percent'].mean(), 2)} %; "
+                       + ", ".join(f"{counts[b]} {b}" for b in bands if counts[b]) + ".")
+        groups.append({"tt": str(i), "ten": name, "don_vi": [
+            {"hang": vn.integer(r.rank), "ten": r.unit_name, "diem": vn.number(r.counted),
+             "toi_da": vn.number(r.max_applicable), "ty_le": vn.number(r.percent), "xep_loai": r.band}
+            for r in frame_.sort_values("rank").itertuples()]})
+    proposed = Counter(f"{f.rule.title_name} ({f.rule.kind.label})" for f in awards.proposed())
+    return frame | {
+        "nam_bao_cao": str(year),
+        "mo_dau": [f"Thực hiện {campaign.plan or 'kế hoạch của phong trào thi đua'}, {frame['co_quan_ten']} báo cáo "
+                   f"kết quả chấm điểm, thẩm định công tác cải cách hành chính và kiểm soát thủ tục hành chính năm "
+                   f"{year} của các cơ quan, đơn vị như sau:"],
+        "tham_gia": part, "xep_loai": ranking or ["Chưa có đơn vị nào được xếp loại."], "nhom_ket_qua": groups,
+        "han_che": _shortcomings(yd),
+        "khen_thuong": [f"Đề nghị {n} {what}." for what, n in proposed.items()] or [
+            "Không có tập thể, cá nhân đủ điều kiện đề nghị khen thưởng."]
+        + (["Danh sách đề nghị là TẠM TÍNH do còn đơn vị chưa thẩm định đủ."] if awards.provisional else [])}
+
+
+def _shortcomings(yd: YearState) -> list[str]:
+    """The weakest areas of each group, the units that over-claim most, and what is still open."""
+    lines = []
+    areas = yd.results.areas.dropna(subset=["percent"])
+    for _, frame_ in areas.groupby("group", sort=False):
+        weakest = frame_.groupby("area_name", sort=False)["percent"].mean().sort_values().head(2)
+        name = yd.campaign.groups.get(frame_["group"].iloc[0], "")
+        lines.append(f"{name}: lĩnh vực đạt thấp nhất là " + "; ".join(
+            f"{a} (bình quân {vn.number(p, 1)} %)" for a, p in weakest.items()) + ".")
+    over = yd.results.units.dropna(subset=["self_minus_appraised"])
+    over = over[over["self_minus_appraised"] >= 1].sort_values("self_minus_appraised", ascending=False).head(3)
+    if len(over):
+        lines.append("Một số đơn vị tự chấm cao hơn kết quả thẩm định: " + "; ".join(
+            f"{r.unit_name} (chênh {vn.number(r.self_minus_appraised, 2)} điểm)" for r in over.itertuples()) + ".")
+    units = yd.results.units.dropna(subset=["criteria"])
+    todo = units[units["appraised_count"] < units["criteria"]]
+    if len(todo):
+        lines.append(f"Còn {len(todo)} đơn vị chưa được thẩm định đầy đủ; kết quả của các đơn vị này là tạm tính.")
+    return lines or ["Không có tồn tại, hạn chế nổi bật qua kết quả chấm điểm."]
+
+
+def notice_context(yd: YearState, unit: str, day: dt.date) -> dict:
+    """Thông báo kết quả to one unit: its points, band and rank, every criterion cut below its self-score with the
+    evaluator's reason, and by when to lodge an explanation."""
+    campaign = yd.campaign
+    frame = _proposer(campaign, day, "TB", ["Như trên", "Lưu: VT"])
+    row = yd.results.units.set_index("unit").loc[unit]
+    if row["status"].scored:
+        ranked = yd.results.units.dropna(subset=["rank"])
+        size = int((ranked["group"] == row["group"]).sum())
+        result = [f"Tổng điểm: {vn.number(row['counted'])}/{vn.number(row['max_applicable'])} điểm (tối đa áp dụng), "
+                  f"đạt {vn.number(row['percent'])} %.",
+                  f"Xếp loại: {row['band'] or '—'}; xếp hạng {vn.integer(row['rank'])}/{size} trong nhóm "
+                  f"{row['group_name']}."]
+        if row["appraised_count"] < row["criteria"]:
+            result.append(f"Kết quả tạm tính: đã thẩm định {int(row['appraised_count'])}/{int(row['criteria'])} "
+                          "tiêu chí.")
+    else:
+        result = [f"Đơn vị chưa có kết quả chấm điểm năm {yd.year}: "
+                  + ("chưa nộp phiếu tự đánh giá." if row["status"] == Status.MISSING
+                     else "phiếu tự đánh giá không được chấp nhận (xem thông báo lỗi của phiếu).")]
+    long = yd.results.long
+    rows = long[(long["unit"] == unit) & long["is_appraised"]]
+    reasons = latest(yd.decisions[yd.decisions["unit"] == unit])
+    why = dict(zip(reasons["code"], reasons["comment"], strict=True))
+    own = pd.to_numeric(rows["self"], errors="coerce")
+    cut = rows[(own - pd.to_numeric(rows["appraised"], errors="coerce")) > 1e-9]
+    deadline = campaign.deadline(yd.year, "explanation")
+    return frame | {
+        "nam_bao_cao": str(yd.year), "don_vi": row["unit_name"], "ket_qua": result,
+        "bi_tru": [{"ma": r.code, "tieu_chi": r.content, "tieu_chi_ngan": r.content[:80],
+                    "tu_cham": vn.number(pd.to_numeric(r.self, errors="coerce")),
+                    "tham_dinh": "Không áp dụng" if r.appraised_na else vn.number(r.appraised),
+                    "ly_do": why.get(r.code) or Missing("lý do trừ điểm (nhận xét của cán bộ thẩm định)")}
+                   for r in cut.itertuples()],
+        "han_giai_trinh": vn.date(deadline) if deadline else Missing(
+            f"hạn giải trình năm {yd.year} (deadlines: explanation trong campaign.yml)")}
+
+
+# -- the period: summing-up ------------------------------------------------------------------------------------
+def final_report_context(states: list[YearState], awards: Awards) -> dict:
+    campaign = states[0].campaign
+    day = awards.on or campaign.roster.period_end
+    period = _period(awards)
+    frame = _proposer(campaign, day, "BC", ["Sở Nội vụ tỉnh", "Lưu: VT"])
+    by_year, summary = [], []
+    for yd in states:
+        ranked = _taking_part(yd, day).dropna(subset=["rank"])
+        bands = [b.name for b in campaign.bands(yd.year)]
+        for (_, name), frame_ in ranked.groupby(["group", "group_name"], sort=False):
+            counts = Counter(frame_["band"])
+            by_year.append({"nam": str(yd.year), "nhom": name, "so_don_vi": str(len(frame_)),
+                            "ty_le": vn.number(frame_["percent"].mean()),
+                            "phan_loai": ", ".join(f"{counts[b]} {b}" for b in bands if counts[b])})
+    took_part = {r.unit for yd in states for r in _taking_part(yd, day).itertuples()}
+    summary.append(f"{period.capitalize()}: {len(took_part)} cơ quan, đơn vị tham gia phong trào; kết quả chấm điểm "
+                   "từng năm như bảng sau.")
+    trends = _trends(states, day)
+    moves = [f"Từ {vn.date(line.effective)}: {line.predecessor_name} → {campaign.units_by_code[line.successor].name}"
+             + (f" ({line.basis})" if line.basis else "") + "."
+             for line in campaign.roster.lineage if line.effective is None or line.effective <= day]
+    proposed = Counter(f"{f.rule.title_name} ({f.rule.kind.label})" for f in awards.proposed())
+    return frame | {
+        "giai_doan": period,
+        "mo_dau": [f"Thực hiện {campaign.plan or 'kế hoạch của phong trào thi đua'}, {frame['co_quan_ten']} báo cáo "
+                   f"tổng kết phong trào thi đua {period} như sau:"],
+        "ket_qua": summary, "theo_nam": by_year, "sap_xep": moves, "xu_huong": trends,
+        "bai_hoc": Missing("bài học kinh nghiệm (Hội đồng viết, mục III báo cáo tổng kết)"),
+        "khen_thuong": [f"Đề nghị {n} {what}." for what, n in proposed.items()] or [
+            "Không có tập thể, cá nhân đủ điều kiện đề nghị khen thưởng tổng kết."]}
+
+
+def _trends(states: list[YearState], day: dt.date) -> list[str]:
+    """Per group: mean percentage first and last year; the units that improved most; the areas that moved most."""
+    lines = []
+    first, last = states[0], states[-1]
+    if first is last:
+        return ["Giai đoạn chỉ có một năm: chưa có xu hướng."]
+    for group, name in first.campaign.groups.items():
+        means = []
+        for yd in states:
+            ranked = _taking_part(yd, day).dropna(subset=["rank"])
+            means.append((yd.year, ranked.loc[ranked["group"] == group, "percent"].mean()))
+        known = [(y, m) for y, m in means if pd.notna(m)]
+        if len(known) >= 2:
+            (y0, m0), (y1, m1) = known[0], known[-1]
+            verb = "tăng" if m1 >= m0 else "giảm"
+            lines.append(f"{name}: tỷ lệ bình quân {verb} từ {vn.number(m0, 1)} % (năm {y0}) lên "
+                         f"{vn.number(m1, 1)} % (năm {y1})." if m1 >= m0 else
+                         f"{name}: tỷ lệ bình quân {verb} từ {vn.number(m0, 1)} % (năm {y0}) xuống "
+                         f"{vn.number(m1, 1)} % (năm {y1}).")
+    before = first.results.units.set_index("unit")["percent"]
+    after = last.results.units.set_index("unit")["percent"]
+    delta = (after - before).dropna().sort_values(ascending=False).head(3)
+    names = last.results.units.set_index("unit")["unit_name"]
+    if len(delta):
+        lines.append(f"Tiến bộ nhiều nhất từ năm {first.year} đến năm {last.year}: " + "; ".join(
+            f"{names[u]} (+{vn.number(d, 1)} điểm phần trăm)" if d >= 0 else
+            f"{names[u]} ({vn.number(d, 1)} điểm phần trăm)" for u, d in delta.items()) + ".")
+    return lines or ["Chưa đủ số liệu để đánh giá xu hướng."]
+
+
+# -- writing the set -------------------------------------------------------------------------------------------
+def _write(batch: Batch, campaign: Campaign, name: str, context: dict, path: Path) -> None:
+    try:
+        batch.written.append(render(template_for(campaign.root, name), context, path))
+    except UsageError as exc:
+        batch.failed.append(f"{path.name}: {exc}")
+
+
+def _commendation(batch: Batch, campaign: Campaign, awards: Awards, states: list[YearState], folder: Path,
+                  end: str) -> None:
+    _write(batch, campaign, "to-trinh-khen-thuong", submission_context(campaign, awards),
+           folder / f"to-trinh-khen-thuong-{end}.docx")
+    _write(batch, campaign, "quyet-dinh-khen-thuong", decision_context(campaign, awards),
+           folder / f"du-thao-quyet-dinh-khen-thuong-{end}.docx")
+    for f in awards.proposed():
+        who = "ca-nhan" if f.rule.kind == Kind.INDIVIDUAL else "tap-the"
+        key = f.candidate["id"].split("|")[0] if who == "tap-the" else _file_key(f.candidate)
+        _write(batch, campaign, "bao-cao-thanh-tich", achievement_context(campaign, awards, f, states),
+               folder / "thanh-tich" / f"{who}-{key}-{end}.docx")
+
+
+def _file_key(candidate: dict) -> str:
+    """A file name for a person: the unit and the name without marks ("NV-NguyenVanAn")."""
+    text = f"{candidate['unit']}-{candidate['name']}"
+    plain = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in plain if ch.isalnum() or ch == "-").strip("-")
+
+
+def documents_folder(reports: Path, year: int | None) -> Path:
+    """Where ``kit docs`` writes: reports/<year>/van-ban, or reports/final/van-ban."""
+    return reports / (str(year) if year else "final") / "van-ban"
+
+
+def year_documents(yd: YearState, folder: Path, *, notices_only: bool = False, provisional: bool = False) -> Batch:
+    """Every document of one year (``notices_only``: the notices to the units)."""
+    campaign = yd.campaign
+    batch = Batch()
+    awards = proposals([yd], "yearly", provisional=provisional)
+    day = awards.on or dt.date(yd.year, 12, 31)
+    for unit in _taking_part(yd)["unit"]:
+        _write(batch, campaign, "thong-bao-ket-qua", notice_context(yd, unit, day),
+               folder / "thong-bao" / f"thong-bao-ket-qua-{unit}-{yd.year}.docx")
+    if notices_only:
+        return batch
+    _write(batch, campaign, "bao-cao-ket-qua-nam", year_report_context(yd, awards),
+           folder / f"bao-cao-ket-qua-{yd.year}.docx")
+    if campaign.rules is not None:
+        _commendation(batch, campaign, awards, [yd], folder, str(yd.year))
+    return batch
+
+
+def final_documents(states: list[YearState], folder: Path, *, on: dt.date | None = None,
+                    provisional: bool = False) -> Batch:
+    """The summing-up report and the final commendation documents (``on``: a final dated earlier, the
+    district's own on 30/6/2025)."""
+    campaign = states[0].campaign
+    batch = Batch()
+    awards = proposals(states, "final", provisional=provisional, on=on)
+    first, last = states[0].year, states[-1].year
+    early = awards.on is not None and awards.on < dt.date(last, 12, 31)
+    end = f"{first}-{awards.on:%Y%m%d}" if early and awards.on else f"{first}-{last}"
+    _write(batch, campaign, "bao-cao-tong-ket", final_report_context(states, awards),
+           folder / f"bao-cao-tong-ket-{end}.docx")
+    if campaign.rules is not None:
+        _commendation(batch, campaign, awards, states, folder, end)
+    return batch
