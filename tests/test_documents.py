@@ -227,3 +227,24 @@ def _kind(path: Path) -> str:
         if name.startswith(prefix):
             return kind
     raise AssertionError(name)
+
+
+def test_a_document_names_what_it_was_made_from_in_its_properties(year_2024):
+    out, _ = year_2024
+    properties = read_docx(out / "to-trinh-khen-thuong-2024.docx").core_properties
+    yd = load_year(DEMO, 2024)
+    assert yd.fingerprint.digest[:16] in properties.comments and "Dữ liệu minh họa" in properties.comments
+    assert properties.author.startswith("kit thi đua CCHC")
+
+
+def test_an_achievement_report_lists_the_persons_initiatives(tmp_path):
+    campaign = load_campaign(DEMO)
+    states = load_years(campaign, campaign.years)
+    batch = final_documents(states, tmp_path)
+    people = {f.candidate["name"] for f in proposals(states, "final").proposed() if f.rule.kind == Kind.INDIVIDUAL}
+    authored = [r for r in states[0].movement.initiatives.rows if r["recognised_on"] and r["authors"][0] in people]
+    assert authored  # the demo proposes an author of an initiative (Huỳnh Hoàng Bình)
+    for row in authored:
+        report = next(w.path for w in batch.written if w.path.name.startswith("ca-nhan-")
+                      and f"Họ và tên: {row['authors'][0]}." in _all_text(read_docx(w.path)))
+        assert row["title"] in _all_text(read_docx(report)) and row["id"] in _all_text(read_docx(report))

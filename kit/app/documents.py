@@ -10,6 +10,7 @@ nor the configuration gives (the number, the signer's name, the lessons the coun
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from kit.config.issuers import Issuer, letterhead
 from kit.core import vn
 from kit.core.errors import UsageError
 from kit.core.vocab import Kind, Status
+from kit.intake.layout import header_key
 from kit.outputs.doc_templates import template_for
 from kit.outputs.official import Missing, Written, render
 from kit.scoring.awards import Awards, Finding
@@ -38,6 +40,7 @@ class Batch:
     """The documents of one ``kit docs`` run: those written, and those that failed (an edited template with a
     broken tag) with the message saying why — one bad template never stops the others."""
 
+    made_from: str
     written: list[Written] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
 
@@ -192,9 +195,23 @@ def achievement_context(campaign: Campaign, awards: Awards, finding: Finding, st
         "hinh_thuc": finding.rule.title_name, "giai_doan": _period(awards), "don_vi": unit.name,
         "muc_1": "SƠ LƯỢC LÝ LỊCH" if person else "SƠ LƯỢC ĐẶC ĐIỂM, TÌNH HÌNH", "so_luoc": sketch,
         "cac_nam": _unit_years(states, unit.code), "can_cu_de_nghi": [r.removeprefix("✔ ") for r in finding.reasons],
+        "sang_kien": _initiatives(states, c, person),
         "da_khen_thuong": Missing("các hình thức khen thưởng đã nhận (số, ngày quyết định; mục III)"),
         "xac_nhan_tham_quyen": ["XÁC NHẬN CỦA THỦ TRƯỞNG ĐƠN VỊ" if person else "XÁC NHẬN CỦA CẤP TRÊN TRỰC TIẾP"],
         "xac_nhan_nguoi_ky": Missing("họ tên người xác nhận báo cáo thành tích")}
+
+
+def _initiatives(states: list[YearState], candidate: dict, person: bool) -> list[str]:
+    """The recognised initiatives of the proposal's years: the person's own (an author), or the unit's."""
+    years = {yd.year for yd in states}
+    found = []
+    for row in states[0].movement.initiatives.rows:
+        day = row["recognised_on"]
+        mine = header_key(candidate["name"]) in map(header_key, row["authors"]) if person else \
+            row["unit"] == candidate["unit"]
+        if day and day.year in years and mine:
+            found.append(f"{row['title']} (số {row['id']}; {row['recognised_by']} công nhận ngày {vn.date(day)}).")
+    return found or ["Không có sáng kiến được công nhận trong thời gian đề nghị."]
 
 
 # -- the year: report and notices -------------------------------------------------------------------------------
@@ -372,9 +389,23 @@ def _trends(states: list[YearState], day: dt.date) -> list[str]:
 
 
 # -- writing the set -------------------------------------------------------------------------------------------
+def _made_from(states: list[YearState]) -> str:
+    """What a set of documents was made from, for their properties (see ``render``; Word keeps 255 characters):
+    the years and the fingerprint of their data (a year's own, as its reports print it; a period's, combined)."""
+    campaign = states[0].campaign
+    if len(states) == 1:
+        data = str(states[0].fingerprint)
+    else:
+        digest = hashlib.sha256("".join(yd.fingerprint.digest for yd in states).encode()).hexdigest()[:16]
+        data = f"{digest} ({sum(yd.fingerprint.decisions for yd in states)} quyết định)"
+    years = f"{states[0].year}–{states[-1].year}" if len(states) > 1 else str(states[0].year)
+    text = f"Năm {years}; dữ liệu {data}" + (f"; {campaign.demo_note}" if campaign.demo else "")
+    return f"{text}; {campaign.name}"[:255]
+
+
 def _write(batch: Batch, campaign: Campaign, name: str, context: dict, path: Path) -> None:
     try:
-        batch.written.append(render(template_for(campaign.root, name), context, path))
+        batch.written.append(render(template_for(campaign.root, name), context, path, batch.made_from))
     except UsageError as exc:
         batch.failed.append(f"{path.name}: {exc}")
 
@@ -407,7 +438,7 @@ def documents_folder(reports: Path, year: int | None) -> Path:
 def year_documents(yd: YearState, folder: Path, *, notices_only: bool = False, provisional: bool = False) -> Batch:
     """Every document of one year (``notices_only``: the notices to the units)."""
     campaign = yd.campaign
-    batch = Batch()
+    batch = Batch(_made_from([yd]))
     awards = proposals([yd], "yearly", provisional=provisional)
     day = awards.on or dt.date(yd.year, 12, 31)
     for unit in _taking_part(yd)["unit"]:
@@ -427,7 +458,7 @@ def final_documents(states: list[YearState], folder: Path, *, on: dt.date | None
     """The summing-up report and the final commendation documents (``on``: a final dated earlier, the
     district's own on 30/6/2025)."""
     campaign = states[0].campaign
-    batch = Batch()
+    batch = Batch(_made_from(states))
     awards = proposals(states, "final", provisional=provisional, on=on)
     first, last = states[0].year, states[-1].year
     early = awards.on is not None and awards.on < dt.date(last, 12, 31)

@@ -176,6 +176,8 @@ def achievement_report() -> Layout:
             ["nam", "diem", "ty_le", "xep_loai", "hang"], [20, 30, 30, 45, 40])
     d.paragraph("2. Căn cứ đề nghị:")
     d.paragraphs("can_cu_de_nghi")
+    d.paragraph("3. Sáng kiến, giải pháp được công nhận:")
+    d.paragraphs("sang_kien")
     d.paragraph("III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG", bold=True)
     d.paragraph("{{ da_khen_thuong }}")
     d.closing(left="xac_nhan")

@@ -32,6 +32,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docxtpl import DocxTemplate
 
+from kit import __version__
 from kit.core.atomic import replacing
 from kit.core.errors import UsageError
 
@@ -234,8 +235,12 @@ class Written:
     missing: list[str]
 
 
-def render(template: bytes | Path, context: dict, path: Path) -> Written:
+def render(template: bytes | Path, context: dict, path: Path, made_from: str = "") -> Written:
     """Render a template (the kit's default as bytes, or the office's file) to ``path``, atomically.
+
+    ``made_from`` (the campaign, years, fingerprint of the data and the kit's version) goes into the document's
+    properties (File → Properties → Comments), not its text: a signed document says nothing technical, yet the file
+    still names what it was made from.
 
     Raises ``UsageError`` naming the template and the text around a broken tag (an edited template with an
     unclosed ``{{``), so that the caller can go on with the other documents."""
@@ -267,6 +272,8 @@ def render(template: bytes | Path, context: dict, path: Path) -> Written:
     except Exception as exc:  # a file that is not a Word document (renamed, damaged)
         raise UsageError(f"Không đọc được mẫu văn bản {name} ({type(exc).__name__}): hãy mở và lưu lại bằng Word "
                          "dạng .docx, hoặc xóa tệp mẫu để dùng mẫu mặc định.") from exc
+    properties = document.docx.core_properties
+    properties.comments, properties.author = made_from, f"kit thi đua CCHC {__version__}"
     with replacing(path) as temporary:
         document.save(str(temporary))
     return Written(path, name, list(dict.fromkeys(missing)))
