@@ -84,7 +84,7 @@ def _frame(campaign: Campaign, day: dt.date, issuer: Issuer, *, above: str, body
 def _proposer(campaign: Campaign, day: dt.date, kind: str, recipients: list[str]) -> dict:
     """The frame of a document the campaign's office issues on ``day`` (the council, or the department)."""
     issuer = campaign.issuer(day)
-    above, body = letterhead(issuer)
+    above, _ = letterhead(issuer)
     return _frame(campaign, day, issuer, above=above, body=issuer.council or issuer.name, kind=kind,
                   authority=issuer.signer.split("\n") if issuer.signer else [],
                   signer=issuer.signer_name or Missing("họ tên người ký (signer_name trong issuers)"),
