@@ -1,8 +1,8 @@
 """A fingerprint of what a report was made from, so two reports can be told apart and reproduced.
 
 It covers the configuration (campaign.yml, units.csv, criteria, commendation rules), the movement's
-files, the surveys and submissions of the years concerned, and the gradebook's decisions of those
-years (their content, not the database file, whose bytes change with housekeeping). The year state
+files, the inspection registers, the surveys and submissions of the years concerned, and the gradebook's
+decisions of those years (their content, not the database file, whose bytes change with housekeeping). The year state
 (``kit.app.year``) keys its cache on it: whatever changes the fingerprint changes the results.
 
 A unit's scorecard shows one unit, so its fingerprint (``unit_fingerprint``) covers what the scorecard shows of
@@ -53,7 +53,8 @@ def input_files(root: Path, years: list[int]) -> list[Path]:
     for year in years:
         folder = root / "submissions" / str(year)
         per_year += [root / "surveys" / f"{year}.csv", root / "nominations" / f"{year}.csv",
-                     root / "nominations" / f"{year}.xlsx", *submission_files(folder), folder / RECEIVED_REGISTER]
+                     root / "nominations" / f"{year}.xlsx", root / "inspections" / f"{year}.csv",
+                     root / "inspections" / f"{year}.xlsx", *submission_files(folder), folder / RECEIVED_REGISTER]
     return [p for p in config + per_year if p.is_file()]
 
 

@@ -1,0 +1,135 @@
+"""The inspection register: checked like every input, feeding the deduction proposal, followed up by date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kit.app.year import check_files, load_year
+from kit.config.campaign import load_campaign
+from kit.core.vocab import FindingState
+from kit.intake.inspections import load_inspections
+from kit.scoring import inspections as si
+from tests.helpers import submit
+
+HEADER = ("Ngày kiểm tra,Mã đơn vị,Cơ quan kiểm tra,Số quyết định/biên bản,Nội dung phát hiện,Mã tiêu chí,"
+          "Số vi phạm,Hạn khắc phục,Ngày khắc phục\n")
+GOOD_ROW = "05/04/2024,U1,Phòng Nội vụ,12/BB-KTCV,Hồ sơ trễ hạn không có thư xin lỗi,1.5,3,30/06/2024,\n"
+
+
+def _register(campaign, *rows: str, header: str = HEADER) -> None:
+    folder = campaign.root / "inspections"
+    folder.mkdir(exist_ok=True)
+    (folder / "2024.csv").write_text(header + "".join(rows), encoding="utf-8")
+
+
+def test_a_good_row_is_read_with_the_years_criterion_code(tiny):
+    _register(tiny, GOOD_ROW, "06/05/2024,U3,Thanh tra huyện,5/KL-TTr,Trễ hạn,1.5,1,,10/05/2024\n")
+    table = load_inspections(tiny, 2024)
+    assert table.problems == []
+    first, second = table.rows
+    assert (first["unit"], first["code"], first["violations"], first["deadline"]) == ("U1", "1.5", 3,
+                                                                                       dt.date(2024, 6, 30))
+    assert first["fixed_on"] is None and second["fixed_on"] == dt.date(2024, 5, 10)
+
+
+def test_no_register_no_finding(tiny):
+    table = load_inspections(tiny, 2024)
+    assert table.rows == [] and table.problems == []
+
+
+@pytest.mark.parametrize(("row", "code", "column"), [
+    ("05/04/2024,U1,Phòng Nội vụ,12/BB,Trễ hạn,1.5,hai,,\n", "VIOLATIONS_INVALID", "G (Số vi phạm)"),
+    ("05/04/2024,U1,Phòng Nội vụ,12/BB,Trễ hạn,1.5,-1,,\n", "VIOLATIONS_INVALID", "G (Số vi phạm)"),
+    ("05/04/2024,U1,Phòng Nội vụ,12/BB,Trễ hạn,1.5,1.5,,\n", "VIOLATIONS_INVALID", "G (Số vi phạm)"),
+    ("31/02/2024,U1,Phòng Nội vụ,12/BB,Trễ hạn,1.5,1,,\n", "DATE_INVALID", "A (Ngày kiểm tra)"),
+    ("05/04/2023,U1,Phòng Nội vụ,12/BB,Trễ hạn,1.5,1,,\n", "FINDING_OUTSIDE_YEAR", "A (Ngày kiểm tra)"),
+    ("05/04/2024,U1,Phòng Nội vụ,12/BB,Trễ hạn,1.5,1,,01/04/2024\n", "FINDING_DATES", "I (Ngày khắc phục)"),
+    ("05/04/2024,U1,Phòng Nội vụ,12/BB,Trễ hạn,1.5,1,01/03/2024,\n", "FINDING_DATES", "H (Hạn khắc phục)"),
+    ("05/04/2024,U9,Phòng Nội vụ,12/BB,Trễ hạn,1.5,1,,\n", "UNIT_UNKNOWN", "B (Mã đơn vị)"),
+    ("05/04/2024,U1,Phòng Nội vụ,12/BB,Trễ hạn,9.9,1,,\n", "CRITERION_UNKNOWN", "F (Mã tiêu chí)"),
+    ("05/04/2024,U1,Phòng Nội vụ,12/BB,Trễ hạn,1.1,1,,\n", "FINDING_NOT_DEDUCTION", "F (Mã tiêu chí)"),
+    ("05/04/2024,U1,,12/BB,Trễ hạn,1.5,1,,\n", "VALUE_REQUIRED", "C (Cơ quan kiểm tra)"),
+    ("05/04/2024,U1,Phòng Nội vụ,12/BB,Trễ hạn,1.5,,,\n", "VALUE_REQUIRED", "G (Số vi phạm)"),
+])
+def test_a_malformed_row_is_reported_with_file_row_and_column_and_left_out(tiny, row, code, column):
+    _register(tiny, GOOD_ROW, row)
+    table = load_inspections(tiny, 2024)
+    assert [(p.code, p.file, p.row, p.column) for p in table.problems] == [(code, "inspections/2024.csv", 3, column)]
+    assert all(p.is_error for p in table.problems)
+    assert [r["row"] for r in table.rows] == [2]  # the good row is kept
+    assert table.problems[0].message  # Vietnamese, says what to do
+    assert "inspections/2024.csv, dòng 3, cột " + column in table.problems[0].format()
+
+
+def test_a_missing_column_is_reported_once(tiny):
+    _register(tiny, GOOD_ROW, header=HEADER.replace("Số vi phạm", "Ghi chú"))
+    table = load_inspections(tiny, 2024)
+    assert [(p.code, p.row) for p in table.problems] == [("COLUMN_MISSING", 1)] and table.rows == []
+
+
+def test_a_criterion_may_be_named_by_its_key(tmp_path):
+    from tests.helpers import FRAMEWORK_YML, write_campaign
+
+    root = write_campaign(tmp_path / "c", framework=FRAMEWORK_YML.replace(
+        '{{code: "1.5", type: deduction', '{{code: "1.5", key: tre_han, type: deduction'))
+    campaign = load_campaign(root)
+    _register(campaign, GOOD_ROW.replace(",1.5,", ",tre_han,"))
+    assert [r["code"] for r in load_inspections(campaign, 2024).rows] == ["1.5"]
+
+
+def test_kit_check_lists_the_registers_problems(tiny):
+    _register(tiny, "05/04/2024,U1,Phòng Nội vụ,12/BB,Trễ hạn,1.5,hai,,\n")
+    _, _, movement = check_files(tiny, 2024)
+    assert [p.code for p in movement.inspections.problems] == ["VIOLATIONS_INVALID"]
+    assert movement.inspections.problems[0] in movement.problems
+
+
+def test_a_finding_changes_the_proposal_of_its_deduction_criterion(tiny):
+    submit(tiny, "U1")  # declares 1 late file: -0.5
+    submit(tiny, "U2")
+    before = load_year(tiny, 2024).results.long.set_index(["unit", "code"])
+    assert before.loc[("U1", "1.5"), "proposal"] == -0.5
+    _register(tiny, GOOD_ROW)  # the inspection found 3: -1.5, held to the criterion's min -1
+    after = load_year(tiny, 2024)
+    long = after.results.long.set_index(["unit", "code"])
+    assert long.loc[("U1", "1.5"), "proposal"] == -1.0 and long.loc[("U1", "1.5"), "found"] == 3
+    assert long.loc[("U2", "1.5"), "proposal"] == -0.5  # another unit: unchanged
+    finding = after.results.findings.iloc[0]
+    assert (finding["unit"], finding["area"], finding["area_name"], finding["group"]) == ("U1", "1", "Chỉ đạo", "A")
+
+
+def test_the_units_own_count_stands_when_larger(tiny):
+    submit(tiny, "U1", {"1.5": {"value": 2, "self": -1}})
+    _register(tiny, GOOD_ROW.replace(",3,", ",1,"))
+    long = load_year(tiny, 2024).results.long.set_index(["unit", "code"])
+    assert long.loc[("U1", "1.5"), "proposal"] == -1.0  # max(2, 1) items × 0.5
+
+
+def test_the_register_is_part_of_the_years_fingerprint(tiny):
+    submit(tiny, "U1")
+    before = load_year(tiny, 2024).fingerprint
+    _register(tiny, GOOD_ROW)
+    assert load_year(tiny, 2024).fingerprint.digest != before.digest
+
+
+@pytest.mark.parametrize(("deadline", "fixed", "state"), [
+    (dt.date(2024, 6, 30), dt.date(2024, 6, 1), FindingState.FIXED),
+    (dt.date(2024, 6, 30), dt.date(2024, 7, 15), FindingState.FIXED_LATE),
+    (dt.date(2024, 6, 30), None, FindingState.OVERDUE),
+    (dt.date(2025, 1, 31), None, FindingState.OPEN),
+    (None, None, FindingState.OPEN),
+    (dt.date(2024, 6, 30), dt.date(2025, 2, 1), FindingState.OVERDUE),  # fixed after the date looked at
+])
+def test_state_of_a_finding_on_a_date(deadline, fixed, state):
+    assert si.state(deadline, fixed, dt.date(2024, 12, 31)) == state
+
+
+def test_overdue_counts_per_unit(tiny):
+    _register(tiny, GOOD_ROW, GOOD_ROW.replace("12/BB-KTCV", "13/BB").replace(",30/06/2024,", ",30/06/2024,01/06/2024"),
+              "06/05/2024,U3,Thanh tra huyện,5/KL-TTr,Trễ hạn,1.5,1,01/06/2024,\n")
+    findings = load_year(tiny, 2024).results.findings
+    assert si.overdue(findings, dt.date(2024, 12, 31)) == {"U1": 1, "U3": 1}
+    assert si.overdue(findings, dt.date(2024, 5, 31)) == {}
+    assert si.reference(findings.iloc[0]) == "12/BB-KTCV ngày 05/04/2024 (Phòng Nội vụ): 3 vi phạm"
