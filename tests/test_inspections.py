@@ -133,3 +133,52 @@ def test_overdue_counts_per_unit(tiny):
     assert si.overdue(findings, dt.date(2024, 12, 31)) == {"U1": 1, "U3": 1}
     assert si.overdue(findings, dt.date(2024, 5, 31)) == {}
     assert si.reference(findings.iloc[0]) == "12/BB-KTCV ngày 05/04/2024 (Phòng Nội vụ): 3 vi phạm"
+
+
+def test_vectorised_deduction_with_findings_equals_the_scalar_rule(tiny):
+    from kit.config.answers import proposal
+
+    submit(tiny, "U1", {"1.5": {"value": 1, "self": -0.5}})
+    submit(tiny, "U2", {"1.5": {"value": 0, "self": 0}})
+    submit(tiny, "U3", {"1.5": {"value": 2, "self": -1}})
+    _register(tiny, GOOD_ROW.replace(",3,", ",2,"), GOOD_ROW.replace("U1", "U3").replace(",3,", ",1,"))
+    rows = load_year(tiny, 2024).results.long
+    rows = rows[rows["code"] == "1.5"]
+    for r in rows.itertuples():
+        found = None if r.found != r.found else r.found
+        assert r.proposal == proposal("deduction", max_points=0, min_points=-1, answer=None, value=r.value,
+                                      self_score=r.self, per_item=0.5, found=found)
+    assert dict(zip(rows["unit"], rows["proposal"], strict=True)) == {"U1": -1.0, "U2": 0.0, "U3": -1.0}
+
+
+def test_the_evaluator_decides_and_the_decision_records_the_finding(tiny, book):
+    from kit.app.appraisal import Entry, Workspace
+
+    _register(tiny, GOOD_ROW)
+    ws = Workspace.open(tiny, 2024, book)
+    row = ws.rows["U1"]["1.5"]
+    assert row.proposal == -1.0 and row.findings == ("12/BB-KTCV ngày 05/04/2024 (Phòng Nội vụ): 3 vi phạm",)
+    assert row.problem(-1.0, False, "") is None  # below the self score (-0.5): the finding is the reason
+    assert ws.rows["U2"]["1.5"].problem(-1.0, False, "") is not None  # no finding: a reason is required
+    done = ws.save("Nguyễn Thị Lan", [Entry("U1", "1.5", -1.0, comment="Đã đối chiếu biên bản")])
+    assert len(done.saved) == 1
+    stored = book.history(2024, "U1", "1.5").iloc[-1]
+    assert stored["comment"] == ("Đã đối chiếu biên bản. Căn cứ kết quả kiểm tra: 12/BB-KTCV ngày 05/04/2024 "
+                                 "(Phòng Nội vụ): 3 vi phạm")
+    assert stored["evaluator"] == "Nguyễn Thị Lan" and stored["score"] == -1.0
+    # the evaluator may decide otherwise; the decision still names the finding it was made against
+    ws.save("Nguyễn Thị Lan", [Entry("U1", "1.5", -0.5, comment="Vi phạm đã tính ở năm trước",
+                                     base_id=ws.rows["U1"]["1.5"].current["id"])])
+    assert "12/BB-KTCV" in book.history(2024, "U1", "1.5").iloc[-1]["comment"]
+    assert not Workspace.open(tiny, 2024, book).rows["U1"]["1.5"].needs_review
+
+
+def test_a_finding_entered_after_the_appraisal_asks_for_a_review(tiny, book):
+    from kit.app.appraisal import Entry, Workspace
+
+    ws = Workspace.open(tiny, 2024, book)
+    ws.save("Nguyễn Thị Lan", [Entry("U1", "1.5", -0.5)])
+    assert not Workspace.open(tiny, 2024, book).rows["U1"]["1.5"].needs_review
+    _register(tiny, GOOD_ROW)
+    again = Workspace.open(tiny, 2024, book)
+    assert again.rows["U1"]["1.5"].needs_review and not again.rows["U1"]["1.1"].needs_review
