@@ -182,3 +182,23 @@ def test_a_finding_entered_after_the_appraisal_asks_for_a_review(tiny, book):
     _register(tiny, GOOD_ROW)
     again = Workspace.open(tiny, 2024, book)
     assert again.rows["U1"]["1.5"].needs_review and not again.rows["U1"]["1.1"].needs_review
+
+
+def test_no_unresolved_finding_can_be_a_commendation_condition(tiny):
+    from kit.scoring.awards import awards_for
+    from tests.test_awards import RULES, write_rules
+
+    for unit in ("U1", "U2", "U3"):
+        submit(tiny, unit)
+    write_rules(tiny.root, RULES.replace("{field: percent, min: 40}",
+                                         "{field: percent, min: 40}\n      - {field: overdue_findings, max: 0}")
+                .replace("count: 1, per: group", "count: 3"))
+    _register(tiny, GOOD_ROW, "06/05/2024,U3,Thanh tra huyện,5/KL-TTr,Trễ hạn,1.5,1,01/06/2024,10/06/2024\n")
+    campaign = load_campaign(tiny.root)
+    assert campaign.rules.problems == []
+    state = load_year(campaign, 2024)
+    found = awards_for(campaign, "yearly", [state.results], [state.movement], provisional=True)
+    outcome = {f.candidate["unit"]: f for f in found.findings if f.rule.kind.value == "collective"}
+    assert outcome["U1"].outcome.value == "near"  # open past its deadline (30/06) on the proposals' date (31/12)
+    assert "kết luận kiểm tra quá hạn" in " ".join(outcome["U1"].reasons)
+    assert outcome["U2"].outcome.value == "proposed" and outcome["U3"].outcome.value == "proposed"  # U3 fixed late
