@@ -19,7 +19,8 @@ from kit.core.vocab import FindingState, Outcome, Status, label
 from kit.intake.movement import registration_status
 from kit.scoring import inspections as si
 from kit.scoring.awards import Awards, proposals_date
-from kit.scoring.learning import period_pairs, year_pairs
+from kit.scoring.learning import LEARNING_NOTE as LEARNING_NOTE  # the reports print it
+from kit.scoring.learning import as_table, period_pairs, year_pairs
 from kit.store.gradebook import latest
 from kit.store.gradebook import open_explanations as pending_explanations
 
@@ -411,34 +412,17 @@ def inspection_by_area(yd: YearState) -> pd.DataFrame:
 
 
 # -- learning pairs (kit.scoring.learning) ----------------------------------------------------------------------
-LEARNING_NOTE = ("Với mỗi đơn vị và mỗi lĩnh vực mà đơn vị thuộc 1/4 thấp nhất của nhóm, gợi ý các đơn vị dẫn đầu "
-                 "lĩnh vực đó (cùng nhóm trước, rồi một đơn vị của nhóm khác) kèm tài liệu kiểm chứng của các tiêu "
-                 "chí họ đạt điểm tối đa, để trao đổi, học tập kinh nghiệm. Cột \"Vì sao gợi ý\" ghi căn cứ.")
-
-
-def learning_table(pairs: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Learning pairs as read by people: who, in which area, from whom, which documents to ask for, and why."""
-    def mentors(ms: list[dict]) -> str:
-        return "; ".join(f"{m['unit_name']} ({vn.number(m['percent'], 2)} %)" for m in ms)
-
-    def evidence(ms: list[dict]) -> str:
-        return " | ".join(f"{m['unit_name']} — {e}" for m in ms for e in m["evidence"])
-
-    return pd.DataFrame({"Nhóm": pairs["group"].map(names), "Đơn vị": pairs["unit_name"],
-                         "Lĩnh vực": pairs["area_name"], "Tỷ lệ đạt (%)": pairs["percent"],
-                         "Gợi ý học tập từ": pairs["mentors"].map(mentors),
-                         "Tài liệu kiểm chứng tham khảo": pairs["mentors"].map(evidence),
-                         "Vì sao gợi ý": pairs["why"]})
-
-
 def learning_pairs(yd: YearState) -> pd.DataFrame:
     """The year's learning pairs, as a table."""
     res = yd.results
-    return learning_table(year_pairs(yd.campaign, yd.year, res.areas, res.long), yd.campaign.groups)
+    return as_table(year_pairs(yd.campaign, yd.year, res.areas, res.long), yd.campaign.groups)
 
 
 def period_learning_pairs(years: list[YearState]) -> pd.DataFrame:
     """The period's learning pairs (mean percentage per area over the years), as a table."""
     campaign = years[0].campaign
-    pairs = period_pairs(campaign, [(yd.year, yd.results.areas, yd.results.long) for yd in years])
-    return learning_table(pairs, campaign.groups)
+    kept = [(yd.year, set(yd.results.units["unit"])) for yd in years]  # a final by date keeps fewer units (as_of)
+    pairs = period_pairs(campaign, [(yd.year, yd.results.areas[yd.results.areas["unit"].isin(units)],
+                                     yd.results.long[yd.results.long["unit"].isin(units)])
+                                    for yd, (_, units) in zip(years, kept, strict=True)])
+    return as_table(pairs, campaign.groups)

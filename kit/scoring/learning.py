@@ -109,3 +109,23 @@ def period_pairs(campaign: Campaign, years: list[tuple[int, pd.DataFrame, pd.Dat
         unit_name=("unit_name", "last"), area_name=("area_name", "last"), percent=("percent", "mean")).reset_index()
     mean["percent"] = mean["percent"].round(2)
     return learning_pairs(mean, lambda unit, key: found.get((unit, key), []), campaign.groups)
+
+
+LEARNING_NOTE = ("Với mỗi đơn vị và mỗi lĩnh vực mà đơn vị thuộc 1/4 thấp nhất của nhóm, gợi ý các đơn vị dẫn đầu "
+                 "lĩnh vực đó (cùng nhóm trước, rồi một đơn vị của nhóm khác) kèm tài liệu kiểm chứng của các tiêu "
+                 "chí họ đạt điểm tối đa, để trao đổi, học tập kinh nghiệm. Cột \"Vì sao gợi ý\" ghi căn cứ.")
+
+
+def as_table(pairs: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Learning pairs as read by people: who, in which area, from whom, which documents to ask for, and why."""
+    def mentors(ms: list[dict]) -> str:
+        return "; ".join(f"{m['unit_name']} ({vn.number(m['percent'], 2)} %)" for m in ms)
+
+    def evidence(ms: list[dict]) -> str:
+        return " | ".join(f"{m['unit_name']} — {e}" for m in ms for e in m["evidence"])
+
+    return pd.DataFrame({"Nhóm": pairs["group"].map(names), "Đơn vị": pairs["unit_name"],
+                         "Lĩnh vực": pairs["area_name"], "Tỷ lệ đạt (%)": pairs["percent"],
+                         "Gợi ý học tập từ": pairs["mentors"].map(mentors),
+                         "Tài liệu kiểm chứng tham khảo": pairs["mentors"].map(evidence),
+                         "Vì sao gợi ý": pairs["why"]})
