@@ -75,9 +75,9 @@ def load_inspections(campaign: Campaign, year: int) -> Table:
         if day is not None and day.year != year:
             bad(P.Code.FINDING_OUTSIDE_YEAR, "date", value=f"{day:%d/%m/%Y}", expected=year)
         for name, what in (("deadline", "Hạn khắc phục"), ("fixed_on", "Ngày khắc phục")):
-            if day is not None and dates[name] is not None and dates[name] < day:
-                bad(P.Code.FINDING_DATES, name, value=f"{dates[name]:%d/%m/%Y}", expected=f"{day:%d/%m/%Y}",
-                    detail=what)
+            later = dates[name]
+            if day is not None and later is not None and later < day:
+                bad(P.Code.FINDING_DATES, name, value=f"{later:%d/%m/%Y}", expected=f"{day:%d/%m/%Y}", detail=what)
         raw = cells.get("violations")
         count = parse_number(raw)
         if not is_blank(raw) and (count is None or count < 0 or count != int(count)):

@@ -162,8 +162,8 @@ def framework_dict(year: int, group: str) -> dict:
                     c[opt] = opts[opt]
             criteria.append(c)
         areas.append({"code": str(number), "key": key, "name": name, "max": area_max, "criteria": criteria})
-    return {"year": year, "group": group, "title": f"Bộ tiêu chí chấm điểm CCHC năm {year} đối với {GROUP_NAMES[group]} "
-            "(Dữ liệu minh họa)", "total": 100, "areas": areas}
+    title = f"Bộ tiêu chí chấm điểm CCHC năm {year} đối với {GROUP_NAMES[group]} (Dữ liệu minh họa)"
+    return {"year": year, "group": group, "title": title, "total": 100, "areas": areas}
 
 
 class Filler:
