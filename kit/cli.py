@@ -63,11 +63,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     for i, year in enumerate(_years(campaign, args.year)):
         _, report, movement = check_files(campaign, year)
         # The campaign's own files are checked with the same reporting: configuration warnings, the rules,
-        # registrations and the initiatives registry once (with the first year shown), nominations per year.
+        # registrations and the initiatives registry once (with the first year shown), nominations and the
+        # inspection register per year.
         rules = campaign.rules.problems if campaign.rules else []
         shared = campaign.warnings + rules + movement.registrations.problems + movement.initiatives.problems \
             if i == 0 else []
-        shown = dataclasses.replace(report, problems=report.problems + shared + movement.nominations.problems)
+        shown = dataclasses.replace(report, problems=report.problems + shared + movement.nominations.problems
+                                    + movement.inspections.problems)
         outputs.append(format_json(shown) if args.format == "json" else format_text(shown))
         status = status or (0 if shown.ok else 1)
     if args.format == "json" and len(outputs) > 1:

@@ -76,3 +76,29 @@ def test_a_damaged_gradebook_is_not_archived(demo_copy, tmp_path, capsys):
     out = tmp_path / "x.zip"
     assert main(["archive", "--campaign", str(demo_copy), "--reports", str(tmp_path), "--out", str(out)]) == 1
     assert "không đóng gói" in capsys.readouterr().err and not out.exists()
+
+
+def test_a_damaged_compressed_stream_is_a_problem_not_a_crash(packed, tmp_path):
+    """Some flipped bytes make zlib itself fail (not zipfile): still one listed problem."""
+    import zlib
+
+    original = packed.read_bytes()
+    with zipfile.ZipFile(packed) as zf:
+        info = max(zf.infolist(), key=lambda i: i.compress_size)  # a deflated member with a long stream
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    copy = tmp_path / "hong.zip"
+    for at in range(start + 16, start + info.compress_size, 97):
+        broken = bytearray(original)
+        broken[at] ^= 0xFF
+        copy.write_bytes(bytes(broken))
+        try:
+            with zipfile.ZipFile(copy) as zf:
+                zf.read(info.filename)
+        except zlib.error:
+            break
+        except (zipfile.BadZipFile, ValueError, EOFError):
+            continue
+    else:
+        pytest.skip("no flip made zlib fail")
+    found = check_archive(copy)
+    assert not found.ok and any(info.filename in p for p in found.problems)

@@ -84,10 +84,10 @@ def test_jobs_for_lays_out_reports(tmp_path):
                          "final/bao-cao-tong-ket-2022-20250630.ipynb",  # the district's own, on the day it ceased
                          "final/tong-ket-XCHAUTHANH-2022-2025.ipynb"]  # then the other 7 successors' finals
     assert jobs[2].parameters["period_end"] == "30/06/2025"
-    assert len(names) == 3 + 8 + 27 and "2024/don-vi/NV-2024.ipynb" in names
+    assert len(names) == 3 + 8 + 32 and "2024/don-vi/NV-2024.ipynb" in names  # 12 offices, 15 communes, 5 agencies
     assert {j.notebook for j in jobs} == {YEARLY, FINAL, SUCCESSOR, SCORECARD}
     later = jobs_for(campaign, tmp_path, years=[2025], units=True)
-    assert len(later) == 18 and not any(j.parameters["unit"] == "HAODUOC" for j in later)  # merged: no scorecard
+    assert len(later) == 23 and not any(j.parameters["unit"] == "HAODUOC" for j in later)  # merged: no scorecard
 
 
 def test_render_command_reports_and_writes_tables(tmp_path, capsys):

@@ -13,7 +13,7 @@ from tools.demogen.generate import EXPLANATIONS
 def test_yearly_tables():
     yd, prev = load_year(DEMO, 2024), load_year(DEMO, 2023)
     counts = rd.participation_counts(yd)
-    assert counts.drop(columns="Nhóm").to_numpy().sum() == 27
+    assert counts.drop(columns="Nhóm").to_numpy().sum() == 32  # 12 offices, 15 communes, 5 provincial agencies
     bands = rd.band_counts(yd)
     assert int(bands.to_numpy().sum()) == int(yd.results.units["rank"].notna().sum())
     assert set(rd.results_by_group(yd)) == set(yd.campaign.groups.values())
@@ -32,12 +32,12 @@ def test_period_tables():
     areas = rd.area_trends(years)
     assert areas.shape[1] == 8 and areas.notna().all().all()  # renumbered in 2025, matched by name
     holders = rd.target_holders(years, ["Xuất sắc", "Tốt"])
-    took_part = {u.code for y in years for u in y.campaign.units_of(y.year)}  # 27, the new office, 8 successors
-    assert set(holders["Giữ mục tiêu cả giai đoạn"]) == {"Có", "Không"} and len(holders) == len(took_part) == 36
+    took_part = {u.code for y in years for u in y.campaign.units_of(y.year)}  # 32, the new office, 8 successors
+    assert set(holders["Giữ mục tiêu cả giai đoạn"]) == {"Có", "Không"} and len(holders) == len(took_part) == 41
     chau_thanh = holders.set_index("Mã").loc["XCHAUTHANH"]
     assert chau_thanh[2022] == "—" and chau_thanh[2025] != "—"  # a successor: its own year only
     lines = rd.period_summary(years)
-    assert lines[0].startswith("Giai đoạn 2022–2025: 36 đơn vị") and any("Tiến bộ nhiều nhất" in x for x in lines)
+    assert lines[0].startswith("Giai đoạn 2022–2025: 41 đơn vị") and any("Tiến bộ nhiều nhất" in x for x in lines)
 
 
 def test_scorecard_tables():
@@ -101,7 +101,7 @@ def test_the_districts_own_final_sees_the_units_of_its_last_day():
     units_2025 = set(seen[-1].results.units["unit"])
     assert "NV" in units_2025 and "HAODUOC" in units_2025 and not units_2025 & {"XHAODUOC", "PTANNINH"}
     lines = rd.period_summary(seen)
-    assert lines[0].startswith("Giai đoạn 2022–2025: 28 đơn vị") and "nan" not in " ".join(lines)
+    assert lines[0].startswith("Giai đoạn 2022–2025: 33 đơn vị") and "nan" not in " ".join(lines)
     titles = {f.rule.title_name for f in rd.awards(seen, "final", on=dt.date(2025, 6, 30)).proposed()}
     assert "Giấy khen của Chủ tịch UBND huyện" in titles and "Giấy khen của Giám đốc Sở Nội vụ" not in titles
 

@@ -17,6 +17,7 @@ from kit.config.campaign import Campaign
 from kit.core.errors import GradebookError, UsageError
 from kit.core.values import optional_float as _num
 from kit.core.vocab import Stage
+from kit.scoring.inspections import reference
 from kit.scoring.totals import classify, totals, with_decisions
 from kit.store.gradebook import Decision, Gradebook, evidence_hash, latest
 
@@ -45,6 +46,7 @@ class Row:
     proposal: float | None
     current: dict | None = None  # latest appraisal/final decision
     explanation_request: dict | None = None  # latest explanation newer than the current decision
+    findings: tuple[str, ...] = ()  # inspection findings on this criterion (kit.scoring.inspections.reference)
 
     @property
     def self_na(self) -> bool:
@@ -55,6 +57,20 @@ class Row:
         return appraisal_choices(self.type, self.max, self.tiers)
 
     @property
+    def seen(self) -> str:
+        """What a decision rests on besides the score: the unit's evidence and the inspection findings. Its hash
+        is stored with the decision, so a finding entered after the appraisal makes the row "cần xem lại"."""
+        return "\n".join([self.evidence, *self.findings]) if self.findings else self.evidence
+
+    def decision_comment(self, comment: str) -> str:
+        """The comment stored with a decision: the evaluator's words, then the findings it rests on (the unit
+        reads them on its scorecard; a finding already cited is not repeated)."""
+        comment = comment.strip()
+        cited = [f for f in self.findings if f not in comment]
+        basis = f"Căn cứ kết quả kiểm tra: {'; '.join(cited)}" if cited else ""
+        return f"{comment}. {basis}" if comment and basis else comment or basis
+
+    @property
     def needs_review(self) -> bool:
         """The unit resubmitted and changed its self score or evidence after this was appraised."""
         if not self.current:
@@ -62,19 +78,21 @@ class Row:
         before = _num(self.current.get("self_score"))
         changed_score = (before is None) != (self.self_score is None) or (
             before is not None and self.self_score is not None and abs(before - self.self_score) > 1e-9)
-        return changed_score or self.current.get("evidence_hash", "") != evidence_hash(self.evidence)
+        return changed_score or self.current.get("evidence_hash", "") != evidence_hash(self.seen)
 
     def problem(self, score: float | None, na: bool, comment: str = "") -> str | None:
         """Why this appraisal cannot be saved, in Vietnamese, or None.
 
-        Lowering a unit's own score needs a reason the unit will read: the comment is then required.
+        Lowering a unit's own score needs a reason the unit will read: the comment is then required, unless
+        inspection findings on the criterion give it (they are cited in the stored comment).
         """
         if na:
             return None if self.na_allowed else "tiêu chí này không được chấm \"Không áp dụng\""
         if score is None:
             return "chưa nhập điểm"
         wrong = appraisal_problem(self.type, score, max_points=self.max, min_points=self.min, tiers=self.tiers)
-        if wrong is None and self.self_score is not None and score < self.self_score - 1e-9 and not comment.strip():
+        if wrong is None and self.self_score is not None and score < self.self_score - 1e-9 and not comment.strip() \
+                and not self.findings:
             return "chấm thấp hơn điểm tự chấm thì phải ghi nhận xét (lý do)"
         return wrong
 
@@ -115,6 +133,9 @@ class Workspace:
                 r.answer if isinstance(r.answer, str) else "", _num(r.value), _num(r.self),
                 r.evidence if isinstance(r.evidence, str) else "",
                 r.explanation if isinstance(r.explanation, str) else "", _num(r.proposal))
+        for f in state.results.findings.to_dict("records"):
+            if found := self.rows.get(f["unit"], {}).get(f["code"]):
+                found.findings += (reference(f),)
         self.reload()
 
     @classmethod
@@ -204,7 +225,8 @@ class Workspace:
                 result.invalid.append((e.unit, e.code, problem))
                 continue
             batch.append((row, Decision(self.year, e.unit, e.code, stage, None if e.na else e.score, evaluator,
-                                        e.comment.strip(), e.na, row.key, row.self_score, evidence_hash(row.evidence),
+                                        row.decision_comment(e.comment), e.na, row.key, row.self_score,
+                                        evidence_hash(row.seen),
                                         source), e.base_id))
         ids, refused = self.gradebook.record_if_current([(d, base) for _, d, base in batch]) if batch else ([], [])
         if refused:  # someone saved these criteria since this evaluator loaded them: show who, keep theirs
@@ -233,6 +255,6 @@ class Workspace:
         score = next((s for s in (requested, fallback, row.self_score) if s is not None), 0.0)
         (new_id,) = self.gradebook.record(Decision(self.year, unit, code, Stage.EXPLANATION, score, recorded_by,
                                                    text.strip(), False, row.key, row.self_score,
-                                                   evidence_hash(row.evidence)))
+                                                   evidence_hash(row.seen)))
         row.explanation_request = {"id": new_id, "score": score, "comment": text.strip(), "evaluator": recorded_by}
         return new_id

@@ -1,8 +1,8 @@
 """A fingerprint of what a report was made from, so two reports can be told apart and reproduced.
 
 It covers the configuration (campaign.yml, units.csv, criteria, commendation rules), the movement's
-files, the surveys and submissions of the years concerned, and the gradebook's decisions of those
-years (their content, not the database file, whose bytes change with housekeeping). The year state
+files, the inspection registers, the surveys and submissions of the years concerned, and the gradebook's
+decisions of those years (their content, not the database file, whose bytes change with housekeeping). The year state
 (``kit.app.year``) keys its cache on it: whatever changes the fingerprint changes the results.
 
 A unit's scorecard shows one unit, so its fingerprint (``unit_fingerprint``) covers what the scorecard shows of
@@ -24,6 +24,7 @@ import pandas as pd
 
 from kit.core import vn
 from kit.intake.check import RECEIVED_REGISTER, submission_files
+from kit.scoring.awards import proposals_date  # the date a scorecard's findings are followed up to
 
 if TYPE_CHECKING:
     from kit.app.year import YearState
@@ -53,7 +54,8 @@ def input_files(root: Path, years: list[int]) -> list[Path]:
     for year in years:
         folder = root / "submissions" / str(year)
         per_year += [root / "surveys" / f"{year}.csv", root / "nominations" / f"{year}.csv",
-                     root / "nominations" / f"{year}.xlsx", *submission_files(folder), folder / RECEIVED_REGISTER]
+                     root / "nominations" / f"{year}.xlsx", root / "inspections" / f"{year}.csv",
+                     root / "inspections" / f"{year}.xlsx", *submission_files(folder), folder / RECEIVED_REGISTER]
     return [p for p in config + per_year if p.is_file()]
 
 
@@ -108,7 +110,7 @@ def unit_fingerprint(years: list[YearState], unit: str) -> Fingerprint:
 
     Files: the unit's forms of that year. The rest: the campaign's header, the deadline, the unit's result row
     of each year (score, percentage, band, rank, basis), its criteria rows and area percentages, its group's
-    average per area, its decisions, its form status and problems.
+    average per area, its decisions, its inspection findings, its form status and problems.
     """
     yd = years[-1]
     c = yd.campaign
@@ -116,9 +118,10 @@ def unit_fingerprint(years: list[YearState], unit: str) -> Fingerprint:
     mine = areas["unit"] == unit
     forms = [s for s in yd.check.submissions if s.unit == unit]
     h = hashlib.sha256(repr((c.name, c.district, c.province, c.demo_note if c.demo else "", c.groups,
-                             c.deadline(yd.year), unit, yd.check.statuses.get(unit),
+                             c.deadline(yd.year), proposals_date(c, "yearly", [yd.year]), unit,
+                             yd.check.statuses.get(unit),
                              [(p.file, p.where(), p.message, p.is_error) for s in forms for p in s.problems])).encode())
-    for frame in [*(y.results.units for y in years), yd.results.long, areas, yd.decisions]:
+    for frame in [*(y.results.units for y in years), yd.results.long, areas, yd.decisions, yd.results.findings]:
         h.update(_rows_digest(frame, frame["unit"] == unit))
     means = _kept(areas, "group means", lambda: areas.groupby(["group", "area", "area_name"])["percent"].mean()
                   .reset_index())

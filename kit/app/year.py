@@ -109,7 +109,8 @@ def load_year(campaign: Campaign | str | Path, year: int, *, gradebook: Gradeboo
         decisions, decided = _history(gradebook, year)
     fp = Fingerprint(digest, decided, count, len(decisions))
     results = _cached(("results", str(_root(loaded)), year, fp.digest),
-                      lambda: year_results(loaded, checked.check, appraisals(decisions)))
+                      lambda: year_results(loaded, checked.check, appraisals(decisions),
+                                           checked.movement.inspections.rows))
     assert isinstance(results, YearResults)
     return YearState(loaded, year, checked.check, checked.movement, decisions, results, fp)
 
@@ -131,8 +132,9 @@ def year_state(campaign: Campaign, check: CheckReport, decisions: pd.DataFrame,
     root = _root(campaign)
     files = input_files(root, [check.year])
     fp = Fingerprint(files_digest(root, files), decisions_digest(decisions), len(files), len(decisions))
-    return YearState(campaign, check.year, check, movement or load_movement(campaign, check.year), decisions,
-                     year_results(campaign, check, appraisals(decisions)), fp)
+    movement = movement or load_movement(campaign, check.year)
+    return YearState(campaign, check.year, check, movement, decisions,
+                     year_results(campaign, check, appraisals(decisions), movement.inspections.rows), fp)
 
 
 def load_years(campaign: Campaign | str | Path, years: list[int], *,

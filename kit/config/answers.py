@@ -74,8 +74,11 @@ def tier_points(tiers: tuple[Tier, ...], value: float) -> float:
 
 def proposal(answer_type: str, *, max_points: float, min_points: float, answer: str | None, value: float | None,
              self_score: float | None, tiers: tuple[Tier, ...] = (), per_item: float = 0.0,
-             survey: float | None = None) -> float:
+             survey: float | None = None, found: float | None = None) -> float:
     """The automatic proposal for one criterion of one unit; NaN when not applicable.
+
+    A deduction counts at least the ``found`` violations of inspection findings (the unit's own count may
+    include them: the larger of the two).
 
     A survey criterion has no proposal (NaN) until the survey results are in.
     For judgement and bonus the kit cannot know better than the unit, so the proposal is the
@@ -88,7 +91,7 @@ def proposal(answer_type: str, *, max_points: float, min_points: float, answer: 
     if answer_type == "tiers":
         return tier_points(tiers, value) if value is not None else 0.0
     if answer_type == "deduction":
-        return max(-(value or 0.0) * per_item, min_points)
+        return max(-max(value or 0.0, found or 0.0) * per_item, min_points)
     if answer_type == "survey":  # nothing to propose until the survey results are in
         return math.nan if survey is None else round_half_up(max_points * min(max(survey, 0.0), 100.0) / 100.0)
     score = self_score if self_score is not None else 0.0

@@ -26,7 +26,8 @@ from kit.core.yamlfile import finite, line_of, load, syntax_problem, unknown_key
 FIELDS: dict[tuple[str, Kind], dict[str, str]] = {
     ("yearly", Kind.COLLECTIVE): {"band": "xếp loại", "percent": "tỷ lệ đạt (%)", "rank": "thứ hạng trong nhóm",
                                "status": "tình trạng phiếu", "registration": "đăng ký thi đua",
-                               "appraised_share": "tỷ lệ tiêu chí đã thẩm định"},
+                               "appraised_share": "tỷ lệ tiêu chí đã thẩm định",
+                               "overdue_findings": "số kết luận kiểm tra quá hạn chưa khắc phục"},
     ("yearly", Kind.INDIVIDUAL): {"rating": "mức hoàn thành nhiệm vụ", "initiative": "có sáng kiến được công nhận",
                                "discipline": "bị kỷ luật", "unit_band": "xếp loại của đơn vị",
                                "unit_percent": "tỷ lệ đạt của đơn vị"},

@@ -220,6 +220,25 @@ class Code(str, Enum):
         "({value}). Không đề nghị theo quy định này; hãy thêm hình thức thay thế đang có hiệu lực vào \"title\" "
         "(ví dụ title: [GK_HUYEN, GK_SO]).",
     )
+    # the inspection register (inspections/<year>.csv)
+    FINDING_NOT_DEDUCTION = (
+        "FINDING_NOT_DEDUCTION",
+        "Tiêu chí \"{value}\" không phải tiêu chí điểm trừ, nên kết quả kiểm tra không trừ điểm qua tiêu chí này. "
+        "Hãy ghi mã tiêu chí điểm trừ mà vi phạm thuộc về ({expected}).",
+    )
+    VIOLATIONS_INVALID = (
+        "VIOLATIONS_INVALID",
+        "Số vi phạm \"{value}\" không hợp lệ; ghi một số nguyên từ 0 trở lên, ví dụ 2.",
+    )
+    FINDING_OUTSIDE_YEAR = (
+        "FINDING_OUTSIDE_YEAR",
+        "Ngày kiểm tra {value} không thuộc năm {expected}. Hãy ghi kết quả kiểm tra vào sổ của năm kiểm tra "
+        "(inspections/<năm>.csv).",
+    )
+    FINDING_DATES = (
+        "FINDING_DATES",
+        "{detail} ({value}) trước ngày kiểm tra ({expected}). Hãy kiểm tra lại ngày.",
+    )
     # configuration
     CONFIG_MISSING = "CONFIG_MISSING", "Thiếu tệp cấu hình {value}."
     CONFIG_INVALID = "CONFIG_INVALID", "{detail}"

@@ -82,6 +82,15 @@ class Kind(Vocab):
     INDIVIDUAL = "individual"
 
 
+class FindingState(Vocab):
+    """Where an inspection finding stands on a date: fixed (in time or late), open, or open past its deadline."""
+
+    FIXED = "fixed"
+    FIXED_LATE = "fixed_late"
+    OPEN = "open"
+    OVERDUE = "overdue"
+
+
 LABELS: dict[Vocab, str] = {
     Status.SUBMITTED: "Đã nộp", Status.LATE: "Nộp muộn", Status.REJECTED: "Phiếu bị loại",
     Status.MISSING: "Chưa nộp", Status.MERGED: "Đã sáp nhập", Status.CEASED: "Ngừng hoạt động",
@@ -90,6 +99,8 @@ LABELS: dict[Vocab, str] = {
     Outcome.PROPOSED: "Đề nghị", Outcome.CUT: "Vượt chỉ tiêu", Outcome.NEAR: "Chưa đạt (thiếu 1 điều kiện)",
     Outcome.UNAPPRAISED: "Chưa thẩm định đủ",
     Kind.COLLECTIVE: "tập thể", Kind.INDIVIDUAL: "cá nhân",
+    FindingState.FIXED: "Đã khắc phục đúng hạn", FindingState.FIXED_LATE: "Khắc phục quá hạn",
+    FindingState.OPEN: "Đang khắc phục (còn hạn)", FindingState.OVERDUE: "Quá hạn, chưa khắc phục",
 }
 
 E = TypeVar("E", bound=Vocab)

@@ -16,11 +16,11 @@ import pandas as pd
 
 from kit.config.campaign import Campaign
 from kit.core import problems as P
-from kit.core.errors import FileProblem
 from kit.core.values import cell_text, code_text, is_blank, parse_date, parse_number
 from kit.core.vocab import Registration
+from kit.intake.inspections import load_inspections
 from kit.intake.layout import header_key
-from kit.intake.sheets import read_grids
+from kit.intake.tables import Table, read_table
 
 RATINGS = ["Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ",
            "Không hoàn thành nhiệm vụ"]
@@ -48,48 +48,8 @@ REQUIRED = {"registrations": ["year", "unit"], "initiatives": ["id", "title", "u
             "nominations": ["name", "unit", "rating"]}
 
 
-@dataclass
-class Table:
-    """Rows that passed (as dicts, with their source row) and problems."""
-
-    file: str
-    rows: list[dict] = field(default_factory=list)
-    problems: list[P.Problem] = field(default_factory=list)
-
-
-def _header(rows: list[list[object]], columns: dict[str, set[str]], required: list[str]
-            ) -> tuple[int, dict[str, int], list[str]]:
-    """The header row (index, field -> column) and the required fields it lacks (empty when found)."""
-    best: tuple[int, dict[str, int]] = (-1, {})
-    for i, row in enumerate(rows[:20]):
-        found = {name: j for j, cell in enumerate(row) for name, words in columns.items() if header_key(cell) in words}
-        if set(required) <= set(found):
-            return i, found, []
-        if len(found) > len(best[1]):
-            best = (i, found)
-    return best[0], best[1], [c for c in required if c not in best[1]]
-
-
 def _read(path: Path, label: str, columns: dict[str, set[str]], kind: str) -> tuple[Table, list[tuple[int, dict]]]:
-    table = Table(label)
-    if not path.exists():
-        return table, []
-    try:
-        grid = read_grids(path)[0]
-    except FileProblem as exc:
-        table.problems.append(P.Problem(**{**exc.problem.to_dict(), "file": label}))
-        return table, []
-    i, found, missing = _header(grid.rows, columns, REQUIRED[kind])
-    if missing:
-        for col in missing:
-            table.problems.append(P.make(P.Code.COLUMN_MISSING, file=label, row=i + 1 if i >= 0 else None, value=col))
-        return table, []
-    records = []
-    for k in range(i + 1, len(grid.rows)):
-        cells = {name: grid.rows[k][j] if j < len(grid.rows[k]) else None for name, j in found.items()}
-        if all(is_blank(v) for v in cells.values()):
-            continue
-        records.append((k + 1, cells))
+    table, records, _ = read_table(path, label, columns, REQUIRED[kind])
     return table, records
 
 
@@ -222,12 +182,15 @@ class Movement:
     registrations: Table
     initiatives: Table
     nominations: Table
+    inspections: Table = field(default_factory=lambda: Table("inspections"))  # the year's (kit.intake.inspections)
 
     @property
     def problems(self) -> list[P.Problem]:
-        return self.registrations.problems + self.initiatives.problems + self.nominations.problems
+        return self.registrations.problems + self.initiatives.problems + self.nominations.problems \
+            + self.inspections.problems
 
 
 def load_movement(campaign: Campaign, year: int) -> Movement:
     initiatives = load_initiatives(campaign)
-    return Movement(load_registrations(campaign), initiatives, load_nominations(campaign, year, initiatives))
+    return Movement(load_registrations(campaign), initiatives, load_nominations(campaign, year, initiatives),
+                    load_inspections(campaign, year))

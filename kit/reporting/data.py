@@ -15,9 +15,12 @@ from kit.app.pipeline import proposals
 from kit.app.year import YearState
 from kit.config.campaign import Campaign
 from kit.core import vn
-from kit.core.vocab import Outcome, Status, label
+from kit.core.vocab import FindingState, Outcome, Status, label
 from kit.intake.movement import registration_status
-from kit.scoring.awards import Awards
+from kit.scoring import inspections as si
+from kit.scoring.awards import Awards, proposals_date
+from kit.scoring.learning import LEARNING_NOTE as LEARNING_NOTE  # the reports print it
+from kit.scoring.learning import as_table, period_pairs, year_pairs
 from kit.store.gradebook import latest
 from kit.store.gradebook import open_explanations as pending_explanations
 
@@ -351,3 +354,75 @@ def predecessor_lines(years: list[YearState], successor: str) -> pd.DataFrame:
     for year, units in by_year.items():
         own[str(year)] = _result_text(units.loc[successor]) if successor in units.index else "—"
     return pd.DataFrame([*rows, own])
+
+
+# -- inspections (kit.intake.inspections) ---------------------------------------------------------------------
+def findings_on(yd: YearState) -> dt.date:
+    """The date a year's findings are followed up to: the year's proposals date, as the commendation rules see it."""
+    return proposals_date(yd.campaign, "yearly", [yd.year])
+
+
+def _findings(yd: YearState, unit: str | None = None) -> pd.DataFrame:
+    found = yd.results.findings
+    found = found if unit is None else found[found["unit"] == unit]
+    return found.assign(state=si.states(found, findings_on(yd)))
+
+
+def inspection_list(yd: YearState, unit: str | None = None) -> pd.DataFrame:
+    """Every finding of the year (or of one unit), oldest first, with where it stands."""
+    found = _findings(yd, unit)
+    names = {u.code: u.name for u in yd.campaign.units}
+    table = pd.DataFrame({
+        "Ngày kiểm tra": found["date"].map(vn.date), "Đơn vị": found["unit"].map(names),
+        "Cơ quan kiểm tra": found["body"], "Số quyết định/biên bản": found["reference"],
+        "Nội dung phát hiện": found["finding"], "Tiêu chí": found["code"] + " " + found["content"].fillna(""),
+        "Số vi phạm": found["violations"].astype(int),
+        "Hạn khắc phục": [vn.date(d) if isinstance(d, dt.date) else "" for d in found["deadline"]],
+        "Ngày khắc phục": [vn.date(d) if isinstance(d, dt.date) else "" for d in found["fixed_on"]],
+        "Tình trạng": found["state"].map(label)})
+    return table.drop(columns=["Đơn vị"]) if unit is not None else table
+
+
+def inspection_by_unit(yd: YearState) -> pd.DataFrame:
+    """Per unit with findings: how many, the violations, and how many are fixed on time, late, open, overdue."""
+    found = _findings(yd)
+    if found.empty:
+        return pd.DataFrame()
+    names = {u.code: u.name for u in yd.campaign.units}
+    counts = pd.crosstab(found["unit"], found["state"].map(label)).reindex(
+        columns=[s.label for s in FindingState], fill_value=0)
+    per_unit = found.groupby("unit", sort=False).agg(group=("group", "first"), findings=("row", "size"),
+                                                     violations=("violations", "sum"))
+    table = per_unit.join(counts).reset_index().sort_values(["group", "unit"])
+    return pd.DataFrame({"Nhóm": table["group"].map(yd.campaign.groups), "Đơn vị": table["unit"].map(names),
+                         "Số kết luận": table["findings"], "Số vi phạm": table["violations"],
+                         **{s.label: table[s.label] for s in FindingState}})
+
+
+def inspection_by_area(yd: YearState) -> pd.DataFrame:
+    """Per group and area: findings and violations (which areas inspections find wanting)."""
+    found = yd.results.findings
+    if found.empty:
+        return pd.DataFrame()
+    table = found.groupby(["group", "area", "area_name"], sort=True).agg(
+        findings=("row", "size"), units=("unit", "nunique"), violations=("violations", "sum")).reset_index()
+    return pd.DataFrame({"Nhóm": table["group"].map(yd.campaign.groups), "Lĩnh vực": table["area"] + ". "
+                         + table["area_name"], "Số kết luận": table["findings"], "Số đơn vị": table["units"],
+                         "Số vi phạm": table["violations"]})
+
+
+# -- learning pairs (kit.scoring.learning) ----------------------------------------------------------------------
+def learning_pairs(yd: YearState) -> pd.DataFrame:
+    """The year's learning pairs, as a table."""
+    res = yd.results
+    return as_table(year_pairs(yd.campaign, yd.year, res.areas, res.long), yd.campaign.groups)
+
+
+def period_learning_pairs(years: list[YearState]) -> pd.DataFrame:
+    """The period's learning pairs (mean percentage per area over the years), as a table."""
+    campaign = years[0].campaign
+    kept = [(yd.year, set(yd.results.units["unit"])) for yd in years]  # a final by date keeps fewer units (as_of)
+    pairs = period_pairs(campaign, [(yd.year, yd.results.areas[yd.results.areas["unit"].isin(units)],
+                                     yd.results.long[yd.results.long["unit"].isin(units)])
+                                    for yd, (_, units) in zip(years, kept, strict=True)])
+    return as_table(pairs, campaign.groups)

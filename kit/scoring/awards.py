@@ -18,6 +18,7 @@ from kit.core.values import optional_float as _num
 from kit.core.vocab import Kind, Outcome, label
 from kit.intake.layout import header_key
 from kit.intake.movement import RATINGS, Movement, Table, registration_status
+from kit.scoring.inspections import overdue
 from kit.scoring.results import YearResults
 
 ASCENDING = {"rank", "last_rank"}  # order fields where smaller is better
@@ -51,14 +52,18 @@ class Awards:
         return [f for f in self.findings if f.outcome == Outcome.PROPOSED]
 
 
-def collective_yearly(campaign: Campaign, results: YearResults, registrations: Table) -> list[dict]:
+def collective_yearly(campaign: Campaign, results: YearResults, registrations: Table, on: dt.date | None = None
+                      ) -> list[dict]:
+    """``on``: the proposals' date (default ``proposals_date``), on which inspection findings are overdue or not."""
     reg = registration_status(campaign, results.year, registrations).set_index("unit")["status"]
+    late = overdue(results.findings, on or proposals_date(campaign, "yearly", [results.year]))
     out = []
     for r in results.units.itertuples():
         out.append({"id": r.unit, "name": r.unit_name, "unit": r.unit, "group": r.group, "position": "",
                     "band": r.band or None, "percent": _num(r.percent), "rank": _num(r.rank), "status": r.status,
                     "registration": reg.get(r.unit), "appraised_share":
                         (r.appraised_count / r.criteria) if _num(r.criteria) else None,
+                    "overdue_findings": late.get(r.unit, 0),
                     "unappraised": _unappraised([r])})
     return out
 
@@ -233,7 +238,7 @@ def awards_for(campaign: Campaign, level: str, yearly: list[YearResults], moveme
     result.on = on or proposals_date(campaign, level, years)
     rules = in_force(result.rules.yearly if level == "yearly" else result.rules.final, result.on, result.problems)
     if level == "yearly":
-        candidates = {Kind.COLLECTIVE: collective_yearly(campaign, yearly[0], registrations),
+        candidates = {Kind.COLLECTIVE: collective_yearly(campaign, yearly[0], registrations, result.on),
                       Kind.INDIVIDUAL: individual_yearly(campaign, yearly[0], nominations[0], initiatives)}
     else:
         candidates = {Kind.COLLECTIVE: collective_final(campaign, yearly, registrations, result.on),

@@ -7,12 +7,13 @@ or ceased (with its successors and the date), never as "Chưa nộp".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from kit.config.campaign import Campaign
 from kit.intake.check import CheckReport
+from kit.scoring.inspections import FINDING_COLUMNS, findings_frame, found_counts
 from kit.scoring.totals import classify, criteria_table, long_table, rank_within, totals
 
 
@@ -22,13 +23,17 @@ class YearResults:
     units: pd.DataFrame  # one row per unit taking part or departed; "status" holds kit.core.vocab.Status members
     areas: pd.DataFrame
     long: pd.DataFrame
+    findings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FINDING_COLUMNS))  # inspections
 
 
-def year_results(campaign: Campaign, report: CheckReport, appraisals: pd.DataFrame | None = None) -> YearResults:
-    """Compute the results of ``report.year`` (appraisals: year, unit, code, appraised, appraised_na)."""
+def year_results(campaign: Campaign, report: CheckReport, appraisals: pd.DataFrame | None = None,
+                 inspections: list[dict] | None = None) -> YearResults:
+    """Compute the results of ``report.year`` (appraisals: year, unit, code, appraised, appraised_na;
+    inspections: the register's accepted rows, kit.intake.inspections)."""
     year = report.year
     criteria = criteria_table(campaign, year)
-    long = long_table(criteria, report.table(), report.surveys, appraisals)
+    findings = findings_frame(inspections or [], criteria, {u.code: u.group for u in campaign.units})
+    long = long_table(criteria, report.table(), report.surveys, appraisals, found_counts(findings))
     names = {u.code: u.name for u in campaign.units}
     per_unit = totals(long, ["unit"], carry=["year", "group"])
     per_unit["rows_missing"] = per_unit["unit"].map((~long["in_form"]).groupby(long["unit"]).sum()).astype(int)
@@ -47,7 +52,7 @@ def year_results(campaign: Campaign, report: CheckReport, appraisals: pd.DataFra
     units = units.sort_values(["group", "rank", "unit"], na_position="last").reset_index(drop=True)
     areas = totals(long, ["unit", "area"], carry=["year", "group", "area_name"])
     areas["unit_name"] = areas["unit"].map(names)
-    return YearResults(year, units, areas, long)
+    return YearResults(year, units, areas, long, findings)
 
 
 def _notes(campaign: Campaign, year: int) -> dict[str, str]:

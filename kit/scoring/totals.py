@@ -69,11 +69,15 @@ def _add_proposals(df: pd.DataFrame) -> pd.DataFrame:
     self_score = pd.to_numeric(df["self"], errors="coerce")
     clipped = self_score.fillna(0.0).clip(lower=df["min"], upper=df["max"])
     survey = pd.to_numeric(df["survey"], errors="coerce") if "survey" in df else pd.Series(np.nan, index=df.index)
+    # A deduction counts at least the violations inspections found (kit.scoring.inspections): the unit's own count
+    # may already include them, so the larger of the two, never their sum.
+    found = pd.to_numeric(df["found"], errors="coerce") if "found" in df else pd.Series(np.nan, index=df.index)
+    violations = np.fmax(value.to_numpy(dtype=float), found.to_numpy(dtype=float))
     kind = _type_codes(df)
     proposal = np.select(
         [kind == _TYPE["yes_no"], kind == _TYPE["deduction"], kind == _TYPE["survey"]],
         [np.where(yes, df["max"], 0.0),
-         np.maximum(-value.fillna(0.0) * df["per_item"], df["min"]),
+         np.maximum(-np.nan_to_num(violations) * df["per_item"], df["min"]),
          rounded(df["max"] * survey.clip(0, 100) / 100)],
         default=clipped,
     ).astype(float)
@@ -90,12 +94,12 @@ def _add_proposals(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def long_table(criteria: pd.DataFrame, submitted: pd.DataFrame, surveys: pd.DataFrame | None = None,
-               appraisals: pd.DataFrame | None = None) -> pd.DataFrame:
+               appraisals: pd.DataFrame | None = None, found: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per criterion of every unit that submitted; criteria a unit left out score 0.
 
     ``submitted`` holds accepted rows (unit, group, code, answer, value, self, evidence...);
-    ``surveys`` (unit, code, survey) and ``appraisals`` (unit, code, appraised, appraised_na)
-    are optional.
+    ``surveys`` (unit, code, survey), ``appraisals`` (unit, code, appraised, appraised_na)
+    and ``found`` (unit, code, found: violations inspections found) are optional.
     """
     units = submitted.drop_duplicates(["year", "unit"])[["year", "unit", "group"]]
     grid = units.merge(criteria, on=["year", "group"], how="inner")
@@ -104,6 +108,8 @@ def long_table(criteria: pd.DataFrame, submitted: pd.DataFrame, surveys: pd.Data
     df["in_form"] = df["in_form"].eq("both")
     if surveys is not None and len(surveys):
         df = df.merge(surveys[["year", "unit", "code", "survey"]], on=["year", "unit", "code"], how="left")
+    if found is not None and len(found):
+        df = df.merge(found[["year", "unit", "code", "found"]], on=["year", "unit", "code"], how="left")
     return with_decisions(_add_proposals(df), appraisals)
 
 

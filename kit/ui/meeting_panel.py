@@ -18,7 +18,9 @@ from kit.config.campaign import Band, Campaign
 from kit.config.rules import Rule
 from kit.core import vn
 from kit.core.vocab import Kind, Outcome, Stage
+from kit.scoring import inspections as si
 from kit.scoring.awards import collective_yearly, evaluate, in_force, individual_yearly, proposals_date
+from kit.scoring.learning import LEARNING_NOTE, as_table, year_pairs
 from kit.scoring.results import YearResults
 from kit.scoring.totals import classify
 from kit.store.gradebook import Gradebook
@@ -37,7 +39,7 @@ def _page(body: str) -> str:
 
 
 class MeetingPanel:
-    """Tabs: Xếp hạng · Chi tiết đơn vị · Khen thưởng · Giả định."""
+    """Tabs: Xếp hạng · Chi tiết đơn vị · Khen thưởng · Học tập kinh nghiệm · Giả định."""
 
     def __init__(self, campaign: Campaign, gradebook: Gradebook, year: int | None = None):
         self.campaign, self.gb = campaign, gradebook
@@ -47,6 +49,7 @@ class MeetingPanel:
         self.area = w.Dropdown(description="Lĩnh vực:", layout=w.Layout(width="720px"))
         self.detail = w.HTML()
         self.awards = w.HTML()
+        self.learning = w.HTML()
         self.band_sliders: list[w.FloatSlider] = []
         self.quota_inputs: list[w.Widget] = []
         self.whatif_controls = w.VBox()
@@ -56,8 +59,8 @@ class MeetingPanel:
         whatif = w.VBox([w.HTML(_page("<p>Thay đổi ngưỡng xếp loại và chỉ tiêu khen thưởng để xem ai thay đổi. "
                                       "<b>Không lưu gì</b>: dữ liệu đã chấm giữ nguyên.</p>")),
                          self.whatif_controls, self.apply_button, self.whatif])
-        self.tabs = w.Tab(children=[self.ranking, drill, self.awards, whatif])
-        for i, title in enumerate(["Xếp hạng", "Chi tiết đơn vị", "Khen thưởng", "Giả định"]):
+        self.tabs = w.Tab(children=[self.ranking, drill, self.awards, self.learning, whatif])
+        for i, title in enumerate(["Xếp hạng", "Chi tiết đơn vị", "Khen thưởng", "Học tập kinh nghiệm", "Giả định"]):
             self.tabs.set_title(i, title)
         demo = " — <span style='color:#b00'>Dữ liệu minh họa</span>" if campaign.demo else ""
         self.widget = w.VBox([w.HTML(_page(f"<h2>{html.escape(campaign.name)}{demo}</h2>")), self.year, self.tabs])
@@ -97,6 +100,7 @@ class MeetingPanel:
         self.unit.value = self.unit.value if self.unit.value in set(units["unit"]) else units["unit"].iloc[0]
         self._fill_areas()
         self.show_awards()
+        self.show_learning()
         self._whatif_controls()
 
     def _fill_areas(self) -> None:
@@ -127,9 +131,15 @@ class MeetingPanel:
             blocks.append(f"<tr><td>{html.escape(r.code)}</td><td>{html.escape(r.content)}</td><td>{r.max:g}</td>"
                           f"<td>{self_score}</td><td><b>{counted}</b></td><td>{evidence}</td>"
                           f"<td><ul style='margin:0'>{trail or '<li>chưa thẩm định</li>'}</ul></td></tr>")
+        found = res.findings[(res.findings["unit"] == self.unit.value) & (res.findings["area"] == self.area.value)]
+        on = proposals_date(self.campaign, "yearly", [self.year.value])
+        inspections = "".join(
+            f"<li>{html.escape(f['code'])}: {html.escape(si.reference(f))} — {html.escape(f['finding'])} "
+            f"({si.state(f['deadline'], f['fixed_on'], on).label})</li>" for f in found.to_dict("records"))
         self.detail.value = _page("<table><tr><th>Mã</th><th>Tiêu chí</th><th>Tối đa</th><th>Tự chấm</th>"
                                   "<th>Điểm xét</th><th>Kiểm chứng</th><th>Lịch sử quyết định</th></tr>"
-                                  + "".join(blocks) + "</table>")
+                                  + "".join(blocks) + "</table>"
+                                  + (f"<h3>Kết quả kiểm tra</h3><ul>{inspections}</ul>" if inspections else ""))
 
     def _candidates(self, res: YearResults) -> dict[Kind, list[dict]]:
         movement = self.state(res.year).movement
@@ -151,6 +161,14 @@ class MeetingPanel:
         table = pd.DataFrame(found, columns=["Hình thức", "Tập thể / cá nhân"])
         note = "<p><i>Quy định khen thưởng là ví dụ minh họa.</i></p>" if rules.example else ""
         self.awards.value = _page(f"<h2>Đề nghị khen thưởng năm {self.year.value}</h2>{note}{_table(table)}")
+
+    def show_learning(self) -> None:
+        """The year's learning pairs (kit.scoring.learning), as in the reports."""
+        res = self.results(self.year.value)
+        pairs = as_table(year_pairs(self.campaign, self.year.value, res.areas, res.long), self.campaign.groups)
+        body = _table(pairs) if len(pairs) else "<p>Không có lĩnh vực nào cần gợi ý.</p>"
+        self.learning.value = _page(f"<h2>Gợi ý trao đổi, học tập kinh nghiệm năm {self.year.value}</h2>"
+                                    f"<p>{html.escape(LEARNING_NOTE)}</p>{body}")
 
     # -- what-if -------------------------------------------------------------------------------------------
     def _whatif_controls(self) -> None:

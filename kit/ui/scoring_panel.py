@@ -72,12 +72,14 @@ class RowEditor:
             req = r.explanation_request
             request = (f"<br><b style='color:#b35900'>Giải trình chờ quyết định:</b> xin {_fmt(req.get('score'))} đ —"
                        f" {html.escape(str(req.get('comment', '')))}")
-        review = " <b style='color:#c00'>⚠ cần xem lại: đơn vị đã nộp lại, điểm tự chấm hoặc kiểm chứng thay đổi</b>" \
-            if r.needs_review else ""
+        review = (" <b style='color:#c00'>⚠ cần xem lại: điểm tự chấm, kiểm chứng hoặc kết quả kiểm tra đã thay "
+                  "đổi</b>") if r.needs_review else ""
+        found = (f"<br><b style='color:#8b0000'>Kết quả kiểm tra</b> (đề xuất tính theo số vi phạm phát hiện): "
+                 f"{html.escape('; '.join(r.findings))}") if r.findings else ""
         return (f"<div style='font-size:14px'><b>{html.escape(label)}</b>{review}<br>"
                 f"Tối đa {_fmt(r.max)} đ · {TYPE_LABELS[r.type]} · <b>tự chấm {_fmt(r.self_score)}</b>{answer}{value}"
                 f" · đề xuất tự động <b>{_fmt(r.proposal)}</b><br><i>Kiểm chứng:</i> "
-                f"{html.escape(r.evidence) or _NO_EVIDENCE}{explanation}{request}</div>")
+                f"{html.escape(r.evidence) or _NO_EVIDENCE}{found}{explanation}{request}</div>")
 
     def stored(self) -> tuple[object, str]:
         cur = self.row.current

@@ -25,6 +25,15 @@ AREA_ORDER = {2022: list(AREAS), 2025: ["chi_dao", "the_che", "tthc", "bo_may", 
 
 PCT = [(95, 1.0), (80, 0.75), (60, 0.5), (40, 0.25)]  # tiers as share of the criterion's max
 ALL = ("CQ", "XA")
+GROUPS = (*ALL, "NG")  # NG: provincial agencies organised vertically, based in the district (their own framework)
+# The agencies' framework: the district offices' criteria, less those that only a district office has, plus their own.
+NOT_NG = {"kh_thi_dua", "the_ten", "giai_ngan", "de_an_06", "iso_cap_nhat"}
+
+
+def groups_of(entry: tuple) -> tuple[str, ...]:
+    """The groups whose framework has this catalogue entry."""
+    return (*entry[6], "NG") if "CQ" in entry[6] and entry[1] not in NOT_NG else entry[6]
+
 
 # (area, key, content, type, weight, options, groups, first year, last year)
 CATALOGUE: list[tuple] = [
@@ -124,6 +133,10 @@ CATALOGUE: list[tuple] = [
      {"na": True, "guide": "Báo cáo Đề án 06"}, ALL, 2024, 2025),
     ("so", "nen_tang_so", "Ứng dụng nền tảng số trong quản lý, điều hành", "judgement", 2,
      {"guide": "Báo cáo chuyển đổi số"}, ALL, 2025, 2025),
+    ("chi_dao", "phoi_hop", "Phối hợp với UBND huyện triển khai kế hoạch CCHC và phong trào thi đua CCHC trên địa bàn",
+     "yes_no", 1, {"guide": "Kế hoạch phối hợp, báo cáo gửi UBND huyện"}, ("NG",), 2022, 2025),
+    ("tthc", "mot_cua_nganh", "Tỷ lệ thủ tục hành chính của ngành được tiếp nhận tại Bộ phận một cửa cấp huyện, cấp xã "
+     "hoặc trực tuyến (%)", "tiers", 3, {"guide": "Danh mục TTHC, số liệu tiếp nhận"}, ("NG",), 2022, 2025),
     ("tac_dong", "sipas", "Chỉ số hài lòng của người dân, tổ chức đối với sự phục vụ (SIPAS)", "survey", 8,
      {}, ALL, 2022, 2025),
     ("tac_dong", "hai_long_tthc", "Mức độ hài lòng về tiếp nhận và trả kết quả thủ tục hành chính", "survey", 4,

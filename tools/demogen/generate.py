@@ -23,7 +23,8 @@ from kit.config.campaign import Campaign, Unit, load_campaign
 from kit.config.framework import Criterion
 from kit.intake.layout import COLUMNS
 from kit.outputs.forms import HEADER_ROW, build_form, form_name
-from tools.demogen.catalogue import ALL, AREA_ORDER, AREAS, CATALOGUE, PCT
+from tools.demogen.catalogue import AREA_ORDER, AREAS, CATALOGUE, GROUPS, PCT, groups_of
+from tools.demogen.inspections import generate_inspections
 from tools.demogen.movement import generate_movement
 
 SEED = 20220202
@@ -34,6 +35,14 @@ AGENCIES = [
     ("LDTBXH", "Phòng Lao động – Thương binh và Xã hội"), ("VHTT", "Phòng Văn hóa và Thông tin"),
     ("GDDT", "Phòng Giáo dục và Đào tạo"), ("YT", "Phòng Y tế"), ("TTR", "Thanh tra huyện"),
     ("NNPTNT", "Phòng Nông nghiệp và Phát triển nông thôn"), ("KTHT", "Phòng Kinh tế và Hạ tầng"),
+]
+# Provincial agencies organised vertically and based in the district (the plan's "cơ quan tỉnh được tổ chức theo hệ
+# thống ngành dọc đóng trên địa bàn huyện"): a third group with its own framework, to the district's end.
+# Their draws come from their own random stream (AGENCY_SEED), so adding them left the other units' data unchanged.
+PROVINCIAL = [
+    ("CAHUYEN", "Công an huyện Châu Thành"), ("THUE", "Chi cục Thuế huyện Châu Thành"),
+    ("BHXH", "Bảo hiểm xã hội huyện Châu Thành"), ("KBNN", "Kho bạc Nhà nước Châu Thành"),
+    ("THONGKE", "Chi cục Thống kê huyện Châu Thành"),
 ]
 COMMUNES = [
     ("TTCT", "Thị trấn Châu Thành"), ("ANBINH", "Xã An Bình"), ("ANCO", "Xã An Cơ"), ("BIENGIOI", "Xã Biên Giới"),
@@ -70,7 +79,9 @@ MISTAKES = {
 MISSING = {(2023, "THANHLONG")}
 LATE = {2022: ["ANCO", "TNMT"], 2023: ["HAODUOC", "YT", "NINHDIEN"], 2024: ["TTR"], 2025: ["XHOAHOI", "VHTT"]}
 FIXED_TIME = (2022, 2, 2, 0, 0, 0)
-EVALUATORS = {"CQ": "Nguyễn Thị Lan", "XA": "Trần Văn Minh"}
+EVALUATORS = {"CQ": "Nguyễn Thị Lan", "XA": "Trần Văn Minh", "NG": "Nguyễn Thị Lan"}
+GROUP_NAMES = {"CQ": "cơ quan chuyên môn cấp huyện", "XA": "UBND xã, thị trấn",
+               "NG": "cơ quan ngành dọc cấp tỉnh đóng trên địa bàn huyện"}
 SECRETARY, COUNCIL = "Lê Ngọc Hà (thư ký Hội đồng)", "Hội đồng Thi đua – Khen thưởng huyện"
 COMMENTS = ["Thiếu tài liệu kiểm chứng", "Tài liệu kiểm chứng không thuộc năm đánh giá",
             "Tự chấm cao hơn kết quả thực hiện", "Số liệu không khớp với Hệ thống một cửa điện tử"]
@@ -89,6 +100,7 @@ years: [2022, 2023, 2024, 2025]
 groups:
   - {code: CQ, name: "Cơ quan chuyên môn cấp huyện"}
   - {code: XA, name: "UBND cấp xã"}
+  - {code: NG, name: "Cơ quan ngành dọc cấp tỉnh trên địa bàn huyện"}
 # Who issues documents, by date: the district until it was abolished on 30/6/2025, then the new province's
 # Department of Home Affairs (Tây Ninh merged with Long An under the name Tây Ninh).
 issuers:
@@ -137,7 +149,7 @@ def framework_dict(year: int, group: str) -> dict:
     areas = []
     for number, key in enumerate(order, start=1):
         name, area_max = AREAS[key]
-        entries = [e for e in CATALOGUE if e[0] == key and group in e[6] and e[7] <= year <= e[8]]
+        entries = [e for e in CATALOGUE if e[0] == key and group in groups_of(e) and e[7] <= year <= e[8]]
         counted = [e for e in entries if e[3] not in ("bonus", "deduction")]
         points = dict(zip([e[1] for e in counted], _split(area_max, [e[4] for e in counted]), strict=True))
         criteria = []
@@ -151,9 +163,8 @@ def framework_dict(year: int, group: str) -> dict:
                     c[opt] = opts[opt]
             criteria.append(c)
         areas.append({"code": str(number), "key": key, "name": name, "max": area_max, "criteria": criteria})
-    group_name = "cơ quan chuyên môn cấp huyện" if group == "CQ" else "UBND xã, thị trấn"
-    return {"year": year, "group": group, "title": f"Bộ tiêu chí chấm điểm CCHC năm {year} đối với {group_name} "
-            "(Dữ liệu minh họa)", "total": 100, "areas": areas}
+    title = f"Bộ tiêu chí chấm điểm CCHC năm {year} đối với {GROUP_NAMES[group]} (Dữ liệu minh họa)"
+    return {"year": year, "group": group, "title": title, "total": 100, "areas": areas}
 
 
 class Filler:
@@ -294,6 +305,7 @@ def _units_and_lineage(root: Path) -> None:
     units += [(c, n, "CQ", f"{OFFICES_FROM:%d/%m/%Y}", f"{DISTRICT_END:%d/%m/%Y}") for c, n in NEW_OFFICES]
     units += [(c, n, "XA", "", f"{DISTRICT_END:%d/%m/%Y}") for c, n in COMMUNES]
     units += [(c, n, "XA", f"{COMMUNES_FROM:%d/%m/%Y}", "") for c, n, _ in SUCCESSORS]
+    units += [(c, n, "NG", "", f"{DISTRICT_END:%d/%m/%Y}") for c, n in PROVINCIAL]
     with open(root / "units.csv", "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows([("code", "name", "group", "valid_from", "valid_to"), *units])
     links = [(old, new, 1, f"{OFFICES_FROM:%d/%m/%Y}", OFFICES_BASIS, "") for old, new in REORGANISED.items()]
@@ -311,16 +323,21 @@ def generate(root: Path) -> Campaign:
     (root / "campaign.yml").write_text(CAMPAIGN_YML, encoding="utf-8")
     _units_and_lineage(root)
     for year in YEARS:
-        for group in ALL:
+        for group in GROUPS:
             text = yaml.safe_dump(framework_dict(year, group), allow_unicode=True, sort_keys=False, width=120)
             (root / "criteria" / f"{year}-{group}.yml").write_text("# Dữ liệu minh họa\n" + text, encoding="utf-8")
     campaign = load_campaign(root)
-    quality = {u.code: rng.uniform(0.55, 0.92) for u in campaign.units}
+    own = random.Random(SEED + 2)  # the provincial agencies' stream (see PROVINCIAL)
+
+    def stream(unit: Unit) -> random.Random:
+        return own if unit.group == "NG" else rng
+
+    quality = {u.code: stream(u).uniform(0.55, 0.92) for u in campaign.units}
     for code, _name, before in SUCCESSORS:  # a successor starts where its (own district's) predecessors stood
         mine = [quality[b] for b, _, _ in before if b]
         quality[code] = sum(mine) / len(mine)
     quality["NNMT"] = (quality["TNMT"] + quality["NNPTNT"]) / 2
-    overclaimers = set(rng.sample([u.code for u in campaign.units], 4))
+    overclaimers = set(rng.sample([u.code for u in campaign.units if u.group != "NG"], 4)) | {"BHXH"}
     (root / "surveys").mkdir(exist_ok=True)
     for year in YEARS:
         folder = campaign.submissions_dir(year)
@@ -331,21 +348,23 @@ def generate(root: Path) -> Campaign:
         register, surveys = [], []
         for unit in campaign.units_of(year):
             q = min(0.98, quality[unit.code] + 0.03 * (year - 2022))
+            r = stream(unit)
             for c in campaign.framework(year, unit.group).criteria:
                 if c.type == "survey":
-                    surveys.append((unit.code, c.code, round(min(100.0, rng.gauss(q * 100, 6)), 1)))
+                    surveys.append((unit.code, c.code, round(min(100.0, r.gauss(q * 100, 6)), 1)))
             if (year, unit.code) in MISSING:
                 continue
             late = unit.code in LATE.get(year, [])
-            sent = deadline + dt.timedelta(days=rng.randint(1, 12) if late else -rng.randint(0, 20))
-            filler = Filler(rng, q, unit.code in overclaimers)
-            for path in _submission(campaign, unit, year, filler, folder, rng, sent):
+            sent = deadline + dt.timedelta(days=r.randint(1, 12) if late else -r.randint(0, 20))
+            filler = Filler(r, q, unit.code in overclaimers)
+            for path in _submission(campaign, unit, year, filler, folder, r, sent):
                 register.append((path.name, sent.isoformat()))
         with open(folder / "received.csv", "w", encoding="utf-8", newline="") as fh:
             csv.writer(fh).writerows([("file", "received"), *register])
         with open(root / "surveys" / f"{year}.csv", "w", encoding="utf-8", newline="") as fh:
             csv.writer(fh).writerows([("unit", "code", "value"), *surveys])
-    _decisions(load_campaign(root), rng)
+    generate_inspections(load_campaign(root), SEED + 3)
+    _decisions(load_campaign(root), rng, own)
     generate_movement(campaign, SEED + 1)
     return campaign
 
@@ -361,11 +380,12 @@ def _judge(row, rng: random.Random) -> tuple[float | None, bool, str]:
     if choices is not None and not row.evidence and score > 0 and rng.random() < 0.5:
         score = choices[1] if len(choices) > 1 else 0.0  # one step down when nothing backs the claim
     score = min(max(score, row.min), row.max)
-    comment = rng.choice(COMMENTS) if row.self_score is not None and score < row.self_score - 1e-9 else ""
+    lower = row.self_score is not None and score < row.self_score - 1e-9
+    comment = rng.choice(COMMENTS) if lower and not row.findings else ""  # findings: their citation is the reason
     return score, False, comment
 
 
-def _decisions(campaign: Campaign, rng: random.Random) -> None:
+def _decisions(campaign: Campaign, rng: random.Random, own: random.Random) -> None:
     """Two evaluators appraise 2022-2024 fully and 2025 in part; explanation rounds in 2023 and 2024."""
     from kit.app.appraisal import Workspace
     from kit.store.gradebook import Decision, Gradebook, evidence_hash
@@ -383,14 +403,15 @@ def _decisions(campaign: Campaign, rng: random.Random) -> None:
                 if unit.code not in ws.rows:
                     continue
                 rows = ws.unit_rows(unit.code)
-                share = 1.0 if year < 2025 else rng.choice([1.0, 1.0, 1.0, 0.5, 0.0])
+                r = own if unit.group == "NG" else rng
+                share = 1.0 if year < 2025 else r.choice([1.0, 1.0, 1.0, 0.5, 0.0])
                 batch = []
                 for row in rows[: round(len(rows) * share)]:
-                    clock += dt.timedelta(minutes=rng.randint(1, 4))
-                    score, na, comment = _judge(row, rng)
+                    clock += dt.timedelta(minutes=r.randint(1, 4))
+                    score, na, comment = _judge(row, r)
                     batch.append(Decision(year, row.unit, row.code, "appraisal", score, EVALUATORS[unit.group],
-                                          comment, na, row.key, row.self_score, evidence_hash(row.evidence), "demo",
-                                          clock.isoformat()))
+                                          row.decision_comment(comment), na, row.key, row.self_score,
+                                          evidence_hash(row.seen), "demo", clock.isoformat()))
                 gb.record(batch)
             if year in (2023, 2024):
                 _explanation_round(ws, gb, rng, clock, open_left=2 if year == 2024 else 0)
@@ -406,7 +427,9 @@ def _explanation_round(ws, gb, rng: random.Random, clock: dt.datetime, open_left
     from kit.store.gradebook import Decision, evidence_hash
 
     ws.reload()
-    gaps = sorted(((sum((r.self_score or 0) - _counted(r) for r in ws.unit_rows(u)), u) for u in ws.rows),
+    # (the offices and communes: the demo's explanation rounds predate the provincial agencies' data)
+    gaps = sorted(((sum((r.self_score or 0) - _counted(r) for r in ws.unit_rows(u)), u) for u in ws.rows
+                   if ws.campaign.units_by_code[u].group != "NG"),
                   reverse=True)
     requests = []
     for _, unit in gaps[:3]:
@@ -419,7 +442,7 @@ def _explanation_round(ws, gb, rng: random.Random, clock: dt.datetime, open_left
         clock += dt.timedelta(minutes=17)
         gb.record(Decision(ws.year, row.unit, row.code, "explanation", row.self_score, SECRETARY,
                            EXPLANATIONS[i % len(EXPLANATIONS)], False, row.key, row.self_score,
-                           evidence_hash(row.evidence), "demo", clock.isoformat()))
+                           evidence_hash(row.seen), "demo", clock.isoformat()))
     clock += dt.timedelta(days=5)
     for row in requests[: len(requests) - open_left]:
         clock += dt.timedelta(minutes=9)
@@ -427,7 +450,7 @@ def _explanation_round(ws, gb, rng: random.Random, clock: dt.datetime, open_left
         score = row.self_score if accepted else row.current["score"]
         gb.record(Decision(ws.year, row.unit, row.code, "final", score, COUNCIL,
                            "Chấp nhận giải trình" if accepted else "Giữ nguyên kết quả thẩm định", False, row.key,
-                           row.self_score, evidence_hash(row.evidence), "demo", clock.isoformat()))
+                           row.self_score, evidence_hash(row.seen), "demo", clock.isoformat()))
 
 
 def main(argv: list[str] | None = None) -> int:

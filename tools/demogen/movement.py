@@ -10,13 +10,14 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from kit.config.campaign import Campaign
+from kit.config.campaign import Campaign, Unit
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Trương", "Đặng", "Bùi", "Đỗ", "Ngô"]
 MIDDLE = ["Văn", "Thị", "Ngọc", "Minh", "Thanh", "Hoàng", "Kim", "Quốc", "Thị Thu", "Văn Hoài"]
 GIVEN = ["An", "Bình", "Châu", "Dũng", "Hà", "Hải", "Hạnh", "Hùng", "Khoa", "Lan", "Linh", "Long", "Mai", "Nam",
          "Nga", "Phúc", "Quang", "Tâm", "Thảo", "Trí", "Tuấn", "Vy", "Yến", "Đức"]
 POSITIONS = {"CQ": ["Trưởng phòng", "Phó Trưởng phòng", "Chuyên viên"],
+             "NG": ["Thủ trưởng cơ quan", "Phó Thủ trưởng cơ quan", "Chuyên viên"],
              "XA": ["Chủ tịch UBND", "Phó Chủ tịch UBND", "Công chức Văn phòng – Thống kê",
                     "Công chức Tư pháp – Hộ tịch"]}
 RATINGS = ["Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ"]
@@ -50,6 +51,7 @@ yearly:
       - {field: rank, max: 3}
       - {field: status, in: ["Đã nộp"]}
       - {field: registration, in: ["Đúng hạn"]}
+      - {field: overdue_findings, max: 0}  # no inspection finding left open past its deadline
     quota: {share: 0.2, per: group}
     order: [percent]
   - title: [GK_CANHAN, GKS_CANHAN]
@@ -97,6 +99,11 @@ def _write(path: Path, header: list[str], rows: list[tuple]) -> None:
 
 def generate_movement(campaign: Campaign, seed: int) -> None:
     rng = random.Random(seed)
+    own = random.Random(seed + 10)  # the provincial agencies' draws, apart: the others' movement stays as it was
+
+    def stream(unit: Unit) -> random.Random:
+        return own if unit.group == "NG" else rng
+
     root = campaign.root
     (root / "commendation.yml").write_text(RULES_YML, encoding="utf-8")
     registrations = []
@@ -105,13 +112,14 @@ def generate_movement(campaign: Campaign, seed: int) -> None:
         for unit in campaign.units_of(year):
             if (year, unit.code) == (2023, "THANHLONG"):
                 continue  # never registered that year
-            late = rng.random() < 0.1
-            day = deadline + dt.timedelta(days=rng.randint(1, 20) if late else -rng.randint(0, 25))
-            registrations.append((year, unit.code, day.isoformat(), f"{rng.randint(10, 99)}/KH-{unit.code}",
+            r = stream(unit)
+            late = r.random() < 0.1
+            day = deadline + dt.timedelta(days=r.randint(1, 20) if late else -r.randint(0, 25))
+            registrations.append((year, unit.code, day.isoformat(), f"{r.randint(10, 99)}/KH-{unit.code}",
                                   day.isoformat()))
     _write(root / "registrations.csv", ["year", "unit", "registered", "plan_number", "plan_date"], registrations)
-    people = {u.code: [(f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}",
-                        rng.choice(POSITIONS[u.group]), f"CC{100001 + 2 * i + k}") for k in range(2)]
+    people = {u.code: [(f"{stream(u).choice(FAMILY)} {stream(u).choice(MIDDLE)} {stream(u).choice(GIVEN)}",
+                        stream(u).choice(POSITIONS[u.group]), f"CC{100001 + 2 * i + k}") for k in range(2)]
               for i, u in enumerate(campaign.units)}  # name, position, civil-servant code
     for unit in campaign.units:  # a new unit's staff come from the units it took over: people, not positions
         before = [x.predecessor for x in campaign.roster.predecessors(unit.code) if x.predecessor]
@@ -121,7 +129,7 @@ def generate_movement(campaign: Campaign, seed: int) -> None:
     authored: dict[tuple[str, int], str] = {}
     for i, title in enumerate(INITIATIVES, start=1):
         year = rng.choice(campaign.years)
-        unit = rng.choice(campaign.units_of(year))
+        unit = rng.choice([u for u in campaign.units_of(year) if u.group != "NG"])
         name = rng.choice(people[unit.code])[0]
         ident = f"SK{year}-{i:02d}"
         initiatives.append((ident, title, name, unit.code, rng.choice(["Hội đồng sáng kiến huyện",
@@ -134,11 +142,12 @@ def generate_movement(campaign: Campaign, seed: int) -> None:
     for year in campaign.years:
         rows = []
         for unit in campaign.units_of(year):
+            r = stream(unit)
             for name, position, person in people[unit.code]:
-                if rng.random() < 0.15:
+                if r.random() < 0.15:
                     continue
-                rating = RATINGS[0] if rng.random() < 0.45 else rng.choice(RATINGS[1:])
-                discipline = "Có" if rng.random() < 0.02 else "Không"
+                rating = RATINGS[0] if r.random() < 0.45 else r.choice(RATINGS[1:])
+                discipline = "Có" if r.random() < 0.02 else "Không"
                 rows.append((name, unit.code, position, rating, authored.get((name, year), ""), discipline,
                              person))
         if year == 2023:  # the mistakes the check must catch: a person twice, an unknown unit
