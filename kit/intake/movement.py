@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -21,6 +22,9 @@ from kit.core.values import cell_text, code_text, is_blank, parse_date, parse_nu
 from kit.core.vocab import Registration
 from kit.intake.layout import header_key
 from kit.intake.sheets import read_grids
+
+if TYPE_CHECKING:
+    from kit.intake.records import Records
 
 RATINGS = ["Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ",
            "Không hoàn thành nhiệm vụ"]
@@ -70,7 +74,9 @@ def _header(rows: list[list[object]], columns: dict[str, set[str]], required: li
     return best[0], best[1], [c for c in required if c not in best[1]]
 
 
-def _read(path: Path, label: str, columns: dict[str, set[str]], kind: str) -> tuple[Table, list[tuple[int, dict]]]:
+def read_table(path: Path, label: str, columns: dict[str, set[str]], required: list[str]
+               ) -> tuple[Table, list[tuple[int, dict]]]:
+    """A campaign table (CSV or xlsx, headers in Vietnamese or English): its non-blank rows as (row, cells)."""
     table = Table(label)
     if not path.exists():
         return table, []
@@ -79,7 +85,7 @@ def _read(path: Path, label: str, columns: dict[str, set[str]], kind: str) -> tu
     except FileProblem as exc:
         table.problems.append(P.Problem(**{**exc.problem.to_dict(), "file": label}))
         return table, []
-    i, found, missing = _header(grid.rows, columns, REQUIRED[kind])
+    i, found, missing = _header(grid.rows, columns, required)
     if missing:
         for col in missing:
             table.problems.append(P.make(P.Code.COLUMN_MISSING, file=label, row=i + 1 if i >= 0 else None, value=col))
@@ -93,24 +99,24 @@ def _read(path: Path, label: str, columns: dict[str, set[str]], kind: str) -> tu
     return table, records
 
 
-def _where(table: Table, row: int, column: str = "") -> P.AtCell:
+def at(table: Table, row: int, column: str = "") -> P.AtCell:
     return {"file": table.file, "row": row, "column": column}
 
 
 def load_registrations(campaign: Campaign) -> Table:
-    table, records = _read(campaign.root / "registrations.csv", "registrations.csv", REGISTRATION_COLUMNS,
-                           "registrations")
+    table, records = read_table(campaign.root / "registrations.csv", "registrations.csv", REGISTRATION_COLUMNS,
+                                REQUIRED["registrations"])
     seen: dict[tuple[int, str], int] = {}
     for row, cells in records:
         year, unit = parse_number(cells.get("year")), code_text(cells.get("unit")).upper()
         if year is None or int(year) not in campaign.years:
-            table.problems.append(P.make(P.Code.YEAR_UNKNOWN, **_where(table, row, "year")))
+            table.problems.append(P.make(P.Code.YEAR_UNKNOWN, **at(table, row, "year")))
             continue
         if campaign.unit(unit) is None:
-            table.problems.append(P.make(P.Code.UNIT_UNKNOWN, **_where(table, row, "unit"), value=unit))
+            table.problems.append(P.make(P.Code.UNIT_UNKNOWN, **at(table, row, "unit"), value=unit))
             continue
         if (int(year), unit) in seen:
-            table.problems.append(P.make(P.Code.REGISTRATION_DUPLICATE, P.WARNING, **_where(table, row), value=unit,
+            table.problems.append(P.make(P.Code.REGISTRATION_DUPLICATE, P.WARNING, **at(table, row), value=unit,
                                          expected=int(year)))
             continue
         dates = {}
@@ -118,7 +124,7 @@ def load_registrations(campaign: Campaign) -> Table:
             raw = cells.get(name)
             dates[name] = parse_date(raw) if not is_blank(raw) else None
             if not is_blank(raw) and dates[name] is None:
-                table.problems.append(P.make(P.Code.DATE_INVALID, **_where(table, row, name), value=cell_text(raw)))
+                table.problems.append(P.make(P.Code.DATE_INVALID, **at(table, row, name), value=cell_text(raw)))
         seen[(int(year), unit)] = row
         table.rows.append({"year": int(year), "unit": unit, **dates,
                            "plan_number": cell_text(cells.get("plan_number")), "row": row})
@@ -142,24 +148,25 @@ def registration_status(campaign: Campaign, year: int, registrations: Table) -> 
 
 
 def load_initiatives(campaign: Campaign) -> Table:
-    table, records = _read(campaign.root / "initiatives.csv", "initiatives.csv", INITIATIVE_COLUMNS, "initiatives")
+    table, records = read_table(campaign.root / "initiatives.csv", "initiatives.csv", INITIATIVE_COLUMNS,
+                                REQUIRED["initiatives"])
     seen: dict[str, int] = {}
     for row, cells in records:
         ident, unit = code_text(cells.get("id")).upper(), code_text(cells.get("unit")).upper()
         if not ident or is_blank(cells.get("title")):
-            table.problems.append(P.make(P.Code.VALUE_REQUIRED, **_where(table, row), value="mã hoặc tên sáng kiến"))
+            table.problems.append(P.make(P.Code.VALUE_REQUIRED, **at(table, row), value="mã hoặc tên sáng kiến"))
             continue
         if ident in seen:
-            table.problems.append(P.make(P.Code.INITIATIVE_DUPLICATE, **_where(table, row, "id"), value=ident,
+            table.problems.append(P.make(P.Code.INITIATIVE_DUPLICATE, **at(table, row, "id"), value=ident,
                                          expected=seen[ident]))
             continue
         if campaign.unit(unit) is None:
-            table.problems.append(P.make(P.Code.UNIT_UNKNOWN, **_where(table, row, "unit"), value=unit))
+            table.problems.append(P.make(P.Code.UNIT_UNKNOWN, **at(table, row, "unit"), value=unit))
             continue
         raw = cells.get("recognised_on")
         recognised = parse_date(raw) if not is_blank(raw) else None
         if not is_blank(raw) and recognised is None:
-            table.problems.append(P.make(P.Code.DATE_INVALID, **_where(table, row, "recognised_on"),
+            table.problems.append(P.make(P.Code.DATE_INVALID, **at(table, row, "recognised_on"),
                                          value=cell_text(raw)))
             continue
         seen[ident] = row
@@ -174,37 +181,37 @@ def load_nominations(campaign: Campaign, year: int, initiatives: Table) -> Table
     path = campaign.root / "nominations" / f"{year}.csv"
     if not path.exists() and path.with_suffix(".xlsx").exists():
         path = path.with_suffix(".xlsx")
-    table, records = _read(path, f"nominations/{path.name}", NOMINATION_COLUMNS, "nominations")
+    table, records = read_table(path, f"nominations/{path.name}", NOMINATION_COLUMNS, REQUIRED["nominations"])
     known = {r["id"] for r in initiatives.rows}
     taking_part, departed = {u.code for u in campaign.units_of(year)}, campaign.departed(year)
     seen: dict[tuple[str, str], int] = {}
     for row, cells in records:
         name, unit = " ".join(cell_text(cells.get("name")).split()), code_text(cells.get("unit")).upper()
         if not name:
-            table.problems.append(P.make(P.Code.VALUE_REQUIRED, **_where(table, row, "name"), value="họ tên"))
+            table.problems.append(P.make(P.Code.VALUE_REQUIRED, **at(table, row, "name"), value="họ tên"))
             continue
         if campaign.unit(unit) is None:
-            table.problems.append(P.make(P.Code.UNIT_UNKNOWN, **_where(table, row, "unit"), value=unit))
+            table.problems.append(P.make(P.Code.UNIT_UNKNOWN, **at(table, row, "unit"), value=unit))
             continue
         if unit not in taking_part:  # the unit where the person worked that year: it must exist that year
             why = departed[unit].text if unit in departed else "chưa thành lập"
-            table.problems.append(P.make(P.Code.UNIT_NOT_IN_YEAR, **_where(table, row, "unit"), value=unit,
+            table.problems.append(P.make(P.Code.UNIT_NOT_IN_YEAR, **at(table, row, "unit"), value=unit,
                                          expected=year, detail=why))
             continue
         person = code_text(cells.get("person_id")).upper()
         key = (person, "") if person else (header_key(name), unit)  # a person id follows the person across units
         if key in seen:
-            table.problems.append(P.make(P.Code.PERSON_DUPLICATE, **_where(table, row, "name"), value=name, detail=unit,
+            table.problems.append(P.make(P.Code.PERSON_DUPLICATE, **at(table, row, "name"), value=name, detail=unit,
                                          expected=seen[key]))
             continue
         rating = _RATING_KEYS.get(header_key(cells.get("rating")))
         if rating is None:
-            table.problems.append(P.make(P.Code.RATING_UNKNOWN, **_where(table, row, "rating"),
+            table.problems.append(P.make(P.Code.RATING_UNKNOWN, **at(table, row, "rating"),
                                          value=cell_text(cells.get("rating")), expected="; ".join(RATINGS)))
             continue
         initiative = code_text(cells.get("initiative")).upper()
         if initiative and initiative not in known:
-            table.problems.append(P.make(P.Code.INITIATIVE_UNKNOWN, **_where(table, row, "initiative"),
+            table.problems.append(P.make(P.Code.INITIATIVE_UNKNOWN, **at(table, row, "initiative"),
                                          value=initiative))
             continue
         seen[key] = row
@@ -222,6 +229,7 @@ class Movement:
     registrations: Table
     initiatives: Table
     nominations: Table
+    records: Records  # campaign-wide: people, collectives, award history, holds (kit.intake.records)
 
     @property
     def problems(self) -> list[P.Problem]:
@@ -229,5 +237,8 @@ class Movement:
 
 
 def load_movement(campaign: Campaign, year: int) -> Movement:
+    from kit.intake.records import load_records  # records read tables the way this module does
+
     initiatives = load_initiatives(campaign)
-    return Movement(load_registrations(campaign), initiatives, load_nominations(campaign, year, initiatives))
+    return Movement(load_registrations(campaign), initiatives, load_nominations(campaign, year, initiatives),
+                    load_records(campaign))
