@@ -24,7 +24,7 @@ from kit.config.framework import Criterion
 from kit.intake.layout import COLUMNS
 from kit.outputs.forms import HEADER_ROW, build_form, form_name
 from tools.demogen.catalogue import ALL, AREA_ORDER, AREAS, CATALOGUE, PCT
-from tools.demogen.movement import generate_movement
+from tools.demogen.movement import generate_movement, generate_records
 
 SEED = 20220202
 YEARS = [2022, 2023, 2024, 2025]
@@ -346,6 +346,7 @@ def generate(root: Path) -> Campaign:
             csv.writer(fh).writerows([("unit", "code", "value"), *surveys])
     _decisions(load_campaign(root), rng)
     generate_movement(campaign, SEED + 1)
+    generate_records(load_campaign(root), SEED + 2)
     return campaign
 
 
