@@ -14,6 +14,7 @@ import hashlib
 import json
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -164,13 +165,13 @@ def check_archive(path: Path) -> Checked:
             for name in sorted(names & listed.keys()):
                 try:
                     content = zf.read(name)
-                except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+                except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
                     found.problems.append(f"không đọc được {name} ({exc})")
                     continue
                 if _sha256(content) != listed[name]["sha256"]:
                     found.problems.append(f"nội dung {name} khác bảng kê")
                 else:
                     found.files += 1
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, zlib.error) as exc:
         found.problems.append(f"không đọc được gói hoặc bảng kê ({exc})")
     return found
