@@ -64,7 +64,8 @@ def test_overlapping_gapped_and_reversed_packs_are_refused_with_file_and_line(tm
     gap = _rules(tmp_path, PACKS.replace("valid_from: 2024-01-01", "valid_from: 2024-03-01"))
     assert [(p.code, p.row) for p in gap.problems] == [("PACK_GAP", 12)]
     assert "từ 01/01/2024 đến 29/02/2024" in gap.problems[0].message
-    reversed_ = _rules(tmp_path, PACKS.replace("valid_from: 2024-01-01", "valid_from: 2024-01-01\n    valid_to: 2023-01-01"))
+    backwards = "valid_from: 2024-01-01\n    valid_to: 2023-01-01"
+    reversed_ = _rules(tmp_path, PACKS.replace("valid_from: 2024-01-01", backwards))
     assert [p.code for p in reversed_.problems] == ["RULE_INVALID"]
     two_open = _rules(tmp_path, PACKS.replace("    valid_to: 2023-12-31\n", ""))  # both start at the beginning of time
     assert [p.code for p in two_open.problems] == ["PACK_OVERLAP"]
@@ -82,8 +83,8 @@ def test_no_pack_in_force_is_a_problem_not_a_list(tmp_path, tiny):
 
 
 def test_a_thematic_award_as_basis_of_a_merit_title_is_refused_citing_the_article(tmp_path):
-    merit = PACKS.replace("""      - {title: GK, basis: "Điều 2", conditions: [{field: rating, in: ["Hoàn thành xuất sắc nhiệm vụ"]}]}""",
-                          """      - title: CSTD
+    rule = next(line for line in PACKS.splitlines() if "Điều 2" in line)
+    merit = PACKS.replace(rule, """      - title: CSTD
         conditions:
           - {field: consecutive_years, titles: [GK], thematic: true, min: 2}""")
     rules = _rules(tmp_path, merit)
@@ -260,7 +261,8 @@ def test_records_bad_inputs_are_located_and_the_rest_is_read(demo_copy, capsys):
         ("award_history.csv", rows + 5, "RECORD_INVALID"),
         ("people.csv", len(pd.read_csv(DEMO / "people.csv")) + 2, "RECORD_DUPLICATE"),
         ("people.csv", len(pd.read_csv(DEMO / "people.csv")) + 3, "RECORD_INVALID"),
-        ("collectives.csv", 2, "RECORD_INVALID"), ("holds.csv", 5, "RECORD_INVALID"), ("holds.csv", 6, "RECORD_INVALID")])
+        ("collectives.csv", 2, "RECORD_INVALID"), ("holds.csv", 5, "RECORD_INVALID"),
+        ("holds.csv", 6, "RECORD_INVALID")])
     unknown = next(p for p in records.problems if p.code == "PERSON_UNKNOWN")
     assert "CC999999" in unknown.message and "people.csv" in unknown.message
     assert any(a["title"] == "Cờ thi đua" and a["code"] == "" for a in records.history.rows)  # kept, never counted
