@@ -63,11 +63,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     for i, year in enumerate(_years(campaign, args.year)):
         _, report, movement = check_files(campaign, year)
         # The campaign's own files are checked with the same reporting: configuration warnings, the rules,
-        # registrations and the initiatives registry once (with the first year shown), nominations and the
-        # inspection register per year.
+        # registrations, the initiatives registry and the people's records once (with the first year shown),
+        # nominations and the inspection register per year.
         rules = campaign.rules.problems if campaign.rules else []
         shared = campaign.warnings + rules + movement.registrations.problems + movement.initiatives.problems \
-            if i == 0 else []
+            + movement.records.problems if i == 0 else []
         shown = dataclasses.replace(report, problems=report.problems + shared + movement.nominations.problems
                                     + movement.inspections.problems)
         outputs.append(format_json(shown) if args.format == "json" else format_text(shown))
@@ -335,8 +335,12 @@ def cmd_awards(args: argparse.Namespace) -> int:
     counts = {k: sum(f.outcome == k for f in awards.findings) for k in Outcome}
     print(f"Đề nghị khen thưởng {period}: {counts[Outcome.PROPOSED]} đề nghị, {counts[Outcome.CUT]} đạt nhưng vượt "
           f"chỉ tiêu, {counts[Outcome.NEAR]} chưa đạt do thiếu một điều kiện, {counts[Outcome.UNAPPRAISED]} chưa xét "
-          "vì kết quả chưa thẩm định đủ" + (" (dùng --provisional để lập danh sách tạm tính)."
-                                              if counts[Outcome.UNAPPRAISED] else "."))
+          "vì kết quả chưa thẩm định đủ" + (" (dùng --provisional để lập danh sách tạm tính)"
+                                              if counts[Outcome.UNAPPRAISED] else "")
+          + f", {counts[Outcome.HELD]} tạm dừng xét (đang xem xét kỷ luật, thanh tra, khiếu nại… hoặc kỷ luật), "
+          f"{counts[Outcome.REVOKED]} có khen thưởng đã bị hủy bỏ.")
+    if awards.pack is not None and awards.pack.code:
+        print(awards.pack_text + ". Căn cứ: " + "; ".join(awards.legal_basis))
     if awards.provisional:
         print(PROVISIONAL_NOTE)
     for f in awards.proposed():
@@ -344,6 +348,41 @@ def cmd_awards(args: argparse.Namespace) -> int:
               + (f" — {PROVISIONAL}" if f.provisional else ""))
     print(f"Danh sách: {out}\nBảng vàng (công khai): {roll}")
     return 1 if P.has_errors(awards.problems) else 0
+
+
+def cmd_awards_revoke(args: argparse.Namespace) -> int:
+    from kit.app.revocation import revoke
+    from kit.core.values import parse_date
+
+    campaign = load_campaign(args.campaign)
+    day = parse_date(args.date) if args.date else None
+    if args.date and day is None:
+        raise KitError(f"--date \"{args.date}\": cần một ngày dạng ngày/tháng/năm, ví dụ 15/03/2025.")
+    for a in revoke(campaign, args.decision, args.reason, args.by, subject=args.subject, number=args.number,
+                    effective=day):
+        print(f"Đã ghi nhận hủy bỏ: {a['title']} ({a['subject']}, năm {a['year']}) theo quyết định {a['decision']} — "
+              f"lý do: {args.reason}; người ghi nhận: {args.by}.")
+    print("Khen thưởng này không còn trong bảng vàng và không được tính trong các điều kiện khen thưởng sau; "
+          "hãy tạo lại danh sách (kit awards --year NĂM hoặc kit render --all).")
+    return 0
+
+
+def cmd_awards_history(args: argparse.Namespace) -> int:
+    from kit.app.revocation import history
+
+    campaign = load_campaign(args.campaign)
+    rows = history(campaign, args.subject)
+    if not rows:
+        print("Chưa có khen thưởng nào trong lịch sử (award_history.csv).")
+    for a in rows:
+        theme = ", theo chuyên đề" if a["thematic"] else ""
+        print(f"{a['date']:%d/%m/%Y}  {a['subject']}: {a['title']} (năm {a['year']}{theme}) — quyết định "
+              f"{a['decision']}" + (f", {a['issuer']}" if a["issuer"] else ""))
+        e = a["revocation"]
+        if e:
+            print(f"{'':12}↳ HỦY BỎ lúc {e['created_at'][:16].replace('T', ' ')} bởi {e['evaluator']}: {e['reason']}"
+                  + (f" (quyết định {e['number']})" if e["number"] else ""))
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -488,6 +527,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--provisional", action="store_true",
                    help="xét cả đơn vị chưa thẩm định đủ (danh sách TẠM TÍNH, ghi rõ trên mọi dòng liên quan)")
     p.set_defaults(func=cmd_awards)
+    actions = p.add_subparsers(dest="awards_action", required=False)
+    q = actions.add_parser("revoke", parents=[common], help="ghi nhận hủy bỏ một khen thưởng đã tặng (không xóa gì)")
+    q.add_argument("--decision", required=True, metavar="SỐ", help="số quyết định khen thưởng, ví dụ 123/QĐ-UBND")
+    q.add_argument("--reason", required=True, help="lý do hủy bỏ (ví dụ: kê khai thành tích không đúng)")
+    q.add_argument("--by", required=True, metavar="HỌ_TÊN", help="người ghi nhận")
+    q.add_argument("--subject", default="", metavar="MÃ",
+                   help="mã cá nhân hoặc mã đơn vị, khi quyết định khen thưởng nhiều đối tượng")
+    q.add_argument("--number", default="", metavar="SỐ", help="số quyết định hủy bỏ (nếu có)")
+    q.add_argument("--date", metavar="NGÀY", help="ngày quyết định hủy bỏ, ví dụ 15/03/2025")
+    q.set_defaults(func=cmd_awards_revoke)
+    q = actions.add_parser("history", parents=[common], help="lịch sử khen thưởng (cả các lần hủy bỏ)")
+    q.add_argument("--subject", default="", metavar="MÃ", help="chỉ một cá nhân (mã cá nhân) hoặc đơn vị")
+    q.set_defaults(func=cmd_awards_history)
 
     p = sub.add_parser("lab", help="mở JupyterLab để thẩm định (sổ tay 01) và họp hội đồng, có mã truy cập")
     p.add_argument("--port", type=int, default=8888)

@@ -112,10 +112,12 @@ def test_every_document_of_the_year(year_2024):
     awards = proposals([yd], "yearly")
     made = sorted(p.name for p in (out / "thanh-tich").glob("*.docx"))
     assert len(made) == len(awards.proposed())
-    person = next(f for f in awards.proposed() if f.rule.kind == Kind.INDIVIDUAL)
-    report = read_docx(next((out / "thanh-tich").glob("ca-nhan-*.docx")))
-    text = _all_text(report)
-    assert "BÁO CÁO THÀNH TÍCH" in text and person.candidate["name"] in text and "NGƯỜI BÁO CÁO THÀNH TÍCH" in text
+    people = {f.candidate["name"] for f in awards.proposed() if f.rule.kind == Kind.INDIVIDUAL}
+    texts = [_all_text(read_docx(p)) for p in (out / "thanh-tich").glob("ca-nhan-*.docx")]
+    assert {line.removeprefix("Họ và tên: ").rstrip(".") for t in texts for line in t.split("\n")
+            if line.startswith("Họ và tên: ")} == people and people
+    assert all("BÁO CÁO THÀNH TÍCH" in t and "NGƯỜI BÁO CÁO THÀNH TÍCH" in t for t in texts)
+    assert all("Căn cứ đề nghị: Điều" in t for t in texts)  # the article the proposal rests on (#14's packs)
     decision = _all_text(read_docx(out / "du-thao-quyet-dinh-khen-thuong-2024.docx"))
     assert "DỰ THẢO" in decision and "Điều 1." in decision and "Điều 3." in decision
     assert "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN CHÂU THÀNH" in decision and "Số: …/QĐ-UBND" in decision
@@ -248,3 +250,20 @@ def test_an_achievement_report_lists_the_persons_initiatives(tmp_path):
         report = next(w.path for w in batch.written if w.path.name.startswith("ca-nhan-")
                       and f"Họ và tên: {row['authors'][0]}." in _all_text(read_docx(w.path)))
         assert row["title"] in _all_text(read_docx(report)) and row["id"] in _all_text(read_docx(report))
+
+
+def test_the_documents_cite_the_law_in_force_on_their_date():
+    campaign = load_campaign(DEMO)
+    states = {yd.year: yd for yd in load_years(campaign, campaign.years)}
+
+    def grounds(awards) -> str:
+        return " ".join(str(line) for line in submission_context(campaign, awards)["can_cu"])
+
+    assert "15/2003/QH11" in grounds(proposals([states[2022]], "yearly"))
+    assert "91/2017/NĐ-CP" in grounds(proposals([states[2023]], "yearly"))
+    later = grounds(proposals([states[2024]], "yearly"))
+    assert "98/2023/NĐ-CP" in later and "15/2003" not in later
+    final = decision_context(campaign, proposals(list(states.values()), "final"))
+    assert "152/2025/NĐ-CP" in " ".join(map(str, final["can_cu"]))
+    district = decision_context(campaign, proposals(list(states.values()), "final", on=dt.date(2025, 6, 30)))
+    assert "98/2023/NĐ-CP" in " ".join(map(str, district["can_cu"]))

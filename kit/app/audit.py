@@ -52,6 +52,10 @@ def verify(campaign: Campaign, gradebook: Gradebook) -> Verification:
         if damage:
             found.problems.append(P.make(P.Code.LEDGER_BROKEN, file=where, detail=damage))
         found.problems += _against_campaign(campaign, year, frame.to_dict("records"), where)
+    events, recorded = gradebook.unchecked_award_events()
+    damage = gradebook.award_damage(events, recorded)
+    if damage:
+        found.problems.append(P.make(P.Code.LEDGER_BROKEN, file=where, detail=damage))
     return found
 
 
@@ -108,6 +112,7 @@ def restore(campaign: Campaign, source: Path) -> Restored:
         if not check.ok:
             raise UsageError(f"Bản sao lưu {source} cũng không dùng được:\n{check.format()}")
         heads = backup.heads()
+        awards = backup.award_head()
         backup_id = backup.id
     ledger = LedgerFile(campaign.root / LEDGER_FILE)
     known_id, known = ledger.read()
@@ -123,7 +128,7 @@ def restore(campaign: Campaign, source: Path) -> Restored:
                 old.rename(Path(f"{replaced}{companion}"))
     with Gradebook(f"sqlite:///{source.resolve()}", readonly=True) as backup:
         backup.backup(target)
-    ledger.write(backup_id, heads, replace=True)
+    ledger.write(backup_id, heads, replace=True, awards=awards)
     lost = {y: h.count - heads.get(y, Head()).count for y, h in known.items() if h.count > heads.get(y, Head()).count}
     return Restored(replaced, {y: h.count for y, h in heads.items()}, lost)
 

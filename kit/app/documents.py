@@ -101,8 +101,11 @@ def _period(awards: Awards) -> str:
     return f"giai đoạn {years[0]}–{years[-1]}"
 
 
-def _grounds(campaign: Campaign, period: str) -> list[str]:
-    lines = ["Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;"]
+def _grounds(campaign: Campaign, awards: Awards, period: str) -> list[str | Missing]:
+    """The "Căn cứ" lines: the legal texts of the rule pack in force on the proposals' date (the 2003 Law and
+    Decree 91/2017 for 2022–2023, Decree 98/2023 to 30/6/2025, Decree 152/2025 after), the plan, the results."""
+    lines: list[str | Missing] = [f"Căn cứ {text};" for text in awards.legal_basis] or [
+        Missing("căn cứ pháp lý: văn bản về thi đua, khen thưởng (basis của bộ quy định trong commendation.yml)")]
     if campaign.plan:
         lines.append(f"Căn cứ {campaign.plan} về {campaign.name[0].lower() + campaign.name[1:]};")
     lines.append(f"Căn cứ kết quả chấm điểm, thẩm định và xếp loại {period} của các cơ quan, đơn vị;")
@@ -130,7 +133,8 @@ def submission_context(campaign: Campaign, awards: Awards) -> dict:
     # to the body above: the province's committee for a department; the district's chairman for its council
     to = issuer.parent if issuer.parent else f"Chủ tịch UBND huyện {campaign.district}"
     return frame | _lists(campaign, awards) | {
-        "giai_doan": period, "kinh_gui": to, "can_cu": _grounds(campaign, period), "tam_tinh": awards.provisional}
+        "giai_doan": period, "kinh_gui": to, "can_cu": _grounds(campaign, awards, period),
+        "tam_tinh": awards.provisional}
 
 
 def decision_context(campaign: Campaign, awards: Awards) -> dict:
@@ -155,7 +159,7 @@ def decision_context(campaign: Campaign, awards: Awards) -> dict:
     proposer = issuer.council or issuer.name
     return frame | lists | {
         "giai_doan": period, "chuc_danh_quyet_dinh": f"CHỦ TỊCH {full.upper()}",
-        "chuc_danh_quyet_dinh_thuong": f"Chủ tịch {full}", "can_cu": _grounds(campaign, period),
+        "chuc_danh_quyet_dinh_thuong": f"Chủ tịch {full}", "can_cu": _grounds(campaign, awards, period),
         "co_quan_de_nghi": proposer, "so_to_trinh": f"…/{_symbol('TTr', proposer)}",
         "dieu_1": articles or ["Điều 1. (Không có tập thể, cá nhân được đề nghị.)"],
         "nguon_quy": Missing("nguồn quỹ thi đua, khen thưởng (Điều 2)"),
@@ -194,7 +198,8 @@ def achievement_context(campaign: Campaign, awards: Awards, finding: Finding, st
     return frame | {
         "hinh_thuc": finding.rule.title_name, "giai_doan": _period(awards), "don_vi": unit.name,
         "muc_1": "SƠ LƯỢC LÝ LỊCH" if person else "SƠ LƯỢC ĐẶC ĐIỂM, TÌNH HÌNH", "so_luoc": sketch,
-        "cac_nam": _unit_years(states, unit.code), "can_cu_de_nghi": [r.removeprefix("✔ ") for r in finding.reasons],
+        "cac_nam": _unit_years(states, unit.code), "can_cu_de_nghi": [r.removeprefix("✔ ") for r in finding.reasons]
+        + ([f"Căn cứ đề nghị: {finding.citation}."] if finding.citation else []),
         "sang_kien": _initiatives(states, c, person),
         "da_khen_thuong": Missing("các hình thức khen thưởng đã nhận (số, ngày quyết định; mục III)"),
         "xac_nhan_tham_quyen": ["XÁC NHẬN CỦA THỦ TRƯỞNG ĐƠN VỊ" if person else "XÁC NHẬN CỦA CẤP TRÊN TRỰC TIẾP"],

@@ -29,7 +29,9 @@ from kit.scoring.awards import proposals_date  # the date a scorecard's findings
 if TYPE_CHECKING:
     from kit.app.year import YearState
 
-CONFIG_FILES = ("campaign.yml", "units.csv", "commendation.yml", "registrations.csv", "initiatives.csv")
+CONFIG_FILES = ("campaign.yml", "units.csv", "commendation.yml", "registrations.csv", "initiatives.csv", "people.csv",
+                "people.xlsx", "collectives.csv", "collectives.xlsx", "award_history.csv", "award_history.xlsx",
+                "holds.csv", "holds.xlsx")
 
 
 @dataclass(frozen=True)
@@ -82,17 +84,23 @@ def _content_digest(path: Path) -> bytes:
     return digest
 
 
-def decisions_digest(decisions: pd.DataFrame | None) -> str:
-    """``decisions``: a gradebook history (all stages) as a DataFrame, or None when not used."""
-    if decisions is None or not len(decisions):
-        return ""
-    rows = pd.util.hash_pandas_object(decisions.sort_values("id"), index=False)  # one hash per row, every column
-    return hashlib.sha256(rows.to_numpy().tobytes()).hexdigest()
+def decisions_digest(decisions: pd.DataFrame | None, events: pd.DataFrame | None = None) -> str:
+    """``decisions``: a gradebook history (all stages) as a DataFrame, or None when not used; ``events``: the award
+    events (revocations), which change proposals and honour rolls of every year."""
+    digest = ""
+    if decisions is not None and len(decisions):
+        rows = pd.util.hash_pandas_object(decisions.sort_values("id"), index=False)  # one hash per row, every column
+        digest = hashlib.sha256(rows.to_numpy().tobytes()).hexdigest()
+    if events is not None and len(events):
+        rows = pd.util.hash_pandas_object(events.sort_values("id"), index=False)
+        digest = hashlib.sha256(digest.encode() + rows.to_numpy().tobytes()).hexdigest()
+    return digest
 
 
-def fingerprint(root: Path, years: list[int], decisions: pd.DataFrame | None = None) -> Fingerprint:
+def fingerprint(root: Path, years: list[int], decisions: pd.DataFrame | None = None,
+                events: pd.DataFrame | None = None) -> Fingerprint:
     files = input_files(root, years)
-    return Fingerprint(files_digest(root, files), decisions_digest(decisions), len(files),
+    return Fingerprint(files_digest(root, files), decisions_digest(decisions, events), len(files),
                        0 if decisions is None else len(decisions))
 
 

@@ -74,7 +74,7 @@ def proposals(states: list[YearState], level: str, provisional: bool = False, on
     """Commendation proposals of one year (``level`` "yearly") or of the period ("final"); ``provisional``
     also considers results not fully appraised (marked TẠM TÍNH everywhere); ``on``: their date (see awards_for)."""
     return awards_for(states[0].campaign, level, [s.results for s in states], [s.movement for s in states],
-                      provisional, on)
+                      provisional, on, revocations=states[0].revocations)
 
 
 def write_proposals(states: list[YearState], level: str, reports: Path, out: Path | None = None,
@@ -114,7 +114,8 @@ def render_reports(campaign: Campaign, reports: Path, *, years: list[int], final
     manifest = Manifest(reports)
     root = campaign.root.resolve()
     with Gradebook.for_campaign(campaign, readonly=True) as gradebook:
-        prints = {y: fingerprint(root, [y], gradebook.history(y)).digest for y in campaign.years}
+        events = gradebook.award_events()
+        prints = {y: fingerprint(root, [y], gradebook.history(y), events).digest for y in campaign.years}
     code = code_digest()
     notebooks = {name: hashlib.sha256((NOTEBOOKS / name).read_bytes()).hexdigest()
                  for name in (YEARLY, FINAL, SUCCESSOR, SCORECARD)}

@@ -47,6 +47,11 @@ class YearState:
     decisions: pd.DataFrame  # the gradebook's history of the year (every stage), oldest first
     results: YearResults
     fingerprint: Fingerprint
+    award_events: pd.DataFrame | None = None  # the gradebook's award events (revocations), campaign-wide
+
+    @property
+    def revocations(self) -> list[dict]:
+        return [] if self.award_events is None else self.award_events.to_dict("records")
 
 
 _cache: OrderedDict[tuple, object] = OrderedDict()
@@ -105,14 +110,23 @@ def load_year(campaign: Campaign | str | Path, year: int, *, gradebook: Gradeboo
     if gradebook is None:  # opened for this call: a long-lived kernel must see a gradebook replaced on disk
         with Gradebook.for_campaign(loaded, readonly=True) as own:
             decisions, decided = _history(own, year)
+            events = _events(own)
     else:
         decisions, decided = _history(gradebook, year)
-    fp = Fingerprint(digest, decided, count, len(decisions))
-    results = _cached(("results", str(_root(loaded)), year, fp.digest),
+        events = _events(gradebook)
+    results = _cached(("results", str(_root(loaded)), year, Fingerprint(digest, decided, count, 0).digest),
                       lambda: year_results(loaded, checked.check, appraisals(decisions),
                                            checked.movement.inspections.rows))
     assert isinstance(results, YearResults)
-    return YearState(loaded, year, checked.check, checked.movement, decisions, results, fp)
+    fp = Fingerprint(digest, decisions_digest(decisions, events), count, len(decisions))
+    return YearState(loaded, year, checked.check, checked.movement, decisions, results, fp, events)
+
+
+def _events(gradebook: Gradebook) -> pd.DataFrame:
+    """The award events (revocations), read again only when one was added."""
+    found = _cached(("award events", gradebook.url, 0, gradebook.award_revision()), gradebook.award_events)
+    assert isinstance(found, pd.DataFrame)
+    return found
 
 
 def _history(gradebook: Gradebook, year: int) -> tuple[pd.DataFrame, str]:

@@ -239,6 +239,39 @@ class Code(str, Enum):
         "FINDING_DATES",
         "{detail} ({value}) trước ngày kiểm tra ({expected}). Hãy kiểm tra lại ngày.",
     )
+    # commendation rule packs and the people's records
+    PACK_OVERLAP = (
+        "PACK_OVERLAP",
+        "Bộ quy định \"{value}\" có hiệu lực chồng lên bộ \"{expected}\" ({detail}). Mỗi ngày chỉ một bộ quy định "
+        "được áp dụng: hãy sửa valid_from / valid_to.",
+    )
+    PACK_GAP = (
+        "PACK_GAP",
+        "Giữa bộ quy định \"{expected}\" và bộ \"{value}\" có khoảng trống ({detail}): ngày đó không có căn cứ để "
+        "xét khen thưởng. Hãy sửa valid_from / valid_to cho liền nhau.",
+    )
+    PACK_NOT_IN_FORCE = (
+        "PACK_NOT_IN_FORCE",
+        "Không có bộ quy định khen thưởng nào có hiệu lực ngày {value} (các bộ: {expected}). Không lập đề nghị; "
+        "hãy thêm bộ quy định cho giai đoạn này vào commendation.yml.",
+    )
+    THEMATIC_AS_BASIS = (
+        "THEMATIC_AS_BASIS",
+        "Quy định đề nghị \"{value}\" (hình thức không theo chuyên đề) lấy khen thưởng theo chuyên đề làm căn cứ "
+        "({detail}) — không được phép: {expected}. Hãy bỏ \"thematic: true\" ở điều kiện này.",
+    )
+    PERSON_UNKNOWN = (
+        "PERSON_UNKNOWN",
+        "Mã cá nhân \"{value}\" không có trong danh sách cá nhân (people.csv). Hãy thêm người này vào people.csv "
+        "hoặc sửa mã.",
+    )
+    RECORD_DUPLICATE = "RECORD_DUPLICATE", "\"{value}\" đã có ở dòng {expected}; dòng này bị bỏ qua."
+    RECORD_INVALID = "RECORD_INVALID", "{detail}"
+    AWARD_TITLE_UNKNOWN = (
+        "AWARD_TITLE_UNKNOWN",
+        "Hình thức \"{value}\" không có trong \"titles\" của commendation.yml: vẫn được lưu trong lịch sử nhưng "
+        "không được tính trong điều kiện nào.",
+    )
     # configuration
     CONFIG_MISSING = "CONFIG_MISSING", "Thiếu tệp cấu hình {value}."
     CONFIG_INVALID = "CONFIG_INVALID", "{detail}"

@@ -73,6 +73,23 @@ class Outcome(Vocab):
     CUT = "cut"  # qualified, but the quota was full
     NEAR = "near"  # one condition short
     UNAPPRAISED = "unappraised"  # its results are not fully appraised: not considered (unless provisional)
+    HELD = "held"  # a hold (discipline being considered, inspection, complaint...) or a discipline blocks it
+    REVOKED = "revoked"  # its award for this period was revoked: never proposed again for it
+
+
+class Hold(Vocab):
+    """Why a person or a collective cannot be proposed for a while (holds.csv)."""
+
+    DISCIPLINE_REVIEW = "discipline_review"  # discipline being considered
+    DISCIPLINE = "discipline"  # disciplined: blocked during its term, only achievements after its end count
+    INSPECTION = "inspection"  # an inspection or audit under way
+    COMPLAINT = "complaint"  # a complaint or denunciation being verified
+    PRESS = "press"  # a case reported by the press being verified
+
+
+class Gender(Vocab):
+    FEMALE = "female"
+    MALE = "male"
 
 
 class Kind(Vocab):
@@ -97,7 +114,12 @@ LABELS: dict[Vocab, str] = {
     Stage.APPRAISAL: "Thẩm định", Stage.EXPLANATION: "Giải trình", Stage.FINAL: "Quyết định cuối",
     Registration.ON_TIME: "Đúng hạn", Registration.LATE: "Muộn", Registration.NONE: "Chưa đăng ký",
     Outcome.PROPOSED: "Đề nghị", Outcome.CUT: "Vượt chỉ tiêu", Outcome.NEAR: "Chưa đạt (thiếu 1 điều kiện)",
-    Outcome.UNAPPRAISED: "Chưa thẩm định đủ",
+    Outcome.UNAPPRAISED: "Chưa thẩm định đủ", Outcome.HELD: "Chưa xét (tạm dừng hoặc kỷ luật)",
+    Outcome.REVOKED: "Đã bị hủy bỏ khen thưởng",
+    Hold.DISCIPLINE_REVIEW: "Đang xem xét kỷ luật", Hold.DISCIPLINE: "Kỷ luật",
+    Hold.INSPECTION: "Đang thanh tra, kiểm tra", Hold.COMPLAINT: "Đang xác minh khiếu nại, tố cáo",
+    Hold.PRESS: "Đang xác minh vụ việc báo chí phản ánh",
+    Gender.FEMALE: "Nữ", Gender.MALE: "Nam",
     Kind.COLLECTIVE: "tập thể", Kind.INDIVIDUAL: "cá nhân",
     FindingState.FIXED: "Đã khắc phục đúng hạn", FindingState.FIXED_LATE: "Khắc phục quá hạn",
     FindingState.OPEN: "Đang khắc phục (còn hạn)", FindingState.OVERDUE: "Quá hạn, chưa khắc phục",

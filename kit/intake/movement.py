@@ -10,7 +10,7 @@ Each loader returns rows that passed and every problem found; one bad row never 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -21,6 +21,9 @@ from kit.core.vocab import Registration
 from kit.intake.inspections import load_inspections
 from kit.intake.layout import header_key
 from kit.intake.tables import Table, read_table
+
+if TYPE_CHECKING:
+    from kit.intake.records import Records
 
 RATINGS = ["Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ",
            "Không hoàn thành nhiệm vụ"]
@@ -48,29 +51,24 @@ REQUIRED = {"registrations": ["year", "unit"], "initiatives": ["id", "title", "u
             "nominations": ["name", "unit", "rating"]}
 
 
-def _read(path: Path, label: str, columns: dict[str, set[str]], kind: str) -> tuple[Table, list[tuple[int, dict]]]:
-    table, records, _ = read_table(path, label, columns, REQUIRED[kind])
-    return table, records
-
-
-def _where(table: Table, row: int, column: str = "") -> P.AtCell:
+def at(table: Table, row: int, column: str = "") -> P.AtCell:
     return {"file": table.file, "row": row, "column": column}
 
 
 def load_registrations(campaign: Campaign) -> Table:
-    table, records = _read(campaign.root / "registrations.csv", "registrations.csv", REGISTRATION_COLUMNS,
-                           "registrations")
+    table, records, _ = read_table(campaign.root / "registrations.csv", "registrations.csv", REGISTRATION_COLUMNS,
+                                REQUIRED["registrations"])
     seen: dict[tuple[int, str], int] = {}
     for row, cells in records:
         year, unit = parse_number(cells.get("year")), code_text(cells.get("unit")).upper()
         if year is None or int(year) not in campaign.years:
-            table.problems.append(P.make(P.Code.YEAR_UNKNOWN, **_where(table, row, "year")))
+            table.problems.append(P.make(P.Code.YEAR_UNKNOWN, **at(table, row, "year")))
             continue
         if campaign.unit(unit) is None:
-            table.problems.append(P.make(P.Code.UNIT_UNKNOWN, **_where(table, row, "unit"), value=unit))
+            table.problems.append(P.make(P.Code.UNIT_UNKNOWN, **at(table, row, "unit"), value=unit))
             continue
         if (int(year), unit) in seen:
-            table.problems.append(P.make(P.Code.REGISTRATION_DUPLICATE, P.WARNING, **_where(table, row), value=unit,
+            table.problems.append(P.make(P.Code.REGISTRATION_DUPLICATE, P.WARNING, **at(table, row), value=unit,
                                          expected=int(year)))
             continue
         dates = {}
@@ -78,7 +76,7 @@ def load_registrations(campaign: Campaign) -> Table:
             raw = cells.get(name)
             dates[name] = parse_date(raw) if not is_blank(raw) else None
             if not is_blank(raw) and dates[name] is None:
-                table.problems.append(P.make(P.Code.DATE_INVALID, **_where(table, row, name), value=cell_text(raw)))
+                table.problems.append(P.make(P.Code.DATE_INVALID, **at(table, row, name), value=cell_text(raw)))
         seen[(int(year), unit)] = row
         table.rows.append({"year": int(year), "unit": unit, **dates,
                            "plan_number": cell_text(cells.get("plan_number")), "row": row})
@@ -102,24 +100,25 @@ def registration_status(campaign: Campaign, year: int, registrations: Table) -> 
 
 
 def load_initiatives(campaign: Campaign) -> Table:
-    table, records = _read(campaign.root / "initiatives.csv", "initiatives.csv", INITIATIVE_COLUMNS, "initiatives")
+    table, records, _ = read_table(campaign.root / "initiatives.csv", "initiatives.csv", INITIATIVE_COLUMNS,
+                                REQUIRED["initiatives"])
     seen: dict[str, int] = {}
     for row, cells in records:
         ident, unit = code_text(cells.get("id")).upper(), code_text(cells.get("unit")).upper()
         if not ident or is_blank(cells.get("title")):
-            table.problems.append(P.make(P.Code.VALUE_REQUIRED, **_where(table, row), value="mã hoặc tên sáng kiến"))
+            table.problems.append(P.make(P.Code.VALUE_REQUIRED, **at(table, row), value="mã hoặc tên sáng kiến"))
             continue
         if ident in seen:
-            table.problems.append(P.make(P.Code.INITIATIVE_DUPLICATE, **_where(table, row, "id"), value=ident,
+            table.problems.append(P.make(P.Code.INITIATIVE_DUPLICATE, **at(table, row, "id"), value=ident,
                                          expected=seen[ident]))
             continue
         if campaign.unit(unit) is None:
-            table.problems.append(P.make(P.Code.UNIT_UNKNOWN, **_where(table, row, "unit"), value=unit))
+            table.problems.append(P.make(P.Code.UNIT_UNKNOWN, **at(table, row, "unit"), value=unit))
             continue
         raw = cells.get("recognised_on")
         recognised = parse_date(raw) if not is_blank(raw) else None
         if not is_blank(raw) and recognised is None:
-            table.problems.append(P.make(P.Code.DATE_INVALID, **_where(table, row, "recognised_on"),
+            table.problems.append(P.make(P.Code.DATE_INVALID, **at(table, row, "recognised_on"),
                                          value=cell_text(raw)))
             continue
         seen[ident] = row
@@ -134,37 +133,37 @@ def load_nominations(campaign: Campaign, year: int, initiatives: Table) -> Table
     path = campaign.root / "nominations" / f"{year}.csv"
     if not path.exists() and path.with_suffix(".xlsx").exists():
         path = path.with_suffix(".xlsx")
-    table, records = _read(path, f"nominations/{path.name}", NOMINATION_COLUMNS, "nominations")
+    table, records, _ = read_table(path, f"nominations/{path.name}", NOMINATION_COLUMNS, REQUIRED["nominations"])
     known = {r["id"] for r in initiatives.rows}
     taking_part, departed = {u.code for u in campaign.units_of(year)}, campaign.departed(year)
     seen: dict[tuple[str, str], int] = {}
     for row, cells in records:
         name, unit = " ".join(cell_text(cells.get("name")).split()), code_text(cells.get("unit")).upper()
         if not name:
-            table.problems.append(P.make(P.Code.VALUE_REQUIRED, **_where(table, row, "name"), value="họ tên"))
+            table.problems.append(P.make(P.Code.VALUE_REQUIRED, **at(table, row, "name"), value="họ tên"))
             continue
         if campaign.unit(unit) is None:
-            table.problems.append(P.make(P.Code.UNIT_UNKNOWN, **_where(table, row, "unit"), value=unit))
+            table.problems.append(P.make(P.Code.UNIT_UNKNOWN, **at(table, row, "unit"), value=unit))
             continue
         if unit not in taking_part:  # the unit where the person worked that year: it must exist that year
             why = departed[unit].text if unit in departed else "chưa thành lập"
-            table.problems.append(P.make(P.Code.UNIT_NOT_IN_YEAR, **_where(table, row, "unit"), value=unit,
+            table.problems.append(P.make(P.Code.UNIT_NOT_IN_YEAR, **at(table, row, "unit"), value=unit,
                                          expected=year, detail=why))
             continue
         person = code_text(cells.get("person_id")).upper()
         key = (person, "") if person else (header_key(name), unit)  # a person id follows the person across units
         if key in seen:
-            table.problems.append(P.make(P.Code.PERSON_DUPLICATE, **_where(table, row, "name"), value=name, detail=unit,
+            table.problems.append(P.make(P.Code.PERSON_DUPLICATE, **at(table, row, "name"), value=name, detail=unit,
                                          expected=seen[key]))
             continue
         rating = _RATING_KEYS.get(header_key(cells.get("rating")))
         if rating is None:
-            table.problems.append(P.make(P.Code.RATING_UNKNOWN, **_where(table, row, "rating"),
+            table.problems.append(P.make(P.Code.RATING_UNKNOWN, **at(table, row, "rating"),
                                          value=cell_text(cells.get("rating")), expected="; ".join(RATINGS)))
             continue
         initiative = code_text(cells.get("initiative")).upper()
         if initiative and initiative not in known:
-            table.problems.append(P.make(P.Code.INITIATIVE_UNKNOWN, **_where(table, row, "initiative"),
+            table.problems.append(P.make(P.Code.INITIATIVE_UNKNOWN, **at(table, row, "initiative"),
                                          value=initiative))
             continue
         seen[key] = row
@@ -182,6 +181,7 @@ class Movement:
     registrations: Table
     initiatives: Table
     nominations: Table
+    records: Records  # campaign-wide: people, collectives, award history, holds (kit.intake.records)
     inspections: Table = field(default_factory=lambda: Table("inspections"))  # the year's (kit.intake.inspections)
 
     @property
@@ -191,6 +191,8 @@ class Movement:
 
 
 def load_movement(campaign: Campaign, year: int) -> Movement:
+    from kit.intake.records import load_records  # records read tables the way this module does
+
     initiatives = load_initiatives(campaign)
     return Movement(load_registrations(campaign), initiatives, load_nominations(campaign, year, initiatives),
-                    load_inspections(campaign, year))
+                    load_records(campaign), load_inspections(campaign, year))

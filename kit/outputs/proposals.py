@@ -79,7 +79,7 @@ def write_proposals(campaign: Campaign, awards: Awards, out: Path, period: str) 
     ws.title = "Danh sách đề nghị"
     thin = Side(style="thin")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for col, width in zip("ABCDE", (6, 34, 34, 32, 60), strict=True):
+    for col, width in zip("ABCDEF", (6, 34, 34, 32, 60, 44), strict=True):
         ws.column_dimensions[col].width = width
     above, body = letterhead(campaign.issuer(awards.on or dt.date.today()))  # in office on the proposals' date
     heads = [("A1", above), ("A2", body), ("D1", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
@@ -90,6 +90,9 @@ def write_proposals(campaign: Campaign, awards: Awards, out: Path, period: str) 
     ws["A4"] = "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG"
     ws["A4"].font = Font(bold=True, size=14)
     ws["A5"] = f"Thành tích trong phong trào thi đua thực hiện nhiệm vụ CCHC và KSTTHC {period}"
+    if awards.pack_text:  # the legal period's rules applied, named on the list itself
+        ws["A3"] = awards.pack_text
+        ws["A3"].font = Font(italic=True)
     if campaign.demo or (awards.rules and awards.rules.example):
         ws["A6"] = (f"{campaign.demo_note or 'Ví dụ'}: quy định khen thưởng là ví dụ minh họa, "
                     "danh sách không có giá trị.")
@@ -98,11 +101,11 @@ def write_proposals(campaign: Campaign, awards: Awards, out: Path, period: str) 
         ws["A7"] = PROVISIONAL_NOTE
         ws["A7"].font = Font(bold=True, color="C00000")
     for ref in ("A4", "A5"):
-        ws.merge_cells(f"{ref}:E{ref[1:]}")
+        ws.merge_cells(f"{ref}:F{ref[1:]}")
         ws[ref].alignment = Alignment(horizontal="center")
     row = 8
     for i, head in enumerate(["STT", "Tên tập thể / Họ và tên", "Chức vụ, đơn vị", "Hình thức đề nghị",
-                              "Tóm tắt thành tích"], start=1):
+                              "Tóm tắt thành tích", "Căn cứ (điều, văn bản)"], start=1):
         cell = ws.cell(row, i, head)
         cell.font, cell.border, cell.alignment = Font(bold=True), box, Alignment(wrap_text=True, horizontal="center")
     names = {u.code: u.name for u in campaign.units}
@@ -116,7 +119,7 @@ def write_proposals(campaign: Campaign, awards: Awards, out: Path, period: str) 
             summary = "; ".join(r.lstrip("✔ ") for r in f.reasons)
             if f.provisional:
                 summary = f"{PROVISIONAL} ({f.candidate['unappraised']}) — {summary}"
-            values: list[object] = [number, f.candidate["name"], position, f.rule.title_name, summary]
+            values: list[object] = [number, f.candidate["name"], position, f.rule.title_name, summary, f.citation]
             for column, value in enumerate(values, start=1):
                 cell = ws.cell(row, column)
                 cell.value = value
@@ -131,18 +134,19 @@ def _detail_sheets(wb, campaign: Campaign, awards: Awards) -> None:
 
     names = {u.code: u.name for u in campaign.units}
     detail = wb.create_sheet("Xét duyệt chi tiết")
-    detail.append(["Hình thức", "Đối tượng", "Đơn vị", "Kết quả", "Thứ tự / chỉ tiêu", "Lý do"])
+    detail.append(["Hình thức", "Đối tượng", "Đơn vị", "Kết quả", "Thứ tự / chỉ tiêu", "Lý do", "Căn cứ"])
     for f in awards.findings:
         outcome = f"{label(f.outcome)} — {PROVISIONAL}" if f.provisional else label(f.outcome)
         detail.append([f.rule.title_name, f.candidate["name"], names[f.candidate["unit"]], outcome, f.position,
-                       "\n".join(f.reasons)])
+                       "\n".join(f.reasons), f.citation])
     for cell in detail[1]:
         cell.font = Font(bold=True)
-    for col, width in zip("ABCDEF", (30, 30, 30, 26, 34, 90), strict=True):
+    for col, width in zip("ABCDEFG", (30, 30, 30, 26, 34, 90, 50), strict=True):
         detail.column_dimensions[col].width = width
     source = wb.create_sheet("Nguồn dữ liệu")
     notes = [campaign.demo_note, f"Quy định: {awards.rules.path.name if awards.rules else '(không có)'}",
-             awards.rules.note if awards.rules else "", f"Năm: {', '.join(map(str, awards.years))}",
+             awards.rules.note if awards.rules else "", awards.pack_text,
+             *(f"Căn cứ {text};" for text in awards.legal_basis), f"Năm: {', '.join(map(str, awards.years))}",
              "Danh sách được tạo tự động; muốn thay đổi hãy sửa quy định hoặc dữ liệu nguồn rồi tạo lại."]
     for line in notes:
         if line:

@@ -13,6 +13,7 @@ explanation → final decision.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -53,9 +54,20 @@ from kit.core.atomic import replacing
 from kit.core.errors import GradebookError
 from kit.core.values import optional_float
 from kit.core.vocab import COUNTED_STAGES, Stage
-from kit.store.ledger import FIELDS, LEDGER_FILE, Head, LedgerFile, contains, heads_from_json, heads_to_json, link, walk
+from kit.store.ledger import (
+    EVENT_FIELDS,
+    FIELDS,
+    LEDGER_FILE,
+    Head,
+    LedgerFile,
+    contains,
+    heads_from_json,
+    heads_to_json,
+    link,
+    walk,
+)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 URL_ENV = "KIT_GRADEBOOK_URL"
 ANY_BASE = object()  # record_if_current: no check (explanations, imports of demo data)
 
@@ -83,6 +95,26 @@ decisions = Table(
     CheckConstraint("na OR score IS NOT NULL", name="ck_score_or_na"),
     Index("ix_decisions_lookup", "year", "unit", "code", "id"),
 )
+# Events on awards already granted (the office's register, award_history.csv, is never edited): a revocation
+# names the decision and the person or unit, who recorded it and why. Append-only and chained like decisions.
+award_events = Table(
+    "award_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("kind", String(16), nullable=False),
+    Column("decision", String(128), nullable=False),
+    Column("subject", String(64), nullable=False),
+    Column("title", Text, nullable=False, default=""),
+    Column("reason", Text, nullable=False),
+    Column("evaluator", String(128), nullable=False),
+    Column("number", String(128), nullable=False, default=""),
+    Column("effective", String(10), nullable=False, default=""),
+    Column("created_at", String(40), nullable=False),
+    Column("source", String(32), nullable=False, default="cli"),
+    Column("chain", String(64), nullable=False),
+    CheckConstraint("kind IN ('revocation')", name="ck_event_kind"),
+    CheckConstraint("length(trim(evaluator)) > 0", name="ck_event_evaluator"),
+    CheckConstraint("length(trim(reason)) > 0", name="ck_event_reason"),
+)
 comment_library = Table(
     "comment_library", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -105,6 +137,10 @@ _APPEND_ONLY = {
         "BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END",
         "CREATE TRIGGER IF NOT EXISTS decisions_no_delete BEFORE DELETE ON decisions "
         "BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END",
+        "CREATE TRIGGER IF NOT EXISTS award_events_no_update BEFORE UPDATE ON award_events "
+        "BEGIN SELECT RAISE(ABORT, 'award events are append-only'); END",
+        "CREATE TRIGGER IF NOT EXISTS award_events_no_delete BEFORE DELETE ON award_events "
+        "BEGIN SELECT RAISE(ABORT, 'award events are append-only'); END",
     ],
     "postgresql": [
         "CREATE OR REPLACE FUNCTION kit_append_only() RETURNS trigger LANGUAGE plpgsql AS "
@@ -114,6 +150,12 @@ _APPEND_ONLY = {
         "FOR EACH ROW EXECUTE FUNCTION kit_append_only()",
         "DROP TRIGGER IF EXISTS decisions_no_truncate ON decisions",
         "CREATE TRIGGER decisions_no_truncate BEFORE TRUNCATE ON decisions "
+        "FOR EACH STATEMENT EXECUTE FUNCTION kit_append_only()",
+        "DROP TRIGGER IF EXISTS award_events_no_change ON award_events",
+        "CREATE TRIGGER award_events_no_change BEFORE UPDATE OR DELETE ON award_events "
+        "FOR EACH ROW EXECUTE FUNCTION kit_append_only()",
+        "DROP TRIGGER IF EXISTS award_events_no_truncate ON award_events",
+        "CREATE TRIGGER award_events_no_truncate BEFORE TRUNCATE ON award_events "
         "FOR EACH STATEMENT EXECUTE FUNCTION kit_append_only()",
     ],
 }
@@ -140,6 +182,22 @@ class Decision:
     evidence_hash: str = ""
     source: str = "notebook"
     created_at: str = field(default="")
+
+
+@dataclass(frozen=True)
+class AwardEvent:
+    """A human decision on an award already granted: today only its revocation (Law 2022 Art. 93)."""
+
+    decision: str  # the number of the decision that granted the award, as the office's register writes it
+    subject: str  # the person id, or the unit code of a collective
+    reason: str
+    evaluator: str  # who recorded it
+    title: str = ""
+    number: str = ""  # the number of the revoking decision, when there is one
+    effective: str = ""  # its date, ISO
+    kind: str = "revocation"
+    source: str = "cli"
+    created_at: str = ""
 
 
 def now() -> str:
@@ -308,6 +366,8 @@ class Gradebook:
                 metadata.create_all(conn, checkfirst=True)
             elif version < 2:
                 self._add_chains(conn)
+            if version < 3:  # schema 2 → 3: the award events (revocations)
+                award_events.create(conn, checkfirst=True)
             if version < SCHEMA_VERSION:
                 for ddl in _APPEND_ONLY.get(conn.dialect.name, []):
                     conn.exec_driver_sql(ddl)
@@ -497,7 +557,11 @@ class Gradebook:
 
     def years(self) -> list[int]:
         with self._reading() as conn:
-            found = {int(y) for (y,) in conn.execute(select(decisions.c.year).distinct())}
+            try:
+                found = {int(y) for (y,) in conn.execute(select(decisions.c.year).distinct())}
+            except (TypeError, ValueError):  # a damaged page can turn a year into bytes
+                raise GradebookError(f"Sổ điểm {shown(self.url)} bị hỏng: có năm không đọc được. {RESTORE_HINT}"
+                                     ) from None
             return sorted(found | set(self._heads(conn)))
 
     def revision(self, year: int) -> tuple[int, int]:
@@ -516,6 +580,70 @@ class Gradebook:
     def count(self) -> int:
         with self._reading() as conn:
             return int(conn.execute(select(func.count()).select_from(decisions)).scalar_one())
+
+    # -- award events (revocations) -------------------------------------------------------------------------
+    def record_award_event(self, event: AwardEvent) -> int:
+        """Append an award event, chained to the one before it, in one transaction holding the write lock."""
+        if not event.evaluator.strip() or not event.reason.strip():
+            raise GradebookError("Thu hồi khen thưởng phải ghi rõ người ghi nhận và lý do.")
+        row: dict[str, object] = {"kind": event.kind, "decision": event.decision.strip(),
+                                  "subject": event.subject.strip(),
+               "title": event.title, "reason": event.reason.strip(), "evaluator": event.evaluator.strip(),
+               "number": event.number.strip(), "effective": event.effective, "created_at": event.created_at or now(),
+               "source": event.source}
+        with self._locked() as conn:
+            head = self._award_head(conn)
+            new_id = int(conn.execute(select(func.coalesce(func.max(award_events.c.id), 0))).scalar_one()) + 1
+            row["id"] = new_id
+            row["chain"] = chain = link(head.chain, [row[f] for f in EVENT_FIELDS])
+            conn.execute(insert(award_events).values(**row))
+            head = Head(head.count + 1, new_id, chain)
+            self._set_meta(conn, "award_ledger", json.dumps(dataclasses.asdict(head)))
+        if self.ledger is not None:
+            self.ledger.write(self.id, {}, awards=head)
+        return new_id
+
+    @staticmethod
+    def _award_head(conn: Connection) -> Head:
+        value = conn.execute(select(kit_meta.c.value).where(kit_meta.c.key == "award_ledger")).scalar()
+        return Head(**json.loads(value)) if value else Head()
+
+    def award_head(self) -> Head:
+        with self._reading() as conn:
+            return self._award_head(conn)
+
+    def unchecked_award_events(self) -> tuple[pd.DataFrame, Head]:
+        with self._reading() as conn:
+            head = self._award_head(conn)
+            result = conn.execute(select(award_events).order_by(award_events.c.id))
+            return pd.DataFrame([tuple(r) for r in result], columns=list(result.keys())), head
+
+    def award_events(self) -> pd.DataFrame:
+        """Every award event, oldest first, checked against its chain and both recorded heads (like a year)."""
+        frame, recorded = self.unchecked_award_events()
+        damage = self.award_damage(frame, recorded)
+        if damage:
+            raise GradebookError(f"Sổ điểm {shown(self.url)} bị hỏng hoặc bị sửa ngoài kit: {damage} {RESTORE_HINT}")
+        return frame
+
+    def award_damage(self, frame: pd.DataFrame, recorded: Head) -> str:
+        head, broken, chains = walk(zip(*(frame[f].tolist() for f in EVENT_FIELDS), strict=True) if len(frame)
+                                    else [], frame["chain"].tolist() if len(frame) else [])
+        if broken is not None:
+            return (f"sự kiện khen thưởng số {broken.id} (quyết định {broken.unit}, đối tượng {broken.code}) không "
+                    "khớp chuỗi kiểm chứng — dữ liệu đã bị thay đổi sau khi ghi.")
+        file_id, _, in_file = self.ledger.read_all() if self.ledger else ("", {}, Head())
+        for known in (recorded, in_file if file_id == self.id else Head()):
+            if not contains(chains, known):
+                return (f"đã ghi nhận {known.count} sự kiện thu hồi khen thưởng, sổ điểm chỉ còn {head.count} — có sự "
+                        "kiện đã bị xóa, hoặc đây là bản sao lưu cũ.")
+        return ""
+
+    def award_revision(self) -> tuple[int, int]:
+        with self._reading() as conn:
+            count, top = conn.execute(select(func.count(award_events.c.id),
+                                             func.coalesce(func.max(award_events.c.id), 0))).one()
+        return int(count), int(top)
 
     # -- reusable comments and where each evaluator stopped ---------------------------------------------
     def comments(self) -> list[str]:

@@ -28,6 +28,9 @@ from kit.core.errors import GradebookError
 LEDGER_FILE = "gradebook.ledger.json"
 FIELDS = ("id", "year", "unit", "code", "criterion_key", "stage", "score", "na", "evaluator", "comment",
           "created_at", "self_score", "evidence_hash", "source")
+# award events (revocations) have their own chain, beside the years' (kit.store.gradebook.award_events)
+EVENT_FIELDS = ("id", "kind", "decision", "subject", "title", "reason", "evaluator", "number", "effective",
+                "created_at", "source")
 
 
 @dataclass(frozen=True)
@@ -99,23 +102,37 @@ class LedgerFile:
 
     def read(self) -> tuple[str, dict[int, Head]]:
         """(gradebook id, heads); ("", {}) when there is no file yet. A damaged file counts as damage."""
+        gradebook_id, heads, _ = self.read_all()
+        return gradebook_id, heads
+
+    def read_all(self) -> tuple[str, dict[int, Head], Head]:
+        """(gradebook id, the years' heads, the award events' head)."""
         if not self.path.exists():
-            return "", {}
+            return "", {}, Head()
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
-            return str(raw["gradebook"]), {int(y): Head(**h) for y, h in raw["years"].items()}
+            return (str(raw["gradebook"]), {int(y): Head(**h) for y, h in raw["years"].items()},
+                    Head(**raw.get("awards", {})))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise GradebookError(f"Tệp {self.path} (bản ghi đầu chuỗi của sổ điểm) bị hỏng ({exc}). Hãy khôi phục "
                                  "tệp này từ bản sao lưu cùng với sổ điểm.") from None
 
-    def write(self, gradebook_id: str, heads: dict[int, Head], *, replace: bool = False) -> None:
-        """Record the heads, never going back: a year's head is replaced only by a longer one (two writers may
-        finish in either order); ``replace`` (a restored backup) records exactly ``heads``."""
-        known_id, known = self.read()
-        merged = dict(known) if known_id == gradebook_id and not replace else {}
+    def write(self, gradebook_id: str, heads: dict[int, Head], *, replace: bool = False,
+              awards: Head | None = None) -> None:
+        """Record the heads, never going back: a year's head (and the award events' head) is replaced only by a
+        longer one (two writers may finish in either order); ``replace`` (a restored backup) records exactly
+        ``heads`` and ``awards``."""
+        known_id, known, known_awards = self.read_all()
+        same = known_id == gradebook_id and not replace
+        merged = dict(known) if same else {}
         for year, head in heads.items():
             if head.count >= merged.get(year, Head()).count:
                 merged[year] = head
+        events = known_awards if same else Head()
+        if awards is not None and awards.count >= events.count:
+            events = awards
         body = {"gradebook": gradebook_id, "years": {str(y): asdict(h) for y, h in sorted(merged.items())},
                 "note": "Đầu chuỗi kiểm chứng của sổ điểm — không sửa, không xóa (xem kit gradebook verify)."}
+        if events.count:
+            body["awards"] = asdict(events)
         write_text(self.path, json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True) + "\n")

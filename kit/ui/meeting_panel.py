@@ -15,11 +15,19 @@ import pandas as pd
 
 from kit.app.year import YearState, load_year
 from kit.config.campaign import Band, Campaign
-from kit.config.rules import Rule
+from kit.config.rules import RulePack
 from kit.core import vn
 from kit.core.vocab import Kind, Outcome, Stage
 from kit.scoring import inspections as si
-from kit.scoring.awards import collective_yearly, evaluate, in_force, individual_yearly, proposals_date
+from kit.scoring.awards import (
+    collective_yearly,
+    evaluate,
+    in_force,
+    individual_yearly,
+    pack_day,
+    prepare,
+    proposals_date,
+)
 from kit.scoring.learning import LEARNING_NOTE, as_table, year_pairs
 from kit.scoring.results import YearResults
 from kit.scoring.totals import classify
@@ -52,11 +60,15 @@ class MeetingPanel:
         self.learning = w.HTML()
         self.band_sliders: list[w.FloatSlider] = []
         self.quota_inputs: list[w.Widget] = []
+        self.pack = w.Dropdown(description="Căn cứ pháp lý:", style={"description_width": "160px"},
+                               layout=w.Layout(width="900px"))
+        self.pack.observe(lambda _c: self._quota_controls(), names="value")
         self.whatif_controls = w.VBox()
         self.apply_button = w.Button(description="Xem kết quả giả định", button_style="warning", icon="flask")
         self.whatif = w.HTML()
         drill = w.VBox([w.HBox([self.unit, self.area]), self.detail])
-        whatif = w.VBox([w.HTML(_page("<p>Thay đổi ngưỡng xếp loại và chỉ tiêu khen thưởng để xem ai thay đổi. "
+        whatif = w.VBox([w.HTML(_page("<p>Thay đổi ngưỡng xếp loại, chỉ tiêu khen thưởng hoặc bộ quy định (căn cứ "
+                                      "pháp lý) để xem ai thay đổi. "
                                       "<b>Không lưu gì</b>: dữ liệu đã chấm giữ nguyên.</p>")),
                          self.whatif_controls, self.apply_button, self.whatif])
         self.tabs = w.Tab(children=[self.ranking, drill, self.awards, self.learning, whatif])
@@ -146,10 +158,26 @@ class MeetingPanel:
         return {Kind.COLLECTIVE: collective_yearly(self.campaign, res, movement.registrations),
                 Kind.INDIVIDUAL: individual_yearly(self.campaign, res, movement.nominations, movement.initiatives)}
 
-    def _proposals(self, res: YearResults, rules: list[Rule]) -> set[tuple[str, str]]:
-        """What the rules propose for ``res``'s year, each with its title in force then (kit.scoring.awards)."""
-        current = in_force(rules, proposals_date(self.campaign, "yearly", [res.year]), [])
-        return {(f.rule.title_name, f.candidate["name"]) for f in evaluate(current, self._candidates(res))
+    def pack_in_force(self, year: int) -> RulePack | None:
+        """The rule pack a year's proposals follow (kit.scoring.awards.pack_day)."""
+        rules = self.campaign.rules
+        if rules is None:
+            return None
+        day = proposals_date(self.campaign, "yearly", [year])
+        return rules.pack_at(pack_day(rules, "yearly", [year], day))
+
+    def _proposals(self, res: YearResults, pack: RulePack | None) -> set[tuple[str, str]]:
+        """What ``pack`` proposes for ``res``'s year, each with its title in force then, holds, discipline and
+        revocations applied as in the lists (kit.scoring.awards)."""
+        if pack is None:
+            return set()
+        day = proposals_date(self.campaign, "yearly", [res.year])
+        state = self.state(res.year)
+        candidates = self._candidates(res)
+        titles = {t.code for r in pack.yearly for t in r.choices}
+        prepare(candidates, state.movement.records, state.revocations, res.year, day, "yearly", titles, pack)
+        return {(f.rule.title_name, f.candidate["name"]) for f in evaluate(in_force(pack.yearly, day, []), candidates,
+                                                                           pack=pack)
                 if f.outcome == Outcome.PROPOSED}
 
     def show_awards(self) -> None:
@@ -157,10 +185,12 @@ class MeetingPanel:
         if rules is None:
             self.awards.value = _page("<p>Chưa có quy định khen thưởng (commendation.yml).</p>")
             return
-        found = sorted(self._proposals(self.results(self.year.value), rules.yearly))
+        pack = self.pack_in_force(self.year.value)
+        found = sorted(self._proposals(self.results(self.year.value), pack))
         table = pd.DataFrame(found, columns=["Hình thức", "Tập thể / cá nhân"])
         note = "<p><i>Quy định khen thưởng là ví dụ minh họa.</i></p>" if rules.example else ""
-        self.awards.value = _page(f"<h2>Đề nghị khen thưởng năm {self.year.value}</h2>{note}{_table(table)}")
+        basis = f"<p>Căn cứ: {html.escape('; '.join(pack.basis))}</p>" if pack and pack.basis else ""
+        self.awards.value = _page(f"<h2>Đề nghị khen thưởng năm {self.year.value}</h2>{note}{basis}{_table(table)}")
 
     def show_learning(self) -> None:
         """The year's learning pairs (kit.scoring.learning), as in the reports."""
@@ -177,8 +207,22 @@ class MeetingPanel:
                                            style={"description_width": "120px"}, layout=w.Layout(width="600px"))
                              for b in bands if b.lower > 0]
         rules = self.campaign.rules
+        current = self.pack_in_force(self.year.value)
+        packs = rules.packs if rules else []
+        self.pack.options = [(f"{p.name or 'Quy định khen thưởng'} ({p.validity})"
+                              + (" — đang áp dụng" if p is current else ""), p.code) for p in packs]
+        self.pack.value = current.code if current else None
+        self._quota_controls()
+
+    def chosen_pack(self) -> RulePack | None:
+        rules = self.campaign.rules
+        return rules.pack(self.pack.value) if rules and self.pack.value is not None else self.pack_in_force(
+            self.year.value)
+
+    def _quota_controls(self) -> None:
+        pack = self.chosen_pack()
         self.quota_inputs = []
-        for rule in rules.yearly if rules else []:
+        for rule in pack.yearly if pack else []:
             if rule.quota_share is not None:
                 widget = w.FloatSlider(value=rule.quota_share, min=0, max=1, step=0.05, readout_format=".0%")
             else:
@@ -188,6 +232,7 @@ class MeetingPanel:
             widget.layout = w.Layout(width="720px")
             self.quota_inputs.append(widget)
         self.whatif_controls.children = [w.HTML(_page("<b>Ngưỡng xếp loại (%)</b>")), *self.band_sliders,
+                                         w.HTML(_page("<b>Bộ quy định khen thưởng</b>")), self.pack,
                                          w.HTML(_page("<b>Chỉ tiêu khen thưởng</b>")), *self.quota_inputs]
         self.whatif.value = ""
 
@@ -220,16 +265,17 @@ class MeetingPanel:
         moves = moved[["unit_name", "percent", "band", "band_new"]].rename(columns={
             "unit_name": "Đơn vị", "percent": "Tỷ lệ (%)", "band": "Xếp loại hiện tại",
             "band_new": "Xếp loại giả định"})
-        rules = self.campaign.rules
+        pack = self.chosen_pack()
         gained = lost = pd.DataFrame()
-        if rules:
+        if pack is not None:
             changed = []
-            for rule, widget in zip(rules.yearly, self.quota_inputs, strict=True):
+            for rule, widget in zip(pack.yearly, self.quota_inputs, strict=True):
                 share = widget.value if rule.quota_share is not None else None
                 count = widget.value if rule.quota_share is None else None
                 changed.append(dataclasses.replace(rule, quota_share=share, quota_count=count))
             alt = dataclasses.replace(res, units=units.assign(band=units["band_new"]))
-            before, after = self._proposals(res, rules.yearly), self._proposals(alt, changed)
+            before = self._proposals(res, self.pack_in_force(self.year.value))
+            after = self._proposals(alt, dataclasses.replace(pack, yearly=changed))
             gained = pd.DataFrame(sorted(after - before), columns=["Hình thức", "Thêm vào đề nghị"])
             lost = pd.DataFrame(sorted(before - after), columns=["Hình thức", "Ra khỏi đề nghị"])
         self.whatif.value = _page(

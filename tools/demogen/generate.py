@@ -25,7 +25,7 @@ from kit.intake.layout import COLUMNS
 from kit.outputs.forms import HEADER_ROW, build_form, form_name
 from tools.demogen.catalogue import AREA_ORDER, AREAS, CATALOGUE, GROUPS, PCT, groups_of
 from tools.demogen.inspections import generate_inspections
-from tools.demogen.movement import generate_movement
+from tools.demogen.movement import generate_movement, generate_records
 
 SEED = 20220202
 YEARS = [2022, 2023, 2024, 2025]
@@ -366,6 +366,7 @@ def generate(root: Path) -> Campaign:
     generate_inspections(load_campaign(root), SEED + 3)
     _decisions(load_campaign(root), rng, own)
     generate_movement(campaign, SEED + 1)
+    generate_records(load_campaign(root), SEED + 2)
     return campaign
 
 
