@@ -94,6 +94,8 @@ def test_every_document_of_the_year(year_2024):
     report = read_docx(out / "bao-cao-ket-qua-2024.docx")
     text = _all_text(report)
     assert "BÁO CÁO" in text and "I. TÌNH HÌNH THAM GIA" in text and "IV. ĐỀ NGHỊ KHEN THƯỞNG" in text
+    findings = yd.results.findings
+    assert f"Kiểm tra công vụ năm 2024: {len(findings)} kết luận kiểm tra" in text  # the inspection register (#17)
     ranked = set(units.dropna(subset=["rank"])["unit_name"])
     in_tables = {row.cells[1].text for table in report.tables[1:-1] for row in table.rows[1:]}
     assert in_tables == ranked  # every ranked unit, once per group table

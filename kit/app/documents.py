@@ -24,11 +24,12 @@ from kit.config.campaign import Campaign
 from kit.config.issuers import Issuer, letterhead
 from kit.core import vn
 from kit.core.errors import UsageError
-from kit.core.vocab import Kind, Status
+from kit.core.vocab import FindingState, Kind, Status
 from kit.intake.layout import header_key
 from kit.outputs.doc_templates import template_for
 from kit.outputs.official import Missing, Written, render
 from kit.scoring.awards import Awards, Finding
+from kit.scoring.inspections import overdue, states
 from kit.store.gradebook import latest
 
 NUMBER = Missing("số văn bản (điền khi vào sổ văn bản đi)")
@@ -265,7 +266,7 @@ def year_report_context(yd: YearState, awards: Awards) -> dict:
                    f"kết quả chấm điểm, thẩm định công tác cải cách hành chính và kiểm soát thủ tục hành chính năm "
                    f"{year} của các cơ quan, đơn vị như sau:"],
         "tham_gia": part, "xep_loai": ranking or ["Chưa có đơn vị nào được xếp loại."], "nhom_ket_qua": groups,
-        "han_che": _shortcomings(yd),
+        "han_che": _shortcomings(yd) + _inspections(yd, day),
         "khen_thuong": [f"Đề nghị {n} {what}." for what, n in proposed.items()] or [
             "Không có tập thể, cá nhân đủ điều kiện đề nghị khen thưởng."]
         + (["Danh sách đề nghị là TẠM TÍNH do còn đơn vị chưa thẩm định đủ."] if awards.provisional else [])}
@@ -290,6 +291,22 @@ def _shortcomings(yd: YearState) -> list[str]:
     if len(todo):
         lines.append(f"Còn {len(todo)} đơn vị chưa được thẩm định đầy đủ; kết quả của các đơn vị này là tạm tính.")
     return lines or ["Không có tồn tại, hạn chế nổi bật qua kết quả chấm điểm."]
+
+
+def _inspections(yd: YearState, day: dt.date) -> list[str]:
+    """The year's inspection findings and where they stand on the report's date."""
+    found = yd.results.findings
+    if not len(found):
+        return []
+    counts = Counter(states(found, day))
+    line = (f"Kiểm tra công vụ năm {yd.year}: {len(found)} kết luận kiểm tra ghi nhận {int(found['violations'].sum())} "
+            f"vi phạm tại {found['unit'].nunique()} đơn vị; đến ngày {vn.date(day)}: "
+            + "; ".join(f"{counts[s]} {s.label.lower()}" for s in FindingState if counts[s]) + ".")
+    late = overdue(found, day)
+    if late:
+        names = {u.code: u.name for u in yd.campaign.units}
+        line += " Quá hạn chưa khắc phục: " + "; ".join(f"{names.get(u, u)} ({n})" for u, n in late.items()) + "."
+    return [line]
 
 
 def notice_context(yd: YearState, unit: str, day: dt.date) -> dict:
