@@ -236,6 +236,23 @@ def generate_movement(campaign: Campaign, seed: int) -> None:
                                                       "discipline", "person_id"], rows)
 
 
+def _nominated_again(root: Path, granted: list[tuple], year: int) -> str:
+    """The first person awarded the two years before ``year``; nominated in ``year`` too (their row of the year
+    before, copied, when the random draw left them out), so that the revocation shows in the next year's count."""
+    twice = sorted({g[0] for g in granted if g[0] and g[6] == year - 2}
+                   & {g[0] for g in granted if g[0] and g[6] == year - 1})
+    if not twice:
+        return ""
+    path, before = root / "nominations" / f"{year}.csv", root / "nominations" / f"{year - 1}.csv"
+    with open(path, encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    if twice[0] not in {r[-1] for r in rows[1:]}:
+        with open(before, encoding="utf-8") as fh:
+            row = next(r for r in csv.reader(fh) if r[-1] == twice[0])
+        _write(path, rows[0], [*rows[1:], row])
+    return twice[0]
+
+
 def generate_records(campaign: Campaign, seed: int) -> None:
     """The office's records (Dữ liệu minh họa): people, collectives, holds, and the award history of 2022–2024 —
     the awards granted on the kit's own yearly proposals, year after year (a year's proposals read the history of
@@ -274,7 +291,10 @@ def generate_records(campaign: Campaign, seed: int) -> None:
                                         "thematic"], [])
     _write(root / "holds.csv", ["person_id", "unit", "kind", "start", "end", "reference", "note"], holds[1:])
     granted: list[tuple] = []
+    chosen = ""  # who will have a 2023 award revoked: awarded in 2022 and 2023, and nominated again in 2024
     for i, year in enumerate(campaign.years[:-1]):  # 2022-2024: decided in January of the next year
+        if i == 2:
+            chosen = _nominated_again(root, granted, year)
         loaded = load_campaign(root)
         awards = proposals([load_year(loaded, year)], "yearly")
         number, day = f"{15 + 7 * i}/QĐ-UBND", dt.date(year + 1, 1, 20)
@@ -288,8 +308,8 @@ def generate_records(campaign: Campaign, seed: int) -> None:
     nominated_2025 = sorted(people.keys() - set(twice) - {ids[3]})
     holds[0] = (nominated_2025[0], *holds[0][1:])
     _write(root / "holds.csv", ["person_id", "unit", "kind", "start", "end", "reference", "note"], holds)
-    if twice:  # the 2023 award of someone awarded in 2022 and 2023, revoked: false declarations
-        award = next(g for g in granted if g[0] == twice[0] and g[6] == 2023)
+    if chosen:  # the 2023 award of someone awarded in 2022 and 2023, revoked: false declarations
+        award = next(g for g in granted if g[0] == chosen and g[6] == 2023)
         with Gradebook(f"sqlite:///{(root / 'gradebook.sqlite').resolve()}", ledger=root / LEDGER_FILE) as gb:
             gb.record_award_event(AwardEvent(award[3], award[0], "Kê khai thành tích không đúng sự thật (minh họa)",
                                              "Nguyễn Thị Lan", award[2], "40/QĐ-UBND", "2024-05-15",
