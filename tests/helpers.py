@@ -81,6 +81,11 @@ def write_campaign(root: Path, framework: str = FRAMEWORK_YML, units: str = UNIT
     return root
 
 
+def title_row(ws) -> int:
+    """The table's header row of a sheet set up for printing: the row repeated on every page."""
+    return int(ws.print_title_rows.split(":")[0].strip("$"))
+
+
 def fill_form(path: Path, answers: dict[str, dict], meta: dict[str, object] | None = None) -> Path:
     """Fill a form as a unit would in Excel: find columns by header, rows by criterion code."""
     wb = load_workbook(path)

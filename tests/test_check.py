@@ -3,6 +3,7 @@ import json
 
 from kit.config.campaign import load_campaign
 from kit.intake.check import check_year, format_json, format_text
+from kit.outputs.forms import HEADER_ROW
 from tests.helpers import DEMO, GOOD, submit
 
 
@@ -69,7 +70,7 @@ def test_json_output_is_machine_readable(tiny):
     assert data["year"] == 2024 and data["ok"] is False
     first = next(p for p in data["problems"] if p["code"] == "SCORE_ABOVE_MAX")
     assert first == {"code": "SCORE_ABOVE_MAX", "severity": "error", "message": first["message"],
-                     "file": "2024/U1_2024.xlsx", "sheet": "Phiếu tự đánh giá", "row": 12, "column": "G"}
+                     "file": "2024/U1_2024.xlsx", "sheet": "Phiếu tự đánh giá", "row": HEADER_ROW + 2, "column": "G"}
     assert data["files"][0]["rejected"] == 1
 
 

@@ -5,7 +5,7 @@ import sys
 from openpyxl import load_workbook
 
 from kit.cli import main
-from tests.helpers import DEMO, submit
+from tests.helpers import DEMO, submit, title_row
 
 
 def run(capsys, *args):
@@ -35,7 +35,8 @@ def test_results_command_writes_xlsx_and_csv(capsys, tiny, tmp_path):
     submit(tiny, "U1")
     code, out, _ = run(capsys, "results", "--campaign", str(tiny.root), "--year", "2024", "--out",
                        str(tmp_path / "kq.xlsx"))
-    assert code == 0 and load_workbook(tmp_path / "kq.xlsx")["Kết quả"]["A1"].value == "Năm"
+    sheet = load_workbook(tmp_path / "kq.xlsx")["Kết quả"]
+    assert code == 0 and sheet.cell(title_row(sheet), 1).value == "Năm"
     code, _, _ = run(capsys, "results", "--campaign", str(tiny.root), "--year", "2024", "--out",
                      str(tmp_path / "kq.csv"))
     assert code == 0 and (tmp_path / "kq.csv").exists()

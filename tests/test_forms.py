@@ -2,7 +2,7 @@ from openpyxl import load_workbook
 
 from kit.intake.layout import COLUMNS, GUIDE_SHEET, SHEET
 from kit.intake.submission import read_submission
-from kit.outputs.forms import HEADER_ROW, method_text, write_forms
+from kit.outputs.forms import HEADER_ROW, meta_ref, method_text, write_forms
 from tests.helpers import GOOD, submit
 
 
@@ -12,11 +12,12 @@ def test_forms_one_per_unit_with_identity_and_structure(tiny, tmp_path):
     wb = load_workbook(paths[0])
     assert wb.sheetnames == [SHEET, GUIDE_SHEET]
     ws = wb[SHEET]
-    assert "NĂM 2024" in ws["A1"].value and ws["A3"].value == "Dữ liệu minh họa"
-    assert (ws["A4"].value, ws["B4"].value, ws["B5"].value, ws["B6"].value) == ("Mã đơn vị", "U1", "Đơn vị Một", 2024)
+    assert "NĂM 2024" in ws["A3"].value and ws["A5"].value == "Dữ liệu minh họa"
+    assert (ws["A6"].value, ws[meta_ref("unit")].value, ws[meta_ref("unit_name")].value, ws[meta_ref("year")].value) \
+        == ("Mã đơn vị", "U1", "Đơn vị Một", 2024)
     assert [c.value for c in ws[HEADER_ROW]] == [h for _, h, _ in COLUMNS]
     codes = [ws.cell(r, 1).value for r in range(HEADER_ROW + 1, ws.max_row + 1)]
-    assert codes == ["1", "1.1", "1.2", "1.3", "1.4", "1.5", "2", "2.1"]
+    assert codes[:8] == ["1", "1.1", "1.2", "1.3", "1.4", "1.5", "2", "2.1"] and set(codes[8:]) == {None}
 
 
 def test_forms_protect_structure_and_validate_inputs(tiny, tmp_path):

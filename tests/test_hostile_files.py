@@ -21,6 +21,7 @@ from kit.core.errors import CampaignError
 from kit.core.values import parse_number
 from kit.intake.check import check_year
 from kit.intake.submission import read_submission, unit_from_name
+from kit.outputs.forms import meta_ref
 from kit.reporting import charts
 from tests.helpers import CAMPAIGN_YML, FRAMEWORK_YML, GOOD, ROOT, UNITS_CSV, submit, write_campaign
 
@@ -174,7 +175,7 @@ def test_text_is_nfc_without_control_or_invisible_characters(many):
     path.unlink()
     path = submit(many, "U1")
     wb = load_workbook(path)
-    wb.worksheets[0]["B4"] = "U\u200b1"  # a zero-width space pasted into the unit code
+    wb.worksheets[0][meta_ref("unit")] = "U\u200b1"  # a zero-width space pasted into the unit code
     wb.save(path)
     assert read_submission(path, many, 2024).unit == "U1"
 

@@ -7,7 +7,7 @@ from kit.intake.check import check_year
 from kit.outputs.results_book import write_results
 from kit.outputs.xlsx import csv_safe, write_xlsx
 from kit.scoring.results import year_results
-from tests.helpers import GOOD, submit
+from tests.helpers import GOOD, submit, title_row
 
 
 def _results(tiny):
@@ -42,7 +42,7 @@ def test_xlsx_has_vietnamese_headers_sources_and_no_formulas(tiny, tmp_path):
     path = write_results(tiny, report, res, tmp_path / "kq.xlsx")
     wb = load_workbook(path)
     assert wb.sheetnames == ["Kết quả", "Theo lĩnh vực", "Chi tiết tiêu chí", "Nguồn dữ liệu"]
-    headers = [c.value for c in wb["Kết quả"][1]]
+    headers = [c.value for c in wb["Kết quả"][title_row(wb["Kết quả"])]]
     assert headers[:4] == ["Năm", "Nhóm", "Mã đơn vị", "Tên đơn vị"] and "Xếp loại" in headers
     assert wb["Nguồn dữ liệu"]["A1"].value == "Dữ liệu minh họa"
     assert all(c.data_type != "f" for ws in wb for row in ws.iter_rows() for c in row)

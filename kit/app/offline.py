@@ -23,6 +23,7 @@ from kit.core.errors import FileProblem
 from kit.core.values import cell_text, code_text, is_blank, parse_number
 from kit.intake.layout import header_key
 from kit.intake.sheets import read_grids
+from kit.outputs.sheet_print import fit_rows, set_print
 from kit.outputs.xlsx import save_workbook
 
 SHEET = "Thẩm định"
@@ -86,6 +87,8 @@ def export_workbook(ws_: Workspace, evaluator: str, out: Path, units: list[str] 
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 4)
     sheet.protection.sheet = True
     sheet.protection.formatColumns = sheet.protection.formatRows = False
+    fit_rows(sheet, 1, row_no)  # a working paper the evaluator may print: no heading, no signature
+    set_print(sheet, (HEADER_ROW, HEADER_ROW), len(COLUMNS), row_no, campaign.demo_note)
     return save_workbook(wb, out)
 
 

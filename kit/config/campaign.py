@@ -91,6 +91,11 @@ class Campaign:
                              "campaign.yml). Hãy bổ sung cơ quan kế thừa và thời gian hiệu lực.")
         return found
 
+    def year_end(self, year: int) -> dt.date:
+        """The last day of ``year`` within the campaign's period: the day a year's results and reports speak for,
+        which decides the body that issues them."""
+        return min(dt.date(year, 12, 31), self.roster.period_end)
+
     def departed(self, year: int) -> dict[str, Departure]:
         """Units that existed but take no part in ``year``, and why (shown as such, never as "Chưa nộp")."""
         return self.roster.departed(year)

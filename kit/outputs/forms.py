@@ -12,16 +12,29 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kit.config.answers import TYPE_LABELS, allowed_answers, uses_value
 from kit.config.campaign import Campaign, Unit
 from kit.config.framework import Criterion, Framework
+from kit.config.issuers import Issuer
 from kit.intake.layout import COLUMNS, GUIDE_SHEET, META_ROWS, SHEET
+from kit.outputs.sheet_print import (
+    Heading,
+    Signature,
+    blank_date,
+    fit_rows,
+    row_height,
+    set_print,
+    write_heading,
+    write_signature,
+)
 from kit.outputs.xlsx import save_workbook
 
-HEADER_ROW = 10
+META_TOP = 6  # the identity rows (Mã đơn vị …) under the heading of the district's documents (rows 1–5)
+HEADER_ROW = META_TOP + len(META_ROWS) + 1
 _THIN = Side(style="thin", color="999999")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _INPUT = PatternFill("solid", fgColor="FFF7D6")
@@ -53,29 +66,50 @@ def form_name(unit: Unit, year: int) -> str:
     return f"{unit.code}_{year}.xlsx"
 
 
+def meta_ref(key: str) -> str:
+    """The cell of a fresh form holding identity field ``key`` ("unit", "year", "sent"…)."""
+    return f"B{META_TOP + [k for k, _ in META_ROWS].index(key)}"
+
+
+def issued_by(campaign: Campaign, year: int) -> Issuer:
+    """The body whose heading the form of ``year`` carries: the one that receives it, in office on the
+    submission deadline (or on the date the year's reports speak for, without a deadline)."""
+    return campaign.issuer(campaign.deadline(year) or campaign.year_end(year))
+
+
 def _header(ws: Worksheet, campaign: Campaign, unit: Unit, fw: Framework) -> None:
     last = len(COLUMNS)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
-    ws.cell(1, 1, f"PHIẾU TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CẢI CÁCH HÀNH CHÍNH NĂM {fw.year}").font = Font(bold=True, size=14)
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
-    ws.cell(2, 1, campaign.name).font = Font(italic=True)
-    if campaign.demo:
-        ws.cell(3, 1, "Dữ liệu minh họa").font = Font(bold=True, color="C00000")
+    for i, (_, _, width) in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    write_heading(ws, Heading(issued_by(campaign, fw.year),
+                              f"PHIẾU TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CẢI CÁCH HÀNH CHÍNH NĂM {fw.year}", campaign.name,
+                              (campaign.demo_note,)), last)
     values = {"unit": unit.code, "unit_name": unit.name, "year": fw.year,
               "group": campaign.groups[unit.group], "sent": None}
     for offset, (key, label) in enumerate(META_ROWS):
-        row = 4 + offset
+        row = META_TOP + offset
         ws.cell(row, 1, label).font = Font(bold=True)
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=3)
         cell = ws.cell(row, 2, values[key])
         if key == "sent":
             cell.protection, cell.fill, cell.number_format = _OPEN, _INPUT, "DD/MM/YYYY"
             ws.cell(row, 4, "← ngày đơn vị gửi phiếu (ngày/tháng/năm)").font = Font(italic=True, color="666666")
-    for i, (_, title, width) in enumerate(COLUMNS, start=1):
+    for i, (_, title, _) in enumerate(COLUMNS, start=1):
         cell = ws.cell(HEADER_ROW, i, title)
         cell.font, cell.fill, cell.border = Font(bold=True, color="FFFFFF"), _HEAD, _BOX
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-        ws.column_dimensions[cell.column_letter].width = width
+
+
+def _unit_signature(ws: Worksheet, row: int) -> int:
+    """Where the unit's head signs, under the table in the "Tài liệu kiểm chứng" column: one column, never merged
+    (rows inserted into the table by a program would leave a merged block behind), and outside the columns the
+    reader takes answers from, so a signed form reads as before. Date and name are left open to type."""
+    col = _COL["evidence"]
+    end = write_signature(ws, row, col, col, Signature(("Thủ trưởng đơn vị",), blank_date(""),
+                                                       "(Ký, ghi rõ họ tên, đóng dấu)", ""))
+    for at in (row, end - 1):
+        ws.cell(at, col).protection = _OPEN
+    return end
 
 
 def _criterion_row(ws: Worksheet, row: int, c: Criterion, lists: dict[str, DataValidation],
@@ -130,6 +164,8 @@ def _guide(wb: Workbook, campaign: Campaign, fw: Framework) -> None:
     for i, line in enumerate(lines, start=1):
         ws.cell(i, 1, line).font = Font(bold=(i == 1), size=13 if i == 1 else 11)
     ws.column_dimensions["A"].width = 120
+    ws.row_dimensions[1].height = row_height(lines[0], 120, 13, bold=True)
+    set_print(ws, None, 1, note=campaign.demo_note)
 
 
 def build_form(campaign: Campaign, unit: Unit, year: int) -> Workbook:
@@ -158,9 +194,9 @@ def build_form(campaign: Campaign, unit: Unit, year: int) -> Workbook:
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
+    fit_rows(ws, HEADER_ROW, row - 1)
+    end = _unit_signature(ws, row + 1)
+    set_print(ws, (HEADER_ROW, HEADER_ROW), len(COLUMNS), end - 1, campaign.demo_note)
     _guide(wb, campaign, fw)
     wb.properties.creator = "kit"
     return wb

@@ -9,9 +9,19 @@ import html
 from pathlib import Path
 
 from kit.config.campaign import Campaign
-from kit.config.issuers import letterhead
 from kit.core.atomic import write_text
 from kit.core.vocab import Kind, label
+from kit.outputs.official import date_line
+from kit.outputs.sheet_print import (
+    Heading,
+    Signature,
+    fit_rows,
+    right_columns,
+    set_print,
+    signer_lines,
+    write_heading,
+    write_signature,
+)
 from kit.outputs.xlsx import save_workbook
 from kit.scoring.awards import Awards, Finding
 
@@ -81,29 +91,17 @@ def write_proposals(campaign: Campaign, awards: Awards, out: Path, period: str) 
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     for col, width in zip("ABCDEF", (6, 34, 34, 32, 60, 44), strict=True):
         ws.column_dimensions[col].width = width
-    above, body = letterhead(campaign.issuer(awards.on or dt.date.today()))  # in office on the proposals' date
-    heads = [("A1", above), ("A2", body), ("D1", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
-             ("D2", "Độc lập - Tự do - Hạnh phúc")]
-    for ref, text in heads:
-        ws[ref] = text
-        ws[ref].font = Font(bold=True)
-    ws["A4"] = "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG"
-    ws["A4"].font = Font(bold=True, size=14)
-    ws["A5"] = f"Thành tích trong phong trào thi đua thực hiện nhiệm vụ CCHC và KSTTHC {period}"
+    day = awards.on or dt.date.today()
+    issuer = campaign.issuer(day)  # in office on the proposals' date
+    example = (f"{campaign.demo_note or 'Ví dụ'}: quy định khen thưởng là ví dụ minh họa, danh sách không có giá "
+               "trị.") if campaign.demo or (awards.rules and awards.rules.example) else ""
+    about = f"Thành tích trong phong trào thi đua thực hiện nhiệm vụ CCHC và KSTTHC {period}"
     if awards.pack_text:  # the legal period's rules applied, named on the list itself
-        ws["A3"] = awards.pack_text
-        ws["A3"].font = Font(italic=True)
-    if campaign.demo or (awards.rules and awards.rules.example):
-        ws["A6"] = (f"{campaign.demo_note or 'Ví dụ'}: quy định khen thưởng là ví dụ minh họa, "
-                    "danh sách không có giá trị.")
-        ws["A6"].font = Font(bold=True, color="C00000")
-    if awards.provisional:
-        ws["A7"] = PROVISIONAL_NOTE
-        ws["A7"].font = Font(bold=True, color="C00000")
-    for ref in ("A4", "A5"):
-        ws.merge_cells(f"{ref}:F{ref[1:]}")
-        ws[ref].alignment = Alignment(horizontal="center")
-    row = 8
+        about += f"\n{awards.pack_text}"
+    row = write_heading(ws, Heading(issuer, "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG", about,
+                                    (example, PROVISIONAL_NOTE if awards.provisional else "")), 6)
+    header_row = row + 1
+    row = header_row
     for i, head in enumerate(["STT", "Tên tập thể / Họ và tên", "Chức vụ, đơn vị", "Hình thức đề nghị",
                               "Tóm tắt thành tích", "Căn cứ (điều, văn bản)"], start=1):
         cell = ws.cell(row, i, head)
@@ -124,13 +122,17 @@ def write_proposals(campaign: Campaign, awards: Awards, out: Path, period: str) 
                 cell = ws.cell(row, column)
                 cell.value = value
                 cell.border, cell.alignment = box, Alignment(wrap_text=True, vertical="top")
+    fit_rows(ws, header_row, row)
+    end = write_signature(ws, row + 2, right_columns(ws, 6), 6, Signature(signer_lines(issuer),
+                                                                          date_line(issuer.place, day)))
+    set_print(ws, (header_row, header_row), 6, end - 1, example)
     _detail_sheets(wb, campaign, awards)
     return save_workbook(wb, out)
 
 
 def _detail_sheets(wb, campaign: Campaign, awards: Awards) -> None:
     """Every candidate considered, with the reasons, and what the list was made from."""
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
 
     names = {u.code: u.name for u in campaign.units}
     detail = wb.create_sheet("Xét duyệt chi tiết")
@@ -143,6 +145,10 @@ def _detail_sheets(wb, campaign: Campaign, awards: Awards) -> None:
         cell.font = Font(bold=True)
     for col, width in zip("ABCDEFG", (30, 30, 30, 26, 34, 90, 50), strict=True):
         detail.column_dimensions[col].width = width
+    for cell in [*detail["F"][1:], *detail["G"][1:]]:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    fit_rows(detail, 1, detail.max_row)
+    set_print(detail, (1, 1), 7)
     source = wb.create_sheet("Nguồn dữ liệu")
     notes = [campaign.demo_note, f"Quy định: {awards.rules.path.name if awards.rules else '(không có)'}",
              awards.rules.note if awards.rules else "", awards.pack_text,
@@ -151,6 +157,7 @@ def _detail_sheets(wb, campaign: Campaign, awards: Awards) -> None:
     for line in notes:
         if line:
             source.append([line])
+    set_print(source, None, 1)
 
 
 def write_outputs(campaign: Campaign, awards: Awards, reports: Path, out: Path | None = None) -> tuple[Path, Path]:

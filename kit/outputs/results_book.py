@@ -9,6 +9,7 @@ from kit import __version__
 from kit.config.campaign import Campaign
 from kit.core.vocab import label
 from kit.intake.check import CheckReport
+from kit.outputs.sheet_print import Heading, Signature, blank_date, signer_lines
 from kit.outputs.xlsx import write_csv, write_xlsx
 from kit.scoring.results import YearResults
 
@@ -67,4 +68,9 @@ def write_results(campaign: Campaign, report: CheckReport, results: YearResults,
     areas = results.areas[list(AREA_HEADERS)].rename(columns=AREA_HEADERS)
     notes = source_notes(campaign, report, f"Kết quả chấm điểm CCHC năm {report.year}")
     detail = results.long[list(DETAIL_HEADERS)].rename(columns=DETAIL_HEADERS)
-    return write_xlsx(out, {"Kết quả": units, "Theo lĩnh vực": areas, "Chi tiết tiêu chí": detail}, notes)
+    issuer = campaign.issuer(campaign.year_end(report.year))  # in office on the day it speaks for
+    heading = Heading(issuer, f"Kết quả chấm điểm cải cách hành chính năm {report.year}", campaign.name,
+                      (campaign.demo_note,))
+    signature = Signature(signer_lines(issuer), blank_date(issuer.place))
+    return write_xlsx(out, {"Kết quả": units, "Theo lĩnh vực": areas, "Chi tiết tiêu chí": detail}, notes,
+                      heading, signature)

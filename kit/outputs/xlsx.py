@@ -16,9 +16,19 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from kit.core.atomic import replacing
+from kit.outputs.sheet_print import (
+    Heading,
+    Signature,
+    fit_rows,
+    right_columns,
+    set_print,
+    write_heading,
+    write_signature,
+)
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _HEAD = PatternFill("solid", fgColor="1F4E79")
+_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def csv_safe(value: object) -> object:
@@ -50,33 +60,54 @@ def _cell_value(value: object) -> object:
     return value
 
 
-def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame], notes: list[str]) -> Path:
-    """One sheet per table plus a "Nguồn dữ liệu" sheet saying what the file was made from."""
+def _column_width(header: object, values: list) -> float:
+    """Wide enough for the values and the header's longest word (headers wrap), at most 40 (longer text wraps):
+    a results table of twenty columns then prints one A4 page wide at a size still read."""
+    words = max((len(w) for w in str(header).split()), default=0)
+    longest = max((len(str(v)) for v in values if _cell_value(v) is not None), default=0)
+    return min(max(8, words + 2, longest + 2), 40)
+
+
+def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame], notes: list[str], heading: Heading | None = None,
+               signature: Signature | None = None) -> Path:
+    """One sheet per table plus a "Nguồn dữ liệu" sheet saying what the file was made from; every sheet set up
+    for A4 (``kit.outputs.sheet_print``). With ``heading``, the first table is the one issued: the heading of the
+    office's documents above it and ``signature`` under it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook()
     wb.remove(wb.active)
-    for name, df in sheets.items():
+    for index, (name, df) in enumerate(sheets.items()):
         ws = wb.create_sheet(name[:31])
-        ws.append(list(df.columns))
-        for cell in ws[1]:
+        last_col = max(1, len(df.columns))
+        widths = [_column_width(col, df.iloc[:200, i].tolist()) for i, col in enumerate(df.columns)]
+        for i, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        issued = heading if index == 0 else None
+        top = write_heading(ws, issued, last_col) + 1 if issued else 1
+        for i, col in enumerate(df.columns, start=1):
+            cell = ws.cell(top, i, col)
             cell.font, cell.fill = Font(bold=True, color="FFFFFF"), _HEAD
             cell.alignment = Alignment(wrap_text=True, vertical="center")
-        for record in df.itertuples(index=False):
-            ws.append([_cell_value(v) for v in record])
-        for row in ws.iter_rows(min_row=2):
-            for cell in row:
+        for r, record in enumerate(df.itertuples(index=False), start=top + 1):
+            for c, value in enumerate(record, start=1):
+                cell = ws.cell(r, c, _cell_value(value))
                 if isinstance(cell.value, float):
                     cell.number_format = "0.00"
-        for i, col in enumerate(df.columns, start=1):
-            longest = max([len(str(col))] + [len(str(v)) for v in df.iloc[:200, i - 1].tolist()])
-            ws.column_dimensions[get_column_letter(i)].width = min(max(10, longest + 2), 60)
-        ws.freeze_panes = "A2"
+                elif isinstance(cell.value, str) and len(cell.value) > widths[c - 1] - 2:
+                    cell.alignment = _WRAP
+        end = top + len(df)
+        fit_rows(ws, top, end)
+        ws.freeze_panes = ws.cell(top + 1, 1)
         if len(df):
-            ws.auto_filter.ref = ws.dimensions
+            ws.auto_filter.ref = f"A{top}:{get_column_letter(last_col)}{end}"
+        if issued and signature:
+            end = write_signature(ws, end + 2, right_columns(ws, last_col), last_col, signature) - 1
+        set_print(ws, (top, top), last_col, end, heading.notes[0] if heading and heading.notes else "")
     ws = wb.create_sheet("Nguồn dữ liệu")
     for line in notes:
         ws.append([line])
     ws.column_dimensions["A"].width = 120
+    set_print(ws, None, 1)
     return save_workbook(wb, path)
 
 

@@ -54,8 +54,7 @@ def report_date(campaign: Campaign, parameters: dict) -> dt.date:
         day = parse_date(parameters["period_end"])
         if day is not None:
             return day
-    year = parameters.get("last_year") or parameters.get("year") or max(campaign.years)
-    return min(dt.date(int(year), 12, 31), campaign.roster.period_end)
+    return campaign.year_end(int(parameters.get("last_year") or parameters.get("year") or max(campaign.years)))
 
 
 def header(campaign: Campaign, title: str, parameters: dict, fp: Fingerprint) -> None:

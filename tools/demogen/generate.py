@@ -22,7 +22,7 @@ from kit.config.answers import NA, NO, YES, tier_points
 from kit.config.campaign import Campaign, Unit, load_campaign
 from kit.config.framework import Criterion
 from kit.intake.layout import COLUMNS
-from kit.outputs.forms import HEADER_ROW, build_form, form_name
+from kit.outputs.forms import HEADER_ROW, build_form, form_name, meta_ref
 from tools.demogen.catalogue import AREA_ORDER, AREAS, CATALOGUE, GROUPS, PCT, groups_of
 from tools.demogen.inspections import generate_inspections
 from tools.demogen.movement import generate_movement, generate_records
@@ -217,6 +217,17 @@ def fill(ws, answers: dict[str, dict]) -> None:
             ws.cell(r, col[field], value)
 
 
+def _insert_column(ws, idx: int) -> None:
+    """Insert a column as Excel does: merged cells (the form's heading) move or widen with it; openpyxl's
+    insert_cols leaves them where they were."""
+    ws.insert_cols(idx)
+    for rng in ws.merged_cells.ranges:
+        if rng.min_col >= idx:
+            rng.shift(col_shift=1)
+        elif rng.max_col >= idx:
+            rng.expand(right=1)
+
+
 def _spoil(ws, kind: str, rng: random.Random) -> None:
     """Make the mistakes units make; see MISTAKES."""
     crit_rows = [r for r in range(HEADER_ROW + 1, ws.max_row + 1) if "." in str(ws.cell(r, 1).value or "")]
@@ -229,16 +240,16 @@ def _spoil(ws, kind: str, rng: random.Random) -> None:
         ws.cell(HEADER_ROW, 7).value = "Điểm tự đánh giá"
         ws.cell(HEADER_ROW, 8).value = "Minh chứng (số, ngày văn bản)"
         ws.insert_rows(crit_rows[5], 2)
-        ws.insert_cols(3)
+        _insert_column(ws, 3)
         ws.cell(HEADER_ROW, 3).value = "Người phụ trách"
         for r in range(HEADER_ROW + 1, ws.max_row + 1):
             if isinstance(ws.cell(r, 8).value, (int, float)) and ws.cell(r, 8).value % 1:
                 ws.cell(r, 8).value = str(ws.cell(r, 8).value).replace(".", ",")
         ws.cell(crit_rows[0], 8).value = str(ws.cell(crit_rows[0], 8).value or 0).replace(".", ",")
     elif kind == "year_mismatch":
-        ws["B6"] = 2021
+        ws[meta_ref("year")] = 2021
     elif kind == "unit_mismatch":
-        ws["B4"] = "TTR"
+        ws[meta_ref("unit")] = "TTR"
     elif kind == "bad_rows":
         ws.cell(crit_rows[0], 7).value = 5
         ws.cell(crit_rows[4], 7).value = "đạt"
@@ -248,7 +259,7 @@ def _spoil(ws, kind: str, rng: random.Random) -> None:
         ws.cell(crit_rows[3], 1).value = ws.cell(crit_rows[2], 1).value
         ws.cell(crit_rows[6], 1).value = "9.9"
     elif kind == "formula":
-        ws.cell(crit_rows[1], 7).value = "=C12*1"
+        ws.cell(crit_rows[1], 7).value = f"=C{crit_rows[1]}*1"
 
 
 def _stable_zip(path: Path) -> None:
@@ -277,7 +288,7 @@ def _submission(campaign: Campaign, unit: Unit, year: int, filler: Filler, folde
     wb = build_form(campaign, unit, year)
     ws = wb.active
     fill(ws, {c.code: filler.answer(c, year) for c in fw.criteria})
-    ws["B8"] = sent
+    ws[meta_ref("sent")] = sent
     kind = MISTAKES.get((year, unit.code))
     path = folder / form_name(unit, year)
     if kind == "csv":
