@@ -53,6 +53,12 @@ def date(value: object, missing: str = "") -> str:
     return f"{value:%d/%m/%Y}"
 
 
+def official_date(day: dt.date) -> tuple[str, str, str]:
+    """Day, month and year as a document's date line writes them (Decree 30/2020): a zero before days below 10
+    and before the months 1 and 2 only — "ngày 05 tháng 02 năm 2025", "ngày 31 tháng 12 năm 2024"."""
+    return f"{day.day:02d}", f"{day.month:02d}" if day.month < 3 else str(day.month), str(day.year)
+
+
 def moment(value: object, missing: str = "") -> str:
     """A time stamp (datetime or ISO text, as the gradebook stores it) as "08:30 15/12/2024", local time.
     Text that is not a time stamp ("vừa lưu") is returned as it is."""

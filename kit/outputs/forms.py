@@ -24,7 +24,7 @@ from kit.intake.layout import COLUMNS, GUIDE_SHEET, META_ROWS, SHEET
 from kit.outputs.sheet_print import (
     Heading,
     Signature,
-    blank_date,
+    date_line,
     fit_rows,
     row_height,
     set_print,
@@ -105,7 +105,7 @@ def _unit_signature(ws: Worksheet, row: int) -> int:
     (rows inserted into the table by a program would leave a merged block behind), and outside the columns the
     reader takes answers from, so a signed form reads as before. Date and name are left open to type."""
     col = _COL["evidence"]
-    end = write_signature(ws, row, col, col, Signature(("Thủ trưởng đơn vị",), blank_date(""),
+    end = write_signature(ws, row, col, col, Signature(("Thủ trưởng đơn vị",), date_line("", None),
                                                        "(Ký, ghi rõ họ tên, đóng dấu)", ""))
     for at in (row, end - 1):
         ws.cell(at, col).protection = _OPEN

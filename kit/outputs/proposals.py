@@ -11,14 +11,13 @@ from pathlib import Path
 from kit.config.campaign import Campaign
 from kit.core.atomic import write_text
 from kit.core.vocab import Kind, label
-from kit.outputs.official import date_line
 from kit.outputs.sheet_print import (
     Heading,
-    Signature,
+    date_line,
     fit_rows,
     right_columns,
     set_print,
-    signer_lines,
+    signed_by,
     write_heading,
     write_signature,
 )
@@ -123,8 +122,7 @@ def write_proposals(campaign: Campaign, awards: Awards, out: Path, period: str) 
                 cell.value = value
                 cell.border, cell.alignment = box, Alignment(wrap_text=True, vertical="top")
     fit_rows(ws, header_row, row)
-    end = write_signature(ws, row + 2, right_columns(ws, 6), 6, Signature(signer_lines(issuer),
-                                                                          date_line(issuer.place, day)))
+    end = write_signature(ws, row + 2, right_columns(ws, 6), 6, signed_by(issuer, date_line(issuer.place, day)))
     set_print(ws, (header_row, header_row), 6, end - 1, example)
     _detail_sheets(wb, campaign, awards)
     return save_workbook(wb, out)

@@ -9,7 +9,7 @@ from kit import __version__
 from kit.config.campaign import Campaign
 from kit.core.vocab import label
 from kit.intake.check import CheckReport
-from kit.outputs.sheet_print import Heading, Signature, blank_date, signer_lines
+from kit.outputs.sheet_print import Heading, date_line, signed_by
 from kit.outputs.xlsx import write_csv, write_xlsx
 from kit.scoring.results import YearResults
 
@@ -71,6 +71,5 @@ def write_results(campaign: Campaign, report: CheckReport, results: YearResults,
     issuer = campaign.issuer(campaign.year_end(report.year))  # in office on the day it speaks for
     heading = Heading(issuer, f"Kết quả chấm điểm cải cách hành chính năm {report.year}", campaign.name,
                       (campaign.demo_note,))
-    signature = Signature(signer_lines(issuer), blank_date(issuer.place))
     return write_xlsx(out, {"Kết quả": units, "Theo lĩnh vực": areas, "Chi tiết tiêu chí": detail}, notes,
-                      heading, signature)
+                      heading, signed_by(issuer, date_line(issuer.place, None)))  # dated by hand when signed

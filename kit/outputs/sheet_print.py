@@ -15,6 +15,7 @@ only grows rows without a set height, so a title row must say how tall it is.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kit.config.issuers import Issuer, letterhead
+from kit.core import vn
 from kit.outputs.official import FONT, GAP, MARGINS
 
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -57,15 +59,18 @@ class Signature:
     name: str = GAP
 
 
-def blank_date(place: str) -> str:
-    """A date line whose day, month and year are filled in by hand when the sheet is signed."""
-    return f"{place or GAP}, ngày {GAP} tháng {GAP} năm {GAP}"
+def date_line(place: str, day: dt.date | None) -> str:
+    """The place-and-date line ("Châu Thành, ngày 31 tháng 12 năm 2024"); without ``day``, its day, month and
+    year are left to be written by hand when the sheet is signed."""
+    d, m, y = vn.official_date(day) if day else (GAP, GAP, GAP)
+    return f"{place or GAP}, ngày {d} tháng {m} năm {y}"
 
 
-def signer_lines(issuer: Issuer | None) -> tuple[str, ...]:
-    """The issuer's signing block title lines ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"), "…" when not configured."""
-    text = issuer.signer if issuer else ""
-    return tuple(line for line in text.split("\n") if line.strip()) or (GAP,)
+def signed_by(issuer: Issuer, date: str) -> Signature:
+    """The issuer's signature block: authority and title ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH") and the signer's
+    name, "…" where the configuration does not give them."""
+    lines = tuple(line for line in issuer.signer.split("\n") if line.strip()) or (GAP,)
+    return Signature(lines, date, name=issuer.signer_name or GAP)
 
 
 def _width(ws: Worksheet, first: int, last: int) -> float:
