@@ -59,11 +59,6 @@ def _symbol(kind: str, body: str) -> str:
     return f"{kind}-" + "".join(w[0] for w in words if w[0].isalpha()).upper()
 
 
-def _month(day: dt.date) -> str:
-    """Decree 30/2020: a zero before days below 10 and the months 1 and 2 only."""
-    return f"{day.month:02d}" if day.month < 3 else str(day.month)
-
-
 def superior(issuer: Issuer) -> str:
     """The body that decides on what the issuer proposes: the committee of a council, the parent of a department."""
     return issuer.name if issuer.council else issuer.parent
@@ -71,11 +66,11 @@ def superior(issuer: Issuer) -> str:
 
 def _frame(campaign: Campaign, day: dt.date, issuer: Issuer, *, above: str, body: str, kind: str,
            authority: list[str], signer: str | Missing, recipients: list[str]) -> dict:
+    d, m, y = vn.official_date(day)
     return {
         "co_quan_tren": above.upper(), "co_quan": body.upper() or Missing("tên cơ quan ban hành"),
         "co_quan_ten": body or Missing("tên cơ quan ban hành"), "so": NUMBER, "ky_hieu": _symbol(kind, body),
-        "dia_danh": issuer.place or Missing("địa danh (place trong issuers)"), "ngay": f"{day.day:02d}",
-        "thang": _month(day), "nam": str(day.year),
+        "dia_danh": issuer.place or Missing("địa danh (place trong issuers)"), "ngay": d, "thang": m, "nam": y,
         "tham_quyen": [line.upper() for line in authority] or [Missing("thẩm quyền ký (signer trong issuers)")],
         "nguoi_ky": signer, "noi_nhan": recipients,
         "minh_hoa": f"{campaign.demo_note}: văn bản mẫu, không có giá trị." if campaign.demo else "",
