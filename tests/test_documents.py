@@ -273,3 +273,25 @@ def test_date_line_follows_decree_30():
     months = [official_date(dt.date(2025, m, 1))[1] for m in (1, 2, 3, 9, 10, 12)]
     assert months == ["01", "02", "3", "9", "10", "12"] and official_date(dt.date(2025, 6, 30))[0] == "30"
     assert official_date(dt.date(2025, 3, 5)) == ("05", "3", "2025")
+
+
+def test_past_awards_come_from_the_register_with_predecessors_and_revocations():
+    from dataclasses import replace
+
+    from kit.app.documents import _past_awards
+
+    campaign = load_campaign(DEMO)
+    states = load_years(campaign, campaign.years)
+    final = proposals(states, "final")
+    history = states[-1].movement.records.history.rows
+    successor = next(f for f in final.proposed() if f.rule.kind == Kind.COLLECTIVE
+                     and campaign.roster.predecessors(f.candidate["unit"]))
+    before = {line.predecessor for line in campaign.roster.predecessors(successor.candidate["unit"])}
+    theirs = {a["decision"] for a in history if a["kind"] == Kind.COLLECTIVE and a["subject"] in before}
+    text = " ".join(_past_awards(successor, states))
+    assert theirs and all(d in text for d in theirs) and "đơn vị tiền thân" in text
+    event = states[-1].revocations[0]
+    person = next(f for f in final.findings if f.rule.kind == Kind.INDIVIDUAL)
+    revoked = replace(person, candidate={**person.candidate, "subject": event["subject"]})
+    lines = _past_awards(revoked, states)
+    assert any(event["decision"] in line and "đã bị hủy bỏ" in line and event["number"] in line for line in lines)

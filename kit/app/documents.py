@@ -24,8 +24,9 @@ from kit.config.campaign import Campaign
 from kit.config.issuers import Issuer, letterhead
 from kit.core import vn
 from kit.core.errors import UsageError
-from kit.core.vocab import FindingState, Kind, Status
+from kit.core.vocab import FindingState, Kind, Status, label
 from kit.intake.layout import header_key
+from kit.intake.records import revoked_index
 from kit.outputs.doc_templates import template_for
 from kit.outputs.official import Missing, Written, render
 from kit.scoring.awards import Awards, Finding
@@ -186,8 +187,14 @@ def achievement_context(campaign: Campaign, awards: Awards, finding: Finding, st
                    signer=c["name"] if person else Missing("họ tên thủ trưởng đơn vị (báo cáo thành tích)"),
                    recipients=[])
     if person:
-        sketch = [f"Họ và tên: {c['name']}.", f"Chức vụ: {c.get('position') or '…'}.", f"Đơn vị công tác: {unit.name}.",
-                  Missing("sơ lược lý lịch: ngày sinh, quê quán, trình độ (mục I báo cáo thành tích)")]
+        record = states[-1].movement.records.person(c.get("subject") or "") or {}
+        sketch: list[str | Missing] = [f"Họ và tên: {c['name']}.", f"Chức vụ: {c.get('position') or '…'}.",
+                                       f"Đơn vị công tác: {unit.name}."]
+        if record.get("gender"):
+            sketch.append(f"Giới tính: {label(record['gender'])}.")
+        if record.get("birth_date"):
+            sketch.append(f"Ngày sinh: {vn.date(record['birth_date'])}.")
+        sketch.append(Missing("sơ lược lý lịch: quê quán, trình độ, quá trình công tác (mục I báo cáo thành tích)"))
     else:
         sketch = [f"Tên tập thể: {unit.name}.", f"Nhóm: {campaign.groups.get(unit.group, unit.group)}.",
                   Missing("đặc điểm, chức năng, nhiệm vụ, tổ chức bộ máy (mục I báo cáo thành tích tập thể)")]
@@ -197,9 +204,35 @@ def achievement_context(campaign: Campaign, awards: Awards, finding: Finding, st
         "cac_nam": _unit_years(states, unit.code), "can_cu_de_nghi": [r.removeprefix("✔ ") for r in finding.reasons]
         + ([f"Căn cứ đề nghị: {finding.citation}."] if finding.citation else []),
         "sang_kien": _initiatives(states, c, person),
-        "da_khen_thuong": Missing("các hình thức khen thưởng đã nhận (số, ngày quyết định; mục III)"),
+        "da_khen_thuong": _past_awards(finding, states),
         "xac_nhan_tham_quyen": ["XÁC NHẬN CỦA THỦ TRƯỞNG ĐƠN VỊ" if person else "XÁC NHẬN CỦA CẤP TRÊN TRỰC TIẾP"],
         "xac_nhan_nguoi_ky": Missing("họ tên người xác nhận báo cáo thành tích")}
+
+
+def _past_awards(finding: Finding, states: list[YearState]) -> list[str]:
+    """Mục III: the awards the office's register (award_history.csv) holds for the person, or for the collective
+    and the units it took over, oldest first; a revoked one marked as such (``kit awards revoke``)."""
+    c = finding.candidate
+    campaign, records = states[-1].campaign, states[-1].movement.records
+    revoked = revoked_index(states[-1].revocations)
+    if finding.rule.kind == Kind.INDIVIDUAL:
+        history = records.history_of(Kind.INDIVIDUAL, c.get("subject") or "", revoked)
+    else:
+        before = [line.predecessor for line in campaign.roster.predecessors(c["unit"]) if line.predecessor != c["unit"]]
+        history = [{**a, "via": code} for code in [c["unit"], *before]
+                   for a in records.history_of(Kind.COLLECTIVE, code, revoked)]
+    names = {u.code: u.name for u in campaign.units}
+    lines = []
+    for a in sorted(history, key=lambda a: (a["date"] or dt.date.min, a["decision"])):
+        line = f"Năm {a['year']}: {a['title']}, quyết định số {a['decision']}"
+        line += f" ngày {vn.date(a['date'])}" if a["date"] else ""
+        line += f" của {a['issuer']}" if a["issuer"] else ""
+        if a.get("via", c["unit"]) != c["unit"]:
+            line += f" (tặng {names.get(a['via'], a['via'])}, đơn vị tiền thân)"
+        if a.get("revoked"):
+            line += f" — đã bị hủy bỏ (quyết định số {(a.get('revocation') or {}).get('number') or '…'})"
+        lines.append(line + ".")
+    return lines or ["Chưa có hình thức khen thưởng nào trong sổ theo dõi khen thưởng (award_history.csv)."]
 
 
 def _initiatives(states: list[YearState], candidate: dict, person: bool) -> list[str]:

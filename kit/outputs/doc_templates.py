@@ -179,7 +179,7 @@ def achievement_report() -> Layout:
     d.paragraph("3. Sáng kiến, giải pháp được công nhận:")
     d.paragraphs("sang_kien")
     d.paragraph("III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG", bold=True)
-    d.paragraph("{{ da_khen_thuong }}")
+    d.paragraphs("da_khen_thuong")
     d.closing(left="xac_nhan")
     return d
 
