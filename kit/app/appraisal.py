@@ -18,7 +18,7 @@ from kit.core.errors import GradebookError, UsageError
 from kit.core.values import optional_float as _num
 from kit.core.values import person_key
 from kit.core.vocab import COUNTED_STAGES, Stage
-from kit.scoring.agreement import assigned, over_gap, sampled_units
+from kit.scoring.agreement import assigned, drawn_units, over_gap
 from kit.scoring.inspections import reference
 from kit.scoring.totals import classify, totals, with_decisions
 from kit.store.gradebook import Decision, Gradebook, evidence_hash, latest
@@ -145,10 +145,7 @@ class Workspace:
         self.given: dict[tuple[str, int], dict[tuple[str, str], None]] = {}
         for a in assigned(state.movement.assignments.rows, long, self.year).itertuples(index=False):
             self.given.setdefault((person_key(a.evaluator), int(a.round)), {})[(a.unit, a.code)] = None
-        second = self.campaign.second_appraisal
-        groups = {g: self.units(g) for g in self.campaign.groups}
-        self.sampled_units = sampled_units(groups, self.year, second.share, seed=second.seed,
-                                           salt=self.campaign.identity) if second.share else set()
+        self.sampled_units = drawn_units(self.campaign, self.year, self.rows)
         self.reload()
 
     @classmethod

@@ -17,12 +17,13 @@ from __future__ import annotations
 import hashlib
 import math
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from kit.config.answers import Tier, appraisal_choices
+from kit.config.campaign import Campaign
 from kit.core.values import optional_float, person_key
 
 PAIR_COLUMNS = ["unit", "code", "key", "area", "content", "group", "type", "max", "min", "tiers", "first",
@@ -41,6 +42,16 @@ def sampled_units(groups: Mapping[str, Sequence[str]], year: int, share: float, 
         ranked = sorted(codes, key=lambda c: hashlib.sha256(f"{salt}|{seed}|{year}|{c}".encode()).hexdigest())
         chosen.update(ranked[:count])
     return chosen
+
+
+def drawn_units(campaign: Campaign, year: int, present: Iterable[str]) -> set[str]:
+    """The units of ``year`` drawn for the second appraisal, among those with an accepted form (``present``):
+    the one draw the scoring workspace and the reports share."""
+    settings, here = campaign.second_appraisal, set(present)
+    if not settings.share:
+        return set()
+    groups = {g: [u.code for u in campaign.units_in(g) if u.code in here] for g in campaign.groups}
+    return sampled_units(groups, year, settings.share, seed=settings.seed, salt=campaign.identity)
 
 
 def second_sample(long: pd.DataFrame, first: pd.DataFrame, units: set[str], gap: float | None) -> set[tuple[str, str]]:
@@ -167,7 +178,8 @@ def weighted_kappa(first: Sequence[float], second: Sequence[float], levels: Sequ
     return None if math.isnan(value) else float(value)
 
 
-def _agree(found: pd.DataFrame) -> pd.Series:
+def agrees(found: pd.DataFrame) -> pd.Series:
+    """Both appraisals gave the same score, or both said "Không áp dụng"."""
     both_na = found["first_na"] & found["second_na"]
     equal = (found["first"] - found["second"]).abs() < 1e-9
     return both_na | (equal & ~found["first_na"] & ~found["second_na"])
@@ -179,11 +191,11 @@ def by_criterion(found: pd.DataFrame) -> pd.DataFrame:
     columns = ["key", "code", "content", "max", "pairs", "exact", "mean_abs", "kappa"]
     if not len(found):
         return pd.DataFrame(columns=columns)
-    found = found.assign(agree=_agree(found))
+    found = found.assign(agree=agrees(found))
     out = []
     for (key, _type, top, low), part in found.groupby(["key", "type", "max", "min"], sort=False):
         scored = part[~part["first_na"] & ~part["second_na"]]
-        levels = scale(str(_type), float(top), float(low), part["tiers"].iloc[0],
+        levels = scale(str(_type), float(top), float(low), tuple(Tier(*t) for t in part["tiers"].iloc[0]),
                        [*scored["first"], *scored["second"]])
         out.append({"key": key, "code": part["code"].iloc[0], "content": part["content"].iloc[0], "max": top,
                     "pairs": len(part), "exact": float(part["agree"].mean()),
@@ -197,25 +209,30 @@ def by_criterion(found: pd.DataFrame) -> pd.DataFrame:
 
 def by_evaluator(found: pd.DataFrame) -> pd.DataFrame:
     """Per evaluator (first or second): pairs, exact agreement with the other evaluator, mean absolute difference,
-    and severity against the reconciled scores (mean of own − reconciled; negative: stricter than the outcome)."""
-    columns = ["evaluator", "pairs", "exact", "mean_abs", "reconciled", "severity"]
+    and severity: the mean of (own score − the outcome) over the settled pairs — those reconciled (the outcome is
+    the reconciled score) and those where both agreed (the outcome is that score; nothing had to be reconciled).
+    Negative: stricter than the outcome. Pairs still awaiting reconciliation are left out."""
+    columns = ["evaluator", "pairs", "exact", "mean_abs", "settled", "severity"]
     if not len(found):
         return pd.DataFrame(columns=columns)
-    found = found.assign(agree=_agree(found))
+    agree = agrees(found)
+    done = found["reconciled_by"] != ""
+    found = found.assign(agree=agree, outcome=found["reconciled"].where(done, found["first"]),
+                         outcome_na=found["reconciled_na"].where(done, found["first_na"]), settled=done | agree)
     rows = []
     for role in ("first", "second"):
         rows.append(pd.DataFrame({"evaluator": found[f"{role}_by"], "score": found[role], "na": found[f"{role}_na"],
                                   "other": found["second" if role == "first" else "first"],
                                   "other_na": found["second_na" if role == "first" else "first_na"],
-                                  "agree": found["agree"], "reconciled": found["reconciled"],
-                                  "reconciled_na": found["reconciled_na"], "done": found["reconciled_by"] != ""}))
+                                  "agree": found["agree"], "outcome": found["outcome"],
+                                  "outcome_na": found["outcome_na"], "settled": found["settled"]}))
     long = pd.concat(rows, ignore_index=True)
     out = []
     for who, part in long.groupby("evaluator", sort=True):
         scored = part[~part["na"] & ~part["other_na"]]
-        settled = part[part["done"] & ~part["na"] & ~part["reconciled_na"]]
+        settled = part[part["settled"] & ~part["na"] & ~part["outcome_na"]]
         out.append({"evaluator": who, "pairs": len(part), "exact": float(part["agree"].mean()),
                     "mean_abs": float((scored["score"] - scored["other"]).abs().mean()) if len(scored) else 0.0,
-                    "reconciled": len(settled),
-                    "severity": float((settled["score"] - settled["reconciled"]).mean()) if len(settled) else None})
+                    "settled": len(settled),
+                    "severity": float((settled["score"] - settled["outcome"]).mean()) if len(settled) else None})
     return pd.DataFrame(out, columns=columns)
