@@ -145,9 +145,10 @@ def test_blind_second_appraisal_in_jupyterlab(site, browser):
     from kit.config.campaign import load_campaign
 
     group.select_option(label=groups[load_campaign(root / "data").units_by_code[unit].group])
-    units = page.locator(f"select:has(option:text-matches('{unit} — '))").first
-    units.wait_for(timeout=30_000)
-    label = next(t for t in units.evaluate("s => Array.from(s.options).map(o => o.text)") if f"{unit} — " in t)
+    units = page.locator("select").filter(has=page.locator("option", has_text=f"{unit} — ")).first
+    units.wait_for(timeout=60_000)  # the kernel refills the list for the group
+    labels = units.evaluate("s => Array.from(s.options).map(o => o.text)")
+    label = next(t for t in labels if f"{unit} — " in t.replace("\xa0", " "))  # ipywidgets writes spaces as nbsp
     units.select_option(label=label)
     row = page.locator(".widget-vbox", has_text=f"{code}. ").last
     row.wait_for(timeout=30_000)
@@ -155,7 +156,7 @@ def test_blind_second_appraisal_in_jupyterlab(site, browser):
     page.get_by_text("Lịch sử tiêu chí").first.wait_for(timeout=30_000)
     time.sleep(1)
     page.screenshot(path=SHOTS / "5-blind-second-appraisal.png", full_page=True)
-    panel = page.locator(".jp-OutputArea").first
+    panel = page.locator(".jp-OutputArea", has_text="Thẩm định năm 2025").first
     shown = panel.inner_text()
     values = panel.evaluate("a => Array.from(a.querySelectorAll('input, textarea, select, option, datalist option'))"
                             ".map(e => (e.value || '') + ' ' + (e.title || '') + ' ' + (e.label || '')).join('\\n')")
