@@ -135,8 +135,7 @@ def test_four_processes_writing_at_once_lose_nothing(gradebook_url):
 
 KILLED_WRITER = textwrap.dedent("""
     import sys
-    from kit.core.vocab import Stage
-from kit.store.gradebook import Decision, Gradebook, appraisals, open_explanations, set_stages
+    from kit.store.gradebook import Decision, Gradebook, appraisals
     with Gradebook(sys.argv[1]) as gb:
         for i in range(100000):
             (new_id,) = gb.record(Decision(2024, "U1", str(i), "appraisal", 1.0, "Lan"))
