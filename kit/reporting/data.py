@@ -501,11 +501,11 @@ def agreement_by_criterion(yd: YearState) -> pd.DataFrame:
 
 
 def most_disagreed(yd: YearState, top: int = 5) -> pd.DataFrame:
-    """The criteria where evaluators disagree most (those with at least one difference)."""
+    """The criteria where evaluators disagree most: at least two pairs (one pair says little), one difference."""
     table = agreement_by_criterion(yd)
     if table.empty:
         return table
-    return table[table["Trùng khớp"] != "100 %"].head(top)
+    return table[(table["Trùng khớp"] != "100 %") & (table["Số cặp chấm"] >= 2)].head(top)
 
 
 def agreement_by_evaluator(yd: YearState) -> pd.DataFrame:
