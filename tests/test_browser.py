@@ -107,6 +107,65 @@ def test_appraise_one_criterion_in_jupyterlab(site, browser):
     page.close()
 
 
+def _blind_target(data: Path) -> tuple[str, str]:
+    """A sampled judgement criterion of 2025 with no second appraisal: give it a first appraisal nobody could
+    guess (0,35 with a secret comment), made by someone else than the browser's evaluator."""
+    from kit.app.appraisal import Workspace
+    from kit.config.campaign import load_campaign
+    from kit.store.gradebook import Decision, Gradebook
+
+    campaign = load_campaign(data)
+    with Gradebook.for_campaign(campaign) as gb:
+        ws = Workspace.open(campaign, 2025, gb)
+        row = next(r for u in sorted(ws.sampled_units) for r in ws.unit_rows(u)
+                   if r.type == "judgement" and r.second is None and r.max >= 1)
+        gb.record(Decision(2025, row.unit, row.code, "appraisal", 0.35, "Nguyễn Thị Lan", "BÍ MẬT LẦN MỘT",
+                           criterion_key=row.key, self_score=row.self_score))
+    return row.unit, row.code
+
+
+def test_blind_second_appraisal_in_jupyterlab(site, browser):
+    base, root = site
+    unit, code = _blind_target(root / "data")
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base}/lab/tree/notebooks/01-tham-dinh.ipynb?token={TOKEN}")
+    page.wait_for_selector(".jp-Notebook", timeout=60_000)
+    page.get_by_text("| Idle").first.wait_for(timeout=120_000)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    evaluator = page.locator("input[placeholder='Họ tên người thẩm định']")
+    evaluator.wait_for(timeout=120_000)
+    evaluator.fill("Kiểm Thử Mù")
+    evaluator.press("Enter")
+    page.locator("button", has_text="Thẩm định lần 2 (độc lập)").first.click()
+    page.get_by_text("tổng điểm và kết quả thẩm định lần 1 được ẩn").wait_for(timeout=30_000)
+    group = page.locator("select:has(option:text-is('UBND cấp xã'))").first
+    groups = {"CQ": "Cơ quan chuyên môn cấp huyện", "XA": "UBND cấp xã",
+              "NG": "Cơ quan ngành dọc cấp tỉnh trên địa bàn huyện"}
+    from kit.config.campaign import load_campaign
+
+    group.select_option(label=groups[load_campaign(root / "data").units_by_code[unit].group])
+    units = page.locator("select").filter(has=page.locator("option", has_text=f"{unit} — ")).first
+    units.wait_for(timeout=60_000)  # the kernel refills the list for the group
+    labels = units.evaluate("s => Array.from(s.options).map(o => o.text)")
+    label = next(t for t in labels if f"{unit} — " in t.replace("\xa0", " "))  # ipywidgets writes spaces as nbsp
+    units.select_option(label=label)
+    row = page.locator(".widget-vbox", has_text=f"{code}. ").last
+    row.wait_for(timeout=30_000)
+    row.locator("button", has_text="Lịch sử").first.click()
+    page.get_by_text("Lịch sử tiêu chí").first.wait_for(timeout=30_000)
+    time.sleep(1)
+    page.screenshot(path=SHOTS / "5-blind-second-appraisal.png", full_page=True)
+    panel = page.locator(".jp-OutputArea", has_text="Thẩm định năm 2025").first
+    shown = panel.inner_text()
+    values = panel.evaluate("a => Array.from(a.querySelectorAll('input, textarea, select, option, datalist option'))"
+                            ".map(e => (e.value || '') + ' ' + (e.title || '') + ' ' + (e.label || '')).join('\\n')")
+    assert f"{code}. " in shown and "Tự chấm" in shown  # the row and its history are on screen
+    for secret in ("0,35", "0.35", "BÍ MẬT LẦN MỘT", "Nguyễn Thị Lan"):
+        assert secret not in shown and secret not in values, secret
+    page.close()
+
+
 def test_meeting_view_shows_the_ranking_without_code(site, browser):
     base, _ = site
     page = browser.new_page(viewport={"width": 1400, "height": 1000})

@@ -31,8 +31,12 @@ def test_generator_reproduces_committed_demo(tmp_path):
 
 def test_demo_decisions_tell_a_story():
     d = _decisions(DEMO)
-    assert set(d["evaluator"]) >= {"Nguyễn Thị Lan", "Trần Văn Minh"}
-    assert set(d["stage"]) == {"appraisal", "explanation", "final"}
+    assert set(d["evaluator"]) >= {"Nguyễn Thị Lan", "Trần Văn Minh", "Phạm Quốc Bảo"}
+    assert set(d["stage"]) == {"appraisal", "explanation", "final", "second", "reconciliation"}
+    first = d[d["stage"] == "appraisal"].set_index(["year", "unit", "code"])["evaluator"]
+    second = d[d["stage"] == "second"].set_index(["year", "unit", "code"])["evaluator"]
+    assert len(second) > 100 and (first.reindex(second.index) != second).all()  # never the first evaluator again
+    assert (d[d["stage"] == "reconciliation"]["comment"].str.len() > 0).all()  # each with its reason
     assert (d["created_at"].str.len() > 0).all() and (d["source"] == "demo").all()
     per_year = d[d["stage"] == "appraisal"].groupby("year").size()
     assert per_year[2025] < per_year[2024]  # 2025 is appraised in part

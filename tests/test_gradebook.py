@@ -14,7 +14,8 @@ from sqlalchemy.exc import DBAPIError
 
 from kit.cli import main as main_cli
 from kit.core.errors import GradebookError
-from kit.store.gradebook import Decision, Gradebook, appraisals
+from kit.core.vocab import Stage
+from kit.store.gradebook import Decision, Gradebook, appraisals, open_explanations, set_stages
 
 
 def d(code="1.1", score=1.0, who="Lan", stage="appraisal", **kw):
@@ -58,11 +59,54 @@ def test_created_and_migrated_on_open_and_refuses_newer_schema(gradebook_url):
         Gradebook(gradebook_url)
 
 
+def test_schema_3_gains_the_second_appraisal_stages_keeping_every_decision_and_chain(gradebook_url):
+    with Gradebook(gradebook_url) as gb:  # a schema-3 gradebook with decisions: the old stage check, version 3
+        gb.record([Decision(2024, "U1", "1.1", "appraisal", 2.0, "Lan"), Decision(2024, "U1", "1.3", "appraisal", 1.0,
+                                                                                  "Lan", comment="Thiếu")])
+        with gb.engine.connect() as conn, conn.execution_options(kit_write=True).begin():
+            set_stages(conn, [Stage.APPRAISAL, Stage.EXPLANATION, Stage.FINAL])
+            conn.execute(text("UPDATE kit_meta SET value = '3' WHERE key = 'schema_version'"))
+        with pytest.raises(DBAPIError):
+            gb.record(Decision(2024, "U1", "1.3", "second", 1.5, "Bảo"))
+        before = gb.history(2024)
+    with Gradebook(gradebook_url) as gb:  # the first writer migrates
+        assert gb.history(2024).equals(before)  # same rows, ids and chains (checked against the recorded heads)
+        gb.record([Decision(2024, "U1", "1.3", "second", 1.5, "Bảo"),
+                   Decision(2024, "U1", "1.3", "reconciliation", 1.25, "Hội đồng", comment="Đạt một phần")])
+        assert gb.history(2024)["stage"].tolist() == ["appraisal", "appraisal", "second", "reconciliation"]
+        assert appraisals(gb.history(2024)).set_index("code").loc["1.3", "appraised"] == 1.25
+        with pytest.raises(DBAPIError, match="append-only"), gb.engine.begin() as conn:
+            conn.execute(text("UPDATE decisions SET score = 0"))
+        with pytest.raises(DBAPIError, match="append-only"), gb.engine.begin() as conn:
+            conn.execute(text("DELETE FROM decisions"))
+        with pytest.raises(DBAPIError):  # the database itself still refuses an unknown stage
+            with gb.engine.begin() as conn:
+                conn.execute(text("INSERT INTO decisions (id, year, unit, code, criterion_key, stage, score, na, "
+                                  "evaluator, comment, created_at, evidence_hash, source, chain) VALUES (99, 2024, "
+                                  "'U1', '1.1', '', 'draft', 1, false, 'X', '', 'now', '', 'x', '')"))
+
+
+def test_a_second_appraisal_counts_nowhere_and_answers_no_explanation(gradebook_url):
+    with Gradebook(gradebook_url) as gb:
+        gb.record([Decision(2024, "U1", "1.3", "appraisal", 1.0, "Lan"),
+                   Decision(2024, "U1", "1.3", "explanation", 2.0, "Thư ký", comment="Bổ sung"),
+                   Decision(2024, "U1", "1.3", "second", 2.0, "Bảo")])
+        history = gb.history(2024)
+        assert appraisals(history)["appraised"].tolist() == [1.0]
+        assert open_explanations(history)["stage"].tolist() == ["explanation"]
+        # a second appraisal is checked against the latest second appraisal, not the counted decision
+        first_id = int(history["id"].iloc[0])
+        ids, refused = gb.record_if_current([(Decision(2024, "U1", "1.3", "second", 1.0, "Minh"), first_id)])
+        assert ids == [] and len(refused) == 1
+
+
 def test_comments_and_positions(gradebook_url):
     with Gradebook(gradebook_url) as gb:
         gb.add_comment("Thiếu kiểm chứng", "Lan")
         gb.add_comment("Thiếu kiểm chứng ", "Minh")
         assert gb.comments() == ["Thiếu kiểm chứng"]
+        gb.add_comment("Chỉ của Bảo", "Bảo")
+        assert gb.comments(by="Bảo") == ["Chỉ của Bảo"]
         gb.save_position("Lan", {"unit": "U1"})
         gb.save_position("Lan", {"unit": "U2"})
         assert gb.position("Lan") == {"unit": "U2"} and gb.position("Minh") is None
@@ -233,6 +277,8 @@ def test_postgresql_app_role_without_update_or_delete_grants_works(postgres, cap
     with Gradebook(app_url) as gb:
         gb.record([d(score=1), d(score=2, who="Minh")])
         gb.add_comment("Thiếu kiểm chứng", "Lan")
+        gb.add_comment("Chỉ của Bảo", "Bảo")
+        assert gb.comments(by="Bảo") == ["Chỉ của Bảo"]
         gb.save_position("Lan", {"unit": "U1"})
         gb.save_position("Lan", {"unit": "U2"})
         assert gb.latest(2024)["score"].tolist() == [2.0] and gb.position("Lan") == {"unit": "U2"}

@@ -243,3 +243,18 @@ def test_verify_finds_every_single_byte_corruption_that_changes_data(tiny, book,
     print(f"{changed} of 90 flips changed the data, {reported} reported")
     assert changed >= 10 and reported == changed  # (the rest fell in free space or unused bytes)
     assert LedgerFile(tiny.root / LEDGER_FILE).read()[1]  # the campaign's record of the ledger was kept
+
+
+@pytest.mark.sqlite_only
+def test_a_damaged_schema_text_is_a_message_not_a_traceback(tmp_path):
+    """A flipped byte in the schema's text (not UTF-8 any more) used to escape as UnicodeDecodeError."""
+    path = tmp_path / "gb.sqlite"
+    with Gradebook(f"sqlite:///{path}") as gb:
+        gb.record(Decision(2024, "U1", "1.1", "appraisal", 1.0, "Lan"))
+    data = bytearray(path.read_bytes())
+    at = data.find(b"CREATE TABLE decisions")
+    data[at + 7] = 0xE1  # inside "TABLE": an invalid UTF-8 sequence
+    path.write_bytes(bytes(data))
+    with pytest.raises(GradebookError, match="bị hỏng"):
+        with Gradebook(f"sqlite:///{path}", readonly=True) as gb:
+            gb.history(2024)

@@ -1,7 +1,9 @@
 """The scoring panel driven as an evaluator would, without a browser."""
 
+import re
 
-from kit.app.appraisal import Workspace
+from kit.app.appraisal import Entry, Workspace
+from kit.config.campaign import load_campaign
 from kit.core.vocab import Stage
 from kit.ui.scoring_panel import NA_CHOICE, AppraisalPanel
 from tests.helpers import GOOD, fill_form
@@ -206,3 +208,101 @@ def test_progress_follows_saves_without_recounting(tiny, book):
     fresh = Workspace.open(tiny, 2024, book)  # counted again from the gradebook: the same
     assert fresh.group_progress("A") == p.ws.group_progress("A")
     assert "Tiến độ nhóm: <b>1/12</b>" in p.progress.value
+
+
+# -- the independent second appraisal: blind to the first --------------------------------------------------
+SECRET = "Ghi chú riêng của lần một"  # the first evaluator's comment
+FIRST_SCORE = re.compile(r"(?<![\d,.])0[,.]75(?![\d])")  # the first appraisal of 1.3 (self 1,5, proposal 1,5)
+
+
+def _strings(widget) -> list[str]:
+    """Every text a widget tree shows, offers or holds: values, options, descriptions, placeholders, tooltips."""
+    found = []
+    for name in ("value", "description", "placeholder", "tooltip", "options", "_options_labels"):
+        value = getattr(widget, name, None)
+        if isinstance(value, str | int | float):
+            found.append(str(value))
+        elif isinstance(value, list | tuple):
+            found.extend(str(v) for v in value)
+    for child in getattr(widget, "children", ()):
+        found.extend(_strings(child))
+    return found
+
+
+def _sampled(tiny, book, share="1.0", assignments=""):
+    with (tiny.root / "campaign.yml").open("a", encoding="utf-8") as f:
+        f.write(f"second_appraisal: {{share: {share}}}\n")
+    if assignments:
+        (tiny.root / "assignments.csv").write_text(assignments, encoding="utf-8")
+    return load_campaign(tiny.root)
+
+
+def test_the_second_appraisal_never_shows_the_first(tiny, book):
+    camp = _sampled(tiny, book)
+    lan = AppraisalPanel(Workspace.open(camp, 2024, book), "Nguyễn Thị Lan")
+    e = editor(lan, "1.3")
+    e.score.value = "0,75"
+    e.comment.value = SECRET
+    lan.save_button.click()
+    assert book.history(2024, "U1", "1.3")["stage"].tolist() == ["appraisal"]
+
+    bao = AppraisalPanel(Workspace.open(camp, 2024, book), "Phạm Quốc Bảo")
+    bao.stage.value = Stage.SECOND
+    assert bao.blind and [e.row.code for e in bao.editors] == ["1.1", "1.2", "1.3", "1.4", "1.5"]  # no survey
+    blind = editor(bao, "1.3")
+    blind.history_button.click()
+    bao.fill_button.click()  # the proposal fill: the automatic proposal (1,5), never the first score
+    assert blind.score.value == "1,5"
+    shown = "\n".join(_strings(bao.widget))
+    assert not FIRST_SCORE.search(shown), shown
+    for leak in (SECRET, "Nguyễn Thị Lan", "cần xem lại"):
+        assert leak not in shown
+    assert "Tự chấm" in bao.history.value and "ẩn" in bao.totals.value
+    # saved as a second opinion: counted nowhere, the first appraisal still counts
+    blind.score.value = "1,75"
+    for other in bao.editors:
+        if other is not blind:
+            other.reset()
+    bao.save_button.click()
+    assert "Đã lưu 1 tiêu chí" in bao.message.value
+    assert book.history(2024, "U1", "1.3")["stage"].tolist() == ["appraisal", "second"]
+    assert Workspace.open(camp, 2024, book).rows["U1"]["1.3"].current["score"] == 0.75
+    blind.history_button.click()
+    shown = "\n".join(_strings(bao.widget))
+    assert "1,75" in bao.history.value and not FIRST_SCORE.search(shown) and SECRET not in shown
+    # the first evaluator never appraises the same criterion a second time
+    lan.stage.value = Stage.SECOND
+    assert "1.3" not in [e.row.code for e in lan.editors]
+    refused = lan.ws.save("Nguyễn Thị Lan", [Entry("U1", "1.3", 1.0, comment="x")], stage=Stage.SECOND)
+    assert "lần 1" in refused.invalid[0][2]
+
+
+def test_reconciliation_shows_both_needs_a_reason_and_counts(tiny, book):
+    camp = _sampled(tiny, book)
+    ws = Workspace.open(camp, 2024, book)
+    ws.save("Lan", [Entry("U1", "1.3", 0.75, comment=SECRET)])
+    ws.save("Bảo", [Entry("U1", "1.3", 1.5)], stage=Stage.SECOND)
+    council = AppraisalPanel(Workspace.open(camp, 2024, book), "Hội đồng")
+    council.stage.value = Stage.RECONCILIATION
+    assert [e.row.code for e in council.editors] == ["1.3"]
+    e = council.editors[0]
+    assert "0,75" in e.info.value and "1,5" in e.info.value and "Bảo" in e.info.value
+    e.score.value = "1,25"
+    council.save_button.click()
+    assert "lý do" in e.status.value and e.dirty
+    e.comment.value = "Đối chiếu biên bản: đạt một phần"
+    council.save_button.click()
+    assert book.history(2024, "U1", "1.3")["stage"].tolist() == ["appraisal", "second", "reconciliation"]
+    assert Workspace.open(camp, 2024, book).rows["U1"]["1.3"].current["score"] == 1.25  # the reconciled score counts
+
+
+def test_an_evaluator_sees_their_own_queue_first(tiny, book):
+    camp = _sampled(tiny, book, share="0.5", assignments=(
+        "Năm,Cán bộ thẩm định,Mã đơn vị,Nhóm,Lĩnh vực,Lượt\n2024,Trần Văn Minh,U2,,,1\n2024,Lê Hà,,A,1,1\n"))
+    minh = AppraisalPanel(Workspace.open(camp, 2024, book), "Trần Văn Minh")
+    assert [v for _, v in minh.unit.options] == ["U2", "U1"] and minh.unit.options[0][0].startswith("★ U2")
+    assert "Việc được giao cho bạn: <b>0/6</b>" in minh.progress.value
+    other = AppraisalPanel(Workspace.open(camp, 2024, book), "Người khác")
+    assert [v for _, v in other.unit.options] == ["U1", "U2"]
+    ha = AppraisalPanel(Workspace.open(camp, 2024, book), "Lê Hà")
+    assert ha.ws.my_progress("Lê Hà") == (0, 10)  # area 1 (five criteria) of both units of group A

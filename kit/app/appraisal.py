@@ -16,7 +16,9 @@ from kit.config.answers import NA, Tier, appraisal_choices, appraisal_problem
 from kit.config.campaign import Campaign
 from kit.core.errors import GradebookError, UsageError
 from kit.core.values import optional_float as _num
-from kit.core.vocab import Stage
+from kit.core.values import person_key
+from kit.core.vocab import COUNTED_STAGES, Stage
+from kit.scoring.agreement import assigned, drawn_units, over_gap
 from kit.scoring.inspections import reference
 from kit.scoring.totals import classify, totals, with_decisions
 from kit.store.gradebook import Decision, Gradebook, evidence_hash, latest
@@ -47,6 +49,9 @@ class Row:
     current: dict | None = None  # latest appraisal/final decision
     explanation_request: dict | None = None  # latest explanation newer than the current decision
     findings: tuple[str, ...] = ()  # inspection findings on this criterion (kit.scoring.inspections.reference)
+    first: dict | None = None  # latest appraisal (stage "appraisal")
+    second: dict | None = None  # latest independent second appraisal: never shown to whoever makes one
+    reconciled: dict | None = None  # latest reconciliation of the two
 
     @property
     def self_na(self) -> bool:
@@ -136,6 +141,11 @@ class Workspace:
         for f in state.results.findings.to_dict("records"):
             if found := self.rows.get(f["unit"], {}).get(f["code"]):
                 found.findings += (reference(f),)
+        # who was given what this year: (person, round) -> criteria, in the order of the assignments
+        self.given: dict[tuple[str, int], dict[tuple[str, str], None]] = {}
+        for a in assigned(state.movement.assignments.rows, long, self.year).itertuples(index=False):
+            self.given.setdefault((person_key(a.evaluator), int(a.round)), {})[(a.unit, a.code)] = None
+        self.sampled_units = drawn_units(self.campaign, self.year, self.rows)
         self.reload()
 
     @classmethod
@@ -147,10 +157,14 @@ class Workspace:
         history = self.gradebook.history(self.year)
         for unit_rows in self.rows.values():
             for row in unit_rows.values():
-                row.current = row.explanation_request = None
+                row.current = row.explanation_request = row.first = row.second = row.reconciled = None
         for rec in latest(history).to_dict("records"):
             if decided := self.rows.get(rec["unit"], {}).get(rec["code"]):
                 decided.current = rec
+        for stage, slot in ((Stage.APPRAISAL, "first"), (Stage.SECOND, "second"), (Stage.RECONCILIATION, "reconciled")):
+            for rec in latest(history, [stage]).to_dict("records"):
+                if decided := self.rows.get(rec["unit"], {}).get(rec["code"]):
+                    setattr(decided, slot, rec)
         for rec in latest(history, [Stage.EXPLANATION]).to_dict("records"):
             asked = self.rows.get(rec["unit"], {}).get(rec["code"])
             if asked and (not asked.current or rec["id"] > asked.current["id"]):
@@ -165,6 +179,74 @@ class Workspace:
 
     def unit_rows(self, unit: str) -> list[Row]:
         return list(self.rows.get(unit, {}).values())
+
+    # -- who appraises what, and the second appraisal --------------------------------------------------------
+    def in_sample(self, row: Row) -> bool:
+        """The criterion gets an independent second appraisal (campaign.yml ``second_appraisal``; the rule is
+        kit.scoring.agreement's: the unit was drawn, or the first appraisal is far from the self score)."""
+        if row.type == "survey":
+            return False
+        first = row.first or {}
+        return row.unit in self.sampled_units or over_gap(row.self_score, _num(first.get("score")),
+                                                          bool(first.get("na")), self.campaign.second_appraisal.gap)
+
+    def second_rows(self, unit: str, evaluator: str) -> list[Row]:
+        """What ``evaluator`` may appraise a second time in ``unit``: sampled criteria they did not appraise first
+        and nobody else appraised a second time (theirs stay, to be corrected)."""
+        me = person_key(evaluator)
+        return [r for r in self.unit_rows(unit) if self.in_sample(r)
+                and (r.first is None or person_key(r.first["evaluator"]) != me)
+                and (r.second is None or person_key(r.second["evaluator"]) == me)]
+
+    def reconcile_rows(self, unit: str) -> list[Row]:
+        """Criteria appraised twice, to be reconciled (or reconciled already)."""
+        return [r for r in self.unit_rows(unit) if r.first is not None and r.second is not None]
+
+    def rows_for(self, stage: Stage, unit: str, evaluator: str) -> list[Row]:
+        if stage is Stage.SECOND:
+            return self.second_rows(unit, evaluator)
+        if stage is Stage.RECONCILIATION:
+            return self.reconcile_rows(unit)
+        return self.unit_rows(unit)
+
+    def queue(self, evaluator: str, group: str, stage: Stage = Stage.APPRAISAL) -> list[tuple[str, int]]:
+        """The group's units as ``evaluator`` should take them: first those given to them (assignments of the
+        stage's round) with work left, in the table's order, then the rest in units.csv order. Each with the
+        number of criteria given and not done (0 for a unit not given)."""
+        mine = self.assignment(evaluator, stage)
+        left: dict[str, int] = {}
+        for unit, code in mine:
+            row = self.rows.get(unit, {}).get(code)
+            if row is not None and not self._done(row, evaluator, stage):
+                left[unit] = left.get(unit, 0) + 1
+        units = self.units(group)
+        if stage is Stage.SECOND:
+            units = [u for u in units if self.second_rows(u, evaluator)]
+        elif stage is Stage.RECONCILIATION:
+            units = [u for u in units if self.reconcile_rows(u)]
+        first = [u for u in dict.fromkeys(u for u, _ in mine) if u in left and u in units]
+        return [(u, left[u]) for u in first] + [(u, 0) for u in units if u not in left]
+
+    def assignment(self, evaluator: str, stage: Stage = Stage.APPRAISAL) -> list[tuple[str, str]]:
+        """The criteria given to ``evaluator`` for a stage (round 2 for the second appraisal: only those sampled)."""
+        rnd = 2 if stage is Stage.SECOND else 1
+        items = list(self.given.get((person_key(evaluator), rnd), {}))
+        if rnd == 2:
+            items = [(u, c) for u, c in items if (row := self.rows.get(u, {}).get(c)) and self.in_sample(row)]
+        return items
+
+    def _done(self, row: Row, evaluator: str, stage: Stage) -> bool:
+        if stage is Stage.SECOND:
+            return row.second is not None and person_key(row.second["evaluator"]) == person_key(evaluator)
+        if stage is Stage.RECONCILIATION:
+            return row.reconciled is not None
+        return row.current is not None
+
+    def my_progress(self, evaluator: str, stage: Stage = Stage.APPRAISAL) -> tuple[int, int]:
+        """(done, given) of the criteria given to ``evaluator`` for the stage."""
+        items = self.assignment(evaluator, stage)
+        done = sum(self._done(self.rows[u][c], evaluator, stage) for u, c in items if c in self.rows.get(u, {}))
+        return done, len(items)
 
     def criterion_rows(self, group: str, code: str) -> list[Row]:
         return [self.rows[u][code] for u in self.units(group) if code in self.rows[u]]
@@ -199,12 +281,16 @@ class Workspace:
         sizes = [len(self.rows[u]) for u in units]
         return sum(reviewed), sum(sizes), sum(r == s for r, s in zip(reviewed, sizes, strict=True)), len(units)
 
-    def history(self, unit: str, code: str) -> list[dict]:
-        """self score (stage None) → every decision, oldest first, as the council reads it."""
+    def history(self, unit: str, code: str, blind_for: str | None = None) -> list[dict]:
+        """self score (stage None) → every decision, oldest first, as the council reads it. ``blind_for``: what an
+        evaluator making the second appraisal may see — the self score and their own second appraisals."""
         row = self.rows[unit][code]
         steps: list[dict] = [{"stage": None, "score": row.self_score, "na": row.self_na, "by": row.unit_name,
                               "at": "", "comment": row.explanation, "evidence": row.evidence}]
         for rec in self.gradebook.history(self.year, unit, code).to_dict("records"):
+            if blind_for is not None and (rec["stage"] != Stage.SECOND.value
+                                          or person_key(rec["evaluator"]) != person_key(blind_for)):
+                continue
             steps.append({"stage": Stage(rec["stage"]), "score": _num(rec["score"]), "na": bool(rec["na"]),
                           "by": rec["evaluator"], "at": rec["created_at"], "comment": rec["comment"], "evidence": ""})
         return steps
@@ -220,7 +306,7 @@ class Workspace:
             if row is None:
                 result.invalid.append((e.unit, e.code, "đơn vị chưa có phiếu được chấp nhận hoặc mã tiêu chí sai"))
                 continue
-            problem = row.problem(e.score, e.na, e.comment)
+            problem = row.problem(e.score, e.na, e.comment) or self._stage_problem(row, evaluator, stage, e.comment)
             if problem:
                 result.invalid.append((e.unit, e.code, problem))
                 continue
@@ -231,13 +317,19 @@ class Workspace:
         ids, refused = self.gradebook.record_if_current([(d, base) for _, d, base in batch]) if batch else ([], [])
         if refused:  # someone saved these criteria since this evaluator loaded them: show who, keep theirs
             self.reload()
-            result.conflicts += [(d.unit, d.code, self.rows[d.unit][d.code].current or {}) for d in refused]
+            seen = "second" if stage is Stage.SECOND else "current"  # a second appraiser never gets the first
+            result.conflicts += [(d.unit, d.code, getattr(self.rows[d.unit][d.code], seen) or {}) for d in refused]
         refused_ids = {id(d) for d in refused}
         recorded = [(row, d) for row, d, _ in batch if id(d) not in refused_ids]
         for (row, d), new_id in zip(recorded, ids, strict=True):
-            self.reviewed[row.unit] += row.current is None
-            row.current = {**d.__dict__, "id": new_id, "created_at": "vừa lưu"}
-            row.explanation_request = None
+            rec = {**d.__dict__, "stage": stage.value, "id": new_id, "created_at": "vừa lưu"}
+            if stage in COUNTED_STAGES:
+                self.reviewed[row.unit] += row.current is None
+                row.current = rec
+                row.explanation_request = None
+            slot = {Stage.APPRAISAL: "first", Stage.SECOND: "second", Stage.RECONCILIATION: "reconciled"}.get(stage)
+            if slot:
+                setattr(row, slot, rec)
             result.saved.append((d.unit, d.code, new_id))
         for comment in dict.fromkeys(d.comment for _, d in recorded if d.comment):
             try:  # the decisions are stored; the reusable-comment list is a convenience
@@ -245,6 +337,22 @@ class Workspace:
             except GradebookError:
                 break
         return result
+
+    def _stage_problem(self, row: Row, evaluator: str, stage: Stage, comment: str) -> str | None:
+        """Why a second appraisal or a reconciliation cannot be recorded on this row, or None."""
+        if stage is Stage.SECOND:
+            if not self.in_sample(row):
+                return "tiêu chí này không thuộc mẫu thẩm định lần 2"
+            if row.first is not None and person_key(row.first["evaluator"]) == person_key(evaluator):
+                return "người đã thẩm định lần 1 không chấm lần 2 tiêu chí này (chấm độc lập)"
+            if row.second is not None and person_key(row.second["evaluator"]) != person_key(evaluator):
+                return "tiêu chí này đã có người khác thẩm định lần 2"
+        if stage is Stage.RECONCILIATION:
+            if row.first is None or row.second is None:
+                return "chỉ thống nhất kết quả khi tiêu chí đã có thẩm định lần 1 và lần 2"
+            if not comment.strip():
+                return "thống nhất kết quả phải ghi lý do"
+        return None
 
     def record_explanation(self, recorded_by: str, unit: str, code: str, requested: float | None, text: str) -> int:
         """A unit's explanation (giải trình): the score it asks for and why. Not counted until decided."""

@@ -24,7 +24,7 @@ from kit.core.yamlfile import line_of, load, syntax_problem, unknown_keys
 
 DEFAULT_CAMPAIGN = Path("data")
 CAMPAIGN_KEYS = {"name", "district", "province", "plan", "demo", "years", "groups", "deadlines", "bands", "target",
-                 "bands_by_year", "gradebook", "period_end", "issuers"}
+                 "bands_by_year", "gradebook", "period_end", "issuers", "second_appraisal"}
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,46 @@ class Band:
     name: str
     lower: float
     upper: float | None
+
+
+@dataclass(frozen=True)
+class SecondAppraisal:
+    """Which criteria get an independent second appraisal (``second_appraisal:`` in campaign.yml): a share of each
+    group's units, drawn the same way every time (kit.scoring.agreement.sampled_units), and every criterion whose
+    first appraisal differs from the self score by more than ``gap`` points. Nothing: no second appraisal."""
+
+    share: float = 0.0
+    gap: float | None = None
+    seed: int = 0  # changes the draw, when the council wants another sample
+
+    @property
+    def active(self) -> bool:
+        return self.share > 0 or self.gap is not None
+
+
+def _second_appraisal(raw: object, path: Path, problems: list[P.Problem]) -> SecondAppraisal:
+    if raw is None:
+        return SecondAppraisal()
+    if not isinstance(raw, dict):
+        problems.append(P.make(P.Code.CONFIG_INVALID, file=path, detail="\"second_appraisal\" phải có dạng "
+                               "{share: 0.2, gap: 2}"))
+        return SecondAppraisal()
+    unknown_keys(raw, {"share", "gap", "seed"}, path, problems)
+    share, gap, seed = parse_number(raw.get("share", 0)), raw.get("gap"), parse_number(raw.get("seed", 0))
+    gap_value = None if gap is None else parse_number(gap)
+    wrong = []
+    if share is None or not 0 <= share <= 1:
+        wrong.append(f"\"share\" (tỷ lệ đơn vị chấm lần 2) phải từ 0 đến 1, ví dụ 0.2 — đang là \"{raw.get('share')}\"")
+    if gap is not None and (gap_value is None or gap_value < 0):
+        wrong.append(f"\"gap\" (số điểm chênh giữa tự chấm và thẩm định) phải là số không âm — đang là \"{gap}\"")
+    if seed is None or seed != int(seed):
+        wrong.append(f"\"seed\" phải là số nguyên — đang là \"{raw.get('seed')}\"")
+    if wrong:
+        problems.append(P.make(P.Code.CONFIG_INVALID, file=path, row=line_of(raw),
+                               detail="second_appraisal: " + "; ".join(wrong)))
+        return SecondAppraisal()
+    assert share is not None and seed is not None
+    return SecondAppraisal(share, gap_value, int(seed))
 
 
 @dataclass
@@ -58,6 +98,7 @@ class Campaign:
     lineage: list[Lineage] = field(default_factory=list)  # lineage.csv: who took over from whom
     period_end: dt.date | None = None  # the campaign ends early (e.g. 30/6/2025); default: 31/12 of its last year
     issuers: list[Issuer] = field(default_factory=list)  # who issues documents, by date (kit.config.issuers)
+    second_appraisal: SecondAppraisal = field(default_factory=SecondAppraisal)
 
     def __post_init__(self) -> None:
         self.units_by_code = {u.code: u for u in self.units}
@@ -237,7 +278,8 @@ def load_campaign(root: Path | str = DEFAULT_CAMPAIGN) -> Campaign:
                         target_text=str((raw.get("target") or {}).get("text", "")),
                         target_bands=[str(b) for b in (raw.get("target") or {}).get("bands", [])],
                         lineage=lineage, period_end=period_end,
-                        issuers=load_issuers(raw.get("issuers"), str(raw.get("district", "")), path, problems))
+                        issuers=load_issuers(raw.get("issuers"), str(raw.get("district", "")), path, problems),
+                        second_appraisal=_second_appraisal(raw.get("second_appraisal"), path, problems))
     problems.extend(never_active(campaign.roster, years, root / "units.csv"))
     for year in years:
         for group in groups:

@@ -272,6 +272,29 @@ class Code(str, Enum):
         "Hình thức \"{value}\" không có trong \"titles\" của commendation.yml: vẫn được lưu trong lịch sử nhưng "
         "không được tính trong điều kiện nào.",
     )
+    # who appraises what (assignments.csv)
+    YEAR_NOT_IN_CAMPAIGN = (
+        "YEAR_NOT_IN_CAMPAIGN",
+        "Năm \"{value}\" không thuộc đợt thi đua (các năm: {expected}). Hãy ghi năm thẩm định, ví dụ 2025.",
+    )
+    GROUP_UNKNOWN = "GROUP_UNKNOWN", "Nhóm \"{value}\" không có trong campaign.yml; các nhóm: {expected}."
+    AREA_UNKNOWN = (
+        "AREA_UNKNOWN",
+        "Lĩnh vực \"{value}\" không có trong bộ tiêu chí năm {expected}{detail}. Hãy ghi mã lĩnh vực như trong bộ "
+        "tiêu chí của năm (ví dụ 3), hoặc để trống để giao mọi lĩnh vực.",
+    )
+    ROUND_INVALID = (
+        "ROUND_INVALID",
+        "Lượt thẩm định \"{value}\" không hợp lệ; ghi 1 (thẩm định) hoặc 2 (thẩm định lần 2, độc lập).",
+    )
+    ASSIGNMENT_EMPTY = (
+        "ASSIGNMENT_EMPTY",
+        "Dòng phân công không nói giao việc gì: hãy ghi mã đơn vị, nhóm hoặc lĩnh vực (ít nhất một trong ba).",
+    )
+    ASSIGNMENT_DUPLICATE = (
+        "ASSIGNMENT_DUPLICATE",
+        "Phân công \"{value}\" đã có ở dòng {expected}; dòng này bị bỏ qua.",
+    )
     # configuration
     CONFIG_MISSING = "CONFIG_MISSING", "Thiếu tệp cấu hình {value}."
     CONFIG_INVALID = "CONFIG_INVALID", "{detail}"

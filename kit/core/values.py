@@ -30,6 +30,12 @@ def fold(text: object) -> str:
     return _SPACES.sub(" ", s).strip().lower()
 
 
+def person_key(name: object) -> str:
+    """A person's name as compared (evaluators in the gradebook and the assignments): spaces and case do not
+    matter, diacritics do (Lan is not Lân)."""
+    return " ".join(clean(str(name)).split()).casefold()
+
+
 def is_blank(value: object) -> bool:
     if value is None:
         return True

@@ -53,9 +53,12 @@ class Stage(Vocab):
     APPRAISAL = "appraisal"
     EXPLANATION = "explanation"
     FINAL = "final"
+    SECOND = "second"  # an independent second appraisal, made blind to the first: an opinion, never counted
+    RECONCILIATION = "reconciliation"  # the decision after comparing the two appraisals, with its reason: counts
 
 
-COUNTED_STAGES = (Stage.APPRAISAL, Stage.FINAL)  # an explanation is the unit's request, not a decision
+# An explanation is the unit's request and a second appraisal an opinion for the reconciliation: neither counts.
+COUNTED_STAGES = (Stage.APPRAISAL, Stage.FINAL, Stage.RECONCILIATION)
 
 
 class Registration(Vocab):
@@ -112,6 +115,7 @@ LABELS: dict[Vocab, str] = {
     Status.SUBMITTED: "Đã nộp", Status.LATE: "Nộp muộn", Status.REJECTED: "Phiếu bị loại",
     Status.MISSING: "Chưa nộp", Status.MERGED: "Đã sáp nhập", Status.CEASED: "Ngừng hoạt động",
     Stage.APPRAISAL: "Thẩm định", Stage.EXPLANATION: "Giải trình", Stage.FINAL: "Quyết định cuối",
+    Stage.SECOND: "Thẩm định lần 2 (độc lập)", Stage.RECONCILIATION: "Thống nhất kết quả",
     Registration.ON_TIME: "Đúng hạn", Registration.LATE: "Muộn", Registration.NONE: "Chưa đăng ký",
     Outcome.PROPOSED: "Đề nghị", Outcome.CUT: "Vượt chỉ tiêu", Outcome.NEAR: "Chưa đạt (thiếu 1 điều kiện)",
     Outcome.UNAPPRAISED: "Chưa thẩm định đủ", Outcome.HELD: "Chưa xét (tạm dừng hoặc kỷ luật)",

@@ -183,16 +183,18 @@ class Movement:
     nominations: Table
     records: Records  # campaign-wide: people, collectives, award history, holds (kit.intake.records)
     inspections: Table = field(default_factory=lambda: Table("inspections"))  # the year's (kit.intake.inspections)
+    assignments: Table = field(default_factory=lambda: Table("assignments.csv"))  # campaign-wide: who appraises what
 
     @property
     def problems(self) -> list[P.Problem]:
         return self.registrations.problems + self.initiatives.problems + self.nominations.problems \
-            + self.inspections.problems
+            + self.inspections.problems + self.assignments.problems
 
 
 def load_movement(campaign: Campaign, year: int) -> Movement:
+    from kit.intake.assignments import load_assignments
     from kit.intake.records import load_records  # records read tables the way this module does
 
     initiatives = load_initiatives(campaign)
     return Movement(load_registrations(campaign), initiatives, load_nominations(campaign, year, initiatives),
-                    load_records(campaign), load_inspections(campaign, year))
+                    load_records(campaign), load_inspections(campaign, year), load_assignments(campaign))

@@ -15,8 +15,9 @@ from kit.app.pipeline import proposals
 from kit.app.year import YearState
 from kit.config.campaign import Campaign
 from kit.core import vn
-from kit.core.vocab import FindingState, Outcome, Status, label
+from kit.core.vocab import FindingState, Outcome, Stage, Status, label
 from kit.intake.movement import registration_status
+from kit.scoring import agreement as ag
 from kit.scoring import inspections as si
 from kit.scoring.awards import Awards, proposals_date
 from kit.scoring.learning import LEARNING_NOTE as LEARNING_NOTE  # the reports print it
@@ -426,3 +427,125 @@ def period_learning_pairs(years: list[YearState]) -> pd.DataFrame:
                                      yd.results.long[yd.results.long["unit"].isin(units)])
                                     for yd, (_, units) in zip(years, kept, strict=True)])
     return as_table(pairs, campaign.groups)
+
+
+# -- who appraises what, the second appraisal and agreement (yearly report) -------------------------------
+def _stages(yd: YearState) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The latest decision that counts, first appraisal, second appraisal and reconciliation per criterion."""
+    history = yd.decisions
+    return (latest(history), latest(history, [Stage.APPRAISAL]), latest(history, [Stage.SECOND]),
+            latest(history, [Stage.RECONCILIATION]))
+
+
+def _sample(yd: YearState, first: pd.DataFrame) -> set[tuple[str, str]]:
+    long = yd.results.long
+    if not yd.campaign.second_appraisal.active:
+        return set()
+    return ag.second_sample(long, first, ag.drawn_units(yd.campaign, yd.year, long["unit"]),
+                            yd.campaign.second_appraisal.gap)
+
+
+def _percent(share: float | None) -> str:
+    return "—" if share is None or pd.isna(share) else f"{vn.number(100 * float(share), 0)} %"
+
+
+def assignment_progress(yd: YearState) -> pd.DataFrame:
+    """Per evaluator and round: criteria given (assignments.csv), done, left; criteria nobody was given."""
+    long = yd.results.long
+    counted, first, second, _ = _stages(yd)
+    given = ag.assigned(yd.movement.assignments.rows, long, yd.year)
+    table = ag.progress(given, long, counted, second, _sample(yd, first))
+    if table.empty:
+        return pd.DataFrame()
+    return pd.DataFrame({
+        "Cán bộ thẩm định": table["evaluator"].replace("", "(chưa phân công)"),
+        "Lượt": table["round"].map({1: "Thẩm định", 2: "Thẩm định lần 2 (độc lập)"}),
+        "Số đơn vị": table["units"], "Tiêu chí được giao": table["given"], "Đã xong": table["done"],
+        "Còn lại": table["left"],
+        "Tỷ lệ xong": [_percent(d / g if g else None) for d, g in zip(table["done"], table["given"], strict=True)]})
+
+
+def second_appraisal_pairs(yd: YearState) -> pd.DataFrame:
+    _, first, second, reconciled = _stages(yd)
+    return ag.pairs(yd.results.long, first, second, reconciled)
+
+
+def second_appraisal_summary(yd: YearState) -> pd.DataFrame:
+    """How the sample stands: drawn units, sampled criteria, appraised twice, reconciled."""
+    settings = yd.campaign.second_appraisal
+    _, first, _, _ = _stages(yd)
+    sample, found = _sample(yd, first), second_appraisal_pairs(yd)
+    drawn = ag.drawn_units(yd.campaign, yd.year, yd.results.long["unit"])
+    names = {u.code: u.name for u in yd.campaign.units}
+    rule = [f"{_percent(settings.share)} số đơn vị mỗi nhóm (chọn ngẫu nhiên cố định)"] if settings.share else []
+    if settings.gap is not None:
+        rule.append(f"mọi tiêu chí có điểm thẩm định lệch điểm tự chấm quá {vn.number(settings.gap)} điểm")
+    rows = [("Quy tắc chọn mẫu", "; ".join(rule)),
+            ("Đơn vị được chọn", ", ".join(sorted(names.get(u, u) for u in drawn)) or "—"),
+            ("Tiêu chí thuộc mẫu", vn.integer(len(sample))),
+            ("Đã thẩm định hai lần", vn.integer(len(found))),
+            ("Đã thống nhất kết quả", vn.integer(int((found["reconciled_by"] != "").sum()) if len(found) else 0))]
+    return pd.DataFrame(rows, columns=["Nội dung", "Kết quả"])
+
+
+def agreement_by_criterion(yd: YearState) -> pd.DataFrame:
+    """Per criterion: pairs, exact agreement, mean absolute difference, weighted kappa; least agreement first."""
+    table = ag.by_criterion(second_appraisal_pairs(yd))
+    if table.empty:
+        return pd.DataFrame()
+    return pd.DataFrame({
+        "Tiêu chí": table["code"], "Nội dung": table["content"], "Điểm tối đa": table["max"].map(vn.number),
+        "Số cặp chấm": table["pairs"], "Trùng khớp": table["exact"].map(_percent),
+        "Chênh lệch bình quân (điểm)": table["mean_abs"].map(vn.number),
+        "Kappa có trọng số": table["kappa"].map(lambda k: vn.number(k) if k is not None else "—")})
+
+
+def most_disagreed(yd: YearState, top: int = 5) -> pd.DataFrame:
+    """The criteria where evaluators disagree most: at least two pairs (one pair says little), one difference."""
+    table = agreement_by_criterion(yd)
+    if table.empty:
+        return table
+    return table[(table["Trùng khớp"] != "100 %") & (table["Số cặp chấm"] >= 2)].head(top)
+
+
+def agreement_by_evaluator(yd: YearState) -> pd.DataFrame:
+    """Per evaluator: pairs, exact agreement, mean absolute difference, severity against the reconciled score."""
+    table = ag.by_evaluator(second_appraisal_pairs(yd))
+    if table.empty:
+        return pd.DataFrame()
+
+    def severity(value: float | None) -> str:
+        if value is None or pd.isna(value):
+            return "—"
+        v = float(value)
+        word = "khắt khe hơn" if v < -1e-9 else "dễ hơn" if v > 1e-9 else "đúng bằng"
+        return f"{'+' if v > 1e-9 else ''}{vn.number(v)} ({word} kết quả thống nhất)"
+
+    return pd.DataFrame({
+        "Cán bộ thẩm định": table["evaluator"], "Số tiêu chí chấm đôi": table["pairs"],
+        "Trùng khớp với người chấm còn lại": table["exact"].map(_percent),
+        "Chênh lệch bình quân (điểm)": table["mean_abs"].map(vn.number),
+        "Số tiêu chí đã có kết quả thống nhất": table["settled"],
+        "Mức nghiêm (bình quân điểm của cán bộ − điểm thống nhất)": table["severity"].map(severity)})
+
+
+def reconciliations(yd: YearState) -> pd.DataFrame:
+    """Every criterion appraised twice whose scores differ: both scores, the reconciled one and its reason."""
+    found = second_appraisal_pairs(yd)
+    if found.empty:
+        return pd.DataFrame()
+
+    def shown(score: object, na: bool) -> str:
+        return "Không áp dụng" if na else vn.number(score)
+
+    differ = found[~ag.agrees(found)]
+    names = {u.code: u.name for u in yd.campaign.units}
+    return pd.DataFrame({
+        "Đơn vị": differ["unit"].map(names), "Tiêu chí": differ["code"],
+        "Lần 1": [f"{shown(s, n)} ({w})" for s, n, w in zip(differ["first"], differ["first_na"],
+                                                            differ["first_by"], strict=True)],
+        "Lần 2": [f"{shown(s, n)} ({w})" for s, n, w in zip(differ["second"], differ["second_na"],
+                                                            differ["second_by"], strict=True)],
+        "Thống nhất": [shown(s, n) if w else "Chờ thống nhất" for s, n, w in zip(
+            differ["reconciled"], differ["reconciled_na"], differ["reconciled_by"], strict=True)],
+        "Lý do": differ["reason"]})

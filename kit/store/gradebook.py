@@ -67,9 +67,16 @@ from kit.store.ledger import (
     walk,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 URL_ENV = "KIT_GRADEBOOK_URL"
 ANY_BASE = object()  # record_if_current: no check (explanations, imports of demo data)
+
+
+
+def stage_check(stages: Iterable[Stage]) -> str:
+    """The database's own refusal of an unknown stage (schema 4 added the second appraisal and reconciliation)."""
+    return "stage IN (" + ", ".join(f"'{s.value}'" for s in stages) + ")"
+
 
 metadata = MetaData()
 kit_meta = Table("kit_meta", metadata, Column("key", String(64), primary_key=True), Column("value", Text))
@@ -90,7 +97,7 @@ decisions = Table(
     Column("evidence_hash", String(16), nullable=False, default=""),
     Column("source", String(32), nullable=False, default="notebook"),
     Column("chain", String(64), nullable=False, default=""),
-    CheckConstraint("stage IN ('appraisal', 'explanation', 'final')", name="ck_stage"),
+    CheckConstraint(stage_check(Stage), name="ck_stage"),
     CheckConstraint("length(trim(evaluator)) > 0", name="ck_evaluator"),
     CheckConstraint("na OR score IS NOT NULL", name="ck_score_or_na"),
     Index("ix_decisions_lookup", "year", "unit", "code", "id"),
@@ -368,6 +375,8 @@ class Gradebook:
                 self._add_chains(conn)
             if version < 3:  # schema 2 → 3: the award events (revocations)
                 award_events.create(conn, checkfirst=True)
+            if 1 <= version < 4:  # schema 3 → 4: the second appraisal and the reconciliation are stages
+                set_stages(conn, list(Stage))
             if version < SCHEMA_VERSION:
                 for ddl in _APPEND_ONLY.get(conn.dialect.name, []):
                     conn.exec_driver_sql(ddl)
@@ -427,6 +436,8 @@ class Gradebook:
                 yield conn
         except DBAPIError as exc:
             raise GradebookError(_failure(self.url, exc)) from None
+        except UnicodeDecodeError as exc:  # a damaged page in the schema's or a row's text
+            raise GradebookError(f"Sổ điểm {shown(self.url)} bị hỏng ({exc.reason}). {RESTORE_HINT}") from None
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[Connection]:
@@ -473,7 +484,8 @@ class Gradebook:
             touched: dict[int, Head] = {}
             next_id = int(conn.execute(select(func.coalesce(func.max(decisions.c.id), 0))).scalar_one()) + 1
             for (row, base), d in zip(rows, [d for d, _ in items], strict=True):
-                if base is not ANY_BASE and self._current_id(conn, row["year"], row["unit"], row["code"]) != base:
+                if base is not ANY_BASE and self._current_id(conn, row["year"], row["unit"], row["code"],
+                                                                 row["stage"]) != base:
                     refused.append(d)
                     continue
                 head = heads.get(row["year"], Head())
@@ -493,10 +505,12 @@ class Gradebook:
         return heads_from_json(conn.execute(select(kit_meta.c.value).where(kit_meta.c.key == "ledger")).scalar())
 
     @staticmethod
-    def _current_id(conn, year: int, unit: str, code: str) -> int | None:
+    def _current_id(conn, year: int, unit: str, code: str, stage: str) -> int | None:
+        """The decision a new one of ``stage`` is checked against: the latest counted decision, or for a second
+        appraisal the latest second appraisal (the first one is hidden from its author, so it cannot conflict)."""
+        stages = [Stage.SECOND.value] if stage == Stage.SECOND.value else [s.value for s in COUNTED_STAGES]
         stmt = select(func.max(decisions.c.id)).where(decisions.c.year == year, decisions.c.unit == unit,
-                                                      decisions.c.code == code,
-                                                      decisions.c.stage.in_([s.value for s in COUNTED_STAGES]))
+                                                      decisions.c.code == code, decisions.c.stage.in_(stages))
         return conn.execute(stmt).scalar()
 
     @staticmethod
@@ -646,9 +660,14 @@ class Gradebook:
         return int(count), int(top)
 
     # -- reusable comments and where each evaluator stopped ---------------------------------------------
-    def comments(self) -> list[str]:
+    def comments(self, by: str | None = None) -> list[str]:
+        """The reusable comments; ``by``: only those an evaluator wrote (a blind second appraisal must not be
+        offered the first evaluator's words)."""
+        stmt = select(comment_library.c.text).order_by(comment_library.c.text)
+        if by is not None:
+            stmt = stmt.where(comment_library.c.created_by == by)
         with self._reading() as conn:
-            return [r[0] for r in conn.execute(select(comment_library.c.text).order_by(comment_library.c.text))]
+            return [r[0] for r in conn.execute(stmt)]
 
     def add_comment(self, text_: str, evaluator: str) -> None:
         text_ = text_.strip()
@@ -707,6 +726,36 @@ class Gradebook:
         return target
 
 
+def _stage_table(stages: Sequence[Stage]) -> Table:
+    """``decisions`` as created, with the stage check over ``stages``."""
+    table = decisions.to_metadata(MetaData())
+    for constraint in [c for c in table.constraints if c.name == "ck_stage"]:
+        table.constraints.discard(constraint)
+    table.append_constraint(CheckConstraint(stage_check(stages), name="ck_stage"))
+    return table
+
+
+def set_stages(conn: Connection, stages: Sequence[Stage]) -> None:
+    """Make the database accept exactly ``stages`` (schema 3 → 4), rows, ids and chains unchanged. PostgreSQL
+    swaps the constraint; SQLite cannot alter one, so the table is rebuilt in this transaction (its documented
+    procedure: a new table, the rows copied, the old one dropped), and its triggers made again by the caller."""
+    check = stage_check(stages)
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ALTER TABLE decisions DROP CONSTRAINT IF EXISTS ck_stage")
+        conn.exec_driver_sql(f"ALTER TABLE decisions ADD CONSTRAINT ck_stage CHECK ({check})")
+        return
+    for ddl in _DROP_APPEND_ONLY["sqlite"]:
+        conn.exec_driver_sql(ddl)
+    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_decisions_lookup")
+    conn.exec_driver_sql("ALTER TABLE decisions RENAME TO decisions_before_schema4")
+    _stage_table(stages).create(conn)
+    columns = ", ".join(c.name for c in decisions.columns)
+    conn.exec_driver_sql(f"INSERT INTO decisions ({columns}) SELECT {columns} FROM decisions_before_schema4")
+    conn.exec_driver_sql("DROP TABLE decisions_before_schema4")
+    for ddl in _APPEND_ONLY["sqlite"]:
+        conn.exec_driver_sql(ddl)
+
+
 def _row(d: Decision) -> dict:
     """A decision as stored, with plain Python values (the chain is computed on exactly what is read back)."""
     if not d.evaluator or not d.evaluator.strip():
@@ -741,6 +790,8 @@ def appraisals(history: pd.DataFrame) -> pd.DataFrame:
 
 
 def open_explanations(history: pd.DataFrame) -> pd.DataFrame:
-    """Explanations with no later appraisal or final decision on the same criterion (awaiting the council)."""
-    last = history.sort_values("id").groupby(["unit", "code"], sort=False).tail(1)
+    """Explanations with no later appraisal or final decision on the same criterion (awaiting the council); a
+    second appraisal made since is an opinion, not an answer to the unit."""
+    decided = history[history["stage"] != Stage.SECOND.value]
+    last = decided.sort_values("id").groupby(["unit", "code"], sort=False).tail(1)
     return last[last["stage"] == Stage.EXPLANATION.value].sort_values("id")

@@ -35,10 +35,18 @@ def _when(stamp: object) -> str:
 
 
 class RowEditor:
-    """Input for one row: the appraised score (only what the type allows), N/A, a comment."""
+    """Input for one row: the appraised score (only what the type allows), N/A, a comment.
 
-    def __init__(self, row: Row, label: str, comments: list[str], on_change):
+    ``stage`` says which decision the row edits and shows: the current one (appraisal, final decision), the
+    reconciliation (both appraisals shown), or — blind — the evaluator's own second appraisal: then nothing the row
+    shows, offers or fills comes from the first appraisal (not its score, its comment, its author, nor whether the
+    row needs review or awaits an explanation).
+    """
+
+    def __init__(self, row: Row, label: str, comments: list[str], on_change, stage: Stage = Stage.APPRAISAL):
         self.row = row
+        self.stage = stage
+        self.blind = stage is Stage.SECOND
         self._loading = False
         self.dirty = False
         choices = row.choices
@@ -62,6 +70,12 @@ class RowEditor:
             if widget is not None:
                 widget.observe(lambda _c: self._changed(on_change), names="value")
 
+    @property
+    def decision(self) -> dict | None:
+        """The stored decision this row edits (for the second appraisal: only the evaluator's own)."""
+        r = self.row
+        return r.second if self.blind else r.reconciled if self.stage is Stage.RECONCILIATION else r.current
+
     def _info(self, label: str) -> str:
         r = self.row
         answer = f"; trả lời: {html.escape(r.answer)}" if r.answer else ""
@@ -76,13 +90,28 @@ class RowEditor:
                   "đổi</b>") if r.needs_review else ""
         found = (f"<br><b style='color:#8b0000'>Kết quả kiểm tra</b> (đề xuất tính theo số vi phạm phát hiện): "
                  f"{html.escape('; '.join(r.findings))}") if r.findings else ""
+        if self.blind:  # what the unit sent and the automatic proposal only: nothing of the first appraisal
+            review = request = ""
+            found += ("<br><b style='color:#1565c0'>Thẩm định lần 2, độc lập:</b> điểm và nhận xét của lần thẩm "
+                      "định trước được ẩn cho đến khi thống nhất kết quả.")
+        elif self.stage is Stage.RECONCILIATION:
+            found += "".join(f"<br><b>{title}:</b> {self._said(rec)}" for title, rec in (
+                ("Thẩm định lần 1", r.first), ("Thẩm định lần 2", r.second)))
         return (f"<div style='font-size:14px'><b>{html.escape(label)}</b>{review}<br>"
                 f"Tối đa {_fmt(r.max)} đ · {TYPE_LABELS[r.type]} · <b>tự chấm {_fmt(r.self_score)}</b>{answer}{value}"
                 f" · đề xuất tự động <b>{_fmt(r.proposal)}</b><br><i>Kiểm chứng:</i> "
                 f"{html.escape(r.evidence) or _NO_EVIDENCE}{found}{explanation}{request}</div>")
 
+    @staticmethod
+    def _said(rec: dict | None) -> str:
+        if not rec:
+            return "—"
+        score = "Không áp dụng" if rec["na"] else f"{_fmt(rec['score'])} đ"
+        comment = f" — {html.escape(str(rec['comment']))}" if rec.get("comment") else ""
+        return f"<b>{score}</b> ({html.escape(str(rec['evaluator']))}, {_when(rec['created_at'])}){comment}"
+
     def stored(self) -> tuple[object, str]:
-        cur = self.row.current
+        cur = self.decision
         if not cur:
             return None, ""
         return (NA_CHOICE if cur["na"] else float(cur["score"])), cur.get("comment") or ""
@@ -100,7 +129,7 @@ class RowEditor:
         self.comment.value = comment
         self._loading = False
         self.dirty = False
-        cur = self.row.current
+        cur = self.decision
         self.status.value = (f"<span style='color:#2e7d32'>✔ {html.escape(str(cur['evaluator']))}, "
                              f"{_when(cur['created_at'])}</span>") if cur else "chưa chấm"
 
@@ -126,7 +155,8 @@ class RowEditor:
         problem = self.row.problem(score, na, self.comment.value or "")
         if problem:
             return problem
-        base = self.row.current["id"] if self.row.current else None
+        base_on = self.row.second if self.blind else self.row.current  # what a conflict is checked against
+        base = base_on["id"] if base_on else None
         return Entry(self.row.unit, self.row.code, score, na, self.comment.value or "", base)
 
     def unchanged(self, entry: Entry) -> bool:
@@ -139,7 +169,7 @@ class RowEditor:
     def fill_proposal(self) -> None:
         """Put the automatic proposal in an empty input (still to be saved by the evaluator)."""
         r = self.row
-        if r.current or self.dirty or r.proposal is None and not r.self_na:
+        if self.decision or self.dirty or r.proposal is None and not r.self_na:
             return
         na = r.self_na and r.na_allowed
         if not na and r.proposal is None:
@@ -168,7 +198,9 @@ class AppraisalPanel:
         self.mode = w.ToggleButtons(options=[("Theo đơn vị", "unit"), ("Theo tiêu chí", "criterion")])
         self.unit = w.Dropdown(description="Đơn vị:", layout=w.Layout(width="520px"))
         self.criterion = w.Dropdown(description="Tiêu chí:", layout=w.Layout(width="720px"))
-        self.stage = w.ToggleButtons(options=[(Stage.APPRAISAL.label, Stage.APPRAISAL),
+        second = [(Stage.SECOND.label, Stage.SECOND), (Stage.RECONCILIATION.label, Stage.RECONCILIATION)
+                  ] if campaign.second_appraisal.active else []
+        self.stage = w.ToggleButtons(options=[(Stage.APPRAISAL.label, Stage.APPRAISAL), *second,
                                               (f"{Stage.FINAL.label} (sau giải trình)", Stage.FINAL)])
         self.save_button = w.Button(description="Lưu", button_style="primary", icon="save")
         self.fill_button = w.Button(description="Điền điểm đề xuất vào ô trống", icon="magic",
@@ -211,7 +243,7 @@ class AppraisalPanel:
 
     # -- wiring and navigation -----------------------------------------------------------------------------
     def _wire(self) -> None:
-        for widget in (self.group, self.mode, self.unit, self.criterion):
+        for widget in (self.group, self.mode, self.unit, self.criterion, self.stage):
             widget.observe(self._navigate, names="value")
         self.evaluator.observe(lambda _c: self._named(), names="value")
         self.save_button.on_click(lambda _b: self.save())
@@ -233,12 +265,22 @@ class AppraisalPanel:
         finally:
             self._guard = False
 
+    @property
+    def blind(self) -> bool:
+        """The second appraisal is being made: nothing of the first one may be shown."""
+        return self.stage.value is Stage.SECOND
+
+    def _unit_label(self, unit: str, left: int) -> str:
+        name = self.ws.rows[unit][next(iter(self.ws.rows[unit]))].unit_name
+        return f"★ {unit} — {name} (được giao, còn {left} tiêu chí)" if left else f"{unit} — {name}"
+
     def _fill_choices(self) -> None:
+        """The group's units, the evaluator's own queue first (assignments of the stage's round)."""
         group = self.group.value
         self._guard = True
         try:
-            self.unit.options = [(f"{u} — {self.ws.rows[u][next(iter(self.ws.rows[u]))].unit_name}", u)
-                                 for u in self.ws.units(group)]
+            queue = self.ws.queue(self.evaluator.value.strip(), group, self.stage.value)
+            self.unit.options = [(self._unit_label(u, left), u) for u, left in queue]
             self.criterion.options = [(f"{c} — {text[:90]}", c) for c, text in self.ws.criteria(group)]
             for dropdown in (self.unit, self.criterion):
                 values = [v for _, v in dropdown.options]
@@ -270,10 +312,15 @@ class AppraisalPanel:
         if state and state.get("year") == self.ws.year:
             self._resume()
             self.message.value = "Đã mở lại đúng chỗ lần trước bạn dừng."
+        else:  # their own queue first, and (second appraisal) only what they may appraise
+            self._fill_choices()
+            self.render()
 
     def _navigate(self, change: dict) -> None:
         if self._guard:
             return
+        if change["owner"] is self.stage and {change["old"], change["new"]} <= {Stage.APPRAISAL, Stage.FINAL}:
+            return  # the same rows and decisions: only the stage a save records changes
         if self.dirty:
             self._set(change["owner"], change["old"])
             self._pending = (change["owner"], change["new"])
@@ -281,7 +328,7 @@ class AppraisalPanel:
             self.message.value = (f"<b style='color:#b35900'>Có {len(self.dirty)} tiêu chí chưa lưu.</b> "
                                   "Lưu trước khi chuyển, hoặc bỏ các thay đổi này?")
             return
-        if change["owner"] is self.group:
+        if change["owner"] in (self.group, self.stage):
             self._fill_choices()
         self.render()
 
@@ -301,7 +348,7 @@ class AppraisalPanel:
                 editor.dirty = False
             widget, value = target
             self._set(widget, value)
-            if widget is self.group:
+            if widget in (self.group, self.stage):
                 self._fill_choices()
             self.render()
         self.message.value = saved  # "Đã lưu N tiêu chí." stays in view after moving on
@@ -315,15 +362,19 @@ class AppraisalPanel:
         by_unit = self.mode.value == "unit"
         self.unit.layout.display = "" if by_unit else "none"
         self.criterion.layout.display = "none" if by_unit else ""
-        comments = self.ws.gradebook.comments()
+        who, stage = self.evaluator.value.strip(), self.stage.value
+        # a blind second appraisal is offered only its author's own reusable comments
+        comments = self.ws.gradebook.comments(by=who) if self.blind else self.ws.gradebook.comments()
         if by_unit:
-            rows = self.ws.unit_rows(self.unit.value) if self.unit.value else []
+            rows = self.ws.rows_for(stage, self.unit.value, who) if self.unit.value else []
             labels = [f"{r.code}. {r.content}" for r in rows]
         else:
-            rows = self.ws.criterion_rows(self.group.value, self.criterion.value) if self.criterion.value else []
+            rows = [r for u in self.ws.units(self.group.value) for r in self.ws.rows_for(stage, u, who)
+                    if r.code == self.criterion.value] if self.criterion.value else []
             labels = [f"{r.unit} — {r.unit_name}" for r in rows]
-        self.editors = [RowEditor(r, label, comments, self._row_changed) for r, label in zip(rows, labels,
-                                                                                                strict=True)]
+        self.editors = [RowEditor(r, label, comments, self._row_changed, stage)
+                        for r, label in zip(rows, labels, strict=True)]
+        self._target, self.history.value = None, ""  # a history shown before may not stay beside other rows
         for editor in self.editors:
             editor.history_button.on_click(lambda _b, e=editor: self.show_history(e))
         self.rows_box.children = [e.box for e in self.editors]
@@ -342,6 +393,15 @@ class AppraisalPanel:
         """Totals of the unit shown (or of the units just saved) and progress; cheap enough for every save."""
         if units is None:
             units = [self.unit.value] if self.mode.value == "unit" and self.unit.value else []
+        who, stage = self.evaluator.value.strip(), self.stage.value
+        done, given = self.ws.my_progress(who, stage) if who else (0, 0)
+        mine = f" Việc được giao cho bạn: <b>{done}/{given}</b> tiêu chí." if given else ""
+        if self.blind:  # totals would add up the first appraisal: the blind evaluator sees none
+            self.totals.value = ("<div style='font-size:15px'>Thẩm định lần 2 (độc lập): tổng điểm và kết quả "
+                                 "thẩm định lần 1 được ẩn.</div>")
+            left = sum(len(self.ws.second_rows(u, who)) for u in self.ws.units(self.group.value))
+            self.progress.value = f"Tiêu chí thẩm định lần 2 bạn có thể chấm trong nhóm: <b>{left}</b>.{mine}"
+            return
         parts = []
         for unit in units:
             t = self.ws.unit_totals(unit)
@@ -352,15 +412,16 @@ class AppraisalPanel:
                             if t["needs_review"] else "")
                          + (f" — giải trình chờ quyết định {t['open_explanations']}" if t["open_explanations"] else ""))
         self.totals.value = "<div style='font-size:15px'>" + "<br>".join(parts) + "</div>"
-        reviewed, criteria, done, group_units = self.ws.group_progress(self.group.value)
+        reviewed, criteria, units_done, group_units = self.ws.group_progress(self.group.value)
         self.progress.value = (f"Tiến độ nhóm: <b>{reviewed}/{criteria}</b> "
-                               f"tiêu chí đã thẩm định; {done}/{group_units} đơn vị xong.")
+                               f"tiêu chí đã thẩm định; {units_done}/{group_units} đơn vị xong.{mine}")
 
     def show_history(self, editor: RowEditor) -> None:
         self._target = editor
         r = editor.row
         lines = []
-        for step in self.ws.history(r.unit, r.code):
+        blind_for = self.evaluator.value.strip() if editor.blind else None
+        for step in self.ws.history(r.unit, r.code, blind_for=blind_for):
             score = "Không áp dụng" if step["na"] else _fmt(step["score"])
             stage = "Tự chấm" if step["stage"] is None else step["stage"].label
             lines.append(f"<tr><td>{stage}</td><td>{score}</td>"
@@ -401,7 +462,11 @@ class AppraisalPanel:
         for unit, code, problem in result.invalid:
             editors[(unit, code)].show_error(problem)
         for unit, code, current in result.conflicts:
-            editors[(unit, code)].status.value = (
+            editor = editors[(unit, code)]
+            if editor.blind:  # someone else appraised it a second time meanwhile: no score is shown
+                editor.show_error("người khác vừa thẩm định lần 2 tiêu chí này; bấm Tải lại")
+                continue
+            editor.status.value = (
                 f"<span style='color:#c00'>✖ {html.escape(str(current.get('evaluator', '?')))} vừa lưu "
                 f"{_fmt(current.get('score'))} lúc {_when(current.get('created_at', ''))}; "
                 "xem lại rồi bấm Lưu lần nữa để ghi quyết định của bạn</span>")

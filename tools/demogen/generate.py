@@ -26,6 +26,7 @@ from kit.outputs.forms import HEADER_ROW, build_form, form_name, meta_ref
 from tools.demogen.catalogue import AREA_ORDER, AREAS, CATALOGUE, GROUPS, PCT, groups_of
 from tools.demogen.inspections import generate_inspections
 from tools.demogen.movement import generate_movement, generate_records
+from tools.demogen.second import first_evaluator, second_round, write_assignments
 
 SEED = 20220202
 YEARS = [2022, 2023, 2024, 2025]
@@ -79,7 +80,6 @@ MISTAKES = {
 MISSING = {(2023, "THANHLONG")}
 LATE = {2022: ["ANCO", "TNMT"], 2023: ["HAODUOC", "YT", "NINHDIEN"], 2024: ["TTR"], 2025: ["XHOAHOI", "VHTT"]}
 FIXED_TIME = (2022, 2, 2, 0, 0, 0)
-EVALUATORS = {"CQ": "Nguyễn Thị Lan", "XA": "Trần Văn Minh", "NG": "Nguyễn Thị Lan"}
 GROUP_NAMES = {"CQ": "cơ quan chuyên môn cấp huyện", "XA": "UBND xã, thị trấn",
                "NG": "cơ quan ngành dọc cấp tỉnh đóng trên địa bàn huyện"}
 SECRETARY, COUNCIL = "Lê Ngọc Hà (thư ký Hội đồng)", "Hội đồng Thi đua – Khen thưởng huyện"
@@ -131,6 +131,10 @@ target:
 bands_by_year:  # Tây Ninh 2022-2023 used three bands
   2022: [{name: "Tốt", from: 80}, {name: "Khá", from: 50, to: 80}, {name: "Kém", from: 0, to: 50}]
   2023: [{name: "Tốt", from: 80}, {name: "Khá", from: 50, to: 80}, {name: "Kém", from: 0, to: 50}]
+# Independent second appraisal (thẩm định lần 2, blind to the first): 20 % of each group's units, drawn the same
+# way every time, and every criterion whose appraisal is more than 1 point from the self score. Who does it:
+# assignments.csv (round 2).
+second_appraisal: {share: 0.2, gap: 1}
 """
 
 
@@ -375,6 +379,7 @@ def generate(root: Path) -> Campaign:
         with open(root / "surveys" / f"{year}.csv", "w", encoding="utf-8", newline="") as fh:
             csv.writer(fh).writerows([("unit", "code", "value"), *surveys])
     generate_inspections(load_campaign(root), SEED + 3)
+    write_assignments(campaign, root)
     _decisions(load_campaign(root), rng, own)
     generate_movement(campaign, SEED + 1)
     generate_records(load_campaign(root), SEED + 2)
@@ -398,7 +403,8 @@ def _judge(row, rng: random.Random) -> tuple[float | None, bool, str]:
 
 
 def _decisions(campaign: Campaign, rng: random.Random, own: random.Random) -> None:
-    """Two evaluators appraise 2022-2024 fully and 2025 in part; explanation rounds in 2023 and 2024."""
+    """Two evaluators appraise 2022-2024 fully and 2025 in part (a third gives the sample its second appraisal in
+    2024 and 2025: tools.demogen.second); explanation rounds in 2023 and 2024."""
     from kit.app.appraisal import Workspace
     from kit.store.gradebook import Decision, Gradebook, evidence_hash
     from kit.store.ledger import LEDGER_FILE
@@ -421,10 +427,13 @@ def _decisions(campaign: Campaign, rng: random.Random, own: random.Random) -> No
                 for row in rows[: round(len(rows) * share)]:
                     clock += dt.timedelta(minutes=r.randint(1, 4))
                     score, na, comment = _judge(row, r)
-                    batch.append(Decision(year, row.unit, row.code, "appraisal", score, EVALUATORS[unit.group],
+                    who = first_evaluator(campaign, year, unit.group, row.area)
+                    batch.append(Decision(year, row.unit, row.code, "appraisal", score, who,
                                           row.decision_comment(comment), na, row.key, row.self_score,
                                           evidence_hash(row.seen), "demo", clock.isoformat()))
                 gb.record(batch)
+            if year >= 2024:
+                clock = second_round(ws, gb, random.Random(SEED + 4 + year), clock, reconcile_all=year == 2024)
             if year in (2023, 2024):
                 _explanation_round(ws, gb, rng, clock, open_left=2 if year == 2024 else 0)
 
