@@ -32,7 +32,14 @@ COMMON = {
 }
 
 
-def _list_tables(d: Layout) -> None:
+def _attached_list(d: Layout, subject: str, attached_to: str, issued_by: str) -> None:
+    """The list attached to a Tờ trình or a Quyết định, on its own page: collectives, then individuals
+    (``issued_by``: the tag naming who signed what it is attached to)."""
+    d.closing()
+    d.page_break()
+    d.title("DANH SÁCH", subject + " thành tích trong phong trào thi đua CCHC và KSTTHC {{ giai_doan }}")
+    d.centered("(Kèm theo " + attached_to + " số {{ so }}/{{ ky_hieu }} ngày {{ ngay }}/{{ thang }}/{{ nam }} của "
+               "{{ " + issued_by + " }})", italic=True)
     d.paragraph("I. TẬP THỂ ({{ tap_the|length }})", bold=True)
     d.table(LIST_HEADER, "tap_the", LIST_FIELDS, LIST_WIDTHS)
     d.paragraph("II. CÁ NHÂN ({{ ca_nhan|length }})", bold=True)
@@ -52,12 +59,7 @@ def proposal_submission() -> Layout:
     d.paragraph("Danh sách có đề nghị TẠM TÍNH: kết quả của một số đơn vị chưa thẩm định đủ.", bold=True)
     d.control("{%p endif %}")
     d.paragraph("Kính trình {{ kinh_gui }} xem xét, quyết định./.")
-    d.closing()
-    d.page_break()
-    d.title("DANH SÁCH", "Đề nghị khen thưởng thành tích trong phong trào thi đua CCHC và KSTTHC {{ giai_doan }}")
-    d.centered("(Kèm theo Tờ trình số {{ so }}/{{ ky_hieu }} ngày {{ ngay }}/{{ thang }}/{{ nam }} của "
-               "{{ co_quan_ten }})", italic=True)
-    _list_tables(d)
+    _attached_list(d, "Đề nghị khen thưởng", "Tờ trình", "co_quan_ten")
     return d
 
 
@@ -79,12 +81,7 @@ def award_decision() -> Layout:
                 "luật về thi đua, khen thưởng, từ nguồn quỹ thi đua, khen thưởng {{ nguon_quy }}.")
     d.paragraph("Điều 3. {{ thi_hanh }}, Thủ trưởng các cơ quan, đơn vị có liên quan và các tập thể, cá nhân có tên "
                 "tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.")
-    d.closing()
-    d.page_break()
-    d.title("DANH SÁCH", "Khen thưởng thành tích trong phong trào thi đua CCHC và KSTTHC {{ giai_doan }}")
-    d.centered("(Kèm theo Quyết định số {{ so }}/{{ ky_hieu }} ngày {{ ngay }}/{{ thang }}/{{ nam }} của "
-               "{{ chuc_danh_quyet_dinh_thuong }})", italic=True)
-    _list_tables(d)
+    _attached_list(d, "Khen thưởng", "Quyết định", "chuc_danh_quyet_dinh_thuong")
     return d
 
 
