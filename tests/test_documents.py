@@ -290,6 +290,11 @@ def test_past_awards_come_from_the_register_with_predecessors_and_revocations():
     theirs = {a["decision"] for a in history if a["kind"] == Kind.COLLECTIVE and a["subject"] in before}
     text = " ".join(_past_awards(successor, states))
     assert theirs and all(d in text for d in theirs) and "đơn vị tiền thân" in text
+    from kit.app.documents import _unit_years
+
+    years = [row["nam"] for row in _unit_years(states, successor.candidate["unit"])]
+    named = {campaign.units_by_code[code].name for code in before}
+    assert any(name in y for y in years for name in named)  # the predecessors' results, named
     event = states[-1].revocations[0]
     person = next(f for f in final.findings if f.rule.kind == Kind.INDIVIDUAL)
     revoked = replace(person, candidate={**person.candidate, "subject": event["subject"]})

@@ -29,12 +29,12 @@ from kit.intake.layout import header_key
 from kit.intake.records import revoked_index
 from kit.outputs.doc_templates import template_for
 from kit.outputs.official import Missing, Written, render
+from kit.scoring import inspections as si
 from kit.scoring.awards import Awards, Finding
-from kit.scoring.inspections import overdue, states
 from kit.store.gradebook import latest
 
 NUMBER = Missing("số văn bản (điền khi vào sổ văn bản đi)")
-PLACEHOLDER_RECIPIENTS = ["Như trên", "Lưu: VT"]
+RECIPIENTS = ["Như trên", "Lưu: VT"]
 
 
 @dataclass
@@ -126,7 +126,7 @@ def submission_context(campaign: Campaign, awards: Awards) -> dict:
     day = awards.on or dt.date.today()
     issuer = campaign.issuer(day)
     period = _period(awards)
-    frame = _proposer(campaign, day, "TTr", PLACEHOLDER_RECIPIENTS)
+    frame = _proposer(campaign, day, "TTr", RECIPIENTS)
     # to the body above: the province's committee for a department; the district's chairman for its council
     to = issuer.parent if issuer.parent else f"Chủ tịch UBND huyện {campaign.district}"
     return frame | _lists(campaign, awards) | {
@@ -164,13 +164,18 @@ def decision_context(campaign: Campaign, awards: Awards) -> dict:
 
 
 def _unit_years(states: list[YearState], unit: str) -> list[dict]:
+    """The unit's results year by year, then those of the units it took over (named), which its record carries."""
+    campaign = states[-1].campaign
+    before = [line.predecessor for line in campaign.roster.predecessors(unit) if line.predecessor != unit]
     rows = []
-    for yd in states:
-        units = yd.results.units.set_index("unit")
-        if unit in units.index and units.loc[unit, "status"].scored:
-            u = units.loc[unit]
-            rows.append({"nam": str(yd.year), "diem": vn.number(u["counted"]), "ty_le": vn.number(u["percent"]),
-                         "xep_loai": u["band"] or "—", "hang": vn.integer(u["rank"])})
+    for code in [unit, *before]:
+        for yd in states:
+            units = yd.results.units.set_index("unit")
+            if code in units.index and units.loc[code, "status"].scored:
+                u = units.loc[code]
+                when = str(yd.year) if code == unit else f"{yd.year} ({campaign.units_by_code[code].name})"
+                rows.append({"nam": when, "diem": vn.number(u["counted"]), "ty_le": vn.number(u["percent"]),
+                             "xep_loai": u["band"] or "—", "hang": vn.integer(u["rank"])})
     return rows
 
 
@@ -326,11 +331,11 @@ def _inspections(yd: YearState, day: dt.date) -> list[str]:
     found = yd.results.findings
     if not len(found):
         return []
-    counts = Counter(states(found, day))
+    counts = Counter(si.states(found, day))
     line = (f"Kiểm tra công vụ năm {yd.year}: {len(found)} kết luận kiểm tra ghi nhận {int(found['violations'].sum())} "
             f"vi phạm tại {found['unit'].nunique()} đơn vị; đến ngày {vn.date(day)}: "
             + "; ".join(f"{counts[s]} {s.label.lower()}" for s in FindingState if counts[s]) + ".")
-    late = overdue(found, day)
+    late = si.overdue(found, day)
     if late:
         names = {u.code: u.name for u in yd.campaign.units}
         line += " Quá hạn chưa khắc phục: " + "; ".join(f"{names.get(u, u)} ({n})" for u, n in late.items()) + "."
