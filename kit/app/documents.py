@@ -166,7 +166,7 @@ def decision_context(campaign: Campaign, awards: Awards) -> dict:
 def _unit_years(states: list[YearState], unit: str) -> list[dict]:
     """The unit's results year by year, then those of the units it took over (named), which its record carries."""
     campaign = states[-1].campaign
-    before = [line.predecessor for line in campaign.roster.predecessors(unit) if line.predecessor != unit]
+    before = [line.predecessor for line in campaign.roster.predecessors(unit) if line.predecessor not in ("", unit)]
     rows = []
     for code in [unit, *before]:
         for yd in states:
@@ -223,7 +223,8 @@ def _past_awards(finding: Finding, states: list[YearState]) -> list[str]:
     if finding.rule.kind == Kind.INDIVIDUAL:
         history = records.history_of(Kind.INDIVIDUAL, c.get("subject") or "", revoked)
     else:
-        before = [line.predecessor for line in campaign.roster.predecessors(c["unit"]) if line.predecessor != c["unit"]]
+        before = [line.predecessor for line in campaign.roster.predecessors(c["unit"])
+                  if line.predecessor not in ("", c["unit"])]  # "": a predecessor from outside the campaign
         history = [{**a, "via": code} for code in [c["unit"], *before]
                    for a in records.history_of(Kind.COLLECTIVE, code, revoked)]
     names = {u.code: u.name for u in campaign.units}
