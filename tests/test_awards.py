@@ -208,3 +208,9 @@ def test_people_are_followed_across_the_merger_by_their_id(tmp_path):
     state = load_year(campaign, 2025)
     refused = [p for p in state.movement.nominations.problems if p.code == "UNIT_NOT_IN_YEAR"]
     assert len(refused) == 1 and "Đã sáp nhập vào Xã Hảo Đước" in refused[0].message
+
+
+def test_reasons_write_numbers_the_vietnamese_way():
+    from kit.scoring.awards import _shown
+
+    assert [_shown(14.79), _shown(2.0), _shown(1234.5), _shown(0.0)] == ["14,79", "2", "1.234,5", "0"]

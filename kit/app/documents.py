@@ -164,7 +164,7 @@ def decision_context(campaign: Campaign, awards: Awards) -> dict:
 
 
 def _unit_years(states: list[YearState], unit: str) -> list[dict]:
-    """The unit's results year by year, then those of the units it took over (named), which its record carries."""
+    """The unit's results year by year with those of the units it took over (named), which its record carries."""
     campaign = states[-1].campaign
     before = [line.predecessor for line in campaign.roster.predecessors(unit) if line.predecessor not in ("", unit)]
     rows = []
@@ -176,7 +176,7 @@ def _unit_years(states: list[YearState], unit: str) -> list[dict]:
                 when = str(yd.year) if code == unit else f"{yd.year} ({campaign.units_by_code[code].name})"
                 rows.append({"nam": when, "diem": vn.number(u["counted"]), "ty_le": vn.number(u["percent"]),
                              "xep_loai": u["band"] or "—", "hang": vn.integer(u["rank"])})
-    return rows
+    return sorted(rows, key=lambda r: r["nam"])  # by year: the predecessors' years come before the unit's own
 
 
 def achievement_context(campaign: Campaign, awards: Awards, finding: Finding, states: list[YearState]) -> dict:

@@ -170,7 +170,7 @@ def achievement_report() -> Layout:
     d.paragraph("II. THÀNH TÍCH ĐẠT ĐƯỢC", bold=True)
     d.paragraph("1. Kết quả chấm điểm, thẩm định công tác CCHC và KSTTHC của {{ don_vi }} qua các năm:")
     d.table(["Năm", "Điểm", "Tỷ lệ (%)", "Xếp loại", "Hạng trong nhóm"], "cac_nam",
-            ["nam", "diem", "ty_le", "xep_loai", "hang"], [20, 30, 30, 45, 40])
+            ["nam", "diem", "ty_le", "xep_loai", "hang"], [50, 25, 25, 35, 30])
     d.paragraph("2. Căn cứ đề nghị:")
     d.paragraphs("can_cu_de_nghi")
     d.paragraph("3. Sáng kiến, giải pháp được công nhận:")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from kit.config.campaign import Campaign
 from kit.config.rules import FIELDS, TIE_BREAKS, Rule, RulePack, Rules
 from kit.core import problems as P
+from kit.core import vn
 from kit.core.values import optional_float as _num
 from kit.core.vocab import Hold, Kind, Outcome, label
 from kit.intake.layout import header_key
@@ -187,8 +188,8 @@ def individual_final(campaign: Campaign, yearly: list[YearResults], nominations:
 def _shown(value: object) -> str:
     if isinstance(value, bool):
         return "có" if value else "không"
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, float):  # 14.79 → "14,79", 2.0 → "2": read by people, in the lists and documents
+        return vn.number(value, 2).rstrip("0").rstrip(",")
     return "—" if value is None else str(label(value))
 
 
