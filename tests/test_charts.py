@@ -42,7 +42,7 @@ def test_bars_draw_values_and_the_reference_markers():
     assert [p.get_width() for p in ax.patches] == [80.0, 55.5]
     markers = ax.collections[0].get_offsets()
     assert markers[:, 0].tolist() == [70.0, 60.0]  # the reference follows the bars' order, not its own
-    assert alt == "Tỷ lệ đạt. 1. Chỉ đạo: 80.0; 2. Thể chế: 55.5."
+    assert alt == "Tỷ lệ đạt. 1. Chỉ đạo: 80,0; 2. Thể chế: 55,5."
     plt.close(fig)
 
 
@@ -52,7 +52,7 @@ def test_trends_draw_one_line_per_series():
     lines = fig.axes[0].lines
     assert [line.get_label() for line in lines] == ["Xã", "Cơ quan"]
     assert list(lines[0].get_xdata()) == ["2022", "2025"] and list(lines[0].get_ydata()) == [60.0, 70.5]
-    assert alt == "Xu hướng, 2022–2025. Xã: 60.0 → 70.5."  # a series without a first value is not described
+    assert alt == "Xu hướng, 2022–2025. Xã: 60,0 → 70,5."  # a series without a first value is not described
     plt.close(fig)
 
 

@@ -40,7 +40,7 @@ def test_figures_carry_alt_text():
     fig_alt = charts.bars(pd.Series({"1. Chỉ đạo": 80.0, "2. Thể chế": 55.5}), "Tỷ lệ đạt", "%",
                           pd.Series({"1. Chỉ đạo": 70.0, "2. Thể chế": 60.0}), "Bình quân nhóm")
     text = shown(reporting.show_figure, fig_alt)
-    assert 'alt="Tỷ lệ đạt. 1. Chỉ đạo: 80.0; 2. Thể chế: 55.5."' in text and "data:image/png;base64," in text
+    assert 'alt="Tỷ lệ đạt. 1. Chỉ đạo: 80,0; 2. Thể chế: 55,5."' in text and "data:image/png;base64," in text
 
 
 def test_cache_follows_the_inputs(tmp_path):

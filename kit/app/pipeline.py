@@ -19,6 +19,7 @@ from pathlib import Path
 from kit.app.fingerprint import code_digest, fingerprint, unit_fingerprint
 from kit.app.year import YearState, load_year
 from kit.config.campaign import Campaign
+from kit.core import vn
 from kit.core.atomic import write_text
 from kit.intake.check import format_text
 from kit.outputs.manifest import Manifest
@@ -197,7 +198,7 @@ def summary_lines(campaign: Campaign, outcomes: list[YearOutcome]) -> list[str]:
         problems = r.all_problems
         errors = sum(p.is_error for p in problems)
         top = units[units["rank"] == 1]
-        best = "; ".join(f"{campaign.groups[str(g)]}: " + ", ".join(f"{r.unit_name} ({r.percent:.1f}%)"
+        best = "; ".join(f"{campaign.groups[str(g)]}: " + ", ".join(f"{r.unit_name} ({vn.number(r.percent, 1)} %)"
                                                                     for r in rows.itertuples())
                          for g, rows in top.groupby("group", sort=False))
         lines.append(f"Năm {r.year}: {len(r.submissions)} tệp, {errors} lỗi, {len(problems) - errors} cảnh báo; "

@@ -18,6 +18,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from cycler import cycler  # noqa: E402
 
+from kit.core import vn  # noqa: E402
+
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 STYLE: dict[Any, Any] = {
     "font.size": 14, "axes.titlesize": 17, "axes.labelsize": 15, "xtick.labelsize": 13, "ytick.labelsize": 13,
@@ -83,7 +85,7 @@ def bars(values: pd.Series, title: str, xlabel: str, reference: pd.Series | None
         ax.invert_yaxis()
         ax.set_xlabel(xlabel)
         ax.set_title(title)
-    listed = "; ".join(f"{k}: {v:.1f}" for k, v in values.items() if pd.notna(v))
+    listed = "; ".join(f"{k}: {vn.number(v, 1)}" for k, v in values.items() if pd.notna(v))
     return fig, f"{title}. {listed}."
 
 
@@ -100,8 +102,8 @@ def trends(table: pd.DataFrame, title: str, ylabel: str = "Tỷ lệ đạt (%)"
         ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
         ax.grid(axis="y", alpha=0.3)
     first, last = table.index[0], table.index[-1]
-    moves = "; ".join(f"{c}: {table.loc[first, c]:.1f} → {table.loc[last, c]:.1f}" for c in table.columns
-                      if pd.notna(table.loc[first, c]) and pd.notna(table.loc[last, c]))
+    moves = "; ".join(f"{c}: {vn.number(table.loc[first, c], 1)} → {vn.number(table.loc[last, c], 1)}"
+                      for c in table.columns if pd.notna(table.loc[first, c]) and pd.notna(table.loc[last, c]))
     return fig, f"{title}, {first}–{last}. {moves}."
 
 

@@ -118,7 +118,8 @@ class MeetingPanel:
     def _fill_areas(self) -> None:
         res = self.results(self.year.value)
         areas = res.areas[res.areas["unit"] == self.unit.value]
-        self.area.options = [(f"{a.area}. {a.area_name} — {a.percent:.1f}%", a.area) for a in areas.itertuples()]
+        self.area.options = [(f"{a.area}. {a.area_name} — {vn.number(a.percent, 1)} %", a.area)
+                             for a in areas.itertuples()]
         self.area.value = self.area.value if self.area.value in set(areas["area"]) else (
             areas["area"].iloc[0] if len(areas) else None)
         self.show_detail()
