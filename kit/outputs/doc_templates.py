@@ -92,19 +92,15 @@ def year_report() -> Layout:
     d.title("BÁO CÁO", "Kết quả chấm điểm, thẩm định công tác cải cách hành chính và kiểm soát thủ tục hành chính "
             "năm {{ nam_bao_cao }}")
     d.paragraphs("mo_dau")
-    d.paragraph("I. TÌNH HÌNH THAM GIA", bold=True)
-    d.paragraphs("tham_gia")
-    d.paragraph("II. KẾT QUẢ CHẤM ĐIỂM, XẾP LOẠI", bold=True)
-    d.paragraphs("xep_loai")
+    d.section("I. TÌNH HÌNH THAM GIA", "tham_gia")
+    d.section("II. KẾT QUẢ CHẤM ĐIỂM, XẾP LOẠI", "xep_loai")
     d.control("{%p for nhom in nhom_ket_qua %}")
     d.paragraph("{{ nhom.tt }}. {{ nhom.ten }}", bold=True)
     d.table(["Hạng", "Đơn vị", "Điểm", "Tối đa áp dụng", "Tỷ lệ (%)", "Xếp loại"], "nhom.don_vi",
             ["hang", "ten", "diem", "toi_da", "ty_le", "xep_loai"], [15, 62, 20, 22, 23, 23])
     d.control("{%p endfor %}")
-    d.paragraph("III. TỒN TẠI, HẠN CHẾ", bold=True)
-    d.paragraphs("han_che")
-    d.paragraph("IV. ĐỀ NGHỊ KHEN THƯỞNG", bold=True)
-    d.paragraphs("khen_thuong")
+    d.section("III. TỒN TẠI, HẠN CHẾ", "han_che")
+    d.section("IV. ĐỀ NGHỊ KHEN THƯỞNG", "khen_thuong")
     d.closing()
     return d
 
@@ -118,8 +114,7 @@ def unit_notice() -> Layout:
     d.centered("Kính gửi: {{ don_vi }}")
     d.paragraph("Căn cứ kết quả tự đánh giá của đơn vị và kết quả thẩm định, {{ co_quan_ten }} thông báo kết quả "
                 "chấm điểm năm {{ nam_bao_cao }} của {{ don_vi }} như sau:")
-    d.paragraph("1. Kết quả", bold=True)
-    d.paragraphs("ket_qua")
+    d.section("1. Kết quả", "ket_qua")
     d.paragraph("2. Các tiêu chí bị trừ điểm so với điểm tự chấm ({{ bi_tru|length }} tiêu chí)", bold=True)
     d.control("{%p if bi_tru %}")
     d.table(["Mã", "Tiêu chí", "Tự chấm", "Thẩm định", "Lý do"], "bi_tru",
@@ -141,20 +136,17 @@ def final_report() -> Layout:
     d.heading()
     d.title("BÁO CÁO", f"Tổng kết {MOVEMENT} {{{{ giai_doan }}}}")
     d.paragraphs("mo_dau")
-    d.paragraph("I. KẾT QUẢ THỰC HIỆN", bold=True)
-    d.paragraphs("ket_qua")
+    d.section("I. KẾT QUẢ THỰC HIỆN", "ket_qua")
     d.table(["Năm", "Nhóm", "Số đơn vị xếp loại", "Tỷ lệ bình quân (%)", "Phân loại"], "theo_nam",
             ["nam", "nhom", "so_don_vi", "ty_le", "phan_loai"], [15, 50, 25, 25, 50])
     d.control("{%p if sap_xep %}")
     d.paragraph("Sắp xếp đơn vị hành chính trong giai đoạn", bold=True, italic=True)
     d.paragraphs("sap_xep")
     d.control("{%p endif %}")
-    d.paragraph("II. XU HƯỚNG QUA CÁC NĂM", bold=True)
-    d.paragraphs("xu_huong")
+    d.section("II. XU HƯỚNG QUA CÁC NĂM", "xu_huong")
     d.paragraph("III. BÀI HỌC KINH NGHIỆM", bold=True)
     d.paragraph("{{ bai_hoc }}")
-    d.paragraph("IV. ĐỀ NGHỊ KHEN THƯỞNG", bold=True)
-    d.paragraphs("khen_thuong")
+    d.section("IV. ĐỀ NGHỊ KHEN THƯỞNG", "khen_thuong")
     d.closing()
     return d
 
@@ -165,8 +157,7 @@ def achievement_report() -> Layout:
     d.heading(number=False)
     d.title("BÁO CÁO THÀNH TÍCH", "Đề nghị tặng {{ hinh_thuc }}")
     d.centered("(Thành tích trong phong trào thi đua CCHC và KSTTHC theo chuyên đề, {{ giai_doan }})", italic=True)
-    d.paragraph("I. {{ muc_1 }}", bold=True)
-    d.paragraphs("so_luoc")
+    d.section("I. {{ muc_1 }}", "so_luoc")
     d.paragraph("II. THÀNH TÍCH ĐẠT ĐƯỢC", bold=True)
     d.paragraph("1. Kết quả chấm điểm, thẩm định công tác CCHC và KSTTHC của {{ don_vi }} qua các năm:")
     d.table(["Năm", "Điểm", "Tỷ lệ (%)", "Xếp loại", "Hạng trong nhóm"], "cac_nam",
@@ -175,8 +166,7 @@ def achievement_report() -> Layout:
     d.paragraphs("can_cu_de_nghi")
     d.paragraph("3. Sáng kiến, giải pháp được công nhận:")
     d.paragraphs("sang_kien")
-    d.paragraph("III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG", bold=True)
-    d.paragraphs("da_khen_thuong")
+    d.section("III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG", "da_khen_thuong")
     d.closing(left="xac_nhan")
     return d
 

@@ -173,6 +173,11 @@ class Layout:
         self.paragraph("{{ dong }}", bold=bold)
         self.control("{%p endfor %}")
 
+    def section(self, heading: str, items: str) -> None:
+        """A numbered heading of the body ("II. KẾT QUẢ …", bold) and one paragraph per item of ``items``."""
+        self.paragraph(heading, bold=True)
+        self.paragraphs(items)
+
     def table(self, header: list[str], items: str, fields: list[str], widths: list[float]) -> None:
         """A bordered table, one row per item of the list ``items`` (``fields``: its keys); the header row repeats
         on every page and no row splits across pages."""
