@@ -113,7 +113,7 @@ def test_every_document_of_the_year(year_2024):
     assert all(c[4].text.strip() and c[4].text != GAP for c in rows)  # every cut shows the evaluator's reason
     awards = proposals([yd], "yearly")
     made = sorted(p.name for p in (out / "thanh-tich").glob("*.docx"))
-    assert len(made) == len(awards.proposed())
+    assert len(made) == len(awards.proposed())  # one report per proposal, none overwriting another
     people = {f.candidate["name"] for f in awards.proposed() if f.rule.kind == Kind.INDIVIDUAL}
     texts = [_all_text(read_docx(p)) for p in (out / "thanh-tich").glob("ca-nhan-*.docx")]
     assert {line.removeprefix("Họ và tên: ").rstrip(".") for t in texts for line in t.split("\n")
@@ -300,3 +300,24 @@ def test_past_awards_come_from_the_register_with_predecessors_and_revocations():
     revoked = replace(person, candidate={**person.candidate, "subject": event["subject"]})
     lines = _past_awards(revoked, states)
     assert any(event["decision"] in line and "đã bị hủy bỏ" in line and event["number"] in line for line in lines)
+
+
+def test_one_achievement_report_per_proposal_even_for_namesakes_and_two_titles(tmp_path):
+    from dataclasses import replace
+
+    from kit.app.documents import Batch, _commendation
+
+    campaign = load_campaign(DEMO)
+    states = load_years(campaign, campaign.years)
+    awards = proposals(states, "final")
+    person = next(f for f in awards.proposed() if f.rule.kind == Kind.INDIVIDUAL)
+    namesake = replace(person, candidate={**person.candidate, "subject": "CC999999"})
+    unit = next(f for f in awards.proposed() if f.rule.kind == Kind.COLLECTIVE)
+    other_rule = next(f.rule for f in awards.findings
+                      if f.rule.kind == Kind.COLLECTIVE and f.rule.title != unit.rule.title)
+    twice = replace(unit, rule=other_rule)
+    awards.findings += [namesake, twice]
+    batch = Batch("test")
+    _commendation(batch, campaign, awards, states, tmp_path, "x")
+    reports = list((tmp_path / "thanh-tich").glob("*.docx"))
+    assert len(reports) == len(awards.proposed()) == len({p.name for p in reports})

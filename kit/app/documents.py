@@ -474,14 +474,16 @@ def _commendation(batch: Batch, campaign: Campaign, awards: Awards, states: list
            folder / f"du-thao-quyet-dinh-khen-thuong-{end}.docx")
     for f in awards.proposed():
         who = "ca-nhan" if f.rule.kind == Kind.INDIVIDUAL else "tap-the"
-        key = f.candidate["id"].split("|")[0] if who == "tap-the" else _file_key(f.candidate)
+        # one file per proposal: a person or unit proposed for two titles gets two reports
+        key = f.candidate["unit"] if who == "tap-the" else _file_key(f.candidate)
         _write(batch, campaign, "bao-cao-thanh-tich", achievement_context(campaign, awards, f, states),
-               folder / "thanh-tich" / f"{who}-{key}-{end}.docx")
+               folder / "thanh-tich" / f"{who}-{key}-{f.rule.title}-{end}.docx")
 
 
 def _file_key(candidate: dict) -> str:
-    """A file name for a person: the unit and the name without marks ("NV-NguyenVanAn")."""
-    text = f"{candidate['unit']}-{candidate['name']}"
+    """A file name for a person: the unit, the name without marks and the person's id when known, so that two
+    people of one name never share a file ("NV-NguyenVanAn-CC100012")."""
+    text = "-".join(x for x in (candidate["unit"], candidate["name"], candidate.get("subject") or "") if x)
     plain = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(ch for ch in plain if ch.isalnum() or ch == "-").strip("-")
 
