@@ -293,8 +293,14 @@ def generate_records(campaign: Campaign, seed: int) -> None:
     granted: list[tuple] = []
     chosen = ""  # who will have a 2023 award revoked: awarded in 2022 and 2023, and nominated again in 2024
     for i, year in enumerate(campaign.years[:-1]):  # 2022-2024: decided in January of the next year
-        if i == 2:
+        if i == 2:  # in May 2024, before the 2024 awards are decided, so they already see it
             chosen = _nominated_again(root, granted, year)
+            if chosen:  # the 2023 award of someone awarded in 2022 and 2023, revoked: false declarations
+                award = next(g for g in granted if g[0] == chosen and g[6] == 2023)
+                with Gradebook(f"sqlite:///{(root / 'gradebook.sqlite').resolve()}", ledger=root / LEDGER_FILE) as gb:
+                    gb.record_award_event(AwardEvent(
+                        award[3], award[0], "Kê khai thành tích không đúng sự thật (minh họa)", "Nguyễn Thị Lan",
+                        award[2], "40/QĐ-UBND", "2024-05-15", source="demo", created_at="2024-05-15T09:00:00+07:00"))
         loaded = load_campaign(root)
         awards = proposals([load_year(loaded, year)], "yearly")
         number, day = f"{15 + 7 * i}/QĐ-UBND", dt.date(year + 1, 1, 20)
@@ -308,9 +314,4 @@ def generate_records(campaign: Campaign, seed: int) -> None:
     nominated_2025 = sorted(people.keys() - set(twice) - {ids[3]})
     holds[0] = (nominated_2025[0], *holds[0][1:])
     _write(root / "holds.csv", ["person_id", "unit", "kind", "start", "end", "reference", "note"], holds)
-    if chosen:  # the 2023 award of someone awarded in 2022 and 2023, revoked: false declarations
-        award = next(g for g in granted if g[0] == chosen and g[6] == 2023)
-        with Gradebook(f"sqlite:///{(root / 'gradebook.sqlite').resolve()}", ledger=root / LEDGER_FILE) as gb:
-            gb.record_award_event(AwardEvent(award[3], award[0], "Kê khai thành tích không đúng sự thật (minh họa)",
-                                             "Nguyễn Thị Lan", award[2], "40/QĐ-UBND", "2024-05-15",
-                                             source="demo", created_at="2024-05-15T09:00:00+07:00"))
+
