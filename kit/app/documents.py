@@ -372,7 +372,7 @@ def notice_context(yd: YearState, unit: str, day: dt.date) -> dict:
     deadline = campaign.deadline(yd.year, "explanation")
     return frame | {
         "nam_bao_cao": str(yd.year), "don_vi": row["unit_name"], "ket_qua": result,
-        "bi_tru": [{"ma": r.code, "tieu_chi": r.content, "tieu_chi_ngan": r.content[:80],
+        "bi_tru": [{"ma": r.code, "tieu_chi": r.content,
                     "tu_cham": vn.number(pd.to_numeric(r.self, errors="coerce")),
                     "tham_dinh": "Không áp dụng" if r.appraised_na else vn.number(r.appraised),
                     "ly_do": why.get(r.code) or Missing("lý do trừ điểm (nhận xét của cán bộ thẩm định)")}

@@ -22,15 +22,6 @@ LIST_HEADER = ["TT", "Tên tập thể, cá nhân", "Chức vụ", "Đơn vị",
 LIST_FIELDS = ["tt", "ten", "chuc_vu", "don_vi", "hinh_thuc", "thanh_tich"]
 LIST_WIDTHS: list[float] = [10, 35, 22, 28, 30, 40]
 
-# Tags every template may use (the heading, the signature and the demo banner).
-COMMON = {
-    "co_quan_tren": "cơ quan chủ quản (dòng trên, góc trái)", "co_quan": "cơ quan ban hành (chữ in hoa)",
-    "co_quan_ten": "tên cơ quan ban hành viết thường, dùng trong câu", "so": "số văn bản",
-    "ky_hieu": "ký hiệu (TTr-HĐTĐKT, BC-UBND…)", "dia_danh": "địa danh", "ngay": "ngày", "thang": "tháng",
-    "nam": "năm", "tham_quyen": "danh sách dòng thẩm quyền ký (TM., KT., chức vụ)", "nguoi_ky": "họ tên người ký",
-    "noi_nhan": "danh sách nơi nhận", "minh_hoa": "dòng \"Dữ liệu minh họa\" (để trống khi là dữ liệu thật)",
-}
-
 
 def _attached_list(d: Layout, subject: str, attached_to: str, issued_by: str) -> None:
     """The list attached to a Tờ trình or a Quyết định, on its own page: collectives, then individuals

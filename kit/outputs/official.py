@@ -167,10 +167,10 @@ class Layout:
         """A paragraph holding only a docxtpl paragraph tag (``{%p for x in xs %}``); docxtpl removes it."""
         self._text(self.doc.add_paragraph(), tag, 14)
 
-    def paragraphs(self, items: str, *, bold: bool = False) -> None:
+    def paragraphs(self, items: str) -> None:
         """One body paragraph per item of the list ``items``."""
         self.control(f"{{%p for dong in {items} %}}")
-        self.paragraph("{{ dong }}", bold=bold)
+        self.paragraph("{{ dong }}")
         self.control("{%p endfor %}")
 
     def section(self, heading: str, items: str) -> None:
