@@ -77,3 +77,11 @@ def book(tiny):
     gradebook = Gradebook.for_campaign(tiny)
     yield gradebook
     gradebook.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so a fixture can tell whether its test failed."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)

@@ -77,9 +77,21 @@ def browser():
         b.close()
 
 
-def test_appraise_one_criterion_in_jupyterlab(site, browser):
+@pytest.fixture
+def page(browser, request):
+    """A new tab; when the test fails, a picture of it and the end of its text, to see why (CI keeps the log)."""
+    tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+    yield tab
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed and not tab.is_closed():
+        tab.screenshot(path=SHOTS / f"FAILED-{request.node.name}.png", full_page=True)
+        print("What the page showed when the test failed:\n" + tab.inner_text("body")[-3000:])
+    if not tab.is_closed():
+        tab.close()
+
+
+def test_appraise_one_criterion_in_jupyterlab(site, page):
     base, root = site
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{base}/lab/tree/notebooks/01-tham-dinh.ipynb?token={TOKEN}")
     page.wait_for_selector(".jp-Notebook", timeout=60_000)
     # "Run All Cells" clicked while the session is still "No Kernel | Initializing" may do nothing: wait for the kernel
@@ -91,7 +103,8 @@ def test_appraise_one_criterion_in_jupyterlab(site, browser):
     evaluator.wait_for(timeout=120_000)
     evaluator.fill("Kiểm Thử Trình Duyệt")
     score = page.locator("select:has(option:text-is('— chưa chấm —'))").first
-    score.wait_for(timeout=30_000)
+    # the browser builds several hundred row widgets after the header: slow on a cold CI machine (once > 30 s)
+    score.wait_for(timeout=120_000)
     current = score.evaluate("s => s.options[s.selectedIndex].text")
     labels = score.evaluate("s => Array.from(s.options).map(o => o.text)")
     choice = next(label for label in labels[1:] if label != current)
@@ -99,12 +112,11 @@ def test_appraise_one_criterion_in_jupyterlab(site, browser):
     page.locator("input[placeholder='Nhận xét (chọn hoặc gõ mới)']").first.fill("Kiểm tra bằng trình duyệt thật")
     page.screenshot(path=SHOTS / "2-scored.png")
     page.locator("button.widget-button", has_text="Lưu").first.click()  # the icon makes its name " Lưu"
-    page.get_by_text("Đã lưu 1 tiêu chí").wait_for(timeout=30_000)
+    page.get_by_text("Đã lưu 1 tiêu chí").wait_for(timeout=60_000)
     page.screenshot(path=SHOTS / "3-saved.png")
     with sqlite3.connect(root / "data" / "gradebook.sqlite") as db:
         row = db.execute("SELECT evaluator, comment, stage FROM decisions ORDER BY id DESC LIMIT 1").fetchone()
     assert row == ("Kiểm Thử Trình Duyệt", "Kiểm tra bằng trình duyệt thật", "appraisal")
-    page.close()
 
 
 def _blind_target(data: Path) -> tuple[str, str]:
@@ -124,10 +136,9 @@ def _blind_target(data: Path) -> tuple[str, str]:
     return row.unit, row.code
 
 
-def test_blind_second_appraisal_in_jupyterlab(site, browser):
+def test_blind_second_appraisal_in_jupyterlab(site, page):
     base, root = site
     unit, code = _blind_target(root / "data")
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{base}/lab/tree/notebooks/01-tham-dinh.ipynb?token={TOKEN}")
     page.wait_for_selector(".jp-Notebook", timeout=60_000)
     page.get_by_text("| Idle").first.wait_for(timeout=120_000)
@@ -163,29 +174,25 @@ def test_blind_second_appraisal_in_jupyterlab(site, browser):
     assert f"{code}. " in shown and "Tự chấm" in shown  # the row and its history are on screen
     for secret in ("0,35", "0.35", "BÍ MẬT LẦN MỘT", "Nguyễn Thị Lan"):
         assert secret not in shown and secret not in values, secret
-    page.close()
 
 
-def test_meeting_view_shows_the_ranking_without_code(site, browser):
+def test_meeting_view_shows_the_ranking_without_code(site, page):
     base, _ = site
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{base}/voila/render/notebooks/40-hop-hoi-dong.ipynb?token={TOKEN}", timeout=120_000)
     page.get_by_text("Xếp hạng năm 2024").wait_for(timeout=120_000)
     assert page.get_by_text("Phòng Tư pháp").first.is_visible()
     assert page.get_by_text("MeetingPanel.open").count() == 0  # no code shown
     assert page.locator(".jp-CodeMirrorEditor").count() == 0
     page.screenshot(path=SHOTS / "4-meeting-view.png", full_page=True)
-    page.close()
 
 
-def test_rendered_report_has_no_console_errors_and_no_script_from_unit_text(site, browser, tmp_path):
+def test_rendered_report_has_no_console_errors_and_no_script_from_unit_text(site, page, tmp_path):
     _, root = site
     data = root / "data"
     fill_form(data / "submissions" / "2024" / "NV_2024.xlsx", {"1.1": {**GOOD["1.1"], "evidence": EVIL}})
     job = Job(SCORECARD, {"campaign": str(data), "year": 2024, "unit": "NV"}, tmp_path / "NV-2024.ipynb")
     (outcome,) = render([job], workers=1)
     assert outcome.ok, outcome.error
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
     errors, dialogs = [], []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -196,10 +203,9 @@ def test_rendered_report_has_no_console_errors_and_no_script_from_unit_text(site
     page.screenshot(path=SHOTS / "5-report.png", full_page=False)
     assert errors == [] and dialogs == []
     assert page.get_by_text('<script>alert("xss")</script>', exact=False).count() >= 1  # shown as text
-    page.close()
 
 
-def test_standalone_meeting_view_needs_its_token_and_loads_nothing_from_outside(site, browser):
+def test_standalone_meeting_view_needs_its_token_and_loads_nothing_from_outside(site, page):
     """`kit meeting`: a token (without it, a login page), idle kernels culled, no request leaving the machine."""
     import http.client
 
@@ -224,7 +230,6 @@ def test_standalone_meeting_view_needs_its_token_and_loads_nothing_from_outside(
                 time.sleep(0.5)
         assert response.status == 302 and response.getheader("Location").startswith("/login")
         base = f"http://127.0.0.1:{port}"
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
         errors, outside = [], []
         page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
         page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((base, "data:")) else None)
@@ -232,7 +237,6 @@ def test_standalone_meeting_view_needs_its_token_and_loads_nothing_from_outside(
         page.get_by_text("Xếp hạng năm 2024").wait_for(timeout=120_000)
         page.wait_for_timeout(1000)
         assert errors == [] and outside == []
-        page.close()
     finally:
         server.terminate()
         server.wait(timeout=30)

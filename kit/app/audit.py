@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kit.config.campaign import Campaign
 from kit.core import problems as P
+from kit.core import vn
 from kit.core.errors import UsageError
 from kit.store.gradebook import Gradebook, default_url, shown, sqlite_path
 from kit.store.ledger import LEDGER_FILE, Head, LedgerFile
@@ -82,7 +83,7 @@ def _against_campaign(campaign: Campaign, year: int, rows: list[dict], where: st
                               detail=f"{what}: \"Không áp dụng\"", expected="tiêu chí không cho phép Không áp dụng"))
         elif not bool(r["na"]) and not low - 1e-9 <= float(r["score"]) <= high + 1e-9:
             out.append(P.make(P.Code.DECISION_OUT_OF_RANGE, file=where, value=r["id"], detail=f"{what}: {r['score']}",
-                              expected=f"từ {low:g} đến {high:g}"))
+                              expected=f"từ {vn.points(low)} đến {vn.points(high)}"))
     return out
 
 

@@ -170,7 +170,7 @@ def _read_rows(ws_: Workspace, rows: list[list[object]], header: int, cols: dict
         if problem:
             code_ = P.Code.NA_NOT_ALLOWED if na else P.Code.APPRAISAL_NOT_ALLOWED
             report.problems.append(P.make(code_, **at, column=col["na" if na else "score"],
-                                          value=f"{score:g}" if score is not None else "", detail=problem))
+                                          value=vn.points(score) if score is not None else "", detail=problem))
             continue
         base = parse_number(cells.get("base"))
         entry = Entry(unit, code, score, na, cell_text(cells.get("comment")), int(base) if base is not None else None)

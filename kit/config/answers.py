@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from kit.core import vn
 from kit.core.values import fold, round_half_up
 
 ANSWER_TYPES = ("yes_no", "tiers", "judgement", "deduction", "bonus", "survey")
@@ -121,7 +122,7 @@ def appraisal_problem(answer_type: str, score: float, *, max_points: float, min_
     """Why an appraised score is not allowed (Vietnamese), or None when it is."""
     choices = appraisal_choices(answer_type, max_points, tiers)
     if choices is not None and not any(abs(score - c) < 1e-9 for c in choices):
-        return f"chỉ được chấm một trong các mức: {', '.join(f'{c:g}' for c in choices)}"
+        return f"chỉ được chấm một trong các mức: {'; '.join(vn.points(c) for c in choices)}"
     if score > max_points + 1e-9 or score < min_points - 1e-9:
-        return f"điểm phải trong khoảng {min_points:g} đến {max_points:g}"
+        return f"điểm phải trong khoảng {vn.points(min_points)} đến {vn.points(max_points)}"
     return None

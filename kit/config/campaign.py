@@ -18,6 +18,7 @@ from kit.config.issuers import Issuer, issuer_on, load_issuers
 from kit.config.rules import Rules, load_rules
 from kit.config.units import LINEAGE_FILE, Departure, Lineage, Roster, Unit, load_lineage, load_units, never_active
 from kit.core import problems as P
+from kit.core import vn
 from kit.core.errors import CampaignError, FileProblem, UsageError
 from kit.core.values import parse_number
 from kit.core.yamlfile import line_of, load, syntax_problem, unknown_keys
@@ -186,11 +187,11 @@ def _bands(raw: object, path: Path, problems: list[P.Problem]) -> list[Band]:
     bands.sort(key=lambda b: b.lower)
     issues = []
     if bands and bands[0].lower != 0:
-        issues.append(f"mức thấp nhất phải bắt đầu từ 0 (đang là {bands[0].lower:g})")
+        issues.append(f"mức thấp nhất phải bắt đầu từ 0 (đang là {vn.points(bands[0].lower)})")
     for low, high in zip(bands, bands[1:], strict=False):
         if low.upper is None or low.upper != high.lower:
             issues.append(f"\"{low.name}\" đến {low.upper if low.upper is not None else '∞'} "
-                          f"nhưng \"{high.name}\" bắt đầu từ {high.lower:g}")
+                          f"nhưng \"{high.name}\" bắt đầu từ {vn.points(high.lower)}")
     if bands and bands[-1].upper is not None:
         issues.append(f"mức cao nhất \"{bands[-1].name}\" không được có \"to\"")
     if issues:

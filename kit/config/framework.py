@@ -13,6 +13,7 @@ import yaml
 
 from kit.config.answers import ANSWER_TYPES, Tier, counts_in_max
 from kit.core import problems as P
+from kit.core import vn
 from kit.core.errors import FileProblem
 from kit.core.yamlfile import finite, line_of, load, syntax_problem, unknown_keys
 
@@ -178,14 +179,15 @@ def parse(raw: object, path: Path, year: int, group: str) -> tuple[Framework | N
         counted = sum(c.max for c in area.criteria if c.counts_in_max)
         if abs(counted - area.max) > _EPS:
             problems.append(P.make(P.Code.POINTS_MISMATCH, row=row, **where,
-                                   detail=f"lĩnh vực {code} ghi {area.max:g} điểm nhưng các tiêu chí cộng lại "
-                                          f"{counted:g} điểm"))
+                                   detail=f"lĩnh vực {code} ghi {vn.points(area.max)} điểm nhưng các tiêu chí cộng lại "
+                                          f"{vn.points(counted)} điểm"))
         areas.append(area)
     total = _num(raw, "total", 100.0, where, problems)
     area_sum = sum(a.max for a in areas)
     if abs(area_sum - total) > _EPS:
         problems.append(P.make(P.Code.POINTS_MISMATCH, row=line_of(raw), **where,
-                               detail=f"tổng điểm ghi {total:g} nhưng các lĩnh vực cộng lại {area_sum:g}"))
+                               detail=f"tổng điểm ghi {vn.points(total)} nhưng các lĩnh vực cộng lại "
+                                      f"{vn.points(area_sum)}"))
     fw = Framework(year, group, str(raw.get("title", "")), total, areas, path)
     return fw, problems
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kit.core import problems as P
+from kit.core import vn
 from kit.core.errors import FileProblem
 from kit.core.textfile import csv_rows
 from kit.core.values import cell_text, code_text, parse_date, parse_number
@@ -181,7 +182,7 @@ def load_lineage(path: Path, units: dict[str, Unit], problems: list[P.Problem]) 
         if abs(total - 1) > 1e-6:
             first = next(x for x in links if x.predecessor == code)
             problems.append(P.make(P.Code.LINEAGE_INVALID, file=path, row=first.row, column="share",
-                                   detail=f"các phần của {code} cộng lại bằng {total:g}, phải bằng 1"))
+                                   detail=f"các phần của {code} cộng lại bằng {vn.points(total)}, phải bằng 1"))
     cycle = _cycle(links)
     if cycle:
         problems.append(P.make(P.Code.LINEAGE_INVALID, file=path, detail="vòng lặp kế thừa: " + " → ".join(cycle)))

@@ -26,6 +26,12 @@ def _missing(value: object) -> bool:
     return value is None or value is _NA or (isinstance(value, float) and math.isnan(value))
 
 
+def points(value: object, missing: str = "—") -> str:
+    """Points as typed and compared with the form, without trailing zeros: 1.5 → "1,5", 2.0 → "2", -0.25 → "-0,25"
+    (``number`` fixes the decimals, for tables; this one is for a score in a sentence, a choice or a message)."""
+    if _missing(value):
+        return missing
+    return f"{float(value):g}".replace(".", ",")  # type: ignore[arg-type]
 
 
 def number(value: object, decimals: int = 2, missing: str = "—") -> str:

@@ -18,6 +18,7 @@ from kit.config.answers import NA, allowed_answers, is_automatic, normalize_answ
 from kit.config.campaign import Campaign
 from kit.config.framework import Criterion, Framework
 from kit.core import problems as P
+from kit.core import vn
 from kit.core.errors import FileProblem
 from kit.core.values import ambiguous_number, cell_text, code_text, is_blank, parse_date, parse_number
 from kit.intake.layout import SHEET, field_of, meta_of
@@ -113,7 +114,7 @@ class _RowChecker:
             self.report(code, fieldname, value=cell_text(raw))
         elif fieldname == "value" and ambiguous_number(raw):
             self.report(P.Code.VALUE_AMBIGUOUS, fieldname, P.WARNING, value=cell_text(raw),
-                        expected=f"{number:g}".replace(".", ","), detail=f"{number * 1000:g}")
+                        expected=vn.points(number), detail=vn.points(number * 1000))
         return number
 
     def check(self, c: Criterion, cells: dict) -> dict | None:
@@ -133,7 +134,7 @@ class _RowChecker:
         score = self.number(cells, "self", P.Code.SCORE_NOT_NUMBER)
         if answer == NA:
             if score is not None and score != 0:
-                self.report(P.Code.NA_WITH_SCORE, "self", P.WARNING, value=f"{score:g}")
+                self.report(P.Code.NA_WITH_SCORE, "self", P.WARNING, value=vn.points(score))
             score = value = None
         else:
             self._ranges(c, value, score)
@@ -143,12 +144,13 @@ class _RowChecker:
             self.report(P.Code.SCORE_MISSING, "self", P.WARNING)
         evidence = cell_text(cells.get("evidence"))
         if answer != NA and score is not None and score > 0 and not evidence:
-            self.report(P.Code.EVIDENCE_MISSING, "evidence", P.WARNING, value=f"{score:g}")
+            self.report(P.Code.EVIDENCE_MISSING, "evidence", P.WARNING, value=vn.points(score))
         if answer != NA and is_automatic(c.type) and c.type != "survey" and score is not None:
             auto = proposal(c.type, max_points=c.max, min_points=c.min, answer=answer, value=value,
                             self_score=score, tiers=c.tiers, per_item=c.per_item)
             if score > auto + _EPS:
-                self.report(P.Code.SCORE_OVER_CLAIM, "self", P.WARNING, value=f"{score:g}", expected=f"{auto:g}")
+                self.report(P.Code.SCORE_OVER_CLAIM, "self", P.WARNING, value=vn.points(score),
+                            expected=vn.points(auto))
         return {"answer": answer or "", "value": value, "self": score, "evidence": evidence,
                 "explanation": cell_text(cells.get("explanation"))}
 
@@ -170,12 +172,12 @@ class _RowChecker:
         if uses_value(c.type) and value is None and c.type == "tiers" and not self.errors:
             self.report(P.Code.VALUE_MISSING, "value")
         if value is not None and not c.value_min <= value <= c.value_max:
-            self.report(P.Code.VALUE_OUT_OF_RANGE, "value", value=f"{value:g}",
-                        expected=f"{c.value_min:g} - {c.value_max:g}")
+            self.report(P.Code.VALUE_OUT_OF_RANGE, "value", value=vn.points(value),
+                        expected=f"{vn.points(c.value_min)} - {vn.points(c.value_max)}")
         if score is not None and score > c.max + _EPS:
-            self.report(P.Code.SCORE_ABOVE_MAX, "self", value=f"{score:g}", expected=f"{c.max:g}")
+            self.report(P.Code.SCORE_ABOVE_MAX, "self", value=vn.points(score), expected=vn.points(c.max))
         if score is not None and score < c.min - _EPS:
-            self.report(P.Code.SCORE_BELOW_MIN, "self", value=f"{score:g}", expected=f"{c.min:g}")
+            self.report(P.Code.SCORE_BELOW_MIN, "self", value=vn.points(score), expected=vn.points(c.min))
 
 
 def _identity(sub: Submission, meta: dict, campaign: Campaign, sheet: str) -> bool:

@@ -20,6 +20,7 @@ from kit.config.answers import TYPE_LABELS, allowed_answers, uses_value
 from kit.config.campaign import Campaign, Unit
 from kit.config.framework import Criterion, Framework
 from kit.config.issuers import Issuer
+from kit.core import vn
 from kit.intake.layout import COLUMNS, GUIDE_SHEET, META_ROWS, SHEET
 from kit.outputs.sheet_print import (
     Heading,
@@ -49,10 +50,11 @@ def method_text(c: Criterion) -> str:
     """How a criterion is scored, in words a unit understands."""
     text = TYPE_LABELS[c.type]
     if c.type == "tiers":
-        steps = "; ".join(f"≥ {t.min:g} → {t.points:g} đ" for t in c.tiers)
+        steps = "; ".join(f"≥ {vn.points(t.min)} → {vn.points(t.points)} đ" for t in c.tiers)
         text += f": {steps}; thấp hơn → 0 đ"
     elif c.type == "deduction":
-        text += f": trừ {c.per_item:g} đ mỗi trường hợp (giá trị đo = số trường hợp), tối đa {-c.min:g} đ"
+        text += (f": trừ {vn.points(c.per_item)} đ mỗi trường hợp (giá trị đo = số trường hợp), "
+                 f"tối đa {vn.points(-c.min)} đ")
     elif c.type == "survey":
         text += " (điểm = tối đa × tỷ lệ hài lòng %)"
     if c.na:
@@ -137,7 +139,8 @@ def _criterion_row(ws: Worksheet, row: int, c: Criterion, lists: dict[str, DataV
         if (low, high) not in numbers:
             numbers[(low, high)] = DataValidation(
                 type="decimal", operator="between", formula1=f"{low:g}", formula2=f"{high:g}", allow_blank=True,
-                showErrorMessage=True, errorTitle="Số không hợp lệ", error=f"Hãy nhập số từ {low:g} đến {high:g}.")
+                showErrorMessage=True, errorTitle="Số không hợp lệ",
+                error=f"Hãy nhập số từ {vn.points(low)} đến {vn.points(high)}.")
         numbers[(low, high)].add(ws.cell(row, _COL[field]).coordinate)
 
 
@@ -157,7 +160,7 @@ def _guide(wb: Workbook, campaign: Campaign, fw: Framework) -> None:
         f"8. Đặt tên tệp bắt đầu bằng mã đơn vị, ví dụ NV_{fw.year}.xlsx; ghi ngày gửi ở ô \"Ngày gửi\".",
         f"9. Hạn gửi: {deadline:%d/%m/%Y}." if deadline else "9. Hạn gửi: theo văn bản của Phòng Nội vụ.",
         "",
-        f"Bộ tiêu chí: {fw.title} — tổng {fw.total:g} điểm.",
+        f"Bộ tiêu chí: {fw.title} — tổng {vn.points(fw.total)} điểm.",
     ]
     if campaign.demo:
         lines.append("Dữ liệu minh họa: đơn vị, tiêu chí và số liệu trong tệp này là giả định.")

@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from kit.core import vn
 from kit.core.atomic import replacing, write_text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"  # kit_report: the lab look, no scripts from the internet
@@ -191,7 +192,7 @@ def _run_one(job: Job, km, kc, engine: str, timeout: float, finish: Callable[...
         except CellTimeoutError:
             km.interrupt_kernel()
             return Rendered(job, False, time.perf_counter() - start,
-                            f"quá thời gian cho phép ({timeout:g} s mỗi ô)", _open_files())
+                            f"quá thời gian cho phép ({vn.points(timeout)} s mỗi ô)", _open_files())
     finish(_finish, job, nb, error, start)
     return None
 

@@ -120,7 +120,8 @@ def lineage(links: list[tuple[str, str, float]], title: str):
             ax.plot([0.32, 0.68], [y_of[p], z_of[s]], color=OKABE_ITO[after.index(s) % len(OKABE_ITO)],
                     linewidth=1.5 + 2 * share, alpha=0.8)
             if share < 1:
-                ax.text(0.5, (y_of[p] + z_of[s]) / 2, f"{share * 100:g} %", ha="center", va="bottom", fontsize=11)
+                ax.text(0.5, (y_of[p] + z_of[s]) / 2, f"{vn.points(share * 100)} %", ha="center", va="bottom",
+                        fontsize=11)
         for name, y in y_of.items():
             ax.text(0.31, y, name, ha="right", va="center", fontsize=12)
         for name, z in z_of.items():
@@ -129,6 +130,6 @@ def lineage(links: list[tuple[str, str, float]], title: str):
         ax.set_ylim(-0.8, rows - 0.2)
         ax.axis("off")
         ax.set_title(title)
-    listed = "; ".join(f"{s} ← " + ", ".join(f"{p}" + (f" ({share * 100:g} %)" if share < 1 else "")
+    listed = "; ".join(f"{s} ← " + ", ".join(f"{p}" + (f" ({vn.points(share * 100)} %)" if share < 1 else "")
                                                for p, s2, share in links if s2 == s) for s in after)
     return fig, f"{title}. {listed}."

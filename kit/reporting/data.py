@@ -175,8 +175,8 @@ def scorecard_rows(yd: YearState, unit: str) -> pd.DataFrame:
     mine = yd.decisions[yd.decisions["unit"] == unit]
     reason = dict(zip(latest(mine)["code"], latest(mine)["comment"], strict=True))
     waiting = pending_explanations(mine)
-    pending = {c: f"Xin {s:g} điểm: {t}" for c, s, t in zip(waiting["code"], waiting["score"], waiting["comment"],
-                                                             strict=True)}
+    pending = {c: f"Xin {vn.points(s)} điểm: {t}"
+               for c, s, t in zip(waiting["code"], waiting["score"], waiting["comment"], strict=True)}
     return pd.DataFrame({
         "Mã": rows["code"], "Tiêu chí": rows["content"], "Tối đa": rows["max"],
         "Tự chấm": pd.to_numeric(rows["self"], errors="coerce"),
@@ -318,7 +318,7 @@ def lineage_table(campaign: Campaign, successor: str | None = None) -> pd.DataFr
         "Đơn vị cũ": [x.predecessor_name for x in links],
         "Trong đợt thi đua": ["Có" if x.predecessor else "Không (đơn vị ngoài huyện, không chấm trong đợt này)"
                               for x in links],
-        "Phần chuyển sang": [f"{x.share * 100:g} %" for x in links],
+        "Phần chuyển sang": [f"{vn.points(x.share * 100)} %" for x in links],
         "Đơn vị mới": [names[x.successor] for x in links],
         "Từ ngày": [f"{x.effective:%d/%m/%Y}" for x in links],
         "Căn cứ": [x.basis for x in links]})
@@ -346,7 +346,7 @@ def predecessor_lines(years: list[YearState], successor: str) -> pd.DataFrame:
     by_year = {yd.year: yd.results.units.set_index("unit") for yd in years}
     rows = []
     for link in campaign.roster.predecessors(successor):
-        row = {"Đơn vị": link.predecessor_name, "Phần kế thừa": f"{link.share * 100:g} %"}
+        row = {"Đơn vị": link.predecessor_name, "Phần kế thừa": f"{vn.points(link.share * 100)} %"}
         for year, units in by_year.items():
             row[str(year)] = ("ngoài đợt thi đua" if not link.predecessor else
                               _result_text(units.loc[link.predecessor]) if link.predecessor in units.index else "—")

@@ -135,13 +135,13 @@ class MeetingPanel:
         blocks = []
         for r in rows.itertuples():
             steps = history[history["code"] == r.code]
-            trail = "".join(f"<li>{Stage(s.stage).label}: {'Không áp dụng' if s.na else f'{s.score:g}'} — "
+            trail = "".join(f"<li>{Stage(s.stage).label}: {'Không áp dụng' if s.na else vn.points(s.score)} — "
                             f"{html.escape(s.evaluator)}, {vn.moment(s.created_at)}"
                             f"{': ' + html.escape(s.comment) if s.comment else ''}</li>" for s in steps.itertuples())
-            self_score = "—" if pd.isna(r.self) else f"{r.self:g}"
-            counted = "Không áp dụng" if r.na else f"{r.counted:g}"
+            self_score = "—" if pd.isna(r.self) else vn.points(r.self)
+            counted = "Không áp dụng" if r.na else vn.points(r.counted)
             evidence = html.escape(r.evidence) if isinstance(r.evidence, str) and r.evidence else "(không có)"
-            blocks.append(f"<tr><td>{html.escape(r.code)}</td><td>{html.escape(r.content)}</td><td>{r.max:g}</td>"
+            blocks.append(f"<tr><td>{html.escape(r.code)}</td><td>{html.escape(r.content)}</td><td>{vn.points(r.max)}</td>"
                           f"<td>{self_score}</td><td><b>{counted}</b></td><td>{evidence}</td>"
                           f"<td><ul style='margin:0'>{trail or '<li>chưa thẩm định</li>'}</ul></td></tr>")
         found = res.findings[(res.findings["unit"] == self.unit.value) & (res.findings["area"] == self.area.value)]

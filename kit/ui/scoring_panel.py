@@ -8,7 +8,6 @@ and leaving a unit with unsaved changes asks first.
 from __future__ import annotations
 
 import html
-import math
 
 import ipywidgets as w
 
@@ -22,11 +21,6 @@ from kit.core.vocab import Stage
 NA_CHOICE = "NA"
 _WIDE = w.Layout(width="100%")
 _NO_EVIDENCE = "<span style='color:#c00'>(không có)</span>"
-
-
-def _fmt(x: float | None) -> str:
-    """A score as typed and read in Vietnamese: 1,5 (no trailing zeros: the evaluator compares it with the form)."""
-    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:g}".replace(".", ",")
 
 
 def _when(stamp: object) -> str:
@@ -51,12 +45,14 @@ class RowEditor:
         self.dirty = False
         choices = row.choices
         if choices is not None:
-            options: list[tuple[str, object]] = [("— chưa chấm —", None), *((f"{c:g} điểm", c) for c in choices)]
+            options: list[tuple[str, object]] = [("— chưa chấm —", None),
+                                                 *((f"{vn.points(c)} điểm", c) for c in choices)]
             options += [("Không áp dụng", NA_CHOICE)] if row.na_allowed else []
             self.score: w.Widget = w.Dropdown(options=options, layout=w.Layout(width="150px"))
             self.na = None
         else:
-            self.score = w.Text(placeholder=f"{row.min:g} … {row.max:g}", layout=w.Layout(width="150px"))
+            self.score = w.Text(placeholder=f"{vn.points(row.min)} … {vn.points(row.max)}",
+                                layout=w.Layout(width="150px"))
             self.na = w.Checkbox(description="Không áp dụng", indent=False) if row.na_allowed else None
         self.comment = w.Combobox(options=comments, placeholder="Nhận xét (chọn hoặc gõ mới)", ensure_option=False,
                                   layout=w.Layout(width="280px"))
@@ -79,13 +75,13 @@ class RowEditor:
     def _info(self, label: str) -> str:
         r = self.row
         answer = f"; trả lời: {html.escape(r.answer)}" if r.answer else ""
-        value = f"; giá trị đo: {_fmt(r.value)}" if r.value is not None else ""
+        value = f"; giá trị đo: {vn.points(r.value)}" if r.value is not None else ""
         explanation = f"<br><i>Giải trình của đơn vị:</i> {html.escape(r.explanation)}" if r.explanation else ""
         request = ""
         if r.explanation_request:
             req = r.explanation_request
-            request = (f"<br><b style='color:#b35900'>Giải trình chờ quyết định:</b> xin {_fmt(req.get('score'))} đ —"
-                       f" {html.escape(str(req.get('comment', '')))}")
+            request = (f"<br><b style='color:#b35900'>Giải trình chờ quyết định:</b> xin "
+                       f"{vn.points(req.get('score'))} đ — {html.escape(str(req.get('comment', '')))}")
         review = (" <b style='color:#c00'>⚠ cần xem lại: điểm tự chấm, kiểm chứng hoặc kết quả kiểm tra đã thay "
                   "đổi</b>") if r.needs_review else ""
         found = (f"<br><b style='color:#8b0000'>Kết quả kiểm tra</b> (đề xuất tính theo số vi phạm phát hiện): "
@@ -98,15 +94,16 @@ class RowEditor:
             found += "".join(f"<br><b>{title}:</b> {self._said(rec)}" for title, rec in (
                 ("Thẩm định lần 1", r.first), ("Thẩm định lần 2", r.second)))
         return (f"<div style='font-size:14px'><b>{html.escape(label)}</b>{review}<br>"
-                f"Tối đa {_fmt(r.max)} đ · {TYPE_LABELS[r.type]} · <b>tự chấm {_fmt(r.self_score)}</b>{answer}{value}"
-                f" · đề xuất tự động <b>{_fmt(r.proposal)}</b><br><i>Kiểm chứng:</i> "
+                f"Tối đa {vn.points(r.max)} đ · {TYPE_LABELS[r.type]} · <b>tự chấm {vn.points(r.self_score)}</b>"
+                f"{answer}{value}"
+                f" · đề xuất tự động <b>{vn.points(r.proposal)}</b><br><i>Kiểm chứng:</i> "
                 f"{html.escape(r.evidence) or _NO_EVIDENCE}{found}{explanation}{request}</div>")
 
     @staticmethod
     def _said(rec: dict | None) -> str:
         if not rec:
             return "—"
-        score = "Không áp dụng" if rec["na"] else f"{_fmt(rec['score'])} đ"
+        score = "Không áp dụng" if rec["na"] else f"{vn.points(rec['score'])} đ"
         comment = f" — {html.escape(str(rec['comment']))}" if rec.get("comment") else ""
         return f"<b>{score}</b> ({html.escape(str(rec['evaluator']))}, {_when(rec['created_at'])}){comment}"
 
@@ -123,7 +120,7 @@ class RowEditor:
         if isinstance(self.score, w.Dropdown):
             self.score.value = score
         else:
-            self.score.value = "" if score in (None, NA_CHOICE) else f"{score:g}".replace(".", ",")
+            self.score.value = "" if score in (None, NA_CHOICE) else vn.points(score)
             if self.na is not None:
                 self.na.value = score == NA_CHOICE
         self.comment.value = comment
@@ -181,7 +178,7 @@ class RowEditor:
         elif na and self.na is not None:
             self.na.value = True
         elif r.proposal is not None:
-            self.score.value = f"{r.proposal:g}".replace(".", ",")
+            self.score.value = vn.points(r.proposal)
 
 
 class AppraisalPanel:
@@ -405,8 +402,9 @@ class AppraisalPanel:
         parts = []
         for unit in units:
             t = self.ws.unit_totals(unit)
-            parts.append(f"<b>{html.escape(unit)}</b>: điểm xét <b>{t['counted']:g}</b> / {t['max_applicable']:g} "
-                         f"= <b>{_fmt(t['percent'])} %</b> — xếp loại <b>{html.escape(t['band'] or '—')}</b> — "
+            parts.append(f"<b>{html.escape(unit)}</b>: điểm xét <b>{vn.points(t['counted'])}</b> / "
+                         f"{vn.points(t['max_applicable'])} "
+                         f"= <b>{vn.points(t['percent'])} %</b> — xếp loại <b>{html.escape(t['band'] or '—')}</b> — "
                          f"đã thẩm định {t['appraised']}/{t['criteria']} tiêu chí"
                          + (f" — <span style='color:#c00'>cần xem lại {t['needs_review']}</span>"
                             if t["needs_review"] else "")
@@ -422,7 +420,7 @@ class AppraisalPanel:
         lines = []
         blind_for = self.evaluator.value.strip() if editor.blind else None
         for step in self.ws.history(r.unit, r.code, blind_for=blind_for):
-            score = "Không áp dụng" if step["na"] else _fmt(step["score"])
+            score = "Không áp dụng" if step["na"] else vn.points(step["score"])
             stage = "Tự chấm" if step["stage"] is None else step["stage"].label
             lines.append(f"<tr><td>{stage}</td><td>{score}</td>"
                          f"<td>{html.escape(str(step['by']))}</td><td>{_when(step['at'])}</td>"
@@ -468,7 +466,7 @@ class AppraisalPanel:
                 continue
             editor.status.value = (
                 f"<span style='color:#c00'>✖ {html.escape(str(current.get('evaluator', '?')))} vừa lưu "
-                f"{_fmt(current.get('score'))} lúc {_when(current.get('created_at', ''))}; "
+                f"{vn.points(current.get('score'))} lúc {_when(current.get('created_at', ''))}; "
                 "xem lại rồi bấm Lưu lần nữa để ghi quyết định của bạn</span>")
         left = invalid + len(result.invalid) + len(result.conflicts)
         self.refresh(None if self.mode.value == "unit" else sorted({u for u, _, _ in result.saved}))
