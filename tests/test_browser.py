@@ -149,7 +149,7 @@ def test_blind_second_appraisal_in_jupyterlab(site, page):
     evaluator.fill("Kiểm Thử Mù")
     evaluator.press("Enter")
     page.locator("button", has_text="Thẩm định lần 2 (độc lập)").first.click()
-    page.get_by_text("tổng điểm và kết quả thẩm định lần 1 được ẩn").wait_for(timeout=30_000)
+    page.get_by_text("tổng điểm và kết quả thẩm định lần 1 được ẩn").wait_for(timeout=60_000)
     group = page.locator("select:has(option:text-is('UBND cấp xã'))").first
     groups = {"CQ": "Cơ quan chuyên môn cấp huyện", "XA": "UBND cấp xã",
               "NG": "Cơ quan ngành dọc cấp tỉnh trên địa bàn huyện"}
@@ -162,9 +162,9 @@ def test_blind_second_appraisal_in_jupyterlab(site, page):
     label = next(t for t in labels if f"{unit} — " in t.replace("\xa0", " "))  # ipywidgets writes spaces as nbsp
     units.select_option(label=label)
     row = page.locator(".widget-vbox", has_text=f"{code}. ").last
-    row.wait_for(timeout=30_000)
+    row.wait_for(timeout=60_000)
     row.locator("button", has_text="Lịch sử").first.click()
-    page.get_by_text("Lịch sử tiêu chí").first.wait_for(timeout=30_000)
+    page.get_by_text("Lịch sử tiêu chí").first.wait_for(timeout=60_000)
     time.sleep(1)
     page.screenshot(path=SHOTS / "5-blind-second-appraisal.png", full_page=True)
     panel = page.locator(".jp-OutputArea", has_text="Thẩm định năm 2025").first

@@ -36,7 +36,7 @@ def test_forms_protect_structure_and_validate_inputs(tiny, tmp_path):
 def test_method_text_explains_tiers_and_deductions(tiny):
     fw = tiny.framework(2024, "A")
     assert "≥ 90 → 2 đ" in method_text(fw.by_code()["1.2"]) and "Không áp dụng" in method_text(fw.by_code()["1.2"])
-    assert "trừ 0.5 đ" in method_text(fw.by_code()["1.5"])
+    assert "trừ 0,5 đ" in method_text(fw.by_code()["1.5"])
 
 
 def test_round_trip_form_filled_by_program_reads_back_equal(tiny):

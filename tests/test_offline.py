@@ -71,7 +71,7 @@ def test_bad_rows_are_reported_like_check(tiny, book, tmp_path):
     assert codes == [("APPRAISAL_NOT_ALLOWED", "N"), ("APPRAISAL_NOT_ALLOWED", "N"), ("APPRAISAL_NOT_ALLOWED", "N"),
                      ("NA_NOT_ALLOWED", "O"), ("SCORE_NOT_NUMBER", "N")]
     assert "phải ghi nhận xét" in report.format()
-    assert report.recorded == 1 and "chỉ được chấm một trong các mức: 2, 0" in report.format()
+    assert report.recorded == 1 and "chỉ được chấm một trong các mức: 2; 0" in report.format()
 
 
 def test_missing_evaluator_and_broken_file(tiny, book, tmp_path):

@@ -73,7 +73,7 @@ def test_results_and_checks_say_merged_never_missing(tmp_path, capsys):
 
 @pytest.mark.parametrize("lineage, units, found", [
     ("U9,U4,1,01/07/2024,x,\n", LIVES, "\"U9\" không có trong units.csv"),
-    ("U3,U4,0.5,01/07/2024,x,\n", LIVES, "các phần của U3 cộng lại bằng 0.5"),
+    ("U3,U4,0.5,01/07/2024,x,\n", LIVES, "các phần của U3 cộng lại bằng 0,5"),
     ("U3,U4,1,01/07/2024,x,\n", LIVES.replace("U3,Xã Ba,B,,30/06/2024", "U3,Xã Ba,B,,"), "U3 vẫn hoạt động"),
     ("U3,U4,1,01/07/2024,x,\n", LIVES.replace("01/07/2024,\n", "01/06/2024,\n"), "U4 bắt đầu (01/06/2024) trước"),
     ("U3,U4,1,,x,\n", LIVES, "Thiếu ngày hiệu lực"),
