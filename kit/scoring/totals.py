@@ -207,12 +207,12 @@ def _apply_caps(t: pd.DataFrame, long: pd.DataFrame, columns: list[str]) -> None
         return
     capped = long["cap"].notna().to_numpy()
     keys = [k for k in ("year", "unit") if k in long] + ["parent"]
-    group = long.loc[capped, keys].astype(str).agg("|".join, axis=1)
-    cap = long.loc[capped, "cap"].astype(float)
+    group = [long.loc[capped, k].to_numpy() for k in keys]
+    cap = long.loc[capped, "cap"].to_numpy(dtype=float)
     for col in columns:
         values = pd.to_numeric(t.loc[capped, col], errors="coerce")
-        summed = values.fillna(0.0).groupby(group.to_numpy()).transform("sum").to_numpy()
-        factor = np.where(summed > cap.to_numpy() + 1e-9, cap.to_numpy() / np.where(summed == 0, 1, summed), 1.0)
+        summed = values.fillna(0.0).groupby(group).transform("sum").to_numpy()
+        factor = np.where(summed > cap + 1e-9, cap / np.where(summed == 0, 1, summed), 1.0)
         t.loc[capped, col] = values.to_numpy() * factor
 
 
