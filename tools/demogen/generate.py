@@ -427,9 +427,12 @@ def _decisions(campaign: Campaign, rng: random.Random, own: random.Random) -> No
                 r = own if unit.group == "NG" else rng
                 share = 1.0 if year < 2025 else r.choice([1.0, 1.0, 1.0, 0.5, 0.0])
                 batch = []
-                for row in rows[: round(len(rows) * share)]:
-                    clock += dt.timedelta(minutes=r.randint(1, 4))
-                    score, na, comment = _judge(row, r)
+                extra = random.Random(f"levels-decisions-{unit.code}-{year}")
+                for row, main_stream in levels.to_appraise(rows, share):
+                    clock += dt.timedelta(minutes=r.randint(1, 4)) if main_stream else dt.timedelta(0)
+                    score, na, comment = _judge(row, r if main_stream else extra)
+                    if not hasattr(row, "unit"):  # the stand-in of a replaced criterion: drawn, not recorded
+                        continue
                     who = first_evaluator(campaign, year, unit.group, row.area)
                     batch.append(Decision(year, row.unit, row.code, "appraisal", score, who,
                                           row.decision_comment(comment), na, row.key, row.self_score,

@@ -12,6 +12,7 @@ draw from the main stream, so every other unit, year and row of the demo keeps i
 from __future__ import annotations
 
 import random
+from types import SimpleNamespace
 
 from kit.config.campaign import Unit
 from kit.config.framework import Criterion, Framework
@@ -66,6 +67,9 @@ def is_new(c: Criterion) -> bool:
     return c.parent is not None or bool(c.applies_to or c.not_for)
 
 
+_REPLACED_SELF: dict[tuple[str, int], float | None] = {}  # the self score the replaced criterion drew, per unit
+
+
 def answers(filler, fw: Framework, unit: Unit, year: int) -> dict[str, dict]:  # noqa: ANN001 - generate.Filler
     """A unit's answers: the rows of earlier shapes from the main stream, as before; the new ones from their own."""
     if not any(is_new(c) for c in fw.criteria):
@@ -74,9 +78,38 @@ def answers(filler, fw: Framework, unit: Unit, year: int) -> dict[str, dict]:  #
     out: dict[str, dict] = {}
     for c in fw.criteria:
         if c.parent is not None and c.parent.key == REPLACED and c.code.endswith(".1"):
-            filler.answer(Criterion(c.parent.code, REPLACED, c.area, c.parent.content, "judgement", 2.0), year)
+            drawn = filler.answer(Criterion(c.parent.code, REPLACED, c.area, c.parent.content, "judgement", 2.0), year)
+            _REPLACED_SELF[(unit.code, year)] = drawn.get("self")
         if not is_new(c):
             out[c.code] = filler.answer(c, year)
         elif c.applies(unit.kind):
             out[c.code] = own.answer(c, year)
+    return out
+
+
+def to_appraise(rows: list, share: float) -> list[tuple[object, bool]]:
+    """The rows the demo evaluators appraise, each with whether its draws come from the main stream (False: from
+    the new rows' own stream). The share applies to the rows of the earlier shape, and the replaced criterion still
+    takes its turn as a stand-in judged from the main stream (its decision is dropped), so the other rows of the
+    demo get the decisions they had."""
+    if not any(getattr(r, "parent", "") or r.key in {c["key"] for c in BY_KIND} for r in rows):
+        return [(r, True) for r in rows[: round(len(rows) * share)]]
+    kinds = {c["key"] for c in BY_KIND}
+    shape: list = []
+    for r in rows:
+        if r.parent and r.code.endswith(".1"):
+            shape.append(None)  # where the replaced criterion stood
+        if not r.parent and r.key not in kinds:
+            shape.append(r)
+    out: list[tuple[object, bool]] = []
+    for r in shape[: round(len(shape) * share)]:
+        if r is not None:
+            out.append((r, True))
+            continue
+        unit = rows[0].unit
+        drawn = next((v for (u, _), v in _REPLACED_SELF.items() if u == unit), None)
+        out.append((SimpleNamespace(self_na=False, na_allowed=False, proposal=min(max(drawn or 0.0, 0.0), 2.0),
+                                    self_score=drawn, type="judgement", choices=None, evidence="", min=0.0, max=2.0,
+                                    findings=()), True))
+        out += [(n, False) for n in rows if n.parent or n.key in kinds]
     return out
