@@ -52,6 +52,8 @@ class Row:
     first: dict | None = None  # latest appraisal (stage "appraisal")
     second: dict | None = None  # latest independent second appraisal: never shown to whoever makes one
     reconciled: dict | None = None  # latest reconciliation of the two
+    parent: str = ""  # the code of the criterion this sub-criterion belongs to ("" for a two-level criterion)
+    parent_content: str = ""
 
     @property
     def self_na(self) -> bool:
@@ -90,9 +92,18 @@ class Row:
 
         Lowering a unit's own score needs a reason the unit will read: the comment is then required, unless
         inspection findings on the criterion give it (they are cited in the stored comment).
+
+        "Không áp dụng" on a criterion that does not offer it is the council's exception for this unit ("hội đồng
+        quyết định không áp dụng tiêu chí X cho đơn vị Y"): allowed with a reason, recorded like any decision (who,
+        when, why), and it lowers the unit's applicable maximum through the same totals. Never for bonus/deduction.
         """
         if na:
-            return None if self.na_allowed else "tiêu chí này không được chấm \"Không áp dụng\""
+            if self.na_allowed:
+                return None
+            if not self.in_max:
+                return "tiêu chí này không được chấm \"Không áp dụng\""
+            return None if comment.strip() else ("tiêu chí này không có lựa chọn \"Không áp dụng\": chỉ áp dụng "
+                                                 "khi Hội đồng quyết định cho đơn vị này, phải ghi lý do")
         if score is None:
             return "chưa nhập điểm"
         wrong = appraisal_problem(self.type, score, max_points=self.max, min_points=self.min, tiers=self.tiers)
@@ -137,7 +148,8 @@ class Workspace:
                 float(r.min), bool(r.na_allowed), tuple(Tier(*t) for t in r.tiers), bool(r.in_max),
                 r.answer if isinstance(r.answer, str) else "", _num(r.value), _num(r.self),
                 r.evidence if isinstance(r.evidence, str) else "",
-                r.explanation if isinstance(r.explanation, str) else "", _num(r.proposal))
+                r.explanation if isinstance(r.explanation, str) else "", _num(r.proposal),
+                parent=getattr(r, "parent", "") or "", parent_content=getattr(r, "parent_content", "") or "")
         for f in state.results.findings.to_dict("records"):
             if found := self.rows.get(f["unit"], {}).get(f["code"]):
                 found.findings += (reference(f),)

@@ -73,7 +73,9 @@ def export_workbook(ws_: Workspace, evaluator: str, out: Path, units: list[str] 
         for r in ws_.unit_rows(unit):
             row_no += 1
             cur = r.current or {}
-            values = {"unit": r.unit, "unit_name": r.unit_name, "code": r.code, "content": r.content, "max": r.max,
+            values = {"unit": r.unit, "unit_name": r.unit_name, "code": r.code,
+                      "content": f"{r.parent} {r.parent_content} └ {r.content}" if r.parent else r.content,
+                      "max": r.max,
                       "method": TYPE_LABELS[r.type], "self": r.self_score, "proposal": r.proposal,
                       "evidence": r.evidence, "explanation": r.explanation,
                       "current": "Không áp dụng" if cur.get("na") else cur.get("score"),

@@ -31,6 +31,19 @@ LINEAGE_FILE = "lineage.csv"
 # A unit code names its files (NV_2024.xlsx, reports/2024/don-vi/NV-2024.html), so it is letters and digits only:
 # no path separators, no "-" or "_" (they end the code in a file name), not a device name Windows reserves.
 UNIT_CODE = re.compile(r"[A-Z0-9]{1,20}")
+# Unit kinds (loại đơn vị), the optional ``kind`` column of units.csv: criteria may apply to some kinds only
+# (kit.config.framework ``applies_to`` / ``not_for``). The codes are free but must be listed here; the labels are what
+# users read.
+UNIT_KINDS: dict[str, str] = {
+    "xa": "Xã",
+    "thi_tran": "Thị trấn",
+    "phuong": "Phường",
+    "phong": "Phòng chuyên môn",
+    "van_phong": "Văn phòng HĐND và UBND",
+    "thanh_tra": "Thanh tra",
+    "nganh_doc": "Cơ quan ngành dọc",
+    "su_nghiep": "Đơn vị sự nghiệp",
+}
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 
 
@@ -41,6 +54,7 @@ class Unit:
     group: str
     valid_from: dt.date | None = None  # None: since before the campaign
     valid_to: dt.date | None = None  # None: still exists
+    kind: str = ""  # a key of UNIT_KINDS, or "" (every criterion of the group's framework applies)
 
     def active_between(self, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:
         """The part of [start, end] this unit exists in, or None."""
@@ -79,7 +93,8 @@ class Departure:
 
 
 def load_units(path: Path, groups: dict[str, str], problems: list[P.Problem]) -> list[Unit]:
-    """units.csv: code, name, group, and optionally valid_from / valid_to (dd/mm/yyyy or yyyy-mm-dd)."""
+    """units.csv: code, name, group, and optionally valid_from / valid_to (dd/mm/yyyy or yyyy-mm-dd) and kind
+    (UNIT_KINDS)."""
     if not path.exists():
         problems.append(P.make(P.Code.CONFIG_MISSING, file=path, value="units.csv"))
         return []
@@ -97,8 +112,14 @@ def load_units(path: Path, groups: dict[str, str], problems: list[P.Problem]) ->
             dates[name] = parse_date(raw) if raw else None
             if raw and dates[name] is None:
                 problems.append(P.make(P.Code.DATE_INVALID, file=path, row=row_no, column=name, value=raw))
+        kind = cell_text(row.get("kind"))
+        if kind and kind not in UNIT_KINDS:
+            problems.append(P.make(P.Code.CONFIG_INVALID, file=path, row=row_no, column="kind",
+                                   detail=f"loại đơn vị \"{kind}\" không có; dùng một trong: "
+                                          f"{', '.join(UNIT_KINDS)} (hoặc để trống)"))
+            kind = ""
         unit = Unit(code, cell_text(row.get("name")), cell_text(row.get("group")), dates["valid_from"],
-                    dates["valid_to"])
+                    dates["valid_to"], kind)
         if not code or not unit.name:
             problems.append(P.make(P.Code.CONFIG_INVALID, file=path, row=row_no, detail="thiếu mã hoặc tên đơn vị"))
         elif not UNIT_CODE.fullmatch(code) or code in _RESERVED:

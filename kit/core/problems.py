@@ -103,6 +103,10 @@ class Code(str, Enum):
     SUBMISSION_LATE = "SUBMISSION_LATE", "Nộp muộn: nhận ngày {value}, hạn {expected}."
     # rows
     CRITERION_UNKNOWN = "CRITERION_UNKNOWN", "Mã tiêu chí \"{value}\" không có trong bộ tiêu chí năm {expected}."
+    CRITERION_NOT_FOR_KIND = (
+        "CRITERION_NOT_FOR_KIND",
+        "Tiêu chí \"{value}\" không áp dụng cho loại đơn vị {expected}: dòng này không được tính (không cần điền).",
+    )
     CRITERION_MISSING = "CRITERION_MISSING", "Thiếu tiêu chí \"{value}\" trong phiếu. Hãy bổ sung dòng này."
     CRITERION_DUPLICATE = (
         "CRITERION_DUPLICATE",

@@ -17,6 +17,7 @@ from pathlib import Path
 from kit.config.answers import NA, allowed_answers, is_automatic, normalize_answer, proposal, uses_value
 from kit.config.campaign import Campaign
 from kit.config.framework import Criterion, Framework
+from kit.config.units import UNIT_KINDS
 from kit.core import problems as P
 from kit.core import vn
 from kit.core.errors import FileProblem
@@ -208,14 +209,14 @@ def _identity(sub: Submission, meta: dict, campaign: Campaign, sheet: str) -> bo
 
 def _scan_rows(sub: Submission, grid: Grid, header: int, columns: dict[str, int], fw: Framework | None) -> dict:
     """Walk the table; returns code -> list of (excel_row, cells) for criterion-like rows."""
-    area_codes = {a.code for a in fw.areas} if fw else set()
+    area_codes = ({a.code for a in fw.areas} | fw.parent_codes) if fw else set()  # headings, not scored rows
     found: dict[str, list[tuple[int, dict]]] = {}
     for i in range(header + 1, len(grid.rows)):
         row = grid.rows[i]
         cells = {name: row[j] if j < len(row) else None for name, j in columns.items()}
         has_input = any(not is_blank(cells.get(f)) for f in ("answer", "value", "self"))
         code = code_text(cells.get("code"))
-        if not has_input and (not code or code in area_codes):
+        if (not has_input and (not code or code in area_codes)) or (fw and code in fw.parent_codes):
             continue  # blank, area heading, signature or note rows
         sub.rows_read += 1
         found.setdefault(code, []).append((i + 1, cells))
@@ -245,10 +246,15 @@ def read_submission(path: Path, campaign: Campaign, year: int) -> Submission:
     found = _scan_rows(sub, grid, header, columns, fw)
     if not identity_ok or fw is None:
         return sub
-    by_code = fw.by_code()
+    kind = unit.kind if unit else ""
+    every, by_code = fw.by_code(), {c.code: c for c in fw.criteria_for(kind)}
     where: P.Where = {"file": sub.label, "sheet": grid.sheet}
     for code, occurrences in found.items():
         crit = by_code.get(code)
+        if crit is None and code in every:  # a criterion of another kind of unit (e.g. an older form): not counted
+            sub.problems.append(P.make(P.Code.CRITERION_NOT_FOR_KIND, P.WARNING, **where, row=occurrences[0][0],
+                                       value=code, expected=UNIT_KINDS.get(kind, kind)))
+            continue
         if crit is None:
             for excel_row, _ in occurrences:
                 col = P.column_letter(columns["code"] + 1)
@@ -265,7 +271,7 @@ def read_submission(path: Path, campaign: Campaign, year: int) -> Submission:
         if checked is not None and unit is not None:
             sub.rows.append({"year": year, "unit": sub.unit, "group": unit.group, "code": crit.code, "key": crit.key,
                              "area": crit.area, **checked, "file": sub.label, "row": excel_row})
-    for crit in fw.criteria:
+    for crit in by_code.values():
         if crit.code not in found:
             sub.problems.append(P.make(P.Code.CRITERION_MISSING, **where, value=crit.code))
     filled = [r for r in sub.rows if r["answer"] or r["value"] is not None or r["self"] is not None]

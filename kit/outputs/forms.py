@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kit.config.answers import TYPE_LABELS, allowed_answers, uses_value
 from kit.config.campaign import Campaign, Unit
-from kit.config.framework import Criterion, Framework
+from kit.config.framework import Criterion, Framework, Parent, part_label
 from kit.config.issuers import Issuer
 from kit.core import vn
 from kit.intake.layout import COLUMNS, GUIDE_SHEET, META_ROWS, SHEET
@@ -116,7 +116,7 @@ def _unit_signature(ws: Worksheet, row: int) -> int:
 
 def _criterion_row(ws: Worksheet, row: int, c: Criterion, lists: dict[str, DataValidation],
                    numbers: dict[tuple, DataValidation]) -> None:
-    fixed = {"code": c.code, "content": c.content, "max": c.max if c.type != "deduction" else c.min,
+    fixed = {"code": c.code, "content": part_label(c), "max": c.max if c.type != "deduction" else c.min,
              "method": method_text(c)}
     for field, col in _COL.items():
         cell = ws.cell(row, col, fixed.get(field))
@@ -144,6 +144,16 @@ def _criterion_row(ws: Worksheet, row: int, c: Criterion, lists: dict[str, DataV
         numbers[(low, high)].add(ws.cell(row, _COL[field]).coordinate)
 
 
+def _parent_row(ws: Worksheet, row: int, parent: Parent) -> None:
+    """The heading of a criterion with sub-criteria: bold, locked, its points the sum (or cap) of the parts below."""
+    method = ("Tổng điểm các tiêu chí thành phần, tối đa " + vn.points(parent.max) + " điểm" if parent.cap
+              else "Tổng điểm các tiêu chí thành phần")
+    fixed = {"code": parent.code, "content": parent.content, "max": parent.max, "method": method}
+    for field, col in _COL.items():
+        cell = ws.cell(row, col, fixed.get(field))
+        cell.border, cell.alignment, cell.font = _BOX, _WRAP, Font(bold=True)
+
+
 def _guide(wb: Workbook, campaign: Campaign, fw: Framework) -> None:
     ws = wb.create_sheet(GUIDE_SHEET)
     deadline = campaign.deadline(fw.year)
@@ -162,6 +172,9 @@ def _guide(wb: Workbook, campaign: Campaign, fw: Framework) -> None:
         "",
         f"Bộ tiêu chí: {fw.title} — tổng {vn.points(fw.total)} điểm.",
     ]
+    if fw.parent_codes:
+        lines.insert(-2, "10. Dòng chữ đậm có tiêu chí thành phần (đánh dấu └) bên dưới là dòng tiêu đề, không điền: "
+                         "điểm của tiêu chí là tổng điểm các tiêu chí thành phần (không vượt điểm tối đa nếu có ghi).")
     if campaign.demo:
         lines.append("Dữ liệu minh họa: đơn vị, tiêu chí và số liệu trong tệp này là giả định.")
     for i, line in enumerate(lines, start=1):
@@ -182,13 +195,21 @@ def build_form(campaign: Campaign, unit: Unit, year: int) -> Workbook:
     numbers: dict[tuple, DataValidation] = {}
     row = HEADER_ROW + 1
     for area in fw.areas:
+        mine = [c for c in area.criteria if c.applies(unit.kind)]  # a unit's form has only its kind's criteria
+        if not mine:
+            continue
         ws.cell(row, 1, area.code)
         ws.cell(row, 2, area.name)
         ws.cell(row, 3, area.max)
         for col in range(1, len(COLUMNS) + 1):
             ws.cell(row, col).fill, ws.cell(row, col).font = _AREA, Font(bold=True)
         row += 1
-        for crit in area.criteria:
+        heading = None
+        for crit in mine:
+            if crit.parent and crit.parent != heading:  # a criterion with parts: a heading row, never filled
+                heading = crit.parent
+                _parent_row(ws, row, crit.parent)
+                row += 1
             _criterion_row(ws, row, crit, lists, numbers)
             row += 1
     for dv in [*lists.values(), *numbers.values()]:

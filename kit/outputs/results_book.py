@@ -67,7 +67,12 @@ def write_results(campaign: Campaign, report: CheckReport, results: YearResults,
         return write_csv(out, units)
     areas = results.areas[list(AREA_HEADERS)].rename(columns=AREA_HEADERS)
     notes = source_notes(campaign, report, f"Kết quả chấm điểm CCHC năm {report.year}")
-    detail = results.long[list(DETAIL_HEADERS)].rename(columns=DETAIL_HEADERS)
+    detail = results.long[list(DETAIL_HEADERS)].copy()
+    if "parent" in results.long and results.long["parent"].astype(bool).any():  # sub-criteria: under their parent
+        part = results.long["parent"].astype(bool)
+        detail.loc[part, "content"] = (results.long["parent"] + " " + results.long["parent_content"] + " └ "
+                                       + results.long["content"])[part]
+    detail = detail.rename(columns=DETAIL_HEADERS)
     issuer = campaign.issuer(campaign.year_end(report.year))  # in office on the day it speaks for
     heading = Heading(issuer, f"Kết quả chấm điểm cải cách hành chính năm {report.year}", campaign.name,
                       (campaign.demo_note,))

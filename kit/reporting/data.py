@@ -22,6 +22,7 @@ from kit.scoring import inspections as si
 from kit.scoring.awards import Awards, proposals_date
 from kit.scoring.learning import LEARNING_NOTE as LEARNING_NOTE  # the reports print it
 from kit.scoring.learning import as_table, period_pairs, year_pairs
+from kit.scoring.totals import totals
 from kit.store.gradebook import latest
 from kit.store.gradebook import open_explanations as pending_explanations
 
@@ -177,7 +178,7 @@ def scorecard_rows(yd: YearState, unit: str) -> pd.DataFrame:
     waiting = pending_explanations(mine)
     pending = {c: f"Xin {vn.points(s)} điểm: {t}"
                for c, s, t in zip(waiting["code"], waiting["score"], waiting["comment"], strict=True)}
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "Mã": rows["code"], "Tiêu chí": rows["content"], "Tối đa": rows["max"],
         "Tự chấm": pd.to_numeric(rows["self"], errors="coerce"),
         "Thẩm định": ["Không áp dụng" if na and a else s for na, a, s in
@@ -186,6 +187,32 @@ def scorecard_rows(yd: YearState, unit: str) -> pd.DataFrame:
         "Nhận xét": [reason.get(c, "") for c in rows["code"]],
         "Giải trình chờ Hội đồng quyết định": [pending.get(c, "") for c in rows["code"]],
     })
+    return _with_parents(table, rows)
+
+
+def _with_parents(table: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """Sub-criteria listed under a heading row for their parent, whose points are the parent's totals by the one
+    rule (kit.scoring.totals: the sum, or the cap); two-level frameworks come back unchanged."""
+    if "parent" not in rows or not rows["parent"].astype(bool).any():
+        return table
+    parts = rows[rows["parent"].astype(bool)]
+    sums = totals(parts, ["unit", "parent"]).set_index("parent")
+    out, heading = [], ""
+    for (_, line), parent, parent_content, parent_max, cap in zip(
+            table.iterrows(), rows["parent"], rows["parent_content"], rows["parent_max"], rows["cap"], strict=True):
+        if parent and parent != heading:
+            t = sums.loc[parent]
+            note = f" (tối đa {vn.points(parent_max)} điểm dù các tiêu chí thành phần cộng lại nhiều hơn)" \
+                if pd.notna(cap) else ""
+            out.append({"Mã": parent, "Tiêu chí": f"{parent_content}{note}", "Tối đa": t["max_applicable"],
+                        "Tự chấm": t["self"], "Thẩm định": t["appraised"], "Tài liệu kiểm chứng": "", "Nhận xét": "",
+                        "Giải trình chờ Hội đồng quyết định": ""})
+        heading = parent
+        if parent:
+            line = line.copy()
+            line["Tiêu chí"] = f"└ {line['Tiêu chí']}"
+        out.append(line.to_dict())
+    return pd.DataFrame(out, columns=table.columns)
 
 
 def no_result_reason(yd: YearState, unit: str) -> str:

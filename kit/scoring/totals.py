@@ -5,21 +5,27 @@ The long table has one row per (year, unit, criterion). Its score columns are ke
 evaluators' decision; NaN until the gradebook holds one). ``counted`` is the appraised score
 where there is one, otherwise the self score (for survey criteria, which units cannot score
 themselves, the survey-derived proposal), and the ``basis`` of every total says which.
+
+Sub-criteria (kit.config.framework ``parts``) are rows like any other, with their ``parent``; a capped parent
+(``cap``: its max, NaN otherwise) is applied by ``totals`` and only there. Criteria that do not apply to a unit's
+kind are not rows of that unit at all (``long_table``), so they leave its applicable maximum untouched by anyone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from kit.config.answers import ANSWER_TYPES, NA, YES, counts_in_max, is_automatic
 from kit.config.campaign import Band, Campaign
+from kit.config.framework import applies
 from kit.core.values import percent, round_half_up
 
 CRITERIA_COLUMNS = ["cid", "year", "group", "area", "area_name", "area_max", "code", "key", "content", "type", "max",
-                    "min", "na_allowed", "in_max", "auto", "per_item", "tiers", "tcode"]
+                    "min", "na_allowed", "in_max", "auto", "per_item", "tiers", "tcode", "parent", "parent_content",
+                    "parent_max", "cap", "applies_to", "not_for"]
 BASIS_NONE = "Chưa thẩm định: tạm tính theo điểm tự chấm (phần khảo sát theo kết quả khảo sát)"
 BASIS_FULL = "Đã thẩm định"
 
@@ -33,7 +39,10 @@ def criteria_table(campaign: Campaign, year: int) -> pd.DataFrame:
             for c in area.criteria:
                 rows.append((len(rows), year, group, area.code, area.name, area.max, c.code, c.key, c.content,
                              c.type, c.max, c.min, c.na, counts_in_max(c.type), is_automatic(c.type), c.per_item,
-                             tuple((t.min, t.points) for t in c.tiers), ANSWER_TYPES.index(c.type)))
+                             tuple((t.min, t.points) for t in c.tiers), ANSWER_TYPES.index(c.type),
+                             c.parent.code if c.parent else "", c.parent.content if c.parent else "",
+                             c.parent.max if c.parent else np.nan,
+                             c.parent.max if c.parent and c.parent.cap else np.nan, c.applies_to, c.not_for))
     return pd.DataFrame(rows, columns=CRITERIA_COLUMNS)
 
 
@@ -94,8 +103,11 @@ def _add_proposals(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def long_table(criteria: pd.DataFrame, submitted: pd.DataFrame, surveys: pd.DataFrame | None = None,
-               appraisals: pd.DataFrame | None = None, found: pd.DataFrame | None = None) -> pd.DataFrame:
+               appraisals: pd.DataFrame | None = None, found: pd.DataFrame | None = None,
+               kinds: Mapping[str, str] | None = None) -> pd.DataFrame:
     """One row per criterion of every unit that submitted; criteria a unit left out score 0.
+
+    ``kinds`` (unit -> kit.config.units kind) leaves out the criteria that do not apply to a unit's kind.
 
     ``submitted`` holds accepted rows (unit, group, code, answer, value, self, evidence...);
     ``surveys`` (unit, code, survey), ``appraisals`` (unit, code, appraised, appraised_na)
@@ -103,6 +115,10 @@ def long_table(criteria: pd.DataFrame, submitted: pd.DataFrame, surveys: pd.Data
     """
     units = submitted.drop_duplicates(["year", "unit"])[["year", "unit", "group"]]
     grid = units.merge(criteria, on=["year", "group"], how="inner")
+    if kinds and "applies_to" in grid and (grid["applies_to"].map(len) + grid["not_for"].map(len)).any():
+        kind = grid["unit"].map(kinds).fillna("")
+        keep = [applies(a, n, k) for a, n, k in zip(grid["applies_to"], grid["not_for"], kind, strict=True)]
+        grid = grid[keep].reset_index(drop=True)
     cols = ["year", "unit", "code", "answer", "value", "self", "evidence", "explanation"]
     df = grid.merge(submitted[cols], on=["year", "unit", "code"], how="left", indicator="in_form")
     df["in_form"] = df["in_form"].eq("both")
@@ -156,6 +172,8 @@ def totals(long: pd.DataFrame, by: Sequence[str], carry: Sequence[str] = ()) -> 
     # The self total covers what the other totals cover: a unit cannot score the survey, so its result stands in.
     t["self_all"] = t["self_num"].where(t["tcode"].ne(_TYPE["survey"]), t["proposal"]).where(~t["na"].astype(bool))
     t["appraised_cmp"] = t["appraised"].fillna(0.0).where(compared)
+    _apply_caps(t, long, ["self_all", "proposal", "appraised", "counted", "max_applicable", "self_cmp",
+                          "appraised_cmp"])
     out = t.groupby(list(by), sort=False).agg(
         **{c: (c, "first") for c in carry},
         self_=("self_all", "sum"), proposal=("proposal", "sum"), appraised=("appraised", "sum"),
@@ -177,6 +195,25 @@ def totals(long: pd.DataFrame, by: Sequence[str], carry: Sequence[str] = ()) -> 
     basis[partial] = [f"Thẩm định một phần: {done[i]}/{size[i]} tiêu chí, còn lại theo điểm tự chấm" for i in partial]
     out["basis"] = basis
     return out
+
+
+def _apply_caps(t: pd.DataFrame, long: pd.DataFrame, columns: list[str]) -> None:
+    """In place: the parts of a capped parent (``cap``) scaled so that each unit's sum over them stops at the cap.
+
+    Scaling every part by cap / sum (not cutting one) keeps the per-unit, per-area and per-parent totals exact and
+    spreads the cut fairly where a table is summed per criterion. Nothing to do for frameworks without a cap.
+    """
+    if "cap" not in long or not long["cap"].notna().any():
+        return
+    capped = long["cap"].notna().to_numpy()
+    keys = [k for k in ("year", "unit") if k in long] + ["parent"]
+    group = [long.loc[capped, k].to_numpy() for k in keys]
+    cap = long.loc[capped, "cap"].to_numpy(dtype=float)
+    for col in columns:
+        values = pd.to_numeric(t.loc[capped, col], errors="coerce")
+        summed = values.fillna(0.0).groupby(group).transform("sum").to_numpy()
+        factor = np.where(summed > cap + 1e-9, cap / np.where(summed == 0, 1, summed), 1.0)
+        t.loc[capped, col] = values.to_numpy() * factor
 
 
 def rounded(values: pd.Series) -> pd.Series:

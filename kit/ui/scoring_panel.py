@@ -364,7 +364,7 @@ class AppraisalPanel:
         comments = self.ws.gradebook.comments(by=who) if self.blind else self.ws.gradebook.comments()
         if by_unit:
             rows = self.ws.rows_for(stage, self.unit.value, who) if self.unit.value else []
-            labels = [f"{r.code}. {r.content}" for r in rows]
+            labels = [f"{r.code}. {'└ ' if r.parent else ''}{r.content}" for r in rows]  # parts under their heading
         else:
             rows = [r for u in self.ws.units(self.group.value) for r in self.ws.rows_for(stage, u, who)
                     if r.code == self.criterion.value] if self.criterion.value else []
@@ -374,7 +374,15 @@ class AppraisalPanel:
         self._target, self.history.value = None, ""  # a history shown before may not stay beside other rows
         for editor in self.editors:
             editor.history_button.on_click(lambda _b, e=editor: self.show_history(e))
-        self.rows_box.children = [e.box for e in self.editors]
+        children: list[w.Widget] = []
+        heading = ""
+        for editor in self.editors:  # a criterion with sub-criteria: its heading above its parts (not a row)
+            if by_unit and editor.row.parent and editor.row.parent != heading:
+                children.append(w.HTML(f"<b>{html.escape(editor.row.parent)}. "
+                                       f"{html.escape(editor.row.parent_content)}</b>"))
+            heading = editor.row.parent
+            children.append(editor.box)
+        self.rows_box.children = children
         self.refresh()
         try:  # where this evaluator stopped: a convenience, never a reason to interrupt the work
             self.ws.gradebook.save_position(self.evaluator.value.strip(), {

@@ -23,6 +23,7 @@ from kit.config.campaign import Campaign, Unit, load_campaign
 from kit.config.framework import Criterion
 from kit.intake.layout import COLUMNS
 from kit.outputs.forms import HEADER_ROW, build_form, form_name, meta_ref
+from tools.demogen import levels
 from tools.demogen.catalogue import AREA_ORDER, AREAS, CATALOGUE, GROUPS, PCT, groups_of
 from tools.demogen.inspections import generate_inspections
 from tools.demogen.movement import generate_movement, generate_records
@@ -291,7 +292,7 @@ def _submission(campaign: Campaign, unit: Unit, year: int, filler: Filler, folde
     fw = campaign.framework(year, unit.group)
     wb = build_form(campaign, unit, year)
     ws = wb.active
-    fill(ws, {c.code: filler.answer(c, year) for c in fw.criteria})
+    fill(ws, levels.answers(filler, fw, unit, year))
     ws[meta_ref("sent")] = sent
     kind = MISTAKES.get((year, unit.code))
     path = folder / form_name(unit, year)
@@ -316,13 +317,14 @@ def _submission(campaign: Campaign, unit: Unit, year: int, filler: Filler, folde
 def _units_and_lineage(root: Path) -> None:
     """units.csv with each unit's validity, and lineage.csv (see kit.config.units)."""
     end = {code: OFFICES_FROM - dt.timedelta(days=1) for code in REORGANISED}
-    units = [(c, n, "CQ", "", f"{end.get(c, DISTRICT_END):%d/%m/%Y}") for c, n in AGENCIES]
+    units: list[tuple] = [(c, n, "CQ", "", f"{end.get(c, DISTRICT_END):%d/%m/%Y}") for c, n in AGENCIES]
     units += [(c, n, "CQ", f"{OFFICES_FROM:%d/%m/%Y}", f"{DISTRICT_END:%d/%m/%Y}") for c, n in NEW_OFFICES]
     units += [(c, n, "XA", "", f"{DISTRICT_END:%d/%m/%Y}") for c, n in COMMUNES]
     units += [(c, n, "XA", f"{COMMUNES_FROM:%d/%m/%Y}", "") for c, n, _ in SUCCESSORS]
     units += [(c, n, "NG", "", f"{DISTRICT_END:%d/%m/%Y}") for c, n in PROVINCIAL]
     with open(root / "units.csv", "w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows([("code", "name", "group", "valid_from", "valid_to"), *units])
+        csv.writer(fh).writerows([("code", "name", "group", "valid_from", "valid_to", "kind"),
+                                  *[(*u, levels.unit_kind(u[0], u[2])) for u in units]])
     links = [(old, new, 1, f"{OFFICES_FROM:%d/%m/%Y}", OFFICES_BASIS, "") for old, new in REORGANISED.items()]
     links += [(before, code, share, f"{COMMUNES_FROM:%d/%m/%Y}", COMMUNES_BASIS, outside)
               for code, _name, parts in SUCCESSORS for before, outside, share in parts]
@@ -339,7 +341,8 @@ def generate(root: Path) -> Campaign:
     _units_and_lineage(root)
     for year in YEARS:
         for group in GROUPS:
-            text = yaml.safe_dump(framework_dict(year, group), allow_unicode=True, sort_keys=False, width=120)
+            shaped = levels.shape(framework_dict(year, group))
+            text = yaml.safe_dump(shaped, allow_unicode=True, sort_keys=False, width=120)
             (root / "criteria" / f"{year}-{group}.yml").write_text("# Dữ liệu minh họa\n" + text, encoding="utf-8")
     campaign = load_campaign(root)
     own = random.Random(SEED + 2)  # the provincial agencies' stream (see PROVINCIAL)
@@ -424,9 +427,12 @@ def _decisions(campaign: Campaign, rng: random.Random, own: random.Random) -> No
                 r = own if unit.group == "NG" else rng
                 share = 1.0 if year < 2025 else r.choice([1.0, 1.0, 1.0, 0.5, 0.0])
                 batch = []
-                for row in rows[: round(len(rows) * share)]:
-                    clock += dt.timedelta(minutes=r.randint(1, 4))
-                    score, na, comment = _judge(row, r)
+                extra = random.Random(f"levels-decisions-{unit.code}-{year}")
+                for row, main_stream in levels.to_appraise(rows, share):
+                    clock += dt.timedelta(minutes=r.randint(1, 4)) if main_stream else dt.timedelta(0)
+                    score, na, comment = _judge(row, r if main_stream else extra)
+                    if not hasattr(row, "unit"):  # the stand-in of a replaced criterion: drawn, not recorded
+                        continue
                     who = first_evaluator(campaign, year, unit.group, row.area)
                     batch.append(Decision(year, row.unit, row.code, "appraisal", score, who,
                                           row.decision_comment(comment), na, row.key, row.self_score,
