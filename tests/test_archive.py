@@ -102,3 +102,15 @@ def test_a_damaged_compressed_stream_is_a_problem_not_a_crash(packed, tmp_path):
         pytest.skip("no flip made zlib fail")
     found = check_archive(copy)
     assert not found.ok and any(info.filename in p for p in found.problems)
+
+
+def test_an_unknown_compression_method_is_a_problem_not_a_crash(packed, tmp_path):
+    """A changed byte can land on a member's compression method (found when the demo's layout moved): zipfile then
+    raises NotImplementedError, which the check let through as a traceback."""
+    data = bytearray(packed.read_bytes())
+    entry = data.index(b"PK\x01\x02")  # the first central directory entry; its method is at offset 10
+    data[entry + 10:entry + 12] = (99).to_bytes(2, "little")
+    broken = tmp_path / "hong.zip"
+    broken.write_bytes(bytes(data))
+    found = check_archive(broken)
+    assert not found.ok and any(p.startswith("không đọc được") for p in found.problems), found.problems

@@ -165,13 +165,17 @@ def check_archive(path: Path) -> Checked:
             for name in sorted(names & listed.keys()):
                 try:
                     content = zf.read(name)
-                except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:  # a damaged stream
+                # a damaged stream; a damaged header can ask for an unknown method or a password (NotImplemented-,
+                # RuntimeError)
+                except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError,
+                        RuntimeError) as exc:
                     found.problems.append(f"không đọc được {name} ({exc})")
                     continue
                 if _sha256(content) != listed[name]["sha256"]:
                     found.problems.append(f"nội dung {name} khác bảng kê")
                 else:
                     found.files += 1
-    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError, EOFError, NotImplementedError,
+            RuntimeError) as exc:
         found.problems.append(f"không đọc được gói hoặc bảng kê ({exc})")
     return found
