@@ -163,10 +163,9 @@ def check_archive(path: Path) -> Checked:
             for name in sorted(names - listed.keys()):
                 found.problems.append(f"tệp {name} không có trong bảng kê")
             for name in sorted(names & listed.keys()):
+                # a damaged stream, or a damaged header asking for an unknown method or a password
                 try:
                     content = zf.read(name)
-                # a damaged stream; a damaged header can ask for an unknown method or a password (NotImplemented-,
-                # RuntimeError)
                 except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError,
                         RuntimeError) as exc:
                     found.problems.append(f"không đọc được {name} ({exc})")
