@@ -125,7 +125,8 @@ def _read_xlsx(path: Path) -> list[Grid]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
             scans = _scan(path)
-        except (zipfile.BadZipFile, OSError, KeyError, EOFError, zlib.error):
+        # NotImplementedError and RuntimeError: a damaged header asking for an unknown method or a password
+        except (zipfile.BadZipFile, OSError, KeyError, EOFError, zlib.error, NotImplementedError, RuntimeError):
             raise FileProblem(P.make(P.Code.FILE_CORRUPT, file=path, detail="tệp nén .xlsx bị hỏng")) from None
     beyond = {name: s for name, s in scans.items() if s.rows > MAX_ROWS or s.columns > MAX_COLUMNS}
     try:
