@@ -76,10 +76,12 @@ def run(units: int, saves: int, url: str = "", evidence: bool = True) -> None:
             backend = gb.engine.dialect.name
     times.sort()
     cited = f"evidence files cited ({files / 2**20:.0f} MB, hashed on first use)" if evidence else "no evidence files"
-    print(f"{backend:>10}, {units} units, {cited} (panel opened in {opened:.2f} s, untimed): save + totals refresh median "
-          f"{statistics.median(times):.1f} ms, p95 {times[int(len(times) * 0.95) - 1]:.1f} ms, max {times[-1]:.1f} ms "
+    print(f"{backend:>10}, {units} units, {cited} (panel opened in {opened:.2f} s, untimed): save + totals "
+          f"refresh median {statistics.median(times):.1f} ms, p95 {times[int(len(times) * 0.95) - 1]:.1f} ms, "
+          f"max {times[-1]:.1f} ms "
           f"over {len(times)} saves (goal: median <= 50 ms); {saved} decisions stored"
-          + (f"; fingerprint of a row citing a 5 MB file: {cold:.1f} ms first, {warm:.2f} ms cached" if evidence else ""))
+          + (f"; fingerprint of a row citing a 5 MB file: {cold:.1f} ms first, {warm:.2f} ms cached"
+             if evidence else ""))
 
 
 def main() -> int:

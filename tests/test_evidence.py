@@ -250,3 +250,16 @@ def test_container_names_follow_the_forms(tmp_path, name):
     (tmp_path / name).mkdir()
     (tmp_path / name / "a.pdf").write_bytes(PDF)
     assert list(E.scan_year(tmp_path)) == ["NV"]
+
+
+def test_demo_check_lists_a_missing_and_an_uncited_evidence_file():
+    from kit.config.campaign import load_campaign
+    from tests.helpers import DEMO
+
+    report = check_year(load_campaign(DEMO), 2025)
+    [missing] = by_code(report, "EVIDENCE_FILE_MISSING")
+    assert (missing.file, missing.column) == ("2025/NV_2025.xlsx", "H") and "QD-khen-thuong-2024.pdf" in missing.message
+    [uncited] = by_code(report, "EVIDENCE_FILE_UNCITED")
+    assert uncited.file == "2025/VP_2025.zip › VP_2025/bien-ban-khac.pdf"
+    ws_rows = [r for s in report.submissions if s.unit == "VP" for r in s.rows if "tệp:" in r["evidence"]]
+    assert len(ws_rows) == 3

@@ -2,9 +2,10 @@
 
 Some units send a folder, one a zip, beside their form (kit.intake.evidence). One cited file is left out and one
 sent file is cited by no criterion, so ``kit check`` on the demo shows both; the senders' other scored rows explain
-why they have no file, but one, which ``kit check`` shows as a scored row with neither file nor explanation. The PDFs and PNGs are drawn by
-matplotlib with fixed metadata (no dates, no software version): regenerating gives identical bytes. The files are
-small on purpose (a Type 3 font subset per PDF, 60 dpi pictures): the demo stays light in the repository.
+why they have no file, but one, which ``kit check`` shows as a scored row with neither file nor explanation. The
+PDFs and PNGs are drawn by matplotlib with fixed metadata (no dates, no software version): regenerating gives
+identical bytes. The files are small on purpose (a Type 3 font subset per PDF, 60 dpi pictures): the demo stays
+light in the repository.
 """
 
 from __future__ import annotations
