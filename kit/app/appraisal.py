@@ -18,6 +18,7 @@ from kit.core.errors import GradebookError, UsageError
 from kit.core.values import optional_float as _num
 from kit.core.values import person_key
 from kit.core.vocab import COUNTED_STAGES, Stage
+from kit.intake.evidence import Bundle, EvidenceFile, cited_names, scan_year, seen_line
 from kit.scoring.agreement import assigned, drawn_units, over_gap
 from kit.scoring.inspections import reference
 from kit.scoring.totals import classify, totals, with_decisions
@@ -54,6 +55,7 @@ class Row:
     reconciled: dict | None = None  # latest reconciliation of the two
     parent: str = ""  # the code of the criterion this sub-criterion belongs to ("" for a two-level criterion)
     parent_content: str = ""
+    bundle: Bundle | None = None  # the evidence files the unit sent this year (kit.intake.evidence)
 
     @property
     def self_na(self) -> bool:
@@ -64,10 +66,19 @@ class Row:
         return appraisal_choices(self.type, self.max, self.tiers)
 
     @property
+    def files(self) -> list[tuple[str, EvidenceFile | None]]:
+        """The files the evidence cell cites, each with the file the unit sent (None: missing)."""
+        return [(name, self.bundle.find(name) if self.bundle else None) for name in cited_names(self.evidence)]
+
+    @property
     def seen(self) -> str:
-        """What a decision rests on besides the score: the unit's evidence and the inspection findings. Its hash
-        is stored with the decision, so a finding entered after the appraisal makes the row "cần xem lại"."""
-        return "\n".join([self.evidence, *self.findings]) if self.findings else self.evidence
+        """What a decision rests on besides the score: the unit's evidence, the inspection findings and the content
+        of the cited files. Its hash is stored with the decision, so a finding entered after the appraisal, or a
+        cited file the unit replaced, makes the row "cần xem lại". A unit that sent no evidence files adds nothing:
+        decisions stored before files existed keep their hash."""
+        files = [seen_line(name, f) for name, f in self.files] if self.bundle else []
+        extra = [*self.findings, *files]
+        return "\n".join([self.evidence, *extra]) if extra else self.evidence
 
     def decision_comment(self, comment: str) -> str:
         """The comment stored with a decision: the evaluator's words, then the findings it rests on (the unit
@@ -150,6 +161,10 @@ class Workspace:
                 r.evidence if isinstance(r.evidence, str) else "",
                 r.explanation if isinstance(r.explanation, str) else "", _num(r.proposal),
                 parent=getattr(r, "parent", "") or "", parent_content=getattr(r, "parent_content", "") or "")
+        bundles = scan_year(self.campaign.submissions_dir(self.year))
+        for unit, bundle in bundles.items():
+            for row in self.rows.get(unit, {}).values():
+                row.bundle = bundle
         for f in state.results.findings.to_dict("records"):
             if found := self.rows.get(f["unit"], {}).get(f["code"]):
                 found.findings += (reference(f),)

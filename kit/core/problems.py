@@ -129,6 +129,38 @@ class Code(str, Enum):
         "Tự chấm {value} điểm nhưng chưa ghi tài liệu kiểm chứng; theo hướng dẫn của phiếu, tiêu chí có điểm phải "
         "có kiểm chứng (số, ngày văn bản hoặc đường dẫn).",
     )
+    # evidence files (kit.intake.evidence)
+    EVIDENCE_FILE_MISSING = (
+        "EVIDENCE_FILE_MISSING",
+        "Tệp kiểm chứng \"{value}\" được ghi trong phiếu nhưng không có trong {expected}. Hãy gửi bổ sung tệp "
+        "này, hoặc sửa tên tệp trong cột \"Tài liệu kiểm chứng\" cho đúng tên tệp đã gửi.",
+    )
+    EVIDENCE_FILE_UNCITED = (
+        "EVIDENCE_FILE_UNCITED",
+        "Tệp \"{value}\" đã gửi nhưng không tiêu chí nào trong phiếu {expected} ghi tên tệp này. Hãy ghi tên tệp "
+        "vào cột \"Tài liệu kiểm chứng\" của tiêu chí mà tệp chứng minh, hoặc bỏ tệp nếu gửi nhầm.",
+    )
+    EVIDENCE_NO_FILE = (
+        "EVIDENCE_NO_FILE",
+        "Tự chấm {value} điểm nhưng không ghi tệp kiểm chứng nào và không có giải trình. Hãy ghi tên tệp (ví dụ: "
+        "\"tệp: KH-12.pdf\") vào cột \"Tài liệu kiểm chứng\", hoặc ghi lý do không có tệp vào cột \"Giải trình, "
+        "ghi chú\".",
+    )
+    EVIDENCE_FILE_TYPE = (
+        "EVIDENCE_FILE_TYPE",
+        "Tệp kiểm chứng \"{value}\" có loại không được nhận nên không mở được khi thẩm định. Hãy gửi lại dạng "
+        "PDF, ảnh hoặc văn bản Office (đuôi: {detail}).",
+    )
+    EVIDENCE_ARCHIVE_BAD = (
+        "EVIDENCE_ARCHIVE_BAD",
+        "Tệp nén kiểm chứng bị hỏng hoặc không phải tệp .zip ({detail}); không xem được tệp nào trong đó. Hãy nén "
+        "lại các tệp kiểm chứng dạng .zip rồi gửi lại.",
+    )
+    EVIDENCE_UNSAFE = (
+        "EVIDENCE_UNSAFE",
+        "Mục \"{value}\" trong tệp nén không được mở: {detail}. Hãy nén lại trực tiếp các tệp kiểm chứng (không "
+        "đặt mật khẩu) rồi gửi lại.",
+    )
     FORM_BLANK = (
         "FORM_BLANK",
         "Phiếu chưa được điền: không tiêu chí nào có câu trả lời, giá trị đo hay điểm tự chấm. Phiếu không được "

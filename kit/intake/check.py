@@ -23,6 +23,7 @@ from kit.core.errors import FileProblem
 from kit.core.textfile import csv_rows
 from kit.core.values import cell_text, code_text, parse_date, parse_number
 from kit.core.vocab import Status
+from kit.intake import evidence
 from kit.intake.sheets import SUFFIXES
 from kit.intake.submission import Submission, read_submission
 
@@ -68,11 +69,11 @@ class CheckReport:
 
 
 def submission_files(folder: Path) -> list[Path]:
-    """Files units returned; lock files (~$x.xlsx), hidden files and the register are not submissions."""
+    """Files units returned; lock files (~$x.xlsx), hidden files, the register and evidence zips are not forms."""
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(("~$", ".", "README"))
-                  and p.name != RECEIVED_REGISTER)
+                  and p.name != RECEIVED_REGISTER and not evidence.is_container(p))
 
 
 def _received(folder: Path, problems: list[P.Problem]) -> dict[str, dt.date]:
@@ -181,6 +182,7 @@ def check_year(campaign: Campaign, year: int, *, jobs: int | None = None,
             sub.problems.append(P.make(P.Code.UNIT_NOT_IN_YEAR, file=sub.label, value=sub.unit, expected=year,
                                        detail=why))
             sub.rows = []
+    _check_evidence(report, evidence.scan_year(folder))
     sent_something = {sub.unit for sub in report.submissions}
     report.missing = [u.code for u in campaign.units_of(year) if u.code not in sent_something]
     for code in report.missing:
@@ -200,6 +202,23 @@ def check_year(campaign: Campaign, year: int, *, jobs: int | None = None,
     report.statuses = _statuses([u.code for u in campaign.units_of(year)], report)
     report.statuses.update({code: d.status for code, d in departed.items()})
     return report
+
+
+def _check_evidence(report: CheckReport, bundles: dict[str, evidence.Bundle]) -> None:
+    """Each accepted form's citations against its unit's evidence files (kit.intake.evidence); a bundle's own
+    problems (a damaged or unsafe zip) go with the unit's form, or to the whole year when it sent none."""
+    checked: set[str] = set()
+    for sub in report.submissions:
+        if not sub.rows:
+            continue
+        bundle = bundles.get(sub.unit)
+        where: P.Where = {"file": sub.label, "sheet": sub.sheet}
+        sub.problems += (bundle.problems if bundle else []) + evidence.check_rows(
+            sub.rows, bundle, where, sub.evidence_column, report.year)
+        checked.add(sub.unit)
+    for unit, bundle in bundles.items():
+        if unit not in checked:
+            report.problems += bundle.problems
 
 
 def _statuses(units: list[str], report: CheckReport) -> dict[str, Status]:

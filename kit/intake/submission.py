@@ -40,6 +40,7 @@ class Submission:
     sheet: str = ""
     sent: dt.date | None = None
     identified: bool = False  # unit and year settled, so the file counts as that unit's submission
+    evidence_column: str = ""  # letter of the "Tài liệu kiểm chứng" column, where evidence problems point
     rows_read: int = 0
     rows: list[dict] = field(default_factory=list)
     problems: list[P.Problem] = field(default_factory=list)
@@ -239,6 +240,7 @@ def read_submission(path: Path, campaign: Campaign, year: int) -> Submission:
         return sub
     grid, header, columns = picked
     sub.sheet = grid.sheet
+    sub.evidence_column = P.column_letter(columns["evidence"] + 1) if "evidence" in columns else ""
     sub.problems += [dataclasses.replace(p, file=sub.label) for p in grid.problems]
     identity_ok = _identity(sub, _meta(grid, header), campaign, grid.sheet)
     unit = campaign.unit(sub.unit)

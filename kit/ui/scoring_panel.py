@@ -17,6 +17,7 @@ from kit.core import vn
 from kit.core.errors import GradebookError, KitError
 from kit.core.values import parse_number
 from kit.core.vocab import Stage
+from kit.ui.evidence_viewer import EvidenceViewer
 
 NA_CHOICE = "NA"
 _WIDE = w.Layout(width="100%")
@@ -60,7 +61,9 @@ class RowEditor:
         self.history_button = w.Button(description="Lịch sử", icon="history", layout=w.Layout(width="90px"))
         self.info = w.HTML(self._info(label))
         inputs = [self.score] + ([self.na] if self.na else []) + [self.comment, self.history_button, self.status]
-        self.box = w.VBox([self.info, w.HBox(inputs)], layout=w.Layout(border_bottom="1px solid #ddd"))
+        self.evidence = EvidenceViewer(row) if row.files else None  # the cited files, opened beside the row
+        self.box = w.VBox([self.info, *([self.evidence.box] if self.evidence else []), w.HBox(inputs)],
+                          layout=w.Layout(border_bottom="1px solid #ddd"))
         self.reset()
         for widget in (self.score, self.comment, self.na):
             if widget is not None:

@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import random
 import re
+import shutil
 import sys
 import zipfile
 from pathlib import Path
@@ -25,6 +26,7 @@ from kit.intake.layout import COLUMNS
 from kit.outputs.forms import HEADER_ROW, build_form, form_name, meta_ref
 from tools.demogen import levels
 from tools.demogen.catalogue import AREA_ORDER, AREAS, CATALOGUE, GROUPS, PCT, groups_of
+from tools.demogen.evidence import generate_evidence
 from tools.demogen.inspections import generate_inspections
 from tools.demogen.movement import generate_movement, generate_records
 from tools.demogen.second import first_evaluator, second_round, write_assignments
@@ -361,7 +363,7 @@ def generate(root: Path) -> Campaign:
         folder = campaign.submissions_dir(year)
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.iterdir():
-            old.unlink()
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
         deadline = campaign.deadline(year)
         register, surveys = [], []
         for unit in campaign.units_of(year):
@@ -381,6 +383,7 @@ def generate(root: Path) -> Campaign:
             csv.writer(fh).writerows([("file", "received"), *register])
         with open(root / "surveys" / f"{year}.csv", "w", encoding="utf-8", newline="") as fh:
             csv.writer(fh).writerows([("unit", "code", "value"), *surveys])
+    generate_evidence(campaign, SEED + 4)
     generate_inspections(load_campaign(root), SEED + 3)
     write_assignments(campaign, root)
     _decisions(load_campaign(root), rng, own)
