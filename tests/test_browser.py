@@ -176,6 +176,33 @@ def test_blind_second_appraisal_in_jupyterlab(site, page):
         assert secret not in shown and secret not in values, secret
 
 
+def test_evidence_files_open_beside_the_row_in_jupyterlab(site, page):
+    """The demo's Văn phòng (2025) sent a zip: its PDF shows in a frame and its photo as a picture in the panel
+    (JupyterLab keeps the frame: the widget's HTML is not sanitised away), under the row that cites them."""
+    base, _ = site
+    page.goto(f"{base}/lab/tree/notebooks/01-tham-dinh.ipynb?token={TOKEN}")
+    page.wait_for_selector(".jp-Notebook", timeout=60_000)
+    page.get_by_text("| Idle").first.wait_for(timeout=120_000)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    units = page.locator("select").filter(has=page.locator("option", has_text="VP — ")).first
+    units.wait_for(timeout=120_000)
+    label = next(t for t in units.evaluate("s => Array.from(s.options).map(o => o.text)")
+                 if "VP — " in t.replace("\xa0", " "))
+    units.select_option(label=label)
+    page.locator("button", has_text="KH-1-1.pdf").first.click()
+    frame = page.locator("iframe[src^='data:application/pdf;base64,JVBER']").first  # %PDF, base64
+    frame.wait_for(state="attached", timeout=60_000)
+    assert page.get_by_text("Tải về tệp PDF").first.is_visible()
+    page.locator("button", has_text="anh-hop-1-1.png").first.click()
+    picture = page.locator(".widget-image").first
+    picture.wait_for(timeout=60_000)
+    page.wait_for_function("() => { const i = document.querySelector('.widget-image'); "
+                           "return i && i.complete && i.naturalWidth > 0; }", timeout=30_000)
+    picture.scroll_into_view_if_needed()
+    page.screenshot(path=SHOTS / "6-evidence-file.png")
+
+
 def test_meeting_view_shows_the_ranking_without_code(site, page):
     base, _ = site
     page.goto(f"{base}/voila/render/notebooks/40-hop-hoi-dong.ipynb?token={TOKEN}", timeout=120_000)

@@ -263,3 +263,25 @@ def test_demo_check_lists_a_missing_and_an_uncited_evidence_file():
     assert uncited.file == "2025/VP_2025.zip › VP_2025/bien-ban-khac.pdf"
     ws_rows = [r for s in report.submissions if s.unit == "VP" for r in s.rows if "tệp:" in r["evidence"]]
     assert len(ws_rows) == 3
+
+
+def test_a_file_shown_is_closed_when_another_replaces_it(tiny, book):
+    """The viewer's area replaced its content without closing it: every file opened stayed in the kernel and the
+    browser (a PDF is megabytes)."""
+    from ipywidgets.widgets.widget import _instances
+
+    submit(tiny, "U1", cited("tệp: KH.pdf, anh.png"))
+    folder = tiny.submissions_dir(2024) / "U1"
+    folder.mkdir()
+    (folder / "KH.pdf").write_bytes(PDF)
+    (folder / "anh.png").write_bytes(PNG)
+    viewer = EvidenceViewer(Workspace.open(tiny, 2024, book).rows["U1"]["1.1"])
+    viewer.buttons[0].click()
+    shown = list(viewer.area.children)
+    alive = len(_instances)
+    for _ in range(3):
+        viewer.buttons[1].click()
+        viewer.buttons[0].click()
+    assert all(x.comm is None for x in shown) and len(_instances) == alive
+    viewer.close_button.click()
+    assert viewer.area.children == () and len(_instances) < alive

@@ -20,6 +20,7 @@ import ipywidgets as w
 from kit.app.appraisal import Row
 from kit.core import vn
 from kit.intake.evidence import EvidenceFile
+from kit.ui.closing import close_tree
 
 IMAGE_LIMIT = 8 << 20
 PDF_LIMIT = 12 << 20
@@ -55,8 +56,15 @@ class EvidenceViewer:
                                   layout=w.Layout(flex_flow="row wrap")), self.area])
         self.shown = ""
 
+    def _put(self, *widgets: w.Widget) -> None:
+        """Show these in the area; what it showed is closed (a PDF shown is megabytes kept in both processes)."""
+        left, self.area.children = self.area.children, widgets
+        for old in left:
+            close_tree(old)
+
     def close(self) -> None:
-        self.area.children, self.shown = (), ""
+        self._put()
+        self.shown = ""
         self.close_button.layout.display = "none"
 
     def show(self, name: str, found: EvidenceFile | None) -> None:
@@ -64,16 +72,15 @@ class EvidenceViewer:
         self.shown = name
         self.close_button.layout.display = ""
         if found is None:
-            self.area.children = (_note(f"⚠ Đơn vị ghi tệp <b>{html.escape(name)}</b> nhưng không gửi tệp này (không "
-                                        "có trong thư mục hoặc tệp nén kiểm chứng). Đề nghị đơn vị gửi bổ sung; "
-                                        "<code>kit check</code> liệt kê các tệp còn thiếu.", "#c00"),)
+            self._put(_note(f"⚠ Đơn vị ghi tệp <b>{html.escape(name)}</b> nhưng không gửi tệp này (không có trong "
+                            "thư mục hoặc tệp nén kiểm chứng). Đề nghị đơn vị gửi bổ sung; <code>kit check</code> "
+                            "liệt kê các tệp còn thiếu.", "#c00"))
             return
         try:
-            self.area.children = self._content(found)
+            self._put(*self._content(found))
         except (OSError, zipfile.BadZipFile, RuntimeError, ValueError):
-            self.area.children = (_note(f"✖ Không đọc được tệp <b>{html.escape(found.label)}</b> (tệp hỏng hoặc đang "
-                                        "bị chương trình khác mở). Hãy mở trực tiếp trên máy hoặc đề nghị đơn vị gửi "
-                                        "lại.", "#c00"),)
+            self._put(_note(f"✖ Không đọc được tệp <b>{html.escape(found.label)}</b> (tệp hỏng hoặc đang bị "
+                            "chương trình khác mở). Hãy mở trực tiếp trên máy hoặc đề nghị đơn vị gửi lại.", "#c00"))
 
     def _content(self, f: EvidenceFile) -> tuple[w.Widget, ...]:
         title = _note(f"<b>{html.escape(f.name)}</b> ({_size(f.size)}) — {html.escape(f.label)}")

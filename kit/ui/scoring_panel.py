@@ -17,6 +17,7 @@ from kit.core import vn
 from kit.core.errors import GradebookError, KitError
 from kit.core.values import parse_number
 from kit.core.vocab import Stage
+from kit.ui.closing import close_tree
 from kit.ui.evidence_viewer import EvidenceViewer
 
 NA_CHOICE = "NA"
@@ -385,7 +386,9 @@ class AppraisalPanel:
                                        f"{html.escape(editor.row.parent_content)}</b>"))
             heading = editor.row.parent
             children.append(editor.box)
-        self.rows_box.children = children
+        left, self.rows_box.children = self.rows_box.children, tuple(children)
+        for old in left:
+            close_tree(old)
         self.refresh()
         try:  # where this evaluator stopped: a convenience, never a reason to interrupt the work
             self.ws.gradebook.save_position(self.evaluator.value.strip(), {
