@@ -38,6 +38,7 @@ def _free_port() -> int:
 def site(tmp_path_factory):
     """A copy of the notebooks and the demo campaign, served by JupyterLab (with Voilà) on 127.0.0.1."""
     root = tmp_path_factory.mktemp("site")
+    SHOTS.mkdir(parents=True, exist_ok=True)
     shutil.copytree(ROOT / "notebooks", root / "notebooks")
     shutil.copytree(DEMO, root / "data")
     port = _free_port()
@@ -47,7 +48,7 @@ def site(tmp_path_factory):
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
          f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}", "--allow-root",
          "--LabApp.news_url=", "--ServerApp.open_browser=False"],
-        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=(SHOTS / "jupyterlab.log").open("w", encoding="utf-8"))
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -86,6 +87,9 @@ def page(browser, request):
     if report is not None and report.failed and not tab.is_closed():
         tab.screenshot(path=SHOTS / f"FAILED-{request.node.name}.png", full_page=True)
         print("What the page showed when the test failed:\n" + tab.inner_text("body")[-3000:])
+        log = SHOTS / "jupyterlab.log"  # e.g. "IOPub message rate exceeded", a kernel's traceback
+        if log.exists():
+            print("The end of JupyterLab's log:\n" + log.read_text(encoding="utf-8", errors="replace")[-3000:])
     if not tab.is_closed():
         tab.close()
 
