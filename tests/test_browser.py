@@ -41,6 +41,10 @@ def site(tmp_path_factory):
     SHOTS.mkdir(parents=True, exist_ok=True)
     shutil.copytree(ROOT / "notebooks", root / "notebooks")
     shutil.copytree(DEMO, root / "data")
+    # every cell attached to the page: a cell JupyterLab's windowing skips off screen cannot be waited for
+    tracker = root / ".lab-settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True)
+    tracker.write_text('{"windowingMode": "none"}', encoding="utf-8")
     port = _free_port()
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(root / ".jupyter"), "JUPYTERLAB_SETTINGS_DIR":
            str(root / ".lab-settings"), "JUPYTERLAB_WORKSPACES_DIR": str(root / ".lab-workspaces")}
