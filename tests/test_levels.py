@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from kit.app.appraisal import Entry, Workspace
+from kit.app.audit import verify
 from kit.app.offline import export_workbook
 from kit.app.year import load_year
 from kit.config.campaign import CampaignError, load_campaign
@@ -166,6 +167,9 @@ def test_council_exception_is_a_decision_with_a_reason_and_lowers_the_maximum(le
         assert step["at"]
         assert ws.save("Chủ tịch Hội đồng", [Entry("U1", "1.3", None, na=True, comment="x")]).saved  # any counted one
         yd = load_year(levels, 2024, gradebook=gb)
+        # `kit gradebook verify` judges stored decisions by the same rule (it called the exception out of range)
+        checked = verify(levels, gb)
+        assert checked.ok, [p.message for p in checked.problems]
     assert yd.results.units.set_index("unit").loc["U1", "max_applicable"] == 6.0  # the published results agree
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from kit.app.year import YearState, load_year
-from kit.config.answers import NA, Tier, appraisal_choices, appraisal_problem
+from kit.config.answers import NA, Tier, appraisal_choices, appraisal_problem, na_problem
 from kit.config.campaign import Campaign
 from kit.core.errors import GradebookError, UsageError
 from kit.core.values import optional_float as _num
@@ -104,17 +104,11 @@ class Row:
         Lowering a unit's own score needs a reason the unit will read: the comment is then required, unless
         inspection findings on the criterion give it (they are cited in the stored comment).
 
-        "Không áp dụng" on a criterion that does not offer it is the council's exception for this unit ("hội đồng
-        quyết định không áp dụng tiêu chí X cho đơn vị Y"): allowed with a reason, recorded like any decision (who,
-        when, why), and it lowers the unit's applicable maximum through the same totals. Never for bonus/deduction.
+        "Không áp dụng" where the framework does not offer it is the council's exception for this unit
+        (kit.config.answers.na_problem), recorded like any decision (who, when, why).
         """
         if na:
-            if self.na_allowed:
-                return None
-            if not self.in_max:
-                return "tiêu chí này không được chấm \"Không áp dụng\""
-            return None if comment.strip() else ("tiêu chí này không có lựa chọn \"Không áp dụng\": chỉ áp dụng "
-                                                 "khi Hội đồng quyết định cho đơn vị này, phải ghi lý do")
+            return na_problem(self.na_allowed, self.in_max, comment)
         if score is None:
             return "chưa nhập điểm"
         wrong = appraisal_problem(self.type, score, max_points=self.max, min_points=self.min, tiers=self.tiers)

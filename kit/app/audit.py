@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kit.config.answers import na_problem
 from kit.config.campaign import Campaign
 from kit.core import problems as P
 from kit.core import vn
@@ -78,9 +79,10 @@ def _against_campaign(campaign: Campaign, year: int, rows: list[dict], where: st
             continue
         low, high = min(criterion.min, 0.0), criterion.max
         what = f"năm {year}, đơn vị {r['unit']}, tiêu chí {r['code']}"
-        if bool(r["na"]) and not criterion.na:
+        refused = na_problem(criterion.na, criterion.counts_in_max, str(r.get("comment") or "")) if r["na"] else None
+        if refused:
             out.append(P.make(P.Code.DECISION_OUT_OF_RANGE, file=where, value=r["id"],
-                              detail=f"{what}: \"Không áp dụng\"", expected="tiêu chí không cho phép Không áp dụng"))
+                              detail=f"{what}: \"Không áp dụng\"", expected=refused))
         elif not bool(r["na"]) and not low - 1e-9 <= float(r["score"]) <= high + 1e-9:
             out.append(P.make(P.Code.DECISION_OUT_OF_RANGE, file=where, value=r["id"], detail=f"{what}: {r['score']}",
                               expected=f"từ {vn.points(low)} đến {vn.points(high)}"))

@@ -117,6 +117,21 @@ def appraisal_choices(answer_type: str, max_points: float, tiers: tuple[Tier, ..
     return None
 
 
+def na_problem(na_allowed: bool, counts_in_max: bool, reason: str) -> str | None:
+    """Why "Không áp dụng" may not be recorded on a criterion (Vietnamese), or None.
+
+    Where the framework does not offer it, it is the council's exception for one unit ("hội đồng quyết định không
+    áp dụng tiêu chí X cho đơn vị Y"): allowed with a reason, and it lowers the unit's applicable maximum through the
+    totals; never for bonus or deduction criteria, which are outside the maximum. The panel, the offline workbook
+    and `kit gradebook verify` judge by this one rule."""
+    if na_allowed:
+        return None
+    if not counts_in_max:
+        return "tiêu chí này không được chấm \"Không áp dụng\""
+    return None if reason.strip() else ("tiêu chí này không có lựa chọn \"Không áp dụng\": chỉ áp dụng khi Hội đồng "
+                                        "quyết định cho đơn vị này, phải ghi lý do")
+
+
 def appraisal_problem(answer_type: str, score: float, *, max_points: float, min_points: float,
                       tiers: tuple[Tier, ...] = ()) -> str | None:
     """Why an appraised score is not allowed (Vietnamese), or None when it is."""

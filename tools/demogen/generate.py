@@ -445,6 +445,21 @@ def _decisions(campaign: Campaign, rng: random.Random, own: random.Random) -> No
                 clock = second_round(ws, gb, random.Random(SEED + 4 + year), clock, reconcile_all=year == 2024)
             if year in (2023, 2024):
                 _explanation_round(ws, gb, rng, clock, open_left=2 if year == 2024 else 0)
+            if year == 2025:
+                _council_exception(ws, gb, clock)
+
+
+def _council_exception(ws, gb, clock: dt.datetime) -> None:
+    """The council's exception for one unit (#15): ISO 9001 for procedures does not apply to the district
+    inspectorate, which handles no administrative procedure; "Không áp dụng" with the council's reason."""
+    from kit.store.gradebook import Decision, evidence_hash
+
+    row = ws.rows["TTR"]["3.6"]
+    gb.record(Decision(ws.year, row.unit, row.code, "final", None, COUNCIL,
+                       "Hội đồng Thi đua – Khen thưởng quyết định không áp dụng tiêu chí này cho Thanh tra huyện: "
+                       "đơn vị không giải quyết thủ tục hành chính nên không áp dụng ISO 9001 cho thủ tục",
+                       True, row.key, row.self_score, evidence_hash(row.seen), "demo",
+                       (clock + dt.timedelta(days=3)).isoformat()))
 
 
 def _counted(row) -> float:
