@@ -17,7 +17,7 @@ from kit.intake.check import check_year
 from kit.outputs.forms import HEADER_ROW, build_form
 from kit.reporting import data as rd
 from kit.scoring.results import year_results
-from kit.store.gradebook import Gradebook
+from kit.store.gradebook import Decision, Gradebook
 from kit.ui.scoring_panel import AppraisalPanel
 from tests.helpers import DEMO, submit, write_campaign
 
@@ -170,6 +170,10 @@ def test_council_exception_is_a_decision_with_a_reason_and_lowers_the_maximum(le
         # `kit gradebook verify` judges stored decisions by the same rule (it called the exception out of range)
         checked = verify(levels, gb)
         assert checked.ok, [p.message for p in checked.problems]
+        # written around the panel's check, without a reason: verify names it
+        gb.record(Decision(2024, "U1", "1.4", Stage.FINAL, None, "Ai đó", "", True))
+        refused = [p for p in verify(levels, gb).problems if p.code == "DECISION_OUT_OF_RANGE"]
+        assert len(refused) == 1 and "phải ghi lý do" in refused[0].message
     assert yd.results.units.set_index("unit").loc["U1", "max_applicable"] == 6.0  # the published results agree
 
 

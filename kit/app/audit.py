@@ -17,6 +17,7 @@ from kit.config.campaign import Campaign
 from kit.core import problems as P
 from kit.core import vn
 from kit.core.errors import UsageError
+from kit.core.values import cell_text
 from kit.store.gradebook import Gradebook, default_url, shown, sqlite_path
 from kit.store.ledger import LEDGER_FILE, Head, LedgerFile
 
@@ -79,7 +80,7 @@ def _against_campaign(campaign: Campaign, year: int, rows: list[dict], where: st
             continue
         low, high = min(criterion.min, 0.0), criterion.max
         what = f"năm {year}, đơn vị {r['unit']}, tiêu chí {r['code']}"
-        refused = na_problem(criterion.na, criterion.counts_in_max, str(r.get("comment") or "")) if r["na"] else None
+        refused = na_problem(criterion.na, criterion.counts_in_max, cell_text(r.get("comment"))) if r["na"] else None
         if refused:
             out.append(P.make(P.Code.DECISION_OUT_OF_RANGE, file=where, value=r["id"],
                               detail=f"{what}: \"Không áp dụng\"", expected=refused))
