@@ -17,6 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from kit.app.appraisal import Entry, Workspace
 from kit.config.answers import TYPE_LABELS
+from kit.config.framework import part_label
 from kit.core import problems as P
 from kit.core import vn
 from kit.core.errors import FileProblem
@@ -74,7 +75,7 @@ def export_workbook(ws_: Workspace, evaluator: str, out: Path, units: list[str] 
             row_no += 1
             cur = r.current or {}
             values = {"unit": r.unit, "unit_name": r.unit_name, "code": r.code,
-                      "content": f"{r.parent} {r.parent_content} └ {r.content}" if r.parent else r.content,
+                      "content": part_label(r.content, r.parent, r.parent_content, flat=True),
                       "max": r.max,
                       "method": TYPE_LABELS[r.type], "self": r.self_score, "proposal": r.proposal,
                       "evidence": r.evidence, "explanation": r.explanation,

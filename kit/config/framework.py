@@ -116,9 +116,12 @@ class Framework:
         return {c.parent.code for c in self.criteria if c.parent}
 
 
-def part_label(c: Criterion) -> str:
-    """A criterion's content as listed under its parent (indented with a mark), or as it is."""
-    return f"└ {c.content}" if c.parent else c.content
+def part_label(content: str, parent: str = "", parent_content: str = "", *, flat: bool = False) -> str:
+    """A sub-criterion's text as every output writes it: "└ content" under its parent's heading row, or
+    "6.9 Parent └ content" in a flat table without heading rows; a criterion without a parent as it is."""
+    if not parent:
+        return content
+    return f"{parent} {parent_content} └ {content}" if flat else f"└ {content}"
 
 
 def framework_path(root: Path, year: int, group: str) -> Path:

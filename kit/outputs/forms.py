@@ -116,8 +116,8 @@ def _unit_signature(ws: Worksheet, row: int) -> int:
 
 def _criterion_row(ws: Worksheet, row: int, c: Criterion, lists: dict[str, DataValidation],
                    numbers: dict[tuple, DataValidation]) -> None:
-    fixed = {"code": c.code, "content": part_label(c), "max": c.max if c.type != "deduction" else c.min,
-             "method": method_text(c)}
+    fixed = {"code": c.code, "content": part_label(c.content, c.parent.code if c.parent else ""),
+             "max": c.max if c.type != "deduction" else c.min, "method": method_text(c)}
     for field, col in _COL.items():
         cell = ws.cell(row, col, fixed.get(field))
         cell.border, cell.alignment = _BOX, _WRAP

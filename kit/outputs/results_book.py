@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kit import __version__
 from kit.config.campaign import Campaign
+from kit.config.framework import part_label
 from kit.core.vocab import label
 from kit.intake.check import CheckReport
 from kit.outputs.sheet_print import Heading, date_line, signed_by
@@ -68,10 +69,9 @@ def write_results(campaign: Campaign, report: CheckReport, results: YearResults,
     areas = results.areas[list(AREA_HEADERS)].rename(columns=AREA_HEADERS)
     notes = source_notes(campaign, report, f"Kết quả chấm điểm CCHC năm {report.year}")
     detail = results.long[list(DETAIL_HEADERS)].copy()
-    if "parent" in results.long and results.long["parent"].astype(bool).any():  # sub-criteria: under their parent
-        part = results.long["parent"].astype(bool)
-        detail.loc[part, "content"] = (results.long["parent"] + " " + results.long["parent_content"] + " └ "
-                                       + results.long["content"])[part]
+    if "parent" in results.long:  # sub-criteria: named with their parent (the sheet has no heading rows)
+        detail["content"] = [part_label(c, p, pc, flat=True) for c, p, pc in zip(
+            results.long["content"], results.long["parent"], results.long["parent_content"], strict=True)]
     detail = detail.rename(columns=DETAIL_HEADERS)
     issuer = campaign.issuer(campaign.year_end(report.year))  # in office on the day it speaks for
     heading = Heading(issuer, f"Kết quả chấm điểm cải cách hành chính năm {report.year}", campaign.name,

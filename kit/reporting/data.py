@@ -14,6 +14,7 @@ import pandas as pd
 from kit.app.pipeline import proposals
 from kit.app.year import YearState
 from kit.config.campaign import Campaign
+from kit.config.framework import part_label
 from kit.core import vn
 from kit.core.vocab import FindingState, Outcome, Stage, Status, label
 from kit.intake.movement import registration_status
@@ -210,7 +211,7 @@ def _with_parents(table: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
         heading = parent
         if parent:
             line = line.copy()
-            line["Tiêu chí"] = f"└ {line['Tiêu chí']}"
+            line["Tiêu chí"] = part_label(line["Tiêu chí"], parent)
         out.append(line.to_dict())
     return pd.DataFrame(out, columns=table.columns)
 

@@ -13,6 +13,7 @@ import ipywidgets as w
 
 from kit.app.appraisal import Entry, Row, Workspace
 from kit.config.answers import TYPE_LABELS
+from kit.config.framework import part_label
 from kit.core import vn
 from kit.core.errors import GradebookError, KitError
 from kit.core.values import parse_number
@@ -368,7 +369,7 @@ class AppraisalPanel:
         comments = self.ws.gradebook.comments(by=who) if self.blind else self.ws.gradebook.comments()
         if by_unit:
             rows = self.ws.rows_for(stage, self.unit.value, who) if self.unit.value else []
-            labels = [f"{r.code}. {'└ ' if r.parent else ''}{r.content}" for r in rows]  # parts under their heading
+            labels = [f"{r.code}. {part_label(r.content, r.parent)}" for r in rows]  # parts under their heading
         else:
             rows = [r for u in self.ws.units(self.group.value) for r in self.ws.rows_for(stage, u, who)
                     if r.code == self.criterion.value] if self.criterion.value else []
