@@ -21,6 +21,7 @@ kit vs floor <= 1.5x on the subset; the unchanged run <= 3 s.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import html
 import statistics
 import subprocess
@@ -36,8 +37,8 @@ SUBSET_UNITS = 10
 
 
 def all_jobs(reports: Path):
+    from kit.app.reports import jobs_for
     from kit.config.campaign import load_campaign
-    from kit.outputs.render import jobs_for
 
     campaign = load_campaign(DATA)
     return (jobs_for(campaign, reports, years=campaign.years, final=True)
@@ -46,7 +47,7 @@ def all_jobs(reports: Path):
 
 def subset(jobs):
     """The 2024 yearly report and the first 10 scorecards of 2024."""
-    from kit.outputs.render import SCORECARD, YEARLY
+    from kit.app.reports import SCORECARD, YEARLY
 
     yearly = [j for j in jobs if j.notebook == YEARLY and j.parameters["year"] == 2024]
     cards = [j for j in jobs if j.notebook == SCORECARD and j.parameters["year"] == 2024][:SUBSET_UNITS]
@@ -119,8 +120,10 @@ def run_floor(reports: Path, which: str) -> None:
 
 def first_notebook_cost() -> list[str]:
     """A worker's first notebook against its next ones, same notebook type (the warm-up's purpose)."""
+    from kit.app import kernel
+    from kit.app.reports import jobs_for
     from kit.config.campaign import load_campaign
-    from kit.outputs.render import Job, Pool, jobs_for, warm_years
+    from kit.outputs.render import Pool, kernel_call
 
     campaign = load_campaign(DATA)
     lines = []
@@ -129,8 +132,8 @@ def first_notebook_cost() -> list[str]:
         for units, count in ((True, 6), (False, 4)):
             base = jobs_for(campaign, out, years=[2024], units=True)[:count] if units \
                 else jobs_for(campaign, out, years=[2024]) * count
-            jobs = [Job(j.notebook, j.parameters, out / str(i) / j.output.name, j.title) for i, j in enumerate(base)]
-            with Pool(1, warm=warm_years(campaign.root.resolve(), campaign.years)) as pool:
+            jobs = [dataclasses.replace(j, output=out / str(i) / j.output.name) for i, j in enumerate(base)]
+            with Pool(1, warm=kernel_call(kernel.warm, str(campaign.root.resolve()), campaign.years)) as pool:
                 seconds = [o.seconds for o in sorted(pool.run(jobs), key=lambda o: int(o.job.output.parent.name))]
             rest = statistics.median(seconds[1:])
             lines.append(f"  {'scorecards 2024' if units else 'yearly 2024'}: first {seconds[0]:.2f} s, the next "
@@ -149,7 +152,7 @@ def main() -> int:
         run_floor(args.reports, args.floor)
         return 0
 
-    from kit.outputs.render import FINAL, SCORECARD, YEARLY
+    from kit.app.reports import FINAL, SCORECARD, YEARLY
 
     t: dict[tuple[str, str], float] = {}
     with tempfile.TemporaryDirectory() as tmp:

@@ -254,7 +254,7 @@ def _render(campaign: Campaign, args: argparse.Namespace, *, years: list[int], f
             yearly: bool, tables: bool = True) -> int:
     """Render with a progress bar (notebooks per second, time left), then say what was made, what was unchanged
     and what failed (and where to look)."""
-    from kit.app.pipeline import render_reports
+    from kit.app.reports import render_reports
 
     bar_format = "{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}{postfix}]"
     start = started = time.perf_counter()

@@ -150,3 +150,17 @@ def test_the_demo_agreement_report():
     assert (rd.reconciliations(yd)["Lý do"] != "").all()  # 2024 is reconciled in full, each with its reason
     pending = rd.reconciliations(load_year(DEMO, 2025))
     assert (pending["Thống nhất"] == "Chờ thống nhất").sum() == 3
+
+
+def test_a_criterion_agreed_199_times_of_200_is_among_the_most_disagreed(monkeypatch):
+    """Chosen on the numbers: 199 agreements of 200 once printed "100 %" and dropped out of the list."""
+    table = pd.DataFrame({"key": ["a", "b", "c"], "code": ["1.1", "1.2", "1.3"], "content": ["A", "B", "C"],
+                          "max": [1.0, 1.0, 1.0], "pairs": [200, 200, 1], "exact": [199 / 200, 1.0, 0.0],
+                          "mean_abs": [0.005, 0.0, 1.0], "kappa": [0.99, 1.0, None]})
+    monkeypatch.setattr(rd, "second_appraisal_pairs", lambda yd: "pairs")
+    monkeypatch.setattr(ag, "by_criterion", lambda found: table if found == "pairs" else None)
+    chosen = rd.most_disagreed(None)
+    assert list(chosen["Tiêu chí"]) == ["1.1"]  # 1.2 agrees every time; 1.3 has one pair only
+    assert list(chosen["Trùng khớp"]) == ["99,5 %"]  # never "100 %" for a share below one
+    assert rd._percent(1.0) == "100 %" and rd._percent(0.0) == "0 %" and rd._percent(0.5) == "50 %"
+    assert rd._percent(0.99996) == "99,996 %" and rd._percent(0.0004) == "0,04 %"

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from kit.outputs.render import SCORECARD, Job, render
+from kit.app.reports import SCORECARD
+from kit.outputs.render import Job, render
 from tests.helpers import DEMO, GOOD, ROOT, fill_form
 
 CHROMIUM = Path("/usr/bin/chromium")

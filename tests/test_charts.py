@@ -3,7 +3,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.colors import to_hex
+from matplotlib.colors import to_hex, to_rgb
 
 from kit.reporting import charts
 
@@ -56,5 +56,28 @@ def test_trends_draw_one_line_per_series():
     plt.close(fig)
 
 
-def test_palette_is_colour_blind_safe_okabe_ito():
-    assert charts.OKABE_ITO[:3] == ["#0072B2", "#E69F00", "#009E73"]
+def _seen_by(colour: str, deficiency: np.ndarray) -> np.ndarray:
+    """CIELAB of ``colour`` as a viewer with ``deficiency`` sees it (Viénot, Brettel & Mollon 1999, linear RGB)."""
+    srgb = np.array(to_rgb(colour))
+    linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) \
+        @ np.clip(deficiency @ linear, 0, 1) / np.array([0.9505, 1.0, 1.089])
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+PROTANOPIA = np.array([[0.11238, 0.88762, 0], [0.11238, 0.88762, 0], [0.00401, -0.00401, 1]])
+DEUTERANOPIA = np.array([[0.29275, 0.70725, 0], [0.29275, 0.70725, 0], [-0.02234, 0.02234, 1]])
+
+
+def _closest_pair(palette: list[str], deficiency: np.ndarray) -> float:
+    seen = [_seen_by(c, deficiency) for c in palette]
+    return min(float(np.linalg.norm(a - b)) for i, a in enumerate(seen) for b in seen[i + 1:])
+
+
+def test_the_band_colours_stay_apart_for_red_green_colour_blind_readers():
+    """The five colours a band chart uses (five bands at most) differ by ΔE ≥ 12 for protanopes and deuteranopes;
+    matplotlib's own red/green/blue/orange do not (ΔE ≈ 6), so the measure can tell a bad palette."""
+    for deficiency in (PROTANOPIA, DEUTERANOPIA):
+        assert _closest_pair(charts.OKABE_ITO[:5], deficiency) >= 12
+        assert _closest_pair(["#d62728", "#2ca02c", "#1f77b4", "#ff7f0e"], deficiency) < 12

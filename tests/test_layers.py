@@ -105,3 +105,39 @@ def test_the_wheel_lists_every_package_and_the_notebooks():
                and "__pycache__" not in p.parts}
     assert set(config["packages"]) == folders | {"kit.notebooks"}
     assert config["package-dir"] == {"kit.notebooks": "notebooks"}
+
+
+def _code_in_strings(source: str) -> list[tuple[int, str]]:
+    """(line, kit module) imported by any string literal of ``source`` that is Python code: kernel code hidden
+    from the contract (the kit sends a kernel code only through ``kernel_call``, which names a function)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and "import" in node.value:
+            try:
+                code = ast.parse(node.value)
+            except SyntaxError:
+                continue
+            found += [(node.lineno, target) for _, target in imported(node.value, "kit.x")
+                      if target.split(".")[0] == "kit"] if code.body else []
+    return found
+
+
+def test_no_kernel_code_hides_an_import_in_a_string():
+    hidden = [f"{name}:{line} sends code importing {target}" for name, path in kit_modules()
+              for line, target in _code_in_strings(path.read_text(encoding="utf-8"))]
+    assert hidden == []
+    assert _code_in_strings('WARM = "import kit.app.year\\nkit.app.year.load_years()"') == [(1, "kit.app.year")]
+
+
+def test_kernel_code_names_a_function_the_contract_sees():
+    from kit.app import kernel
+    from kit.outputs.render import RESET, kernel_call, reset_namespace
+
+    code = kernel_call(kernel.warm, "/data", [2024])
+    assert [t for _, t in imported(code, "kit.app.reports")] == ["kit.app.kernel"]
+    assert "_kit_call('/data', [2024])" in code
+    assert RESET == kernel_call(reset_namespace)
+    # the sender holds the function, so sending app code from outputs is an ordinary, visible upward import
+    assert any("imports kit.app" in v for v in violations("from kit.app import kernel", "kit.outputs.render"))
+    with pytest.raises(ValueError):
+        kernel_call(lambda: None)

@@ -8,10 +8,10 @@ import papermill as pm
 import pytest
 from openpyxl import load_workbook
 
-from kit.app.pipeline import render_reports
+from kit.app.reports import FINAL, SCORECARD, SUCCESSOR, YEARLY, jobs_for, render_reports
 from kit.cli import main
 from kit.config.campaign import load_campaign
-from kit.outputs.render import FINAL, NOTEBOOKS, SCORECARD, SUCCESSOR, YEARLY, Job, jobs_for, render
+from kit.outputs.render import NOTEBOOKS, Job, render
 from kit.store.gradebook import Decision
 from tests.helpers import DEMO, GOOD, fill_form
 
@@ -224,9 +224,13 @@ def test_a_render_makes_again_only_what_changed(tiny, book, tmp_path, capsys):
 
 
 def test_a_failed_report_is_made_again_next_run(tiny, book, monkeypatch, tmp_path):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "không phải số")  # the kernels inherit it: every header fails
+    # The kernels inherit it: every report fails importing matplotlib, outside what the render cache looks at.
+    # (An invalid SOURCE_DATE_EPOCH, used before, now stops IPython's own banner: the kernel never got ready and
+    # the test waited out the 120 s start timeout.)
+    monkeypatch.setenv("MPLBACKEND", "không-có")
     failed = render_reports(tiny, tmp_path, years=[2024], final=False, units=False, yearly=True, jobs=1)
     assert [o.ok for o in failed.outcomes] == [False]
+    monkeypatch.delenv("MPLBACKEND")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
     again = render_reports(tiny, tmp_path, years=[2024], final=False, units=False, yearly=True, jobs=1)
     assert [o.ok for o in again.outcomes] == [True]
@@ -298,3 +302,29 @@ def test_killing_kit_render_leaves_no_process_and_no_partial_file(tmp_path):
                 nbformat.read(path, as_version=4)
             elif path.suffix == ".html":
                 assert path.read_text(encoding="utf-8").rstrip().endswith("</html>"), path
+
+
+def test_a_new_kind_of_report_is_one_notebook_and_one_registration(tiny, book, tmp_path, monkeypatch):
+    """The run iterates the registry: a toy kind registered from outside the kit is laid out, rendered, cached."""
+    from kit.app import reports as registry
+
+    notebook = tmp_path / "toy.ipynb"
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                           "language": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell("campaign = ''\nyear = 0", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("print('Năm', year)")]
+    nbformat.write(nb, notebook)
+    monkeypatch.setattr(registry, "KINDS", {})  # only the toy: the test renders one notebook
+    registry.register(registry.ReportKind(
+        "toy", str(notebook),
+        lambda campaign, reports, sel, base: [Job(str(notebook), {**base, "year": y}, reports / f"toy-{y}.ipynb",
+                                                  kind="toy") for y in (sel.years if sel.yearly else [])],
+        lambda parameters, years: [parameters["year"]]))
+    with pytest.raises(ValueError):
+        registry.register(registry.ReportKind("toy", str(notebook), lambda *a: [], lambda *a: []))
+    out = tmp_path / "reports"
+    run = render_reports(tiny, out, years=[2024], final=False, units=False, yearly=True, jobs=1)
+    assert [(o.job.kind, o.ok) for o in run.outcomes] == [("toy", True)]
+    assert "Năm 2024" in (out / "toy-2024.html").read_text(encoding="utf-8")
+    assert (out / "2024" / "ket-qua-2024.xlsx").exists()  # the year's tables still come with it
+    assert not render_reports(tiny, out, years=[2024], final=False, units=False, yearly=True, jobs=1).outcomes

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kit.app.fingerprint import Fingerprint, decisions_digest, files_digest, input_files
+from kit.app.fingerprint import Fingerprint, decisions_digest, files_digest, fingerprint, input_files
 from kit.config.campaign import Campaign, find_campaign, load_campaign
 from kit.intake.check import CheckReport, check_year
 from kit.intake.movement import Movement, load_movement
@@ -155,3 +155,10 @@ def load_years(campaign: Campaign | str | Path, years: list[int], *,
                gradebook: Gradebook | None = None) -> list[YearState]:
     """Several years (a period) of one campaign (a folder is loaded once per change of its files, by the cache)."""
     return [load_year(campaign, y, gradebook=gradebook) for y in years]
+
+
+def data_print(campaign: Campaign, year: int, gradebook: Gradebook) -> str:
+    """The fingerprint of what a year's outputs are made from (its files, decisions and the award events), the
+    history read through this cache like every other reader's."""
+    decisions, _ = _history(gradebook, year)
+    return fingerprint(_root(campaign), [year], decisions, _events(gradebook)).digest

@@ -18,7 +18,7 @@ import queue as queue_module
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +27,6 @@ from kit.core import vn
 from kit.core.atomic import replacing, write_text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"  # kit_report: the lab look, no scripts from the internet
-YEARLY, FINAL, SCORECARD = "10-bao-cao-nam.ipynb", "20-bao-cao-tong-ket.ipynb", "30-phieu-ket-qua-don-vi.ipynb"
-SUCCESSOR = "21-tong-ket-don-vi-ke-thua.ipynb"  # the final of a commune/ward that took over others
 
 
 def notebooks_dir() -> Path:
@@ -39,7 +37,6 @@ def notebooks_dir() -> Path:
 
 
 NOTEBOOKS = notebooks_dir()
-RESET = "from kit.outputs.render import reset_namespace as _kit_reset\n_kit_reset()"
 NOTEBOOK_TIMEOUT = 600  # seconds a notebook may run before its worker is stopped and the notebook reported
 
 
@@ -60,12 +57,28 @@ def reset_namespace() -> None:
         gc.collect = collect
 
 
+def kernel_call(function: Callable, *args: object) -> str:
+    """The code that makes a worker's kernel call ``function(*args)`` by its importable name.
+
+    Kernel code is never written as a string of imports: the sender holds the function itself, so the import
+    contract (tests/test_layers.py) sees the dependency like any other; the arguments go as Python literals."""
+    module, name = function.__module__, function.__qualname__
+    if "<" in name or "." in name:
+        raise ValueError(f"{module}.{name} is not a module-level function a kernel can import")
+    return f"from {module} import {name} as _kit_call\n_kit_call({', '.join(map(repr, args))})\ndel _kit_call"
+
+
+RESET = kernel_call(reset_namespace)
+
+
 @dataclass(frozen=True)
 class Job:
     notebook: str  # file name in notebooks/
     parameters: dict
     output: Path  # the executed .ipynb; the .html goes beside it
     title: str = ""  # what the browser tab of the HTML copy says (default: the file name)
+    kind: str = ""  # the report kind that laid it out (kit.app.reports)
+    first: bool = False  # a long notebook: handed out before the short ones
 
     @property
     def label(self) -> str:
@@ -79,49 +92,6 @@ class Rendered:
     seconds: float
     error: str = ""
     open_files: int = 0  # the worker's open file descriptors after this notebook (a leak shows as growth)
-
-
-def jobs_for(campaign, reports: Path, *, years: Iterable[int] = (), final: bool = False,
-             units: bool = False, run: str = "") -> list[Job]:
-    """The notebooks to render: yearly reports, the final report, unit scorecards; ``run`` names the run in the
-    reports' headers."""
-    base = {"campaign": str(campaign.root.resolve()), **({"run": run} if run else {})}
-    out: list[Job] = []
-    for year in years:
-        if not units:
-            out.append(Job(YEARLY, {**base, "year": year}, reports / str(year) / f"bao-cao-nam-{year}.ipynb",
-                           f"Báo cáo kết quả chấm điểm CCHC năm {year}"))
-    if final:
-        first, last = campaign.years[0], campaign.years[-1]
-        out.append(Job(FINAL, {**base, "first_year": first, "last_year": last},
-                       reports / "final" / f"bao-cao-tong-ket-{first}-{last}.ipynb",
-                       f"Báo cáo tổng kết phong trào thi đua CCHC {first}–{last}"))
-        if campaign.own_end:  # the district's own final, on the day it ceased
-            end = campaign.own_end
-            out.append(Job(FINAL, {**base, "first_year": first, "last_year": last, "period_end": f"{end:%d/%m/%Y}"},
-                           reports / "final" / f"bao-cao-tong-ket-{first}-{end:%Y%m%d}.ipynb",
-                           f"Báo cáo tổng kết phong trào thi đua CCHC {first} – {end:%d/%m/%Y}"))
-        for unit in campaign.roster.heirs(last):
-            out.append(Job(SUCCESSOR, {**base, "unit": unit.code, "first_year": first, "last_year": last},
-                           reports / "final" / f"tong-ket-{unit.code}-{first}-{last}.ipynb",
-                           f"Báo cáo tổng kết {first}–{last} — {unit.name} (kế thừa)"))
-    if units:
-        for year in years:
-            for unit in campaign.units_of(year):  # merged or ceased units have no scorecard that year
-                out.append(Job(SCORECARD, {**base, "year": year, "unit": unit.code},
-                               reports / str(year) / "don-vi" / f"{unit.code}-{year}.ipynb",
-                               f"Phiếu kết quả chấm điểm CCHC năm {year} — {unit.name}"))
-    return out
-
-
-def years_read(job: Job, years: list[int]) -> list[int]:
-    """The campaign's years (of ``years``) a report notebook loads: what its content can depend on."""
-    p = job.parameters
-    if job.notebook == YEARLY:
-        return [y for y in years if y in (p["year"] - 1, p["year"])]
-    if job.notebook in (FINAL, SUCCESSOR):
-        return [y for y in years if p["first_year"] <= y <= p["last_year"]]
-    return [y for y in years if y <= p["year"]]  # a scorecard shows the unit's history
 
 
 def _engine():
@@ -212,19 +182,11 @@ def _open_files() -> int:
         return 0
 
 
-WARM = """\
-import io as _io
-import kit.app.fingerprint, kit.app.year, kit.reporting.data, kit.reporting.display
-from kit.reporting import charts as _charts
-_fig, _ = _charts.bars(__import__("pandas").Series([1.0], index=["a"]), "", "")
-_fig.savefig(_io.BytesIO(), format="png")
-"""
-
-
 def _start(cwd: str, warm: str, kernel: dict):
     """One kernel and one client for all the notebooks of this worker, warmed up while the worker warms up its
     own side: the kernel imports what the reports import, draws a chart (fonts) and loads the years the jobs
-    will read (``warm``: code for the kit.app.year cache), so that the first notebook costs what the others do.
+    will read (``warm``: a ``kernel_call`` from the caller, e.g. ``kit.app.kernel.warm``), so that the first
+    notebook costs what the others do.
     ``kernel["km"]`` is the manager, for the parent watch (``_die_with``)."""
     from jupyter_client.manager import KernelManager
 
@@ -238,7 +200,7 @@ def _start(cwd: str, warm: str, kernel: dict):
     _exporter().from_notebook_node(_tiny_notebook())
     kc.wait_for_ready(timeout=120)
     try:  # a failure here shows again, in its notebook
-        kc.execute_interactive(WARM + warm, silent=True, store_history=False, timeout=300,
+        kc.execute_interactive(warm or "pass", silent=True, store_history=False, timeout=300,
                                output_hook=lambda message: None)
     except TimeoutError:
         pass
@@ -301,14 +263,6 @@ def _die_with(parent: int, kernel: dict) -> None:
     threading.Thread(target=watch, daemon=True, name="kit-parent-watch").start()
 
 
-def warm_years(campaign: Path, years: Iterable[int]) -> str:
-    """Kernel code that fills its year cache (``kit.app.year``) with ``years`` of the campaign folder."""
-    if not years:
-        return ""
-    return (f"from kit.config.campaign import load_campaign as _load\n"
-            f"kit.app.year.load_years(_load({str(campaign)!r}), {sorted(set(years))!r})\n")
-
-
 class Pool:
     """Worker processes, each with its warmed-up kernel, started ahead of their jobs.
 
@@ -358,7 +312,7 @@ class Pool:
     def submit(self, jobs: list[Job]) -> None:
         """Hand ``jobs`` to the workers, who start on them at once; ``collect`` waits for the outcomes."""
         # Big notebooks first, so the pool does not end waiting on one long report.
-        for job in sorted(jobs, key=lambda j: j.notebook not in (FINAL, SUCCESSOR, YEARLY)):
+        for job in sorted(jobs, key=lambda j: not j.first):
             self.todo.put(job)
         self.jobs += jobs
 

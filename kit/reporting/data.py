@@ -16,6 +16,7 @@ from kit.app.year import YearState
 from kit.config.campaign import Campaign
 from kit.config.framework import part_label
 from kit.core import vn
+from kit.core.values import round_half_up
 from kit.core.vocab import FindingState, Outcome, Stage, Status, label
 from kit.intake.movement import registration_status
 from kit.scoring import agreement as ag
@@ -474,7 +475,15 @@ def _sample(yd: YearState, first: pd.DataFrame) -> set[tuple[str, str]]:
 
 
 def _percent(share: float | None) -> str:
-    return "—" if share is None or pd.isna(share) else f"{vn.number(100 * float(share), 0)} %"
+    """A share as a whole percentage; one decimal where rounding would print a full or an empty share that is
+    not (199 agreements of 200 are "99,5 %", never "100 %")."""
+    if share is None or pd.isna(share):
+        return "—"
+    value = 100 * float(share)
+    decimals = 0
+    while decimals < 3 and value not in (0, 100) and round_half_up(value, decimals) in (0, 100):
+        decimals += 1
+    return f"{vn.number(value, decimals)} %"
 
 
 def assignment_progress(yd: YearState) -> pd.DataFrame:
@@ -518,7 +527,11 @@ def second_appraisal_summary(yd: YearState) -> pd.DataFrame:
 
 def agreement_by_criterion(yd: YearState) -> pd.DataFrame:
     """Per criterion: pairs, exact agreement, mean absolute difference, weighted kappa; least agreement first."""
-    table = ag.by_criterion(second_appraisal_pairs(yd))
+    return _criterion_table(ag.by_criterion(second_appraisal_pairs(yd)))
+
+
+def _criterion_table(table: pd.DataFrame) -> pd.DataFrame:
+    """``ag.by_criterion``'s numbers as the report prints them."""
     if table.empty:
         return pd.DataFrame()
     return pd.DataFrame({
@@ -528,12 +541,15 @@ def agreement_by_criterion(yd: YearState) -> pd.DataFrame:
         "Kappa có trọng số": table["kappa"].map(lambda k: vn.number(k) if k is not None else "—")})
 
 
+def disagreed(table: pd.DataFrame, top: int = 5) -> pd.DataFrame:
+    """The rows of ``ag.by_criterion`` where evaluators disagree most: at least two pairs (one pair says little)
+    and one difference. Chosen on the numbers, never on the printed percentage (199 of 200 prints "99,5 %")."""
+    return table[(table["exact"] < 1) & (table["pairs"] >= 2)].head(top)
+
+
 def most_disagreed(yd: YearState, top: int = 5) -> pd.DataFrame:
-    """The criteria where evaluators disagree most: at least two pairs (one pair says little), one difference."""
-    table = agreement_by_criterion(yd)
-    if table.empty:
-        return table
-    return table[(table["Trùng khớp"] != "100 %") & (table["Số cặp chấm"] >= 2)].head(top)
+    """The criteria where evaluators disagree most, as printed."""
+    return _criterion_table(disagreed(ag.by_criterion(second_appraisal_pairs(yd)), top))
 
 
 def agreement_by_evaluator(yd: YearState) -> pd.DataFrame:

@@ -6,10 +6,11 @@ import re
 
 import pytest
 
+from kit.app.reports import FINAL, SCORECARD, YEARLY
 from kit.app.year import load_year
 from kit.cli import main
 from kit.config.campaign import load_campaign
-from kit.outputs.render import FINAL, SCORECARD, YEARLY, Job, render
+from kit.outputs.render import Job, render
 from kit.reporting import data as rd
 from kit.scoring.totals import criteria_table, long_table
 from kit.store.gradebook import Gradebook
