@@ -3,7 +3,8 @@
 files → checked tables → decisions → results → reports:
     core → config → intake → scoring | store → outputs → app → reporting | ui → cli
 Layers on one rank ("|") are independent of each other; cli (which prints) uses neither reporting
-nor ui, and they do not use it. Every import counts, including those inside functions.
+nor ui, and they do not use it. Every import counts, including those inside functions. Inside store, the
+gradebook's modules have ranks of their own (``STORE``): its parts never lean on each other.
 """
 
 from __future__ import annotations
@@ -141,3 +142,32 @@ def test_kernel_code_names_a_function_the_contract_sees():
     assert any("imports kit.app" in v for v in violations("from kit.app import kernel", "kit.outputs.render"))
     with pytest.raises(ValueError):
         kernel_call(lambda: None)
+
+
+# Inside store: the gradebook's parts (kit.store.gradebook composes them into one Gradebook) build only on the
+# modules ranked below them, never on each other or on the façade, so each can be read and changed alone.
+STORE = {"ledger": 0, "schema": 0, "engine": 1, "decision_log": 2, "award_log": 2, "desk": 2, "maintenance": 2,
+         "gradebook": 3}
+
+
+def store_violations(source: str, module: str) -> list[str]:
+    own = STORE[module.split(".")[2]]
+    targets = [(line, t) for line, t in imported(source, module) if t.startswith("kit.store.")]
+    return [f"{module}:{line} (rank {own} in store) imports {t}" for line, t in targets
+            if STORE.get(t.split(".")[2], 99) >= own]
+
+
+def test_the_gradebooks_parts_build_only_on_what_is_below_them():
+    assert {p.stem for p in (ROOT / "kit" / "store").glob("*.py")} - {"__init__"} == set(STORE)
+    found = [v for name, path in kit_modules() if name.startswith("kit.store.") and not name.endswith("__init__")
+             for v in store_violations(path.read_text(encoding="utf-8"), name)]
+    assert found == []
+
+
+@pytest.mark.parametrize(("module", "source"), [
+    ("kit.store.award_log", "from kit.store.decision_log import latest"),
+    ("kit.store.maintenance", "def f():\n    from kit.store.gradebook import Gradebook"),
+    ("kit.store.schema", "from kit.store.engine import Store"),
+])
+def test_the_store_contract_catches_a_part_leaning_on_another(module, source):
+    assert store_violations(source, module)

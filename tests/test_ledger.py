@@ -13,9 +13,11 @@ from kit.app.audit import verify
 from kit.app.year import load_year
 from kit.cli import main
 from kit.core.errors import GradebookError
-from kit.store.gradebook import Decision, Gradebook
-from kit.store.ledger import LEDGER_FILE, LedgerFile
+from kit.core.vocab import Stage
+from kit.store.gradebook import AwardEvent, Decision, Gradebook, evidence_hash
+from kit.store.ledger import LEDGER_FILE, Head, LedgerFile
 from kit.ui.scoring_panel import AppraisalPanel
+from tests.helpers import ROOT
 
 CODES = ("1.1", "1.2", "1.3", "1.4", "1.5")
 
@@ -258,3 +260,83 @@ def test_a_damaged_schema_text_is_a_message_not_a_traceback(tmp_path):
     with pytest.raises(GradebookError, match="bị hỏng"):
         with Gradebook(f"sqlite:///{path}", readonly=True) as gb:
             gb.history(2024)
+
+
+# -- a gradebook made by an earlier kit: the chains are the stored data, they must read and continue unchanged --
+BEFORE_SPLIT = ROOT / "tests" / "fixtures" / "gradebook-schema4"  # made by _pinned_history at 93a7c14, SQLite
+PINNED = {  # the chains the kit computed then, on the same input: a change in what is hashed shows here
+    "2024": "b6e4aab102ac17fbb7db6df001d4b26047faa280fd274499b0015edf03b3e8a5",
+    "awards": "4d5cf25d004c509145bf6f79ca307ecbdec4dace93c4dce5bcd5bbb5e008868e",
+    "next": "7d71a3e99e4874a8d6cf6a910668e5d9f0e036c5650f74253065fa7fbb74452a",
+    "next awards": "6bd4a110675624c8d6c3549e661691894006bd479711ddf83134d29beda54770",
+}
+
+
+def _pinned_history(gb):
+    """Every kind of value the chain hashes, in a fixed order with fixed times: each stage, "Không áp dụng" with its
+    reason, -0.0, self scores and none, evidence fingerprints, diacritics, a tab and a line break, two sources, a
+    criterion key, batches of several decisions; a revocation; a reusable comment and a position (not chained)."""
+    at = "2024-12-0{}T09:30:00.000001+07:00".format
+    fingerprint = evidence_hash("KH số 1/KH-UBND")
+    gb.record([Decision(2024, "U1", "1.1", Stage.APPRAISAL, 2.0, "Nguyễn Thị Lan", "Đạt", self_score=2.0,
+                        evidence_hash=fingerprint, criterion_key="k-1.1", created_at=at(1)),
+               Decision(2024, "U1", "1.2", Stage.APPRAISAL, None, "Nguyễn Thị Lan", "Không có dịch vụ công\ttrực tuyến",
+                        na=True, created_at=at(1)),
+               Decision(2024, "U1", "1.5", Stage.APPRAISAL, -0.0, "Nguyễn Thị Lan", "", self_score=-0.5,
+                        created_at=at(1))])
+    gb.record(Decision(2024, "U2", "1.3", Stage.APPRAISAL, 0.5, "Trần Văn Minh", "Thiếu tin bài,\nchỉ có 2 bản",
+                       self_score=1.5, source="excel", created_at=at(2)))
+    gb.record(Decision(2024, "U2", "1.3", Stage.EXPLANATION, 1.5, "Đơn vị Hai", "Bổ sung 8 tin bài",
+                       source="excel", created_at=at(3)))
+    gb.record([Decision(2024, "U2", "1.3", Stage.SECOND, 1.0, "Phạm Quốc Bảo", "Đủ một nửa", created_at=at(4)),
+               Decision(2024, "U2", "1.4", Stage.APPRAISAL, 1.0, "Trần Văn Minh", "Sáng kiến cấp huyện",
+                        created_at=at(4))])
+    gb.record([Decision(2024, "U2", "1.3", Stage.RECONCILIATION, 1.0, "Hội đồng", "Theo ý kiến thẩm định lại",
+                        created_at=at(5)),
+               Decision(2024, "U2", "1.3", Stage.FINAL, 1.5, "Hội đồng", "Chấp nhận giải trình", created_at=at(6))])
+    gb.record_award_event(AwardEvent("15/QĐ-UBND", "U3", "Thành tích kê khai không đúng", "Nguyễn Thị Lan",
+                                     title="Giấy khen", number="20/QĐ-UBND", effective="2024-12-20",
+                                     created_at=at(7)))
+    gb.add_comment("Thiếu minh chứng", "Nguyễn Thị Lan")
+    gb.save_position("Nguyễn Thị Lan", {"unit": "U2", "code": "1.3"})
+
+
+def _continue(gb):
+    """What a writer adds after opening: a decision and a revocation, chained to those before them."""
+    gb.record(Decision(2024, "U3", "1.1", Stage.APPRAISAL, 0.0, "Trần Văn Minh", "Chưa có kế hoạch",
+                       created_at="2024-12-09T08:00:00+07:00"))
+    gb.record_award_event(AwardEvent("16/QĐ-UBND", "U1", "Trùng thành tích", "Trần Văn Minh",
+                                     created_at="2024-12-09T08:01:00+07:00"))
+
+
+@pytest.mark.sqlite_only
+def test_a_gradebook_made_before_the_split_reads_verifies_and_continues_unchanged(tiny):
+    for name in ("gradebook.sqlite", LEDGER_FILE):
+        shutil.copyfile(BEFORE_SPLIT / name, tiny.root / name)
+    stored = (tiny.root / "gradebook.sqlite").read_bytes()
+    with Gradebook.for_campaign(tiny, readonly=True) as gb:
+        found = verify(tiny, gb)
+        assert found.ok and found.counts == {2024: 9}, found.format()
+        assert gb.heads() == {2024: Head(9, 9, PINNED["2024"])} and gb.award_head() == Head(1, 1, PINNED["awards"])
+        assert gb.latest(2024)[["unit", "code", "stage"]].values.tolist() == [
+            ["U1", "1.1", "appraisal"], ["U1", "1.2", "appraisal"], ["U1", "1.5", "appraisal"],
+            ["U2", "1.4", "appraisal"], ["U2", "1.3", "final"]]
+        assert gb.award_events()["subject"].tolist() == ["U3"]
+        assert gb.comments() == ["Thiếu minh chứng"] and gb.position("Nguyễn Thị Lan") == {"unit": "U2", "code": "1.3"}
+    assert (tiny.root / "gradebook.sqlite").read_bytes() == stored  # read, never written
+    with Gradebook.for_campaign(tiny) as gb:
+        _continue(gb)
+        assert gb.heads()[2024].chain == PINNED["next"] and gb.award_head().chain == PINNED["next awards"]
+        assert verify(tiny, gb).ok
+    _, years, awards = LedgerFile(tiny.root / LEDGER_FILE).read_all()
+    assert years[2024].chain == PINNED["next"] and awards.chain == PINNED["next awards"]
+
+
+def test_new_gradebooks_chain_exactly_as_before_the_split(tiny):
+    """The same decisions on a new gradebook of either backend get the chains the kit gave them before."""
+    with Gradebook.for_campaign(tiny) as gb:
+        _pinned_history(gb)
+        assert gb.heads()[2024].chain == PINNED["2024"] and gb.award_head().chain == PINNED["awards"]
+        _continue(gb)
+        assert gb.heads()[2024].chain == PINNED["next"] and gb.award_head().chain == PINNED["next awards"]
+        assert verify(tiny, gb).ok

@@ -28,7 +28,7 @@ from kit.core.errors import GradebookError
 LEDGER_FILE = "gradebook.ledger.json"
 FIELDS = ("id", "year", "unit", "code", "criterion_key", "stage", "score", "na", "evaluator", "comment",
           "created_at", "self_score", "evidence_hash", "source")
-# award events (revocations) have their own chain, beside the years' (kit.store.gradebook.award_events)
+# award events (revocations) have their own chain, beside the years' (kit.store.schema.award_events)
 EVENT_FIELDS = ("id", "kind", "decision", "subject", "title", "reason", "evaluator", "number", "effective",
                 "created_at", "source")
 
