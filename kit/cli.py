@@ -179,8 +179,13 @@ def _documents_done(batches: list[Batch], pdf: bool) -> int:
     for what, n in missing.items():
         print(f"  ! Chưa có {what}: để \"…\" trong {n} văn bản — điền trước khi trình ký.")
     failed = [f for b in batches for f in b.failed]
-    for message in failed:
-        print(f"  ✗ {message}", file=sys.stderr)
+    by_message: dict[str, list[str]] = {}  # one broken template fails a hundred notices: said once
+    for line in failed:
+        name, _, message = line.partition(": ")
+        by_message.setdefault(message, []).append(name)
+    for message, names in by_message.items():
+        shown = names[0] if len(names) == 1 else f"{len(names)} văn bản ({names[0]}, …)"
+        print(f"  ✗ {shown}: {message}", file=sys.stderr)
     if pdf and written:
         from kit.outputs.official import to_pdf
 

@@ -9,8 +9,9 @@ writes the kit's default templates in that layout; the office may export them (`
 wording, fonts or recipients in Word, and keep them in the campaign folder (``mau-van-ban/``), where they take
 precedence. Because the defaults go through the same renderer, an edited template and the default can only differ
 in what the office changed. A value the configuration does not give (the number, the signer's name) is ``Missing``:
-printed "…" and listed, never invented; a tag the data does not have (a typo in an edited template) is printed
-"…" and listed too.
+printed "…" and listed, never invented. A tag typed wrong in an edited template (a brace missing, a block left
+open, a name the document is not given) stops that document, named with the paragraph it is in
+(``kit.outputs.template_check``); a field a row does not have (``{{ r.khong_co }}``) prints "…" and is listed.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from docxtpl import DocxTemplate
 from kit import __version__
 from kit.core.atomic import replacing
 from kit.core.errors import UsageError
+from kit.outputs.template_check import check
 
 FONT = "Times New Roman"
 GAP = "…"  # what a missing value prints as
@@ -247,8 +249,9 @@ def render(template: bytes | Path, context: dict, path: Path, made_from: str = "
     properties (File → Properties → Comments), not its text: a signed document says nothing technical, yet the file
     still names what it was made from.
 
-    Raises ``UsageError`` naming the template and the text around a broken tag (an edited template with an
-    unclosed ``{{``), so that the caller can go on with the other documents."""
+    Every tag is checked first (``kit.outputs.template_check``): a tag left open, unbalanced blocks or a name the
+    context does not give raise ``UsageError`` naming the template and the paragraph, so that the caller can go
+    on with the other documents, rather than a typo swallowing the paragraphs up to the next "}}" unseen."""
     missing: list[str] = []
 
     def shown(value: object) -> object:
@@ -266,7 +269,18 @@ def render(template: bytes | Path, context: dict, path: Path, made_from: str = "
 
     name = template.name if isinstance(template, Path) else "mẫu mặc định"
     env = jinja2.Environment(undefined=Unknown, finalize=shown, autoescape=True)
-    document = DocxTemplate(io.BytesIO(template) if isinstance(template, bytes) else template)
+    try:
+        data = template if isinstance(template, bytes) else template.read_bytes()
+        problems = check(data, name, set(context), set(env.globals))
+    except OSError as exc:
+        raise UsageError(f"Không đọc được mẫu văn bản {name} ({exc.strerror or type(exc).__name__}).") from exc
+    except Exception as exc:  # a file that is not a Word document (renamed, damaged)
+        raise UsageError(f"Không đọc được mẫu văn bản {name} ({type(exc).__name__}): hãy mở và lưu lại bằng Word "
+                         "dạng .docx, hoặc xóa tệp mẫu để dùng mẫu mặc định.") from exc
+    if problems:
+        raise UsageError("\n".join(problems) + "\nSửa thẻ trong Word (mỗi thẻ {{ … }} hoặc {%p … %} mở và đóng trong "
+                         "cùng một đoạn, đủ cặp ngoặc, đúng tên trường) hoặc xóa tệp mẫu để dùng mẫu mặc định.")
+    document = DocxTemplate(io.BytesIO(data))
     try:
         document.render(context, env, autoescape=True)
     except jinja2.TemplateError as exc:
