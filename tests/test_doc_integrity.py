@@ -3,16 +3,22 @@ has no result, provisional documents that never promise finality and never repla
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from docx import Document as read_docx
 
+from kit.app.documents import notice_context, year_documents
+from kit.app.year import load_year
 from kit.cli import main
+from kit.config.campaign import load_campaign
 from kit.core.errors import UsageError
 from kit.outputs.doc_templates import TEMPLATES, default_template
 from kit.outputs.official import render
 from kit.outputs.template_check import check, check_text
+from tests.helpers import DEMO
 
 
 def _all_text(doc) -> str:
@@ -90,3 +96,57 @@ def test_an_unreadable_template_is_a_message(tmp_path):
     bad.write_text("không phải tệp Word")
     with pytest.raises(UsageError, match="Không đọc được mẫu văn bản thong-bao-ket-qua.docx"):
         render(bad, {}, tmp_path / "x.docx")
+
+
+# -- notices ---------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def notices(tmp_path_factory) -> dict[int, Path]:
+    """The notices of 2022 (a refused form), 2023 (a form never sent) and 2025 (results not fully appraised)."""
+    out = tmp_path_factory.mktemp("notices")
+    campaign = load_campaign(DEMO)
+    for year in (2022, 2023, 2025):
+        batch = year_documents(load_year(campaign, year), out / str(year), notices_only=True)
+        assert not batch.failed
+    return {year: out / str(year) / "thong-bao" for year in (2022, 2023, 2025)}
+
+
+def _notice(notices: dict[int, Path], year: int, unit: str) -> str:
+    return _all_text(read_docx(notices[year] / f"thong-bao-ket-qua-{unit}-{year}.docx"))
+
+
+def test_a_notice_to_a_unit_without_a_result_says_why(notices):
+    refused = _notice(notices, 2022, "NNPTNT")
+    assert "phiếu tự đánh giá không được chấp nhận do có 1 lỗi sau" in refused
+    assert "- 2022/NNPTNT_2022.xlsx, trang \"Phiếu tự đánh giá\": Năm trong phiếu (2021) khác năm của thư mục nộp " \
+        "(2022)." in refused  # the check's own words, located in the unit's file
+    missing = _notice(notices, 2023, "THANHLONG")
+    assert "chưa nộp phiếu tự đánh giá (hạn nộp ngày 15/12/2023)" in missing
+    for text in (refused, missing):
+        assert "xem thông báo lỗi" not in text  # no such document exists
+        assert "kết quả thẩm định" not in text and "Giải trình" not in text and "bị trừ điểm" not in text
+    broken = _notice(notices, 2025, "XPHUOCVINH")
+    assert "Tệp bị hỏng hoặc không phải tệp Excel/CSV hợp lệ" in broken
+
+
+def test_a_notice_to_a_merged_unit_says_so():
+    yd = load_year(load_campaign(DEMO), 2025)
+    context = notice_context(yd, "ANBINH", dt.date(2025, 12, 31))
+    assert context["ket_qua"] == ["Đơn vị không tham gia chấm điểm năm 2025: đã sáp nhập vào Xã Châu Thành từ "
+                                  "01/07/2025."] and not context["co_ket_qua"]
+
+
+def test_a_provisional_notice_says_tam_tinh_and_never_promises_finality(notices):
+    yd = load_year(load_campaign(DEMO), 2025)
+    units = yd.results.units
+    scored = units[units["status"].map(lambda s: s.scored)]
+    none = scored[scored["appraised_count"] == 0]["unit"]
+    full = scored[scored["appraised_count"] == scored["criteria"]]["unit"]
+    assert len(none) and len(full)
+    for unit in none:
+        text = _notice(notices, 2025, unit)
+        assert "(TẠM TÍNH)" in text and "(đã thẩm định 0/" in text
+        assert "chính thức" not in text
+        assert "Không có tiêu chí nào bị trừ điểm" not in text  # nothing was appraised: nothing is said about cuts
+    for unit in full:
+        text = _notice(notices, 2025, unit)
+        assert "TẠM TÍNH" not in text and "kết quả thẩm định được công nhận chính thức" in text

@@ -148,12 +148,18 @@ class Layout:
         self._text(right.add_paragraph(), "{{ dia_danh }}, ngày {{ ngay }} tháng {{ thang }} năm {{ nam }}", 14,
                    italic=True, align=CENTER)
 
-    def title(self, kind: str, subject: str, *, note: str = "") -> None:
+    def title(self, kind: str, subject: str, *, note: str = "", provisional: bool = False) -> None:
+        """``provisional``: "(TẠM TÍNH)" under the subject when the context's ``tam_tinh`` is true, so that a
+        document made from results not fully appraised says so where the reader looks first."""
         self._text(self.doc.add_paragraph(), "", 14)
         if note:  # "DỰ THẢO" above a draft's title
             self._text(self.doc.add_paragraph(), note, 13, bold=True, italic=True, align=CENTER)
         self._text(self.doc.add_paragraph(), kind, 14, bold=True, align=CENTER)
         self._text(self.doc.add_paragraph(), subject, 14, bold=True, align=CENTER)
+        if provisional:
+            self.control("{%p if tam_tinh %}")
+            self._text(self.doc.add_paragraph(), "(TẠM TÍNH)", 14, bold=True, align=CENTER)
+            self.control("{%p endif %}")
         self._text(self.doc.add_paragraph(), "———", 13, align=CENTER)
 
     def centered(self, text: str, *, bold: bool = False, italic: bool = False) -> None:
