@@ -41,16 +41,31 @@ def cmd_forms(args: argparse.Namespace) -> int:
     campaign = load_campaign(args.campaign)
     out = args.out or args.reports / "forms" / str(args.year)
     campaign.require_year(args.year)
-    units = campaign.units
+    units = campaign.units_of(args.year)  # a unit formed later, or merged before, gets no form of that year
     if args.units:
         wanted = {c.strip().upper() for c in args.units.split(",")}
-        unknown = wanted - {u.code for u in units}
+        unknown = wanted - {u.code for u in campaign.units}
         if unknown:
             raise KitError(f"Mã đơn vị không có trong units.csv: {', '.join(sorted(unknown))}")
+        absent = sorted(wanted - {u.code for u in units})
+        if absent:
+            raise KitError(f"Đơn vị không tham gia chấm điểm năm {args.year} nên không có phiếu: "
+                           + "; ".join(f"{code} ({_absence(campaign, code, args.year)})" for code in absent))
         units = [u for u in units if u.code in wanted]
     paths = write_forms(campaign, args.year, Path(out), units)
     print(f"Đã tạo {len(paths)} phiếu tự đánh giá năm {args.year} trong {out}")
     return 0
+
+
+def _absence(campaign: Campaign, code: str, year: int) -> str:
+    """Why a unit of units.csv takes no part in ``year``, in the words of units.csv's dates."""
+    departure = campaign.departed(year).get(code)
+    if departure is not None:
+        return departure.text[0].lower() + departure.text[1:]
+    unit = campaign.units_by_code[code]
+    if unit.valid_from is not None and unit.valid_from.year > year:
+        return f"thành lập từ {unit.valid_from:%d/%m/%Y}"
+    return f"hoạt động đến {unit.valid_to:%d/%m/%Y}" if unit.valid_to else "không có trong năm"
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -150,3 +150,22 @@ def test_a_provisional_notice_says_tam_tinh_and_never_promises_finality(notices)
     for unit in full:
         text = _notice(notices, 2025, unit)
         assert "TẠM TÍNH" not in text and "kết quả thẩm định được công nhận chính thức" in text
+
+
+# -- forms -----------------------------------------------------------------------------------------------------
+def test_forms_only_for_the_units_taking_part_that_year(tmp_path, capsys):
+    campaign = load_campaign(DEMO)
+    for year in (2022, 2025):
+        out = tmp_path / str(year)
+        assert main(["forms", "--campaign", str(DEMO), "--year", str(year), "--out", str(out)]) == 0
+        made = {p.stem.removesuffix(f"_{year}") for p in out.glob("*.xlsx")}
+        assert made == {u.code for u in campaign.units_of(year)}
+    assert "XPHUOCVINH" not in {p.stem.split("_")[0] for p in (tmp_path / "2022").glob("*.xlsx")}  # formed 1/7/2025
+    assert "ANBINH" not in {p.stem.split("_")[0] for p in (tmp_path / "2025").glob("*.xlsx")}  # merged 1/7/2025
+    assert "XPHUOCVINH" in {p.stem.split("_")[0] for p in (tmp_path / "2025").glob("*.xlsx")}
+    capsys.readouterr()
+    assert main(["forms", "--campaign", str(DEMO), "--year", "2025", "--out", str(tmp_path / "x"),
+                 "--units", "ANBINH,NV"]) == 2
+    err = capsys.readouterr().err
+    assert "không tham gia chấm điểm năm 2025" in err and "ANBINH (đã sáp nhập vào Xã Châu Thành từ 01/07/2025)" in err
+    assert not (tmp_path / "x").exists() or not list((tmp_path / "x").glob("*.xlsx"))
