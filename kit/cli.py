@@ -167,14 +167,19 @@ def cmd_docs(args: argparse.Namespace) -> int:
     years = [args.year] if args.year else campaign.years
     for year in years:
         campaign.require_year(year)
+
+    def folder(year: int | None) -> Path:
+        """reports/<year>/van-ban; a provisional set beside it in van-ban-tam-tinh, never over the official one."""
+        default = documents_folder(args.reports, year)
+        return args.out or (default.with_name(f"{default.name}-tam-tinh") if args.provisional else default)
+
     batches = []
     if args.final:
-        batches.append(final_documents(load_years(campaign, years), args.out or documents_folder(args.reports, None),
-                                       on=on, provisional=args.provisional))
+        batches.append(final_documents(load_years(campaign, years), folder(None), on=on, provisional=args.provisional))
     else:
         for year in years:
-            batches.append(year_documents(load_year(campaign, year), args.out or documents_folder(args.reports, year),
-                                          notices_only=args.units, provisional=args.provisional))
+            batches.append(year_documents(load_year(campaign, year), folder(year), notices_only=args.units,
+                                          provisional=args.provisional))
     return _documents_done(batches, args.pdf)
 
 
@@ -515,7 +520,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--units", action="store_true", help="chỉ thông báo kết quả cho từng đơn vị (năm --year, hoặc "
                    "mọi năm)")
     p.add_argument("--on", metavar="NGÀY", help="ngày của tổng kết (ví dụ 30/06/2025: tổng kết của huyện)")
-    p.add_argument("--provisional", action="store_true", help="xét cả đơn vị chưa thẩm định đủ (TẠM TÍNH)")
+    p.add_argument("--provisional", action="store_true",
+                   help="xét cả đơn vị chưa thẩm định đủ (TẠM TÍNH; ghi vào thư mục van-ban-tam-tinh bên cạnh)")
     p.add_argument("--out", type=Path, help="thư mục văn bản (mặc định: reports/NĂM/van-ban, reports/final/van-ban)")
     p.add_argument("--pdf", action="store_true", help="tạo thêm bản PDF (cần LibreOffice)")
     p.add_argument("--templates", action="store_true", help="ghi các mẫu văn bản mặc định vào THƯ_MỤC_ĐỢT/"
@@ -545,7 +551,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--on", metavar="NGÀY", help="ngày xét tổng kết (mặc định: cuối giai đoạn), ví dụ 30/06/2025: "
                    "tổng kết của huyện trước khi giải thể")
     p.add_argument("--provisional", action="store_true",
-                   help="xét cả đơn vị chưa thẩm định đủ (danh sách TẠM TÍNH, ghi rõ trên mọi dòng liên quan)")
+                   help="xét cả đơn vị chưa thẩm định đủ (danh sách TẠM TÍNH, ghi rõ trên mọi dòng liên quan; ghi vào "
+                        "tệp …-tam-tinh bên cạnh, không ghi đè danh sách chính thức)")
     p.set_defaults(func=cmd_awards)
     actions = p.add_subparsers(dest="awards_action", required=False)
     q = actions.add_parser("revoke", parents=[common], help="ghi nhận hủy bỏ một khen thưởng đã tặng (không xóa gì)")

@@ -169,3 +169,31 @@ def test_forms_only_for_the_units_taking_part_that_year(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "không tham gia chấm điểm năm 2025" in err and "ANBINH (đã sáp nhập vào Xã Châu Thành từ 01/07/2025)" in err
     assert not (tmp_path / "x").exists() or not list((tmp_path / "x").glob("*.xlsx"))
+
+
+# -- provisional outputs ---------------------------------------------------------------------------------------
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_provisional_outputs_go_beside_the_official_ones_never_over_them(tmp_path, capsys):
+    reports = tmp_path / "reports"
+    common = ["--campaign", str(DEMO), "--reports", str(reports), "--year", "2025"]
+    assert main(["awards", *common]) == 0
+    assert main(["docs", *common]) == 0
+    official = _snapshot(reports)
+    assert "2025/de-nghi-khen-thuong-2025.xlsx" in official and "2025/bang-vang-2025.html" in official
+    assert main(["awards", *common, "--provisional"]) == 0
+    assert main(["docs", *common, "--provisional"]) == 0
+    after = _snapshot(reports)
+    assert {k: v for k, v in after.items() if k in official} == official  # byte for byte
+    made = set(after) - set(official)
+    assert {"2025/de-nghi-khen-thuong-2025-tam-tinh.xlsx", "2025/bang-vang-2025-tam-tinh.html"} <= made
+    assert "2025/van-ban-tam-tinh/du-thao-quyet-dinh-khen-thuong-2025.docx" in made
+    out = capsys.readouterr().out
+    assert "de-nghi-khen-thuong-2025-tam-tinh.xlsx" in out and "van-ban-tam-tinh" in out
+    decision = _all_text(read_docx(reports / "2025" / "van-ban-tam-tinh" / "du-thao-quyet-dinh-khen-thuong-2025.docx"))
+    assert "(TẠM TÍNH)" in decision
+    official_decision = reports / "2025" / "van-ban" / "du-thao-quyet-dinh-khen-thuong-2025.docx"
+    assert "(TẠM TÍNH)" not in _all_text(read_docx(official_decision))
+    assert "TẠM TÍNH" in (reports / "2025" / "bang-vang-2025-tam-tinh.html").read_text(encoding="utf-8")
