@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
 from pathlib import Path
 
 import pytest
@@ -197,3 +198,29 @@ def test_provisional_outputs_go_beside_the_official_ones_never_over_them(tmp_pat
     official_decision = reports / "2025" / "van-ban" / "du-thao-quyet-dinh-khen-thuong-2025.docx"
     assert "(TẠM TÍNH)" not in _all_text(read_docx(official_decision))
     assert "TẠM TÍNH" in (reports / "2025" / "bang-vang-2025-tam-tinh.html").read_text(encoding="utf-8")
+
+
+# -- the signature never alone on its page ---------------------------------------------------------------------
+def _signature_alone(pdf: Path) -> bool:
+    """The PDF's last page holds only Nơi nhận and the signature (page number and demo banner aside)."""
+    from pypdf import PdfReader
+
+    last = PdfReader(pdf).pages[-1] if len(PdfReader(pdf).pages) > 1 else None
+    if last is None:
+        return False
+    lines = [line.strip() for line in last.extract_text().splitlines()
+             if line.strip() and not line.strip().isdigit() and not line.startswith("Dữ liệu minh họa")]
+    return bool(lines) and lines[0].startswith("Nơi nhận")
+
+
+def test_the_last_lines_of_a_notice_stay_with_its_signature(tmp_path):
+    """2024's notices as LibreOffice lays them out: before, 12 of 32 ended on a page holding only Nơi nhận and the
+    signature (59 of the demo's 119 notices)."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    from kit.outputs.official import to_pdf
+
+    batch = year_documents(load_year(load_campaign(DEMO), 2024), tmp_path, notices_only=True)
+    pdfs = to_pdf([w.path for w in batch.written])
+    assert len(pdfs) == 32
+    assert [p.name for p in pdfs if _signature_alone(p)] == []

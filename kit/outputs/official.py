@@ -31,6 +31,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
 
 from kit import __version__
@@ -42,6 +43,10 @@ FONT = "Times New Roman"
 GAP = "…"  # what a missing value prints as
 MARGINS = {"top": 20, "bottom": 20, "left": 30, "right": 15}  # mm (Decree 30: 20–25, 20–25, 30–35, 15–20)
 CENTER, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
+SIGNATURE_SPACE = 280  # twentieths of a point above Nơi nhận and the signature: one 14 pt line
+TABLE_PROPERTIES = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
+                    "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar",
+                    "tblLook", "tblCaption", "tblDescription")  # the order of w:tblPr in the schema
 
 
 @dataclass(frozen=True)
@@ -112,13 +117,26 @@ class Layout:
                 cell.width = Mm(width)
 
     @staticmethod
-    def _no_borders(table) -> None:
+    def _table_property(table, element) -> None:
+        """Put ``element`` into the table's properties at the place the schema gives it (Word refuses a file whose
+        table properties are out of order)."""
+        properties = table._tbl.tblPr
+        rank = {name: i for i, name in enumerate(TABLE_PROPERTIES)}
+        mine = rank[element.tag.split("}")[1]]
+        later = [child for child in properties if rank.get(child.tag.split("}")[1], -1) > mine]
+        if later:
+            later[0].addprevious(element)
+        else:
+            properties.append(element)
+
+    @classmethod
+    def _no_borders(cls, table) -> None:
         borders = OxmlElement("w:tblBorders")
         for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
             element = OxmlElement(f"w:{edge}")
             element.set(qn("w:val"), "nil")
             borders.append(element)
-        table._tbl.tblPr.append(borders)
+        cls._table_property(table, borders)
 
     @staticmethod
     def _row_flags(row, header: bool = False) -> None:
@@ -206,9 +224,17 @@ class Layout:
         """Nơi nhận (left, 12 pt bold italic; items 11 pt) and the signature block (right: authority and title,
         space for the signature, name). ``left="xac_nhan"``: the left cell is a second signature (a head of unit
         confirming a person's report) instead of the recipients."""
-        self._text(self.doc.add_paragraph(), "", 14)
+        self._keep_with_signature()
         table = self.doc.add_table(rows=1, cols=2)
         self._no_borders(table)
+        # a line of space above, as the table's own top margin: an empty paragraph there breaks LibreOffice's
+        # keep-with-next chain, and the signature went alone to the next page again
+        margins = OxmlElement("w:tblCellMar")
+        top = OxmlElement("w:top")
+        top.set(qn("w:w"), str(SIGNATURE_SPACE))
+        top.set(qn("w:type"), "dxa")
+        margins.append(top)
+        self._table_property(table, margins)
         self._widths(table, [80, 85])
         self._row_flags(table.rows[0])  # the signature never leaves its last lines on the page before
         first, right = table.rows[0].cells
@@ -220,6 +246,27 @@ class Layout:
         else:
             self._signature(first, "xac_nhan_tham_quyen", "xac_nhan_nguoi_ky")
         self._signature(right, "tham_quyen", "nguoi_ky")
+
+    def _keep_with_signature(self) -> None:
+        """The last paragraph of the body keeps with the signature block: a page holding only "Nơi nhận" and the
+        signature signs nothing (keep-with-next, so Word and LibreOffice carry the last lines over with it). Which
+        paragraph ends up last may depend on the data: walking back, the paragraphs inside a loop or a branch are
+        all marked, up to the first one that is always there (or the heading of the last section)."""
+        depth = 0  # how many loops and branches the walk is inside (it goes backwards: an "end" opens one)
+        for element in reversed(list(self.doc.element.body.iterchildren())):
+            if element.tag == qn("w:tbl"):
+                return
+            if element.tag != qn("w:p"):
+                continue
+            paragraph = Paragraph(element, self.doc)
+            text = paragraph.text.strip()
+            if text.startswith("{%p"):
+                word = text[3:].split(maxsplit=1)[0] if text[3:].strip() else ""
+                depth += 1 if word.startswith("end") else -1 if word in ("if", "for") else 0
+                continue
+            paragraph.paragraph_format.keep_with_next = True
+            if text and (depth <= 0 or any(run.bold for run in paragraph.runs)):
+                return
 
     def _signature(self, cell, authority: str, name: str) -> None:
         self._text(cell.paragraphs[0], f"{{%p for x in {authority} %}}", 14, align=CENTER)
