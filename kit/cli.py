@@ -206,11 +206,17 @@ def _documents_done(batches: list[Batch], pdf: bool) -> int:
     for message, names in by_message.items():
         shown = names[0] if len(names) == 1 else f"{len(names)} văn bản ({names[0]}, …)"
         print(f"  ✗ {shown}: {message}", file=sys.stderr)
-    if pdf and written:
-        from kit.outputs.official import to_pdf
+    if written:
+        from kit.outputs.official import remove_stale_pdfs, to_pdf
 
-        pdfs = to_pdf([w.path for w in written])
-        print(f"Đã tạo {len(pdfs)} bản PDF bên cạnh các tệp .docx.")
+        # first: a PDF of the previous version never stays beside the new .docx, even if LibreOffice then fails
+        stale = remove_stale_pdfs([w.path for w in written])
+        if pdf:
+            pdfs = to_pdf([w.path for w in written])
+            print(f"Đã tạo {len(pdfs)} bản PDF bên cạnh các tệp .docx.")
+        elif stale:
+            print(f"Đã xóa {len(stale)} bản PDF cũ của các văn bản vừa tạo lại (không còn khớp với tệp .docx mới); "
+                  "thêm --pdf để tạo lại bản PDF.")
     return 1 if failed else 0
 
 

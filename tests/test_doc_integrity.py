@@ -224,3 +224,20 @@ def test_the_last_lines_of_a_notice_stay_with_its_signature(tmp_path):
     pdfs = to_pdf([w.path for w in batch.written])
     assert len(pdfs) == 32
     assert [p.name for p in pdfs if _signature_alone(p)] == []
+
+
+def test_a_run_without_pdf_removes_the_pdfs_it_made_of_the_documents_it_rewrote(tmp_path, capsys):
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    from kit.outputs.official import to_pdf
+
+    args = ["docs", "--campaign", str(DEMO), "--units", "--year", "2024", "--out", str(tmp_path)]
+    assert main(args) == 0
+    notices = sorted((tmp_path / "thong-bao").glob("*.docx"))
+    made = to_pdf(notices[:2])  # as an earlier run with --pdf made them
+    foreign = notices[2].with_suffix(".pdf")  # the office's own PDF of that name (Văn thư's scan)
+    foreign.write_bytes(b"%PDF-1.4\n1 0 obj << /Author (Van thu) >> endobj\n%%EOF\n")
+    capsys.readouterr()
+    assert main(args) == 0
+    assert "Đã xóa 2 bản PDF cũ của các văn bản vừa tạo lại" in capsys.readouterr().out
+    assert not any(p.exists() for p in made) and foreign.exists()

@@ -41,6 +41,7 @@ from kit.outputs.template_check import check
 
 FONT = "Times New Roman"
 GAP = "…"  # what a missing value prints as
+AUTHOR = "kit thi đua CCHC"  # the author of every document the kit writes (with its version)
 MARGINS = {"top": 20, "bottom": 20, "left": 30, "right": 15}  # mm (Decree 30: 20–25, 20–25, 30–35, 15–20)
 CENTER, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
 SIGNATURE_SPACE = 280  # twentieths of a point above Nơi nhận and the signature: one 14 pt line
@@ -345,7 +346,7 @@ def render(template: bytes | Path, context: dict, path: Path, made_from: str = "
         raise UsageError(f"Không đọc được mẫu văn bản {name} ({type(exc).__name__}): hãy mở và lưu lại bằng Word "
                          "dạng .docx, hoặc xóa tệp mẫu để dùng mẫu mặc định.") from exc
     properties = document.docx.core_properties
-    properties.comments, properties.author = made_from, f"kit thi đua CCHC {__version__}"
+    properties.comments, properties.author = made_from, f"{AUTHOR} {__version__}"
     with replacing(path) as temporary:
         document.save(str(temporary))
     return Written(path, name, list(dict.fromkeys(missing)))
@@ -374,3 +375,27 @@ def to_pdf(documents: list[Path]) -> list[Path]:
                 shutil.copyfile(pdf, temporary)
             made.append(target)
     return made
+
+
+def _made_by_kit(pdf: Path) -> bool:
+    """A PDF whose author is the kit (``render`` names it in the .docx's properties, and LibreOffice or Word carry
+    that over into the PDF, as UTF-16 in its information dictionary or as text in its XMP)."""
+    try:
+        data = pdf.read_bytes()
+    except OSError:
+        return False
+    utf16 = "FEFF" + AUTHOR.encode("utf-16-be").hex()  # any version of the kit
+    marks = (AUTHOR.encode("utf-8"), utf16.upper().encode("ascii"), utf16.lower().encode("ascii"))
+    return any(mark in data for mark in marks)
+
+
+def remove_stale_pdfs(documents: list[Path]) -> list[Path]:
+    """Remove the PDF the kit made earlier beside each of ``documents`` (just rewritten without ``--pdf``): it
+    shows the previous version and would contradict the new .docx. A PDF someone else made is left alone."""
+    removed = []
+    for docx in documents:
+        pdf = docx.with_suffix(".pdf")
+        if pdf.is_file() and _made_by_kit(pdf):
+            pdf.unlink()
+            removed.append(pdf)
+    return removed
