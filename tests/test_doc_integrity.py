@@ -241,3 +241,15 @@ def test_a_run_without_pdf_removes_the_pdfs_it_made_of_the_documents_it_rewrote(
     assert main(args) == 0
     assert "Đã xóa 2 bản PDF cũ của các văn bản vừa tạo lại" in capsys.readouterr().out
     assert not any(p.exists() for p in made) and foreign.exists()
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("{{ r.ten }}", "{% vm %}{{ r.ten }}"),  # docxtpl's own table-cell tags are not mistakes
+    ("{{ r.ten }}", "{{ r.ten }}{% cellbg 'FFFFFF' %}"),
+    ("Kính gửi: {{ kinh_gui }}", "Kính gửi: {{r kinh_gui }}"),
+    ("Kính gửi: {{ kinh_gui }}", "Kính gửi: {% if kinh_gui %}{{ kinh_gui }}{% else %}…{% endif %}"),
+])
+def test_what_docxtpl_accepts_is_accepted(old, new):
+    template = _edited(default_template("to-trinh-khen-thuong"), old, new)
+    assert check(template, "to-trinh-khen-thuong.docx", set(check_text(default_template(
+        "to-trinh-khen-thuong")).names)) == []

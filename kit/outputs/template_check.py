@@ -33,6 +33,8 @@ CLOSER = {"{{": "}}", "{%": "%}", "{#": "#}"}
 PREFIX = re.compile(r"^(\{\{|\{%|\{#)(p|tr|tc|r)\s")  # docxtpl's paragraph, row, cell and run tags
 BLOCKS = {"for", "if", "macro", "call", "filter", "with", "block", "raw", "autoescape", "trans"}
 MIDDLE = {"else": {"if", "for"}, "elif": {"if"}, "pluralize": {"trans"}}
+CELL_VALUE = re.compile(r"\{%-?\s*(?:colspan|cellbg)\s+(.*?)-?%\}")
+CELL_MERGE = re.compile(r"\{%-?\s*(?:vm|hm)\s*-?%\}")
 SHOWN = 120  # characters of a paragraph quoted in a message
 
 
@@ -145,10 +147,12 @@ def check_text(template: bytes) -> Checked:
 
 
 def _plain(text: str, tags: list[str]) -> str:
-    """The paragraph as Jinja reads it: docxtpl's "p", "tr", "tc", "r" letters taken out of its tags."""
+    """The paragraph as Jinja reads it: docxtpl's "p", "tr", "tc", "r" letters taken out of its tags, and its
+    table-cell tags ("{% colspan n %}", "{% cellbg c %}", "{% vm %}", "{% hm %}") as docxtpl rewrites them."""
     for tag in tags:
         text = text.replace(tag, PREFIX.sub(r"\1 ", tag), 1)
-    return text
+    text = CELL_VALUE.sub(r"{{ \1 }}", text)
+    return CELL_MERGE.sub("", text)
 
 
 def check(template: bytes, name: str, given: set[str], known: set[str] | None = None) -> list[str]:
