@@ -41,16 +41,31 @@ def cmd_forms(args: argparse.Namespace) -> int:
     campaign = load_campaign(args.campaign)
     out = args.out or args.reports / "forms" / str(args.year)
     campaign.require_year(args.year)
-    units = campaign.units
+    units = campaign.units_of(args.year)  # a unit formed later, or merged before, gets no form of that year
     if args.units:
         wanted = {c.strip().upper() for c in args.units.split(",")}
-        unknown = wanted - {u.code for u in units}
+        unknown = wanted - {u.code for u in campaign.units}
         if unknown:
             raise KitError(f"Mã đơn vị không có trong units.csv: {', '.join(sorted(unknown))}")
+        absent = sorted(wanted - {u.code for u in units})
+        if absent:
+            raise KitError(f"Đơn vị không tham gia chấm điểm năm {args.year} nên không có phiếu: "
+                           + "; ".join(f"{code} ({_absence(campaign, code, args.year)})" for code in absent))
         units = [u for u in units if u.code in wanted]
     paths = write_forms(campaign, args.year, Path(out), units)
     print(f"Đã tạo {len(paths)} phiếu tự đánh giá năm {args.year} trong {out}")
     return 0
+
+
+def _absence(campaign: Campaign, code: str, year: int) -> str:
+    """Why a unit of units.csv takes no part in ``year``, in the words of units.csv's dates."""
+    departure = campaign.departed(year).get(code)
+    if departure is not None:
+        return departure.text[0].lower() + departure.text[1:]
+    unit = campaign.units_by_code[code]
+    if unit.valid_from is not None and unit.valid_from.year > year:
+        return f"thành lập từ {unit.valid_from:%d/%m/%Y}"
+    return f"hoạt động đến {unit.valid_to:%d/%m/%Y}" if unit.valid_to else "không có trong năm"
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -152,14 +167,19 @@ def cmd_docs(args: argparse.Namespace) -> int:
     years = [args.year] if args.year else campaign.years
     for year in years:
         campaign.require_year(year)
+
+    def folder(year: int | None) -> Path:
+        """reports/<year>/van-ban; a provisional set beside it in van-ban-tam-tinh, never over the official one."""
+        default = documents_folder(args.reports, year)
+        return args.out or (default.with_name(f"{default.name}-tam-tinh") if args.provisional else default)
+
     batches = []
     if args.final:
-        batches.append(final_documents(load_years(campaign, years), args.out or documents_folder(args.reports, None),
-                                       on=on, provisional=args.provisional))
+        batches.append(final_documents(load_years(campaign, years), folder(None), on=on, provisional=args.provisional))
     else:
         for year in years:
-            batches.append(year_documents(load_year(campaign, year), args.out or documents_folder(args.reports, year),
-                                          notices_only=args.units, provisional=args.provisional))
+            batches.append(year_documents(load_year(campaign, year), folder(year), notices_only=args.units,
+                                          provisional=args.provisional))
     return _documents_done(batches, args.pdf)
 
 
@@ -179,13 +199,24 @@ def _documents_done(batches: list[Batch], pdf: bool) -> int:
     for what, n in missing.items():
         print(f"  ! Chưa có {what}: để \"…\" trong {n} văn bản — điền trước khi trình ký.")
     failed = [f for b in batches for f in b.failed]
-    for message in failed:
-        print(f"  ✗ {message}", file=sys.stderr)
-    if pdf and written:
-        from kit.outputs.official import to_pdf
+    by_message: dict[str, list[str]] = {}  # one broken template fails a hundred notices: said once
+    for line in failed:
+        name, _, message = line.partition(": ")
+        by_message.setdefault(message, []).append(name)
+    for message, names in by_message.items():
+        shown = names[0] if len(names) == 1 else f"{len(names)} văn bản ({names[0]}, …)"
+        print(f"  ✗ {shown}: {message}", file=sys.stderr)
+    if written:
+        from kit.outputs.official import remove_stale_pdfs, to_pdf
 
-        pdfs = to_pdf([w.path for w in written])
-        print(f"Đã tạo {len(pdfs)} bản PDF bên cạnh các tệp .docx.")
+        # first: a PDF of the previous version never stays beside the new .docx, even if LibreOffice then fails
+        stale = remove_stale_pdfs([w.path for w in written])
+        if pdf:
+            pdfs = to_pdf([w.path for w in written])
+            print(f"Đã tạo {len(pdfs)} bản PDF bên cạnh các tệp .docx.")
+        elif stale:
+            print(f"Đã xóa {len(stale)} bản PDF cũ của các văn bản vừa tạo lại (không còn khớp với tệp .docx mới); "
+                  "thêm --pdf để tạo lại bản PDF.")
     return 1 if failed else 0
 
 
@@ -495,7 +526,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--units", action="store_true", help="chỉ thông báo kết quả cho từng đơn vị (năm --year, hoặc "
                    "mọi năm)")
     p.add_argument("--on", metavar="NGÀY", help="ngày của tổng kết (ví dụ 30/06/2025: tổng kết của huyện)")
-    p.add_argument("--provisional", action="store_true", help="xét cả đơn vị chưa thẩm định đủ (TẠM TÍNH)")
+    p.add_argument("--provisional", action="store_true",
+                   help="xét cả đơn vị chưa thẩm định đủ (TẠM TÍNH; ghi vào thư mục van-ban-tam-tinh bên cạnh)")
     p.add_argument("--out", type=Path, help="thư mục văn bản (mặc định: reports/NĂM/van-ban, reports/final/van-ban)")
     p.add_argument("--pdf", action="store_true", help="tạo thêm bản PDF (cần LibreOffice)")
     p.add_argument("--templates", action="store_true", help="ghi các mẫu văn bản mặc định vào THƯ_MỤC_ĐỢT/"
@@ -525,7 +557,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--on", metavar="NGÀY", help="ngày xét tổng kết (mặc định: cuối giai đoạn), ví dụ 30/06/2025: "
                    "tổng kết của huyện trước khi giải thể")
     p.add_argument("--provisional", action="store_true",
-                   help="xét cả đơn vị chưa thẩm định đủ (danh sách TẠM TÍNH, ghi rõ trên mọi dòng liên quan)")
+                   help="xét cả đơn vị chưa thẩm định đủ (danh sách TẠM TÍNH, ghi rõ trên mọi dòng liên quan; ghi vào "
+                        "tệp …-tam-tinh bên cạnh, không ghi đè danh sách chính thức)")
     p.set_defaults(func=cmd_awards)
     actions = p.add_subparsers(dest="awards_action", required=False)
     q = actions.add_parser("revoke", parents=[common], help="ghi nhận hủy bỏ một khen thưởng đã tặng (không xóa gì)")

@@ -100,7 +100,7 @@ def test_awards_on_tiny_campaign_and_outputs(tiny, tmp_path):
         ("GK", "U1"), ("GK", "U3"), ("GKCN", "<b>Lê An</b>|U1")]
     assert [f.outcome for f in aw.findings if f.candidate["id"] == "U2"] == [Outcome.CUT]
     assert [p.code for p in aw.problems] == ["PERSON_DUPLICATE"]
-    assert aw.level == "yearly" and xlsx.name == "de-nghi-khen-thuong-2024.xlsx"
+    assert aw.level == "yearly" and xlsx.name == "de-nghi-khen-thuong-2024-tam-tinh.xlsx"  # beside the official
     ws = load_workbook(xlsx)["Danh sách đề nghị"]
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG" in texts and "I. TẬP THỂ" in texts and "II. CÁ NHÂN" in texts
@@ -139,9 +139,9 @@ def test_no_commendation_from_unappraised_results_unless_asked_and_then_said(tmp
     assert main(["awards", "--campaign", str(DEMO), "--reports", str(tmp_path), "--year", "2025", "--provisional"]) == 0
     marked = [f for f in proposals(states, "yearly", provisional=True).proposed() if f.provisional]
     assert marked
-    page = (tmp_path / "2025" / "bang-vang-2025.html").read_text(encoding="utf-8")
+    page = (tmp_path / "2025" / "bang-vang-2025-tam-tinh.html").read_text(encoding="utf-8")
     assert "các dòng ghi TẠM TÍNH" in page and page.count("— <b class='demo'>TẠM TÍNH</b>") == len(marked)
-    sheet = load_workbook(tmp_path / "2025" / "de-nghi-khen-thuong-2025.xlsx")["Danh sách đề nghị"]
+    sheet = load_workbook(tmp_path / "2025" / "de-nghi-khen-thuong-2025-tam-tinh.xlsx")["Danh sách đề nghị"]
     texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert any(t.startswith("TẠM TÍNH:") for t in texts)
     assert sum(t.startswith("TẠM TÍNH (đã thẩm định") for t in texts) == len(marked)

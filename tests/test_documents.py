@@ -21,6 +21,7 @@ from kit.config.campaign import load_campaign
 from kit.core.vocab import Kind
 from kit.outputs.doc_templates import TEMPLATES, default_template
 from kit.outputs.official import GAP, render
+from kit.outputs.template_check import check_text
 from tests.helpers import DEMO, ROOT
 
 SCREENSHOTS = ROOT / "reports" / "screenshots"
@@ -162,10 +163,11 @@ def test_the_office_edits_a_template_and_mistakes_in_it_are_reported(tmp_path, c
     capsys.readouterr()
     assert main(["docs", "--campaign", str(camp), "--year", "2024", "--out", str(tmp_path / "out")]) == 1
     said = capsys.readouterr()
-    doc = read_docx(tmp_path / "out" / "to-trinh-khen-thuong-2024.docx")
-    assert f"TỜ TRÌNH (mẫu của Văn phòng) {GAP}" in _texts(doc)  # the unknown tag is "…", not a crash
-    assert "khong_co_truong_nay" in said.out and "to-trinh-khen-thuong.docx" in said.out
-    assert "thong-bao-ket-qua.docx có thẻ sai" in said.err  # the broken template is named...
+    assert not (tmp_path / "out" / "to-trinh-khen-thuong-2024.docx").exists()  # a name it is not given stops it
+    assert "Mẫu văn bản to-trinh-khen-thuong.docx: trường \"khong_co_truong_nay\"" in said.err
+    assert "ở đoạn «TỜ TRÌNH (mẫu của Văn phòng) {{ khong_co_truong_nay }}»" in said.err
+    assert "Mẫu văn bản thong-bao-ket-qua.docx: thẻ \"{{ don_vi\" thiếu" in said.err  # the broken template is named...
+    assert said.err.count("Mẫu văn bản thong-bao-ket-qua.docx") == 1  # once, not once per notice
     assert (tmp_path / "out" / "bao-cao-ket-qua-2024.docx").exists()  # ...and the other documents are written
     assert not list((tmp_path / "out").glob("thong-bao/*.docx"))
     assert main(["docs", "--campaign", str(camp), "--templates"]) == 0  # never overwrites the office's edits
@@ -174,8 +176,9 @@ def test_the_office_edits_a_template_and_mistakes_in_it_are_reported(tmp_path, c
 
 
 def test_a_value_with_markup_characters_is_text(tmp_path):
-    path = render(default_template("thong-bao-ket-qua"), {"don_vi": "Phòng <A> & \"B\"", "bi_tru": []},
-                  tmp_path / "x.docx").path
+    template = default_template("thong-bao-ket-qua")
+    context = dict.fromkeys(check_text(template).names, "") | {"don_vi": "Phòng <A> & \"B\"", "bi_tru": []}
+    path = render(template, context, tmp_path / "x.docx").path
     assert "Kính gửi: Phòng <A> & \"B\"" in _all_text(read_docx(path))
 
 

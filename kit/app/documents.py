@@ -35,6 +35,7 @@ from kit.store.gradebook import latest
 
 NUMBER = Missing("số văn bản (điền khi vào sổ văn bản đi)")
 RECIPIENTS = ["Như trên", "Lưu: VT"]
+ERRORS_SHOWN = 10  # a refused form's errors listed in its notice
 
 
 @dataclass
@@ -345,40 +346,66 @@ def _inspections(yd: YearState, day: dt.date) -> list[str]:
 
 def notice_context(yd: YearState, unit: str, day: dt.date) -> dict:
     """Thông báo kết quả to one unit: its points, band and rank, every criterion cut below its self-score with the
-    evaluator's reason, and by when to lodge an explanation."""
+    evaluator's reason, and by when to lodge an explanation. A unit without a result is told why (``_no_result``);
+    a result not fully appraised is TẠM TÍNH (``tam_tinh``, ``tien_do``: how far the appraisal went)."""
     campaign = yd.campaign
     frame = _proposer(campaign, day, "TB", ["Như trên", "Lưu: VT"])
     row = yd.results.units.set_index("unit").loc[unit]
-    if row["status"].scored:
+    scored = bool(row["status"].scored)
+    provisional = scored and row["appraised_count"] < row["criteria"]
+    progress = f"đã thẩm định {int(row['appraised_count'])}/{int(row['criteria'])} tiêu chí" if scored else ""
+    why: list[str] = []
+    if scored:
         ranked = yd.results.units.dropna(subset=["rank"])
         size = int((ranked["group"] == row["group"]).sum())
         result = [f"Tổng điểm: {vn.number(row['counted'])}/{vn.number(row['max_applicable'])} điểm (tối đa áp dụng), "
                   f"đạt {vn.number(row['percent'])} %.",
                   f"Xếp loại: {row['band'] or '—'}; xếp hạng {vn.integer(row['rank'])}/{size} trong nhóm "
                   f"{row['group_name']}."]
-        if row["appraised_count"] < row["criteria"]:
-            result.append(f"Kết quả tạm tính: đã thẩm định {int(row['appraised_count'])}/{int(row['criteria'])} "
-                          "tiêu chí.")
+        if provisional:
+            result.append(f"Kết quả tạm tính: {progress}; các tiêu chí chưa thẩm định tạm tính theo điểm tự chấm.")
     else:
-        result = [f"Đơn vị chưa có kết quả chấm điểm năm {yd.year}: "
-                  + ("chưa nộp phiếu tự đánh giá." if row["status"] == Status.MISSING
-                     else "phiếu tự đánh giá không được chấp nhận (xem thông báo lỗi của phiếu).")]
+        result, why = _no_result(yd, unit, row["status"])
     long = yd.results.long
     rows = long[(long["unit"] == unit) & long["is_appraised"]]
     reasons = latest(yd.decisions[yd.decisions["unit"] == unit])
-    why = dict(zip(reasons["code"], reasons["comment"], strict=True))
+    comments = dict(zip(reasons["code"], reasons["comment"], strict=True))
     own = pd.to_numeric(rows["self"], errors="coerce")
     cut = rows[(own - pd.to_numeric(rows["appraised"], errors="coerce")) > 1e-9]
     deadline = campaign.deadline(yd.year, "explanation")
     return frame | {
-        "nam_bao_cao": str(yd.year), "don_vi": row["unit_name"], "ket_qua": result,
+        "nam_bao_cao": str(yd.year), "don_vi": row["unit_name"], "ket_qua": result, "co_ket_qua": scored,
+        "tam_tinh": provisional, "tien_do": progress, "ly_do": why,
         "bi_tru": [{"ma": r.code, "tieu_chi": r.content,
                     "tu_cham": vn.number(pd.to_numeric(r.self, errors="coerce")),
                     "tham_dinh": "Không áp dụng" if r.appraised_na else vn.number(r.appraised),
-                    "ly_do": why.get(r.code) or Missing("lý do trừ điểm (nhận xét của cán bộ thẩm định)")}
+                    "ly_do": comments.get(r.code) or Missing("lý do trừ điểm (nhận xét của cán bộ thẩm định)")}
                    for r in cut.itertuples()],
         "han_giai_trinh": vn.date(deadline) if deadline else Missing(
             f"hạn giải trình năm {yd.year} (deadlines: explanation trong campaign.yml)")}
+
+
+def _no_result(yd: YearState, unit: str, status: Status) -> tuple[list[str], list[str]]:
+    """Why a unit has no result in the year, in the notice's words, and the errors of its form when it was refused
+    (the check's own, located in the file, so that the unit can correct them)."""
+    year = yd.year
+    if status.gone:
+        departure = yd.campaign.departed(year).get(unit)
+        reason = departure.text[0].lower() + departure.text[1:] if departure else (
+            "đã sáp nhập" if status == Status.MERGED else "đã ngừng hoạt động")
+        return [f"Đơn vị không tham gia chấm điểm năm {year}: {reason}."], []
+    if status == Status.MISSING:
+        deadline = yd.campaign.deadline(year)
+        return [f"Đơn vị chưa có kết quả chấm điểm năm {year}: chưa nộp phiếu tự đánh giá"
+                + (f" (hạn nộp ngày {vn.date(deadline)})." if deadline else ".")], []
+    errors = list(dict.fromkeys(f"{p.where()}: {p.message}" if p.where() else p.message
+                                for s in yd.check.submissions if s.unit == unit for p in s.problems if p.is_error))
+    shown = [f"- {e}" for e in errors[:ERRORS_SHOWN]]
+    if len(errors) > ERRORS_SHOWN:
+        shown.append(f"- Và {len(errors) - ERRORS_SHOWN} lỗi khác cùng loại.")
+    return [f"Đơn vị chưa có kết quả chấm điểm năm {year}: phiếu tự đánh giá không được chấp nhận do có "
+            f"{len(errors)} lỗi sau:" if errors else
+            f"Đơn vị chưa có kết quả chấm điểm năm {year}: phiếu tự đánh giá không được chấp nhận."], shown
 
 
 # -- the period: summing-up ------------------------------------------------------------------------------------
@@ -470,7 +497,8 @@ def _commendation(batch: Batch, campaign: Campaign, awards: Awards, states: list
                   end: str) -> None:
     _write(batch, campaign, "to-trinh-khen-thuong", submission_context(campaign, awards),
            folder / f"to-trinh-khen-thuong-{end}.docx")
-    _write(batch, campaign, "quyet-dinh-khen-thuong", decision_context(campaign, awards),
+    decision = decision_context(campaign, awards) | {"tam_tinh": awards.provisional}  # says TẠM TÍNH when it is
+    _write(batch, campaign, "quyet-dinh-khen-thuong", decision,
            folder / f"du-thao-quyet-dinh-khen-thuong-{end}.docx")
     for f in awards.proposed():
         who = "ca-nhan" if f.rule.kind == Kind.INDIVIDUAL else "tap-the"

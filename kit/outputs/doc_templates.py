@@ -41,7 +41,8 @@ def proposal_submission() -> Layout:
     """Tờ trình đề nghị khen thưởng + Danh sách kèm theo."""
     d = Layout()
     d.heading()
-    d.title("TỜ TRÌNH", f"Về việc đề nghị khen thưởng thành tích trong {MOVEMENT} {{{{ giai_doan }}}}")
+    d.title("TỜ TRÌNH", f"Về việc đề nghị khen thưởng thành tích trong {MOVEMENT} {{{{ giai_doan }}}}",
+            provisional=True)
     d.centered("Kính gửi: {{ kinh_gui }}")
     d.paragraphs("can_cu")
     d.paragraph("{{ co_quan_ten }} kính trình xem xét, khen thưởng {{ tap_the|length }} tập thể và {{ ca_nhan|length }}"
@@ -58,7 +59,8 @@ def award_decision() -> Layout:
     """Dự thảo Quyết định khen thưởng (Điều 1–3) + Danh sách kèm theo."""
     d = Layout()
     d.heading()
-    d.title("QUYẾT ĐỊNH", f"Về việc khen thưởng thành tích trong {MOVEMENT} {{{{ giai_doan }}}}", note="DỰ THẢO")
+    d.title("QUYẾT ĐỊNH", f"Về việc khen thưởng thành tích trong {MOVEMENT} {{{{ giai_doan }}}}", note="DỰ THẢO",
+            provisional=True)
     d.centered("{{ chuc_danh_quyet_dinh }}", bold=True)
     d.control("{%p for dong in can_cu %}")
     d.paragraph("{{ dong }}", italic=True)
@@ -97,26 +99,51 @@ def year_report() -> Layout:
 
 
 def unit_notice() -> Layout:
-    """Thông báo kết quả cho từng đơn vị: điểm, xếp loại, hạng, các tiêu chí bị trừ điểm và lý do, hạn giải trình."""
+    """Thông báo kết quả cho từng đơn vị: điểm, xếp loại, hạng, các tiêu chí bị trừ điểm và lý do, hạn giải trình.
+
+    A unit without a result is told why (no form, its form's errors, merged or ceased) and nothing about an
+    appraisal that never took place; a result not fully appraised says TẠM TÍNH and how far the appraisal went,
+    and never that it becomes final when the deadline passes (what is not appraised yet can still change)."""
     d = Layout()
     d.heading()
     d.title("THÔNG BÁO", "Kết quả chấm điểm, thẩm định công tác cải cách hành chính và kiểm soát thủ tục hành chính "
-            "năm {{ nam_bao_cao }} của {{ don_vi }}")
+            "năm {{ nam_bao_cao }} của {{ don_vi }}", provisional=True)
     d.centered("Kính gửi: {{ don_vi }}")
+    d.control("{%p if not co_ket_qua %}")
+    d.paragraph("{{ co_quan_ten }} thông báo về kết quả chấm điểm năm {{ nam_bao_cao }} của {{ don_vi }} như sau:")
+    d.control("{%p elif tam_tinh %}")
+    d.paragraph("Căn cứ kết quả tự đánh giá của đơn vị và kết quả thẩm định đến nay ({{ tien_do }}), "
+                "{{ co_quan_ten }} thông báo kết quả TẠM TÍNH chấm điểm năm {{ nam_bao_cao }} của {{ don_vi }} như "
+                "sau:")
+    d.control("{%p else %}")
     d.paragraph("Căn cứ kết quả tự đánh giá của đơn vị và kết quả thẩm định, {{ co_quan_ten }} thông báo kết quả "
                 "chấm điểm năm {{ nam_bao_cao }} của {{ don_vi }} như sau:")
+    d.control("{%p endif %}")
     d.section("1. Kết quả", "ket_qua")
+    d.control("{%p if co_ket_qua %}")
     d.paragraph("2. Các tiêu chí bị trừ điểm so với điểm tự chấm ({{ bi_tru|length }} tiêu chí)", bold=True)
     d.control("{%p if bi_tru %}")
     d.table(["Mã", "Tiêu chí", "Tự chấm", "Thẩm định", "Lý do"], "bi_tru",
             ["ma", "tieu_chi", "tu_cham", "tham_dinh", "ly_do"], [14, 62, 18, 20, 51])
+    d.control("{%p elif tam_tinh %}")
+    d.paragraph("Trong các tiêu chí đã thẩm định, chưa có tiêu chí nào bị trừ điểm so với điểm tự chấm.")
     d.control("{%p else %}")
     d.paragraph("Không có tiêu chí nào bị trừ điểm so với điểm tự chấm.")
     d.control("{%p endif %}")
     d.paragraph("3. Giải trình", bold=True)
+    d.control("{%p if tam_tinh %}")
+    d.paragraph("Kết quả trên là TẠM TÍNH ({{ tien_do }}); các tiêu chí chưa thẩm định có thể thay đổi khi thẩm "
+                "định. Trường hợp không thống nhất với kết quả các tiêu chí đã thẩm định, đơn vị gửi văn bản giải "
+                "trình kèm tài liệu kiểm chứng về {{ co_quan_ten }} trước ngày {{ han_giai_trinh }}, nêu rõ mã tiêu "
+                "chí, số điểm đề nghị và lý do./.")
+    d.control("{%p else %}")
     d.paragraph("Trường hợp không thống nhất với kết quả trên, đơn vị gửi văn bản giải trình kèm tài liệu kiểm chứng "
                 "về {{ co_quan_ten }} trước ngày {{ han_giai_trinh }}, nêu rõ mã tiêu chí, số điểm đề nghị và lý do. "
                 "Quá thời hạn trên, kết quả thẩm định được công nhận chính thức./.")
+    d.control("{%p endif %}")
+    d.control("{%p else %}")
+    d.paragraphs("ly_do")
+    d.control("{%p endif %}")
     d.closing()
     return d
 

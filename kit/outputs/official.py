@@ -9,8 +9,9 @@ writes the kit's default templates in that layout; the office may export them (`
 wording, fonts or recipients in Word, and keep them in the campaign folder (``mau-van-ban/``), where they take
 precedence. Because the defaults go through the same renderer, an edited template and the default can only differ
 in what the office changed. A value the configuration does not give (the number, the signer's name) is ``Missing``:
-printed "…" and listed, never invented; a tag the data does not have (a typo in an edited template) is printed
-"…" and listed too.
+printed "…" and listed, never invented. A tag typed wrong in an edited template (a brace missing, a block left
+open, a name the document is not given) stops that document, named with the paragraph it is in
+(``kit.outputs.template_check``); a field a row does not have (``{{ r.khong_co }}``) prints "…" and is listed.
 """
 
 from __future__ import annotations
@@ -30,16 +31,23 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
 
 from kit import __version__
 from kit.core.atomic import replacing
 from kit.core.errors import UsageError
+from kit.outputs.template_check import check
 
 FONT = "Times New Roman"
 GAP = "…"  # what a missing value prints as
+AUTHOR = "kit thi đua CCHC"  # the author of every document the kit writes (with its version)
 MARGINS = {"top": 20, "bottom": 20, "left": 30, "right": 15}  # mm (Decree 30: 20–25, 20–25, 30–35, 15–20)
 CENTER, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
+SIGNATURE_SPACE = 280  # twentieths of a point above Nơi nhận and the signature: one 14 pt line
+TABLE_PROPERTIES = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
+                    "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar",
+                    "tblLook", "tblCaption", "tblDescription")  # the order of w:tblPr in the schema
 
 
 @dataclass(frozen=True)
@@ -110,13 +118,26 @@ class Layout:
                 cell.width = Mm(width)
 
     @staticmethod
-    def _no_borders(table) -> None:
+    def _table_property(table, element) -> None:
+        """Put ``element`` into the table's properties at the place the schema gives it (Word refuses a file whose
+        table properties are out of order)."""
+        properties = table._tbl.tblPr
+        rank = {name: i for i, name in enumerate(TABLE_PROPERTIES)}
+        mine = rank[element.tag.split("}")[1]]
+        later = [child for child in properties if rank.get(child.tag.split("}")[1], -1) > mine]
+        if later:
+            later[0].addprevious(element)
+        else:
+            properties.append(element)
+
+    @classmethod
+    def _no_borders(cls, table) -> None:
         borders = OxmlElement("w:tblBorders")
         for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
             element = OxmlElement(f"w:{edge}")
             element.set(qn("w:val"), "nil")
             borders.append(element)
-        table._tbl.tblPr.append(borders)
+        cls._table_property(table, borders)
 
     @staticmethod
     def _row_flags(row, header: bool = False) -> None:
@@ -146,12 +167,18 @@ class Layout:
         self._text(right.add_paragraph(), "{{ dia_danh }}, ngày {{ ngay }} tháng {{ thang }} năm {{ nam }}", 14,
                    italic=True, align=CENTER)
 
-    def title(self, kind: str, subject: str, *, note: str = "") -> None:
+    def title(self, kind: str, subject: str, *, note: str = "", provisional: bool = False) -> None:
+        """``provisional``: "(TẠM TÍNH)" under the subject when the context's ``tam_tinh`` is true, so that a
+        document made from results not fully appraised says so where the reader looks first."""
         self._text(self.doc.add_paragraph(), "", 14)
         if note:  # "DỰ THẢO" above a draft's title
             self._text(self.doc.add_paragraph(), note, 13, bold=True, italic=True, align=CENTER)
         self._text(self.doc.add_paragraph(), kind, 14, bold=True, align=CENTER)
         self._text(self.doc.add_paragraph(), subject, 14, bold=True, align=CENTER)
+        if provisional:
+            self.control("{%p if tam_tinh %}")
+            self._text(self.doc.add_paragraph(), "(TẠM TÍNH)", 14, bold=True, align=CENTER)
+            self.control("{%p endif %}")
         self._text(self.doc.add_paragraph(), "———", 13, align=CENTER)
 
     def centered(self, text: str, *, bold: bool = False, italic: bool = False) -> None:
@@ -198,9 +225,17 @@ class Layout:
         """Nơi nhận (left, 12 pt bold italic; items 11 pt) and the signature block (right: authority and title,
         space for the signature, name). ``left="xac_nhan"``: the left cell is a second signature (a head of unit
         confirming a person's report) instead of the recipients."""
-        self._text(self.doc.add_paragraph(), "", 14)
+        self._keep_with_signature()
         table = self.doc.add_table(rows=1, cols=2)
         self._no_borders(table)
+        # a line of space above, as the table's own top margin: an empty paragraph there breaks LibreOffice's
+        # keep-with-next chain, and the signature went alone to the next page again
+        margins = OxmlElement("w:tblCellMar")
+        top = OxmlElement("w:top")
+        top.set(qn("w:w"), str(SIGNATURE_SPACE))
+        top.set(qn("w:type"), "dxa")
+        margins.append(top)
+        self._table_property(table, margins)
         self._widths(table, [80, 85])
         self._row_flags(table.rows[0])  # the signature never leaves its last lines on the page before
         first, right = table.rows[0].cells
@@ -212,6 +247,27 @@ class Layout:
         else:
             self._signature(first, "xac_nhan_tham_quyen", "xac_nhan_nguoi_ky")
         self._signature(right, "tham_quyen", "nguoi_ky")
+
+    def _keep_with_signature(self) -> None:
+        """The last paragraph of the body keeps with the signature block: a page holding only "Nơi nhận" and the
+        signature signs nothing (keep-with-next, so Word and LibreOffice carry the last lines over with it). Which
+        paragraph ends up last may depend on the data: walking back, the paragraphs inside a loop or a branch are
+        all marked, up to the first one that is always there (or the heading of the last section)."""
+        depth = 0  # how many loops and branches the walk is inside (it goes backwards: an "end" opens one)
+        for element in reversed(list(self.doc.element.body.iterchildren())):
+            if element.tag == qn("w:tbl"):
+                return
+            if element.tag != qn("w:p"):
+                continue
+            paragraph = Paragraph(element, self.doc)
+            text = paragraph.text.strip()
+            if text.startswith("{%p"):
+                word = text[3:].split(maxsplit=1)[0] if text[3:].strip() else ""
+                depth += 1 if word.startswith("end") else -1 if word in ("if", "for") else 0
+                continue
+            paragraph.paragraph_format.keep_with_next = True
+            if text and (depth <= 0 or any(run.bold for run in paragraph.runs)):
+                return
 
     def _signature(self, cell, authority: str, name: str) -> None:
         self._text(cell.paragraphs[0], f"{{%p for x in {authority} %}}", 14, align=CENTER)
@@ -247,8 +303,9 @@ def render(template: bytes | Path, context: dict, path: Path, made_from: str = "
     properties (File → Properties → Comments), not its text: a signed document says nothing technical, yet the file
     still names what it was made from.
 
-    Raises ``UsageError`` naming the template and the text around a broken tag (an edited template with an
-    unclosed ``{{``), so that the caller can go on with the other documents."""
+    Every tag is checked first (``kit.outputs.template_check``): a tag left open, unbalanced blocks or a name the
+    context does not give raise ``UsageError`` naming the template and the paragraph, so that the caller can go
+    on with the other documents, rather than a typo swallowing the paragraphs up to the next "}}" unseen."""
     missing: list[str] = []
 
     def shown(value: object) -> object:
@@ -266,7 +323,18 @@ def render(template: bytes | Path, context: dict, path: Path, made_from: str = "
 
     name = template.name if isinstance(template, Path) else "mẫu mặc định"
     env = jinja2.Environment(undefined=Unknown, finalize=shown, autoescape=True)
-    document = DocxTemplate(io.BytesIO(template) if isinstance(template, bytes) else template)
+    try:
+        data = template if isinstance(template, bytes) else template.read_bytes()
+        problems = check(data, name, set(context), set(env.globals))
+    except OSError as exc:
+        raise UsageError(f"Không đọc được mẫu văn bản {name} ({exc.strerror or type(exc).__name__}).") from exc
+    except Exception as exc:  # a file that is not a Word document (renamed, damaged)
+        raise UsageError(f"Không đọc được mẫu văn bản {name} ({type(exc).__name__}): hãy mở và lưu lại bằng Word "
+                         "dạng .docx, hoặc xóa tệp mẫu để dùng mẫu mặc định.") from exc
+    if problems:
+        raise UsageError("\n".join(problems) + "\nSửa thẻ trong Word (mỗi thẻ {{ … }} hoặc {%p … %} mở và đóng trong "
+                         "cùng một đoạn, đủ cặp ngoặc, đúng tên trường) hoặc xóa tệp mẫu để dùng mẫu mặc định.")
+    document = DocxTemplate(io.BytesIO(data))
     try:
         document.render(context, env, autoescape=True)
     except jinja2.TemplateError as exc:
@@ -278,7 +346,7 @@ def render(template: bytes | Path, context: dict, path: Path, made_from: str = "
         raise UsageError(f"Không đọc được mẫu văn bản {name} ({type(exc).__name__}): hãy mở và lưu lại bằng Word "
                          "dạng .docx, hoặc xóa tệp mẫu để dùng mẫu mặc định.") from exc
     properties = document.docx.core_properties
-    properties.comments, properties.author = made_from, f"kit thi đua CCHC {__version__}"
+    properties.comments, properties.author = made_from, f"{AUTHOR} {__version__}"
     with replacing(path) as temporary:
         document.save(str(temporary))
     return Written(path, name, list(dict.fromkeys(missing)))
@@ -307,3 +375,27 @@ def to_pdf(documents: list[Path]) -> list[Path]:
                 shutil.copyfile(pdf, temporary)
             made.append(target)
     return made
+
+
+def _made_by_kit(pdf: Path) -> bool:
+    """A PDF whose author is the kit (``render`` names it in the .docx's properties, and LibreOffice or Word carry
+    that over into the PDF, as UTF-16 in its information dictionary or as text in its XMP)."""
+    try:
+        data = pdf.read_bytes()
+    except OSError:
+        return False
+    utf16 = "FEFF" + AUTHOR.encode("utf-16-be").hex()  # any version of the kit
+    marks = (AUTHOR.encode("utf-8"), utf16.upper().encode("ascii"), utf16.lower().encode("ascii"))
+    return any(mark in data for mark in marks)
+
+
+def remove_stale_pdfs(documents: list[Path]) -> list[Path]:
+    """Remove the PDF the kit made earlier beside each of ``documents`` (just rewritten without ``--pdf``): it
+    shows the previous version and would contradict the new .docx. A PDF someone else made is left alone."""
+    removed = []
+    for docx in documents:
+        pdf = docx.with_suffix(".pdf")
+        if pdf.is_file() and _made_by_kit(pdf):
+            pdf.unlink()
+            removed.append(pdf)
+    return removed

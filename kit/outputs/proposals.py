@@ -35,11 +35,14 @@ def _early(awards: Awards) -> bool:
 
 
 def proposals_path(reports: Path, awards: Awards) -> Path:
+    """Where a list goes; a provisional one beside the official list ("…-tam-tinh.xlsx"), never over it: the
+    official list and the public honour roll made from it stay as they were."""
     years = awards.years
+    tail = "-tam-tinh" if awards.provisional else ""
     if awards.level == "yearly":
-        return reports / str(years[0]) / f"de-nghi-khen-thuong-{years[0]}.xlsx"
+        return reports / str(years[0]) / f"de-nghi-khen-thuong-{years[0]}{tail}.xlsx"
     end = f"{awards.on:%Y%m%d}" if _early(awards) and awards.on else str(years[-1])
-    return reports / "final" / f"de-nghi-khen-thuong-{years[0]}-{end}.xlsx"
+    return reports / "final" / f"de-nghi-khen-thuong-{years[0]}-{end}{tail}.xlsx"
 
 
 def period_text(awards: Awards) -> str:
