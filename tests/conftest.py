@@ -14,11 +14,30 @@ from tools.pgtemp import PostgresCluster
 
 # Test modules whose gradebook tests run on both backends (the others use SQLite). A test that is about SQLite's
 # file (deleting it, flipping its bytes) is marked ``sqlite_only``.
-BOTH_BACKENDS = {"test_gradebook", "test_ledger", "test_scoring_ui", "test_offline", "test_cli", "test_appraisal"}
+BOTH_BACKENDS = {"test_gradebook", "test_ledger", "test_scoring_ui", "test_offline", "test_cli"}
+
+
+# The kinds of slow test that `make test-fast` leaves out (`-m "not slow"` style: see the Makefile). A test is
+# marked where it needs the thing; notebooks run by nbval and the PostgreSQL cases are marked here.
+SLOW = {"browser": "drives Chromium through JupyterLab or Voilà",
+        "libreoffice": "converts documents or sheets with LibreOffice",
+        "notebooks": "executes notebooks in Jupyter kernels (papermill, nbval, kit render, kit lab)",
+        "postgresql": "runs on a throwaway PostgreSQL cluster"}
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only: a test of the SQLite file itself")
+    for name, why in SLOW.items():
+        config.addinivalue_line("markers", f"{name}: {why} (left out by make test-fast)")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.notebooks)
+        params = getattr(item, "callspec", None)
+        if (params and params.params.get("backend") == "postgresql") or "postgres" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgresql)
 
 
 def pytest_generate_tests(metafunc):

@@ -26,7 +26,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "reports" / "screenshots"
 TOKEN = "kit-test-token"
 EVIL = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is installed by .ci/run")
+pytestmark = [pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is installed by .ci/run"),
+              pytest.mark.browser]
 
 
 def _free_port() -> int:

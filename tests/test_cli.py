@@ -2,6 +2,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from openpyxl import load_workbook
 
 from kit.cli import main
@@ -54,6 +55,7 @@ def test_user_mistakes_give_a_message_not_a_traceback(capsys, tiny, tmp_path):
     assert code == 2 and "UNIT_TWO_GROUPS" in err and "units.csv, dòng 3" in err
 
 
+@pytest.mark.notebooks
 def test_demo_command_on_the_bundled_campaign(capsys, tmp_path):
     code, out, _ = run(capsys, "demo", "--campaign", str(DEMO), "--reports", str(tmp_path), "--quiet", "--no-render")
     assert code == 0 and "Dữ liệu minh họa" in out

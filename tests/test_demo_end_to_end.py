@@ -89,6 +89,7 @@ def fixed_time(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
 
 
+@pytest.mark.notebooks
 def test_reports_show_findings_groups_and_learning_pairs(tmp_path, fixed_time):
     root = str(DEMO.resolve())
     jobs = [Job(YEARLY, {"campaign": root, "year": 2024}, tmp_path / "y2024.ipynb"),

@@ -213,6 +213,7 @@ def _signature_alone(pdf: Path) -> bool:
     return bool(lines) and lines[0].startswith("Nơi nhận")
 
 
+@pytest.mark.libreoffice
 def test_the_last_lines_of_a_notice_stay_with_its_signature(tmp_path):
     """2024's notices as LibreOffice lays them out: before, 12 of 32 ended on a page holding only Nơi nhận and the
     signature (59 of the demo's 119 notices)."""
@@ -226,6 +227,7 @@ def test_the_last_lines_of_a_notice_stay_with_its_signature(tmp_path):
     assert [p.name for p in pdfs if _signature_alone(p)] == []
 
 
+@pytest.mark.libreoffice
 def test_a_run_without_pdf_removes_the_pdfs_it_made_of_the_documents_it_rewrote(tmp_path, capsys):
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice is not installed")

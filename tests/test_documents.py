@@ -182,6 +182,7 @@ def test_a_value_with_markup_characters_is_text(tmp_path):
     assert "Kính gửi: Phòng <A> & \"B\"" in _all_text(read_docx(path))
 
 
+@pytest.mark.libreoffice
 def test_pdf_of_every_kind_and_a_picture_of_each_first_page(tmp_path, capsys, monkeypatch):
     from pypdf import PdfReader
 

@@ -200,6 +200,7 @@ def pdfs(printed, tmp_path_factory) -> dict[str, list[str]]:
     return pages
 
 
+@pytest.mark.libreoffice
 def test_printed_form_is_one_page_wide_on_a4(pdfs):
     pages = pdfs["form"]
     form = [p for p in pages if "Mã tiêu chí" in p]  # the last page is the instructions sheet
@@ -216,6 +217,7 @@ def test_printed_form_is_one_page_wide_on_a4(pdfs):
     assert "THỦ TRƯỞNG ĐƠN VỊ" in form[-1] and "(Ký, ghi rõ họ tên, đóng dấu)" in form[-1]
 
 
+@pytest.mark.libreoffice
 def test_printed_proposals_list_carries_heading_every_proposal_and_the_signature(pdfs):
     from kit.app.pipeline import proposals
     from kit.app.year import load_years

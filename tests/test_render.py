@@ -15,6 +15,8 @@ from kit.outputs.render import NOTEBOOKS, Job, render
 from kit.store.gradebook import Decision
 from tests.helpers import DEMO, GOOD, fill_form
 
+pytestmark = pytest.mark.notebooks  # every test here runs report notebooks in kernels
+
 EVIL = '<script>alert("xss")</script> <b>đậm</b> =HYPERLINK("http://x.example","bấm")'
 
 

@@ -9,6 +9,8 @@ import shutil
 import subprocess
 import time
 
+import pytest
+
 from kit.app.serve import environment, lab_command
 from tests.helpers import DEMO, ROOT
 
@@ -25,6 +27,7 @@ def _get(port: int, path: str, timeout: float = 120) -> http.client.HTTPResponse
             time.sleep(0.5)
 
 
+@pytest.mark.notebooks
 def test_the_meeting_address_works_under_kit_lab(tmp_path):
     import socket
 
