@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kit.app.fingerprint import code_digest, fingerprint, unit_fingerprint
-from kit.app.year import YearState, load_year
+from kit.app.year import YearState, load_year, load_years
 from kit.config.campaign import Campaign
 from kit.core import vn
 from kit.core.atomic import write_text
@@ -38,7 +38,7 @@ from kit.outputs.render import (
     years_read,
 )
 from kit.outputs.results_book import results_path, write_results
-from kit.scoring.awards import Awards, awards_for
+from kit.scoring.awards import Awards, awards_for, proposals_date
 from kit.store.gradebook import Gradebook
 
 
@@ -73,9 +73,22 @@ def run_tables(campaign: Campaign, reports: Path, years: list[int] | None = None
 
 def proposals(states: list[YearState], level: str, provisional: bool = False, on: dt.date | None = None) -> Awards:
     """Commendation proposals of one year (``level`` "yearly") or of the period ("final"); ``provisional``
-    also considers results not fully appraised (marked TẠM TÍNH everywhere); ``on``: their date (see awards_for)."""
-    return awards_for(states[0].campaign, level, [s.results for s in states], [s.movement for s in states],
-                      provisional, on, revocations=states[0].revocations)
+    also considers results not fully appraised (marked TẠM TÍNH everywhere); ``on``: their date (see awards_for;
+    default: the day the states are known as of, when they are).
+
+    A final dated after the campaign's own end (the district's final on 30/6/2025) does not propose again whom
+    that earlier final proposed: the earlier one is made again as it was known on its own day."""
+    campaign = states[0].campaign
+    on = on or states[0].on
+    earlier = None
+    first = campaign.own_end
+    if level == "final" and first is not None and campaign.rules is not None \
+            and (on or proposals_date(campaign, level, [s.year for s in states])) > first:
+        before = load_years(campaign, [s.year for s in states], on=first)
+        earlier = awards_for(campaign, level, [s.results for s in before], [s.movement for s in before], False,
+                             first, revocations=before[0].revocations)
+    return awards_for(campaign, level, [s.results for s in states], [s.movement for s in states],
+                      provisional, on, revocations=states[0].revocations, earlier=earlier)
 
 
 def write_proposals(states: list[YearState], level: str, reports: Path, out: Path | None = None,
@@ -184,8 +197,9 @@ def render_reports(campaign: Campaign, reports: Path, *, years: list[int], final
                 files = write_year_tables(states[needs[0]], reports)
             else:  # a year's, the period's, or the district's own final on the day it ceased
                 early = campaign.own_end if name.endswith("early") else None
-                files = list(write_proposals([states[y] for y in needs], "yearly" if name[-4:].isdigit() else "final",
-                                             reports, on=early)[1:])
+                chosen = load_years(campaign, needs, on=early) if early else [states[y] for y in needs]  # as known then
+                files = list(write_proposals(chosen, "yearly" if name[-4:].isdigit() else "final", reports,
+                                             on=early)[1:])
             manifest.record(name, basis=made_from, digest=made_from, files=files, run=run)
         outcomes = pool.collect(done) if pool and stale else []
     return RenderRun(run, outcomes, unchanged)
