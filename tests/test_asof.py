@@ -251,3 +251,12 @@ def test_a_vertical_agency_without_parent_is_a_listed_gap_and_a_bad_setting_is_r
     path.write_text(path.read_text(encoding="utf-8") + "ceased_unit_reports: ngay_cuoi\n", encoding="utf-8")
     with pytest.raises(CampaignError, match="ceased_unit_reports"):
         load_campaign(demo_copy)
+
+
+def test_a_person_of_a_ceased_unit_is_reported_by_the_body_in_office(documents):
+    reports = list((documents["final"] / "final" / "van-ban" / "thanh-tich").glob("ca-nhan-GDDT-*.docx"))
+    assert reports
+    for path in reports:
+        heading, text = _text(path)
+        assert heading.split("\n")[:2] == ["UBND TỈNH TÂY NINH", "SỞ NỘI VỤ"]
+        assert "Đơn vị công tác: Phòng Giáo dục và Đào tạo (đến ngày 30/06/2025)." in text

@@ -211,8 +211,9 @@ def achievement_context(campaign: Campaign, awards: Awards, finding: Finding, st
                    recipients=[]) | ({} if isinstance(above, str) else {"co_quan_tren": above})
     if person:
         record = states[-1].movement.records.person(c.get("subject") or "") or {}
+        ended = f" (đến ngày {vn.date(unit.valid_to)})" if unit.valid_to and unit.valid_to < day else ""
         sketch: list[str | Missing] = [f"Họ và tên: {c['name']}.", f"Chức vụ: {c.get('position') or '…'}.",
-                                       f"Đơn vị công tác: {unit.name}."]
+                                       f"Đơn vị công tác: {unit.name}{ended}."]
         if record.get("gender"):
             sketch.append(f"Giới tính: {label(record['gender'])}.")
         if record.get("birth_date"):
