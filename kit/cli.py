@@ -149,6 +149,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
     from kit.app.year import load_year, load_years
     from kit.core.values import parse_date
     from kit.outputs.doc_templates import FOLDER, export_templates
+    from kit.scoring.awards import proposals_date
 
     campaign = load_campaign(args.campaign)
     if args.templates:
@@ -162,8 +163,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
         raise KitError("Hãy chọn một trong ba: --year NĂM, --final, hoặc --units [--year NĂM] (thông báo kết quả "
                        "cho từng đơn vị).")
     on = parse_date(args.on) if args.on else None
-    if args.on and (on is None or not args.final):
-        raise KitError(f"--on \"{args.on}\": cần một ngày dạng ngày/tháng/năm (ví dụ 30/06/2025), dùng cùng --final.")
+    if args.on and on is None:
+        raise KitError(f"--on \"{args.on}\": cần một ngày dạng ngày/tháng/năm (ví dụ 30/06/2025).")
     years = [args.year] if args.year else campaign.years
     for year in years:
         campaign.require_year(year)
@@ -174,11 +175,16 @@ def cmd_docs(args: argparse.Namespace) -> int:
         return args.out or (default.with_name(f"{default.name}-tam-tinh") if args.provisional else default)
 
     batches = []
+    # every document says what was known on its date (--on, or the day the proposals are made): the year
+    # states are composed as of that day
     if args.final:
-        batches.append(final_documents(load_years(campaign, years), folder(None), on=on, provisional=args.provisional))
+        day = on or proposals_date(campaign, "final", years)
+        batches.append(final_documents(load_years(campaign, years, on=day), folder(None), on=on,
+                                       provisional=args.provisional))
     else:
         for year in years:
-            batches.append(year_documents(load_year(campaign, year), folder(year), notices_only=args.units,
+            day = on or proposals_date(campaign, "yearly", [year])
+            batches.append(year_documents(load_year(campaign, year, on=day), folder(year), notices_only=args.units,
                                           provisional=args.provisional))
     return _documents_done(batches, args.pdf)
 
@@ -355,8 +361,9 @@ def cmd_awards(args: argparse.Namespace) -> int:
         if on is None or not args.final:
             raise KitError(f"--on \"{args.on}\": cần một ngày dạng ngày/tháng/năm (ví dụ 30/06/2025), dùng cùng "
                            "--final (tổng kết của huyện trước khi giải thể).")
-    awards, out, roll = write_proposals(load_years(campaign, years), level, args.reports, args.out, args.provisional,
-                                        on)
+    # with --on, the lists say only what was known that day (the working list otherwise: everything known now)
+    awards, out, roll = write_proposals(load_years(campaign, years, on=on), level, args.reports, args.out,
+                                        args.provisional, on)
     period = period_text(awards)
     if awards.on:
         print(f"Ngày xét khen thưởng: {awards.on:%d/%m/%Y} (các hình thức còn hiệu lực ngày này; tổng kết: các đơn "
@@ -525,7 +532,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--final", action="store_true", help="các văn bản tổng kết giai đoạn")
     p.add_argument("--units", action="store_true", help="chỉ thông báo kết quả cho từng đơn vị (năm --year, hoặc "
                    "mọi năm)")
-    p.add_argument("--on", metavar="NGÀY", help="ngày của tổng kết (ví dụ 30/06/2025: tổng kết của huyện)")
+    p.add_argument("--on", metavar="NGÀY", help="ngày của văn bản: chỉ dùng những gì đã biết đến ngày đó (ví dụ "
+                   "30/06/2025 cùng --final: tổng kết của huyện)")
     p.add_argument("--provisional", action="store_true",
                    help="xét cả đơn vị chưa thẩm định đủ (TẠM TÍNH; ghi vào thư mục van-ban-tam-tinh bên cạnh)")
     p.add_argument("--out", type=Path, help="thư mục văn bản (mặc định: reports/NĂM/van-ban, reports/final/van-ban)")

@@ -126,7 +126,7 @@ def test_results_and_proposals_carry_heading_and_signature(printed):
     _check_page(ws, header, 6)
     _check_heading(ws, 6, "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG", ("UBND HUYỆN CHÂU THÀNH", "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG"))
     signed = _texts(ws, range(header, ws.max_row + 1))
-    assert signed[-4:] == ["Châu Thành, ngày 31 tháng 12 năm 2024", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "…"]
+    assert signed[-4:] == ["Châu Thành, ngày 16 tháng 01 năm 2025", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "…"]  # awards
     assert ws.row_dimensions[header + 2].height > 15  # a proposal's reasons wrap: the row is as tall as they are
     _check_page(wb["Xét duyệt chi tiết"], 1, 7)
 

@@ -22,6 +22,7 @@ from kit.app.pipeline import proposals
 from kit.app.year import YearState
 from kit.config.campaign import Campaign
 from kit.config.issuers import Issuer, letterhead
+from kit.config.units import Unit
 from kit.core import vn
 from kit.core.errors import UsageError
 from kit.core.vocab import FindingState, Kind, Status, label
@@ -31,6 +32,7 @@ from kit.outputs.doc_templates import template_for
 from kit.outputs.official import Missing, Written, render
 from kit.scoring import inspections as si
 from kit.scoring.awards import Awards, Finding
+from kit.scoring.prose import achievement_text, citation_complete
 from kit.store.gradebook import latest
 
 NUMBER = Missing("số văn bản (điền khi vào sổ văn bản đi)")
@@ -118,8 +120,24 @@ def _lists(campaign: Campaign, awards: Awards) -> dict[str, list[dict]]:
         rows = out["tap_the" if f.rule.kind == Kind.COLLECTIVE else "ca_nhan"]
         rows.append({"tt": str(len(rows) + 1), "ten": f.candidate["name"], "chuc_vu": f.candidate.get("position") or "",
                      "don_vi": names.get(f.candidate["unit"], ""), "hinh_thuc": f.rule.title_name,
-                     "thanh_tich": "; ".join(r.removeprefix("✔ ") for r in f.reasons)})
+                     "thanh_tich": _thanh_tich(f, awards)})
     return out
+
+
+def _thanh_tich(finding: Finding, awards: Awards) -> str:
+    """The list's "Thành tích" cell: the council's sentence, then the article the title rests on when it is
+    configured (when it is not, the achievement report lists it as a gap)."""
+    text = achievement_text(finding, awards.years)
+    return f"{text} Căn cứ: {finding.citation}." if citation_complete(finding.citation) else text
+
+
+def _citation_line(finding: Finding) -> str | Missing:
+    """"Căn cứ đề nghị: …" of an achievement report: the rule pack's citation, or a gap naming the setting that
+    fills it when its article is still "…" (``basis`` of the rule in commendation.yml)."""
+    if citation_complete(finding.citation):
+        return f"Căn cứ đề nghị: {finding.citation}."
+    return Missing(f"điều khoản làm căn cứ đề nghị {finding.rule.title_name} (basis của quy định trong "
+                   f"commendation.yml; đang ghi: {finding.citation or 'chưa có'})")
 
 
 def submission_context(campaign: Campaign, awards: Awards) -> dict:
@@ -183,19 +201,20 @@ def _unit_years(states: list[YearState], unit: str) -> list[dict]:
 def achievement_context(campaign: Campaign, awards: Awards, finding: Finding, states: list[YearState]) -> dict:
     """Báo cáo thành tích of one proposed collective or individual, headed by its own unit and prefilled from the
     unit's results over the years of the proposal and the reasons the rule found."""
-    day = awards.on or dt.date.today()
-    issuer = campaign.issuer(day)
     c = finding.candidate
-    unit = campaign.units_by_code[c["unit"]]
     person = finding.rule.kind == Kind.INDIVIDUAL
-    frame = _frame(campaign, day, issuer, above=superior(issuer) or issuer.name, body=unit.name, kind="BC",
-                   authority=["NGƯỜI BÁO CÁO THÀNH TÍCH"] if person else ["THỦ TRƯỞNG ĐƠN VỊ"],
+    author, day = report_author(campaign, campaign.units_by_code[c["unit"]], awards.on or dt.date.today())
+    unit = campaign.units_by_code[c["unit"]] if person or author is None else author
+    above, body = unit_heading(campaign, author, day)
+    frame = _frame(campaign, day, campaign.issuer(day), above=above if isinstance(above, str) else "", body=body,
+                   kind="BC", authority=["NGƯỜI BÁO CÁO THÀNH TÍCH"] if person else ["THỦ TRƯỞNG ĐƠN VỊ"],
                    signer=c["name"] if person else Missing("họ tên thủ trưởng đơn vị (báo cáo thành tích)"),
-                   recipients=[])
+                   recipients=[]) | ({} if isinstance(above, str) else {"co_quan_tren": above})
     if person:
         record = states[-1].movement.records.person(c.get("subject") or "") or {}
+        ended = f" (đến ngày {vn.date(unit.valid_to)})" if unit.valid_to and unit.valid_to < day else ""
         sketch: list[str | Missing] = [f"Họ và tên: {c['name']}.", f"Chức vụ: {c.get('position') or '…'}.",
-                                       f"Đơn vị công tác: {unit.name}."]
+                                       f"Đơn vị công tác: {unit.name}{ended}."]
         if record.get("gender"):
             sketch.append(f"Giới tính: {label(record['gender'])}.")
         if record.get("birth_date"):
@@ -207,12 +226,45 @@ def achievement_context(campaign: Campaign, awards: Awards, finding: Finding, st
     return frame | {
         "hinh_thuc": finding.rule.title_name, "giai_doan": _period(awards), "don_vi": unit.name,
         "muc_1": "SƠ LƯỢC LÝ LỊCH" if person else "SƠ LƯỢC ĐẶC ĐIỂM, TÌNH HÌNH", "so_luoc": sketch,
-        "cac_nam": _unit_years(states, unit.code), "can_cu_de_nghi": [r.removeprefix("✔ ") for r in finding.reasons]
-        + ([f"Căn cứ đề nghị: {finding.citation}."] if finding.citation else []),
+        "cac_nam": _unit_years(states, unit.code),
+        "can_cu_de_nghi": [achievement_text(finding, awards.years), _citation_line(finding)],
         "sang_kien": _initiatives(states, c, person),
         "da_khen_thuong": _past_awards(finding, states),
         "xac_nhan_tham_quyen": ["XÁC NHẬN CỦA THỦ TRƯỞNG ĐƠN VỊ" if person else "XÁC NHẬN CỦA CẤP TRÊN TRỰC TIẾP"],
         "xac_nhan_nguoi_ky": Missing("họ tên người xác nhận báo cáo thành tích")}
+
+
+COMMUNE_KINDS = {"xa", "phuong", "thi_tran"}
+
+
+def report_author(campaign: Campaign, unit: Unit, day: dt.date) -> tuple[Unit | None, dt.date]:
+    """Who writes a report about ``unit`` dated ``day``, and the report's date. The unit itself while it exists;
+    once it has ceased (the office chooses, ``ceased_unit_reports`` in campaign.yml): by default its successor
+    (lineage.csv) alive that day or, when it has none (a district office abolished with the district), the body
+    that runs the campaign that day (None: ``campaign.issuer``); with ``last_day``, the unit itself dated on its
+    last day. A ceased unit never heads a report dated after it ceased."""
+    if unit.valid_to is None or unit.valid_to >= day:
+        return unit, day
+    if campaign.ceased_unit_reports == "last_day":
+        return unit, unit.valid_to
+    heirs = [campaign.units_by_code[x.successor] for x in campaign.roster.successors(unit.code)]
+    alive = [u for u in heirs if u.active_between(day, day) is not None]
+    return (alive[0] if alive else None), day
+
+
+def unit_heading(campaign: Campaign, unit: Unit | None, day: dt.date) -> tuple[str | Missing, str]:
+    """The two heading lines of a unit's own document on ``day`` (Decree 30/2020): the body above it, then the
+    unit — a commune's People's Committee under the district (the province once the district is gone), a vertical
+    agency under its own parent (units.csv ``parent``), an office under the body that runs the campaign."""
+    issuer = campaign.issuer(day)
+    above = superior(issuer) or issuer.name  # the district's committee, or the province's after it
+    if unit is None:  # a ceased unit without a successor: the body running the campaign stands for it
+        return (issuer.name, issuer.council) if issuer.council else (issuer.parent, issuer.name)
+    if unit.kind == "nganh_doc":
+        return unit.parent or Missing(f"cơ quan cấp trên của {unit.name} (cột parent trong units.csv)"), unit.name
+    if unit.kind in COMMUNE_KINDS:
+        return above, f"UBND {unit.name}"
+    return above, unit.name
 
 
 def _past_awards(finding: Finding, states: list[YearState]) -> list[str]:
@@ -545,7 +597,7 @@ def final_documents(states: list[YearState], folder: Path, *, on: dt.date | None
     district's own on 30/6/2025)."""
     campaign = states[0].campaign
     batch = Batch(_made_from(states))
-    awards = proposals(states, "final", provisional=provisional, on=on)
+    awards = proposals(states, "final", provisional=provisional, on=on or states[0].on)
     first, last = states[0].year, states[-1].year
     early = awards.on is not None and awards.on < dt.date(last, 12, 31)
     end = f"{first}-{awards.on:%Y%m%d}" if early and awards.on else f"{first}-{last}"

@@ -12,14 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kit.app.year import YearState, load_year
+from kit.app.year import YearState, load_year, load_years
 from kit.config.campaign import Campaign
 from kit.core import vn
 from kit.core.atomic import write_text
 from kit.intake.check import format_text
 from kit.outputs.proposals import write_outputs
 from kit.outputs.results_book import results_path, write_results
-from kit.scoring.awards import Awards, awards_for
+from kit.scoring.awards import Awards, awards_for, proposals_date
 from kit.store.gradebook import Gradebook
 
 
@@ -54,9 +54,22 @@ def run_tables(campaign: Campaign, reports: Path, years: list[int] | None = None
 
 def proposals(states: list[YearState], level: str, provisional: bool = False, on: dt.date | None = None) -> Awards:
     """Commendation proposals of one year (``level`` "yearly") or of the period ("final"); ``provisional``
-    also considers results not fully appraised (marked TẠM TÍNH everywhere); ``on``: their date (see awards_for)."""
-    return awards_for(states[0].campaign, level, [s.results for s in states], [s.movement for s in states],
-                      provisional, on, revocations=states[0].revocations)
+    also considers results not fully appraised (marked TẠM TÍNH everywhere); ``on``: their date (see awards_for;
+    default: the day the states are known as of, when they are).
+
+    A final dated after the campaign's own end (the district's final on 30/6/2025) does not propose again whom
+    that earlier final proposed: the earlier one is made again as it was known on its own day."""
+    campaign = states[0].campaign
+    on = on or states[0].on
+    earlier = None
+    first = campaign.own_end
+    if level == "final" and first is not None and campaign.rules is not None \
+            and (on or proposals_date(campaign, level, [s.year for s in states])) > first:
+        before = load_years(campaign, [s.year for s in states], on=first)
+        earlier = awards_for(campaign, level, [s.results for s in before], [s.movement for s in before], False,
+                             first, revocations=before[0].revocations)
+    return awards_for(campaign, level, [s.results for s in states], [s.movement for s in states],
+                      provisional, on, revocations=states[0].revocations, earlier=earlier)
 
 
 def write_proposals(states: list[YearState], level: str, reports: Path, out: Path | None = None,

@@ -24,7 +24,7 @@ from pathlib import Path
 from kit.app import kernel
 from kit.app.fingerprint import code_digest, unit_fingerprint
 from kit.app.pipeline import write_proposals, write_year_tables
-from kit.app.year import YearState, data_print, load_year
+from kit.app.year import YearState, data_print, load_year, load_years
 from kit.config.campaign import Campaign
 from kit.outputs.manifest import Manifest
 from kit.outputs.render import NOTEBOOKS, Job, Pool, Rendered, kernel_call
@@ -186,7 +186,10 @@ def _proposal_lists(campaign, reports, sel, prints, digest) -> list[TableJob]:
         return []
 
     def lists(years: list[int], level: str, on: dt.date | None = None) -> Callable[[dict[int, YearState]], list[Path]]:
-        return lambda states: list(write_proposals([states[y] for y in years], level, reports, on=on)[1:])
+        def write(states: dict[int, YearState]) -> list[Path]:
+            chosen = load_years(campaign, years, on=on) if on else [states[y] for y in years]  # as known then
+            return list(write_proposals(chosen, level, reports, on=on)[1:])
+        return write
 
     out = [TableJob(f"proposals {y}", digest("proposals", prints[y]), [y], lists([y], "yearly"))
            for y in (sel.years if sel.yearly else [])]

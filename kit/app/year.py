@@ -9,6 +9,8 @@ A batch of reports in one kernel therefore checks each year once.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import logging
 import time
 from collections import OrderedDict
@@ -20,8 +22,11 @@ import pandas as pd
 
 from kit.app.fingerprint import Fingerprint, decisions_digest, files_digest, fingerprint, input_files
 from kit.config.campaign import Campaign, find_campaign, load_campaign
+from kit.core.errors import UsageError
+from kit.core.vocab import Status
 from kit.intake.check import CheckReport, check_year
 from kit.intake.movement import Movement, load_movement
+from kit.intake.tables import Table
 from kit.scoring.results import YearResults, year_results
 from kit.store.gradebook import Gradebook, appraisals
 
@@ -48,6 +53,7 @@ class YearState:
     results: YearResults
     fingerprint: Fingerprint
     award_events: pd.DataFrame | None = None  # the gradebook's award events (revocations), campaign-wide
+    on: dt.date | None = None  # the state as known on this day (``load_year(on=…)``); None: everything known
 
     @property
     def revocations(self) -> list[dict]:
@@ -99,14 +105,18 @@ def check_files(campaign: Campaign | str | Path, year: int, *, jobs: int | None 
 
 
 def load_year(campaign: Campaign | str | Path, year: int, *, gradebook: Gradebook | None = None,
-              jobs: int | None = None, progress: Callable[[int], None] | None = None) -> YearState:
+              jobs: int | None = None, progress: Callable[[int], None] | None = None,
+              on: dt.date | None = None) -> YearState:
     """The state of ``year``: checked forms, the movement's files, decisions and results.
 
     ``campaign`` is a loaded campaign or its folder; ``gradebook`` an open gradebook (default: the
-    campaign's, opened and closed here).
+    campaign's, opened and closed here). ``on``: the state as it was known on that day (``as_of``): what a
+    document dated then could say, the same every time from the same files and ledger.
     """
     checked, digest, count = _checked(campaign, year, jobs, progress)
     loaded = checked.campaign
+    if on is not None:
+        require_day(loaded, on)
     if gradebook is None:  # opened for this call: a long-lived kernel must see a gradebook replaced on disk
         with Gradebook.for_campaign(loaded, readonly=True) as own:
             decisions, decided = _history(own, year)
@@ -114,12 +124,100 @@ def load_year(campaign: Campaign | str | Path, year: int, *, gradebook: Gradeboo
     else:
         decisions, decided = _history(gradebook, year)
         events = _events(gradebook)
+    check, movement = checked.check, checked.movement
+    if on is not None:
+        check, movement = check_as_of(check, on), movement_as_of(movement, on)
+        decisions, events = known_by(decisions, on), known_by(events, on)
+        decided = decisions_digest(decisions) + f"|{on.isoformat()}"
     results = _cached(("results", str(_root(loaded)), year, Fingerprint(digest, decided, count, 0).digest),
-                      lambda: year_results(loaded, checked.check, appraisals(decisions),
-                                           checked.movement.inspections.rows))
+                      lambda: year_results(loaded, check, appraisals(decisions), movement.inspections.rows))
     assert isinstance(results, YearResults)
     fp = Fingerprint(digest, decisions_digest(decisions, events), count, len(decisions))
-    return YearState(loaded, year, checked.check, checked.movement, decisions, results, fp, events)
+    return YearState(loaded, year, check, movement, decisions, results, fp, events, on)
+
+
+# -- what was known on a day -------------------------------------------------------------------------------------
+def campaign_span(campaign: Campaign) -> tuple[dt.date, dt.date]:
+    """The days a campaign's documents can be dated: from the first day of its first year to the end of its period
+    or its last configured deadline (a year's commendations are proposed after the year)."""
+    first = dt.date(min(campaign.years), 1, 1)
+    last = max([campaign.roster.period_end, *(d for days in campaign.deadlines.values() for d in days.values())])
+    return first, last
+
+
+def require_day(campaign: Campaign, day: dt.date) -> None:
+    """A located message for a day outside the campaign (``--on``), never a traceback."""
+    first, last = campaign_span(campaign)
+    if not first <= day <= last:
+        raise UsageError(f"Ngày {day:%d/%m/%Y} nằm ngoài đợt thi đua \"{campaign.name}\" (từ {first:%d/%m/%Y} đến "
+                         f"{last:%d/%m/%Y}: các năm và hạn trong {campaign.root / 'campaign.yml'}). Hãy chọn một ngày "
+                         "trong khoảng này.")
+
+
+def _day(value: object) -> dt.date | None:
+    """A stored moment ("2025-06-20T08:03:00+07:00", local time) or date, as the day it happened."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def known_by(frame: pd.DataFrame, on: dt.date) -> pd.DataFrame:
+    """The gradebook's rows (decisions, award events) recorded by the end of ``on``: the ledger keeps the time of
+    each, in the office's local time."""
+    if not len(frame) or "created_at" not in frame:
+        return frame
+    days = frame["created_at"].map(_day)
+    return frame[days.map(lambda d: d is None or d <= on)]
+
+
+def check_as_of(check: CheckReport, on: dt.date) -> CheckReport:
+    """The forms received by ``on`` (the office's received.csv, else the date the form gives): a form that
+    arrived later was not known, so its unit had not sent one yet."""
+    def arrived(sub) -> bool:
+        day = check.received.get(sub.unit) if sub.rows else sub.sent
+        return day is None or day <= on
+
+    kept = [s for s in check.submissions if arrived(s)]
+    units = {s.unit for s in kept}
+    later = {s.unit for s in check.submissions if not arrived(s)} - units
+    statuses = {u: Status.MISSING if u in later and (s.scored or s == Status.REJECTED) else s
+                for u, s in check.statuses.items()}
+    return dataclasses.replace(
+        check, submissions=kept, missing=sorted(set(check.missing) | (later & set(check.statuses))),
+        late={u: d for u, d in check.late.items() if u in units},
+        received={u: d for u, d in check.received.items() if u in units}, statuses=statuses)
+
+
+def _rows(table: Table, keep: Callable[[dict], bool], change: Callable[[dict], dict] | None = None) -> Table:
+    rows = [change(r) if change else r for r in table.rows if keep(r)]
+    return dataclasses.replace(table, rows=rows)
+
+
+def movement_as_of(movement: Movement, on: dt.date) -> Movement:
+    """The movement's files as known on ``on``: registrations made, initiatives recognised, inspections held
+    (a correction made later is not yet made), holds begun, and awards whose decision is dated by then."""
+    def by(name: str) -> Callable[[dict], bool]:
+        return lambda row: (d := _day(row.get(name))) is None or d <= on
+
+    def unfixed(row: dict) -> dict:
+        fixed = _day(row.get("fixed_on"))
+        return row if fixed is None or fixed <= on else {**row, "fixed_on": None}
+
+    records = movement.records
+    past = _rows(records.history, lambda a: (_day(a.get("date")) or dt.date(int(a["year"]) + 1, 1, 1)) <= on)
+    return dataclasses.replace(
+        movement, registrations=_rows(movement.registrations, by("registered")),
+        initiatives=_rows(movement.initiatives, by("recognised_on")),
+        inspections=_rows(movement.inspections, by("date"), unfixed),
+        records=dataclasses.replace(records, history=past, holds=_rows(records.holds, by("start"))))
 
 
 def _events(gradebook: Gradebook) -> pd.DataFrame:
@@ -152,9 +250,10 @@ def year_state(campaign: Campaign, check: CheckReport, decisions: pd.DataFrame,
 
 
 def load_years(campaign: Campaign | str | Path, years: list[int], *,
-               gradebook: Gradebook | None = None) -> list[YearState]:
-    """Several years (a period) of one campaign (a folder is loaded once per change of its files, by the cache)."""
-    return [load_year(campaign, y, gradebook=gradebook) for y in years]
+               gradebook: Gradebook | None = None, on: dt.date | None = None) -> list[YearState]:
+    """Several years (a period) of one campaign (a folder is loaded once per change of its files, by the cache);
+    ``on``: as known that day (``load_year``)."""
+    return [load_year(campaign, y, gradebook=gradebook, on=on) for y in years]
 
 
 def data_print(campaign: Campaign, year: int, gradebook: Gradebook) -> str:

@@ -25,7 +25,10 @@ from kit.core.yamlfile import line_of, load, syntax_problem, unknown_keys
 
 DEFAULT_CAMPAIGN = Path("data")
 CAMPAIGN_KEYS = {"name", "district", "province", "plan", "demo", "years", "groups", "deadlines", "bands", "target",
-                 "bands_by_year", "gradebook", "period_end", "issuers", "second_appraisal"}
+                 "bands_by_year", "gradebook", "period_end", "issuers", "second_appraisal", "ceased_unit_reports"}
+# Who writes the achievement report of a unit that had ceased on the report's date (kit.app.documents):
+# its successor (lineage.csv), or the unit itself on its last day; the successor when it has none.
+CEASED_UNIT_REPORTS = ("successor", "last_day")
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ class Campaign:
     period_end: dt.date | None = None  # the campaign ends early (e.g. 30/6/2025); default: 31/12 of its last year
     issuers: list[Issuer] = field(default_factory=list)  # who issues documents, by date (kit.config.issuers)
     second_appraisal: SecondAppraisal = field(default_factory=SecondAppraisal)
+    ceased_unit_reports: str = "successor"  # CEASED_UNIT_REPORTS
 
     def __post_init__(self) -> None:
         self.units_by_code = {u.code: u for u in self.units}
@@ -280,7 +284,13 @@ def load_campaign(root: Path | str = DEFAULT_CAMPAIGN) -> Campaign:
                         target_bands=[str(b) for b in (raw.get("target") or {}).get("bands", [])],
                         lineage=lineage, period_end=period_end,
                         issuers=load_issuers(raw.get("issuers"), str(raw.get("district", "")), path, problems),
-                        second_appraisal=_second_appraisal(raw.get("second_appraisal"), path, problems))
+                        second_appraisal=_second_appraisal(raw.get("second_appraisal"), path, problems),
+                        ceased_unit_reports=str(raw.get("ceased_unit_reports") or "successor"))
+    if campaign.ceased_unit_reports not in CEASED_UNIT_REPORTS:
+        problems.append(P.make(P.Code.CONFIG_INVALID, file=path, row=line_of(raw),
+                               detail=f"\"ceased_unit_reports\" phải là successor (đơn vị kế thừa lập báo cáo thành "
+                                      "tích) hoặc last_day (báo cáo ghi ngày cuối cùng đơn vị còn hoạt động) — đang là "
+                                      f"\"{campaign.ceased_unit_reports}\""))
     problems.extend(never_active(campaign.roster, years, root / "units.csv"))
     for year in years:
         for group in groups:

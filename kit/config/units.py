@@ -55,6 +55,7 @@ class Unit:
     valid_from: dt.date | None = None  # None: since before the campaign
     valid_to: dt.date | None = None  # None: still exists
     kind: str = ""  # a key of UNIT_KINDS, or "" (every criterion of the group's framework applies)
+    parent: str = ""  # the body a unit of another hierarchy reports to (a vertical agency's: "Công an tỉnh …")
 
     def active_between(self, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:
         """The part of [start, end] this unit exists in, or None."""
@@ -93,8 +94,8 @@ class Departure:
 
 
 def load_units(path: Path, groups: dict[str, str], problems: list[P.Problem]) -> list[Unit]:
-    """units.csv: code, name, group, and optionally valid_from / valid_to (dd/mm/yyyy or yyyy-mm-dd) and kind
-    (UNIT_KINDS)."""
+    """units.csv: code, name, group, and optionally valid_from / valid_to (dd/mm/yyyy or yyyy-mm-dd), kind
+    (UNIT_KINDS) and parent (the body above a vertical agency, which heads its documents)."""
     if not path.exists():
         problems.append(P.make(P.Code.CONFIG_MISSING, file=path, value="units.csv"))
         return []
@@ -119,7 +120,7 @@ def load_units(path: Path, groups: dict[str, str], problems: list[P.Problem]) ->
                                           f"{', '.join(UNIT_KINDS)} (hoặc để trống)"))
             kind = ""
         unit = Unit(code, cell_text(row.get("name")), cell_text(row.get("group")), dates["valid_from"],
-                    dates["valid_to"], kind)
+                    dates["valid_to"], kind, cell_text(row.get("parent")))
         if not code or not unit.name:
             problems.append(P.make(P.Code.CONFIG_INVALID, file=path, row=row_no, detail="thiếu mã hoặc tên đơn vị"))
         elif not UNIT_CODE.fullmatch(code) or code in _RESERVED:

@@ -78,6 +78,7 @@ class Outcome(Vocab):
     UNAPPRAISED = "unappraised"  # its results are not fully appraised: not considered (unless provisional)
     HELD = "held"  # a hold (discipline being considered, inspection, complaint...) or a discipline blocks it
     REVOKED = "revoked"  # its award for this period was revoked: never proposed again for it
+    COVERED = "covered"  # an earlier final or the award register already covers it for this period: not again
 
 
 class Hold(Vocab):
@@ -120,6 +121,7 @@ LABELS: dict[Vocab, str] = {
     Outcome.PROPOSED: "Đề nghị", Outcome.CUT: "Vượt chỉ tiêu", Outcome.NEAR: "Chưa đạt (thiếu 1 điều kiện)",
     Outcome.UNAPPRAISED: "Chưa thẩm định đủ", Outcome.HELD: "Chưa xét (tạm dừng hoặc kỷ luật)",
     Outcome.REVOKED: "Đã bị hủy bỏ khen thưởng",
+    Outcome.COVERED: "Đã được đề nghị hoặc khen thưởng cho giai đoạn này",
     Hold.DISCIPLINE_REVIEW: "Đang xem xét kỷ luật", Hold.DISCIPLINE: "Kỷ luật",
     Hold.INSPECTION: "Đang thanh tra, kiểm tra", Hold.COMPLAINT: "Đang xác minh khiếu nại, tố cáo",
     Hold.PRESS: "Đang xác minh vụ việc báo chí phản ánh",

@@ -20,6 +20,7 @@ import io
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -347,9 +348,26 @@ def render(template: bytes | Path, context: dict, path: Path, made_from: str = "
                          "dạng .docx, hoặc xóa tệp mẫu để dùng mẫu mặc định.") from exc
     properties = document.docx.core_properties
     properties.comments, properties.author = made_from, f"{AUTHOR} {__version__}"
+    buffer = io.BytesIO()
+    document.save(buffer)
     with replacing(path) as temporary:
-        document.save(str(temporary))
+        temporary.write_bytes(_stable_zip(buffer.getvalue()))
     return Written(path, name, list(dict.fromkeys(missing)))
+
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: the same document is the same bytes on any day
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """The .docx with every part stamped ``ZIP_TIME`` instead of the moment it was written, so that a document
+    made again from the same data (``kit docs --on``) is byte for byte the one made before."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, ZIP_TIME)
+            info.compress_type, info.external_attr = item.compress_type, item.external_attr
+            target.writestr(info, source.read(item.filename))
+    return out.getvalue()
 
 
 def to_pdf(documents: list[Path]) -> list[Path]:

@@ -23,6 +23,7 @@ from kit.outputs.sheet_print import (
 )
 from kit.outputs.xlsx import save_workbook
 from kit.scoring.awards import Awards, Finding
+from kit.scoring.prose import achievement_text
 
 PROVISIONAL = "TẠM TÍNH"
 PROVISIONAL_NOTE = (f"{PROVISIONAL}: danh sách lập khi kết quả chưa được thẩm định đủ (theo yêu cầu lập danh sách tạm "
@@ -116,7 +117,7 @@ def write_proposals(campaign: Campaign, awards: Awards, out: Path, period: str) 
             row += 1
             place = names[f.candidate["unit"]] if kind == Kind.INDIVIDUAL else campaign.groups[f.candidate["group"]]
             position = ", ".join(x for x in (f.candidate.get("position"), place) if x)
-            summary = "; ".join(r.lstrip("✔ ") for r in f.reasons)
+            summary = achievement_text(f, awards.years)  # the council's sentence; the trace: the reasons sheet
             if f.provisional:
                 summary = f"{PROVISIONAL} ({f.candidate['unappraised']}) — {summary}"
             values: list[object] = [number, f.candidate["name"], position, f.rule.title_name, summary, f.citation]

@@ -76,9 +76,11 @@ def collective_yearly(campaign: Campaign, results: YearResults, registrations: T
     """``on``: the proposals' date (default ``proposals_date``), on which inspection findings are overdue or not."""
     reg = registration_status(campaign, results.year, registrations).set_index("unit")["status"]
     late = overdue(results.findings, on or proposals_date(campaign, "yearly", [results.year]))
+    ranked = results.units.dropna(subset=["rank"])["group"].value_counts()  # the size a rank is out of
     out = []
     for r in results.units.itertuples():
         out.append({"id": r.unit, "name": r.unit_name, "unit": r.unit, "group": r.group, "position": "",
+                    "group_name": campaign.groups.get(r.group, ""), "group_size": int(ranked.get(r.group, 0)),
                     "band": r.band or None, "percent": _num(r.percent), "rank": _num(r.rank), "status": r.status,
                     "registration": reg.get(r.unit), "appraised_share":
                         (r.appraised_count / r.criteria) if _num(r.criteria) else None,
@@ -130,19 +132,22 @@ def collective_final(campaign: Campaign, yearly: list[YearResults], registration
             continue
         own = per_unit[u.code]
         links = [x for x in campaign.roster.predecessors(u.code) if x.predecessor and x.effective <= on]
-        lines = [(u.name, own)] if own and (not links or own[0].year < links[0].effective.year) else []
+        lines = [(u.name, own, "")] if own and (not links or own[0].year < links[0].effective.year) else []
         lines += [(f"{u.name} (kế thừa {x.predecessor_name})",
-                   per_unit[x.predecessor] + [r for r in own if r.year >= x.effective.year]) for x in links]
-        for name, rows in lines:
+                   per_unit[x.predecessor] + [r for r in own if r.year >= x.effective.year], x.predecessor)
+                  for x in links]
+        for name, rows, before in lines:
             if not rows:
                 continue
             percents = [p for p in (_num(r.percent) for r in rows) if p is not None]
             last = rows[-1]
             out.append({"id": u.code, "name": name, "unit": u.code, "group": u.group, "position": "",
-                        "years_in_band": [r.band for r in rows], "mean_percent": sum(percents) / len(percents)
+                        "years": [int(r.year) for r in rows], "years_in_band": [r.band for r in rows],
+                        "mean_percent": sum(percents) / len(percents)
                         if percents else None, "improvement": (percents[-1] - percents[0]) if len(percents) > 1
                         else None, "last_band": last.band or None, "last_rank": _num(last.rank),
                         "registered_every_year": all((r.year, r.unit) in registered for r in rows),
+                        "predecessor": before,  # whose achievements the line carries (an award to it covers it)
                         "unappraised": _unappraised(rows)})
     return out
 
@@ -299,10 +304,13 @@ def discipline_ends(records: Records | None, on: dt.date) -> dict[tuple[Kind, st
 
 
 def prepare(candidates: dict[Kind, list[dict]], records: Records | None, revocations: list[dict], year: int,
-            on: dt.date, level: str, titles: set[str], pack: RulePack | None) -> None:
+            on: dt.date, level: str, titles: set[str], pack: RulePack | None,
+            covered: dict[tuple[Kind, str], str] | None = None) -> None:
     """Add to each candidate what the office's records say: its award history (revocations applied), the legal
     priority (women), and what keeps it out (``blocked``): an open hold, a discipline in its term or not over
-    before the achievement's year, or the revocation of its award for this period."""
+    before the achievement's year, the revocation of its award for this period, or an award for this period
+    already given or proposed (``covered``: by an earlier final, see ``earlier_covers``)."""
+    covered = covered or {}
     revoked = revoked_index(revocations)
     articles = pack.articles if pack else {}
     ended = discipline_ends(records, on)
@@ -322,11 +330,43 @@ def prepare(candidates: dict[Kind, list[dict]], records: Records | None, revocat
                                                  f"hủy bỏ: {e['reason']} — ghi nhận bởi {e['evaluator']}"
                                                  + (f", theo quyết định {e['number']}" if e["number"] else "")
                                                  + (f" ({article})" if article else "")], article)
+            if blocked is None:
+                earlier = covered.get((kind, subject)) or covered.get((kind, cand.get("predecessor") or ""))
+                blocked = _covered(cand, earlier, titles, year, on)
             cand["blocked"] = blocked
             if (kind, subject) in ended and level == "final":
                 cand["notes"] = [f"ℹ chỉ tính thành tích từ năm {ended[(kind, subject)].year + 1} (sau khi hết thời "
                                  f"hạn kỷ luật ngày {ended[(kind, subject)]:%d/%m/%Y}"
                                  + (f"; {articles['discipline']}" if articles.get("discipline") else "") + ")"]
+
+
+def _covered(cand: dict, earlier: str | None, titles: set[str], year: int, on: dt.date
+             ) -> tuple[Outcome, list[str], str] | None:
+    """One award per person or collective, per title, per period: a candidate an earlier final of the same period
+    proposed (``earlier``), or whom the award register (award_history.csv, revocations applied) already credits
+    with one of this list's titles for its last year — a decision dated by ``on`` — is not proposed again. Kept
+    out of every title of the list, like a hold: a lower title for the same achievements would be a second award."""
+    if earlier:
+        return Outcome.COVERED, [f"✖ {earlier}: không đề nghị lại cho cùng giai đoạn"], ""
+    given = [a for a in cand.get("history") or [] if a["code"] in titles and a["year"] == year and not a["revoked"]
+             and (a["date"] is None or a["date"] <= on)]
+    if given:
+        a = given[0]
+        when = f" ngày {a['date']:%d/%m/%Y}" if a["date"] else ""
+        return Outcome.COVERED, [f"✖ Đã được tặng {a['title']} (quyết định số {a['decision']}{when}, năm {a['year']}; "
+                                 "sổ theo dõi khen thưởng): không đề nghị lại cho cùng giai đoạn"], ""
+    return None
+
+
+def earlier_covers(earlier: Awards) -> dict[tuple[Kind, str], str]:
+    """Whom an earlier final of the same period proposed (the district's own, dated the day before it ceased),
+    and for what: a later final does not propose them again."""
+    out = {}
+    for f in earlier.proposed():
+        subject = f.candidate.get("subject") or f.candidate["unit"]
+        when = f"{earlier.on:%d/%m/%Y}" if earlier.on else ""
+        out[(f.rule.kind, subject)] = f"Đã được đề nghị {f.rule.title_name} trong tổng kết ngày {when}"
+    return out
 
 
 def _held(holds: list[dict], on: dt.date, year: int, level: str, articles: dict[str, str]
@@ -355,14 +395,15 @@ def _held(holds: list[dict], on: dt.date, year: int, level: str, articles: dict[
 
 def awards_for(campaign: Campaign, level: str, yearly: list[YearResults], movement: list[Movement],
                provisional: bool = False, on: dt.date | None = None, *, revocations: list[dict] | None = None,
-               pack: str | None = None) -> Awards:
+               pack: str | None = None, earlier: Awards | None = None) -> Awards:
     """Proposals for one year (level "yearly": one result and its movement) or the period ("final": every year).
 
     ``provisional``: consider candidates whose results are not fully appraised (every output then says TẠM TÍNH).
     ``on``: the date of the proposals (default ``proposals_date``): the titles in force and, for a final, the units
     that exist that day (the district's own final on 30/6/2025, the successors' after 31/12/2025).
     The rule pack is the one in force on ``pack_day`` (or the one named by ``pack``: the meeting's what-if);
-    ``revocations``: the gradebook's award events, applied to the award history.
+    ``revocations``: the gradebook's award events, applied to the award history. ``earlier``: the proposals of
+    an earlier final of the same period, whose candidates this one does not propose again (``earlier_covers``).
     """
     years = [r.year for r in yearly]
     result = Awards(level, years, rules=campaign.rules, provisional=provisional)
@@ -391,7 +432,8 @@ def awards_for(campaign: Campaign, level: str, yearly: list[YearResults], moveme
         candidates = {Kind.COLLECTIVE: collective_final(campaign, yearly, registrations, result.on, ended),
                       Kind.INDIVIDUAL: individual_final(campaign, yearly, nominations, initiatives, result.on, ended)}
     titles = {t.code for r in chosen for t in r.choices}
-    prepare(candidates, records, revocations or [], years[-1], result.on, level, titles, result.pack)
+    covered = earlier_covers(earlier) if earlier is not None else {}
+    prepare(candidates, records, revocations or [], years[-1], result.on, level, titles, result.pack, covered)
     result.findings = evaluate(rules, candidates, provisional, result.pack)
     return result
 

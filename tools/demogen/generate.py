@@ -48,6 +48,10 @@ PROVINCIAL = [
     ("BHXH", "Bảo hiểm xã hội huyện Châu Thành"), ("KBNN", "Kho bạc Nhà nước Châu Thành"),
     ("THONGKE", "Chi cục Thống kê huyện Châu Thành"),
 ]
+# The body each of them reports to, which heads its documents (never the district's People's Committee).
+PARENTS = {"CAHUYEN": "Công an tỉnh Tây Ninh", "THUE": "Cục Thuế tỉnh Tây Ninh",
+           "BHXH": "Bảo hiểm xã hội tỉnh Tây Ninh", "KBNN": "Kho bạc Nhà nước Tây Ninh",
+           "THONGKE": "Cục Thống kê tỉnh Tây Ninh"}
 COMMUNES = [
     ("TTCT", "Thị trấn Châu Thành"), ("ANBINH", "Xã An Bình"), ("ANCO", "Xã An Cơ"), ("BIENGIOI", "Xã Biên Giới"),
     ("DONGKHOI", "Xã Đồng Khởi"), ("HAODUOC", "Xã Hảo Đước"), ("HOAHOI", "Xã Hòa Hội"), ("HOATHANH", "Xã Hòa Thạnh"),
@@ -113,12 +117,14 @@ issuers:
      valid_from: 2025-07-01}
 # registration: the unit's own emulation plan (28/02/2022 in the seed plan);
 # submission: the self-assessment form of the year; explanation: the last day a unit may contest its result
-# (printed in the notice of results, `kit docs`).
+# (printed in the notice of results, `kit docs`); awards: the day the year's commendations are proposed (the
+# Tờ trình and the lists are dated then and say only what was known that day): after the explanations, before the
+# decision.
 deadlines:
-  2022: {registration: 2022-02-28, submission: 2022-12-15, explanation: 2023-01-13}
-  2023: {registration: 2023-02-28, submission: 2023-12-15, explanation: 2024-01-15}
-  2024: {registration: 2024-02-29, submission: 2024-12-13, explanation: 2025-01-15}
-  2025: {registration: 2025-02-28, submission: 2025-11-28, explanation: 2026-01-15}
+  2022: {registration: 2022-02-28, submission: 2022-12-15, explanation: 2023-01-13, awards: 2023-01-16}
+  2023: {registration: 2023-02-28, submission: 2023-12-15, explanation: 2024-01-15, awards: 2024-01-16}
+  2024: {registration: 2024-02-29, submission: 2024-12-13, explanation: 2025-01-15, awards: 2025-01-16}
+  2025: {registration: 2025-02-28, submission: 2025-11-28, explanation: 2026-01-15, awards: 2026-01-16}
 # Classification by percentage = points / applicable maximum x 100; each band is [from, to).
 bands:
   - {name: "Xuất sắc", from: 90}
@@ -325,8 +331,8 @@ def _units_and_lineage(root: Path) -> None:
     units += [(c, n, "XA", f"{COMMUNES_FROM:%d/%m/%Y}", "") for c, n, _ in SUCCESSORS]
     units += [(c, n, "NG", "", f"{DISTRICT_END:%d/%m/%Y}") for c, n in PROVINCIAL]
     with open(root / "units.csv", "w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows([("code", "name", "group", "valid_from", "valid_to", "kind"),
-                                  *[(*u, levels.unit_kind(u[0], u[2])) for u in units]])
+        csv.writer(fh).writerows([("code", "name", "group", "valid_from", "valid_to", "kind", "parent"),
+                                  *[(*u, levels.unit_kind(u[0], u[2]), PARENTS.get(u[0], "")) for u in units]])
     links = [(old, new, 1, f"{OFFICES_FROM:%d/%m/%Y}", OFFICES_BASIS, "") for old, new in REORGANISED.items()]
     links += [(before, code, share, f"{COMMUNES_FROM:%d/%m/%Y}", COMMUNES_BASIS, outside)
               for code, _name, parts in SUCCESSORS for before, outside, share in parts]
@@ -376,6 +382,8 @@ def generate(root: Path) -> Campaign:
                 continue
             late = unit.code in LATE.get(year, [])
             sent = deadline + dt.timedelta(days=r.randint(1, 12) if late else -r.randint(0, 20))
+            if unit.valid_to is not None and unit.valid_to < deadline:  # real history: sent before it ceased
+                sent = unit.valid_to - dt.timedelta(days=25) - (deadline - sent)
             filler = Filler(r, q, unit.code in overclaimers)
             for path in _submission(campaign, unit, year, filler, folder, r, sent):
                 register.append((path.name, sent.isoformat()))
@@ -423,23 +431,35 @@ def _decisions(campaign: Campaign, rng: random.Random, own: random.Random) -> No
             ws = Workspace.open(campaign, year, gb)
             clock = dt.datetime.combine(campaign.deadline(year) + dt.timedelta(days=10), dt.time(8),
                                         dt.timezone(dt.timedelta(hours=7)))
+            # real history: a unit that ceased before the deadline (the district's offices, 30/6/2025) was
+            # appraised before it ceased, on a clock of its own (the same draws, so the rest is unchanged)
+            due = campaign.deadline(year)
+            ending = [u.valid_to for u in campaign.units_of(year) if u.valid_to and due and u.valid_to < due]
+            early = dt.datetime.combine(min(ending) - dt.timedelta(days=10), dt.time(8), clock.tzinfo) if ending \
+                else clock
             for unit in campaign.units_of(year):
                 if unit.code not in ws.rows:
                     continue
+                before = unit.valid_to is not None and due is not None and unit.valid_to < due
                 rows = ws.unit_rows(unit.code)
                 r = own if unit.group == "NG" else rng
                 share = 1.0 if year < 2025 else r.choice([1.0, 1.0, 1.0, 0.5, 0.0])
                 batch = []
                 extra = random.Random(f"levels-decisions-{unit.code}-{year}")
                 for row, main_stream in levels.to_appraise(rows, share):
-                    clock += dt.timedelta(minutes=r.randint(1, 4)) if main_stream else dt.timedelta(0)
+                    step = dt.timedelta(minutes=r.randint(1, 4)) if main_stream else dt.timedelta(0)
+                    if before:
+                        early += step
+                    else:
+                        clock += step
+                    at = early if before else clock
                     score, na, comment = _judge(row, r if main_stream else extra)
                     if not hasattr(row, "unit"):  # the stand-in of a replaced criterion: drawn, not recorded
                         continue
                     who = first_evaluator(campaign, year, unit.group, row.area)
                     batch.append(Decision(year, row.unit, row.code, "appraisal", score, who,
                                           row.decision_comment(comment), na, row.key, row.self_score,
-                                          evidence_hash(row.seen), "demo", clock.isoformat()))
+                                          evidence_hash(row.seen), "demo", at.isoformat()))
                 gb.record(batch)
             if year >= 2024:
                 clock = second_round(ws, gb, random.Random(SEED + 4 + year), clock, reconcile_all=year == 2024)
