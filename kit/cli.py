@@ -376,7 +376,9 @@ def cmd_awards(args: argparse.Namespace) -> int:
           "vì kết quả chưa thẩm định đủ" + (" (dùng --provisional để lập danh sách tạm tính)"
                                               if counts[Outcome.UNAPPRAISED] else "")
           + f", {counts[Outcome.HELD]} tạm dừng xét (đang xem xét kỷ luật, thanh tra, khiếu nại… hoặc kỷ luật), "
-          f"{counts[Outcome.REVOKED]} có khen thưởng đã bị hủy bỏ.")
+          f"{counts[Outcome.REVOKED]} có khen thưởng đã bị hủy bỏ"
+          + (f", {counts[Outcome.COVERED]} đã được đề nghị hoặc khen thưởng cho giai đoạn này (không đề nghị lại)"
+             if counts[Outcome.COVERED] else "") + ".")
     if awards.pack is not None and awards.pack.code:
         print(awards.pack_text + ". Căn cứ: " + "; ".join(awards.legal_basis))
     if awards.provisional:

@@ -115,10 +115,14 @@ def test_demo_awards_cli(capsys, tmp_path):
     assert "đề nghị" in out and (tmp_path / "2024" / "bang-vang-2024.html").exists()
     assert main(["awards", "--campaign", str(DEMO), "--reports", str(tmp_path), "--final"]) == 1  # 2023 nominations
     out = capsys.readouterr().out
-    assert "PERSON_DUPLICATE" in out and "UNIT_UNKNOWN" in out and "Bằng khen" in out
+    assert "PERSON_DUPLICATE" in out and "UNIT_UNKNOWN" in out
+    # the Bằng khen of the period went with the district's own final (30/06/2025): not proposed again, and said so
+    assert "Bằng khen" not in out and "đã được đề nghị hoặc khen thưởng cho giai đoạn này (không đề nghị lại)" in out
     detail = pd.read_excel(tmp_path / "final" / "de-nghi-khen-thuong-2022-2025.xlsx", sheet_name="Xét duyệt chi tiết",
                            engine="calamine")
     assert {o.label for o in Outcome} - {Outcome.REVOKED.label} <= set(detail["Kết quả"])  # revoked: see 2023
+    assert main(["awards", "--campaign", str(DEMO), "--reports", str(tmp_path), "--final", "--on", "30/06/2025"]) == 1
+    assert "Bằng khen" in capsys.readouterr().out
     assert main(["awards", "--campaign", str(DEMO), "--reports", str(tmp_path)]) == 2
 
 
