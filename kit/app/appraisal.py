@@ -15,8 +15,8 @@ from kit.app.year import YearState, load_year
 from kit.config.answers import NA, Tier, appraisal_choices, appraisal_problem, na_problem
 from kit.config.campaign import Campaign
 from kit.core.errors import GradebookError, UsageError
+from kit.core.values import clean, person_key
 from kit.core.values import optional_float as _num
-from kit.core.values import person_key
 from kit.core.vocab import COUNTED_STAGES, Stage
 from kit.intake.evidence import Bundle, EvidenceFile, cited_names, scan_year, seen_line
 from kit.scoring.agreement import assigned, drawn_units, over_gap
@@ -83,7 +83,7 @@ class Row:
     def decision_comment(self, comment: str) -> str:
         """The comment stored with a decision: the evaluator's words, then the findings it rests on (the unit
         reads them on its scorecard; a finding already cited is not repeated)."""
-        comment = comment.strip()
+        comment = clean(comment).strip()  # typed or pasted: no control character reaches the ledger or a document
         cited = [f for f in self.findings if f not in comment]
         basis = f"Căn cứ kết quả kiểm tra: {'; '.join(cited)}" if cited else ""
         return f"{comment}. {basis}" if comment and basis else comment or basis
@@ -378,6 +378,7 @@ class Workspace:
     def record_explanation(self, recorded_by: str, unit: str, code: str, requested: float | None, text: str) -> int:
         """A unit's explanation (giải trình): the score it asks for and why. Not counted until decided."""
         row = self.rows[unit][code]
+        text = clean(text)
         if not text.strip():
             raise UsageError("Hãy nhập nội dung giải trình của đơn vị.")
         fallback = _num((row.current or {}).get("score"))

@@ -89,6 +89,11 @@ class Code(str, Enum):
     # identity of a submission
     UNIT_UNKNOWN = "UNIT_UNKNOWN", "Mã đơn vị \"{value}\" không có trong danh sách đơn vị (units.csv)."
     UNIT_MISMATCH = "UNIT_MISMATCH", "Mã đơn vị trong phiếu (\"{value}\") khác mã đơn vị ở tên tệp (\"{expected}\")."
+    UNIT_NAME_MISMATCH = (
+        "UNIT_NAME_MISMATCH",
+        "Tên đơn vị trong phiếu (\"{value}\") khác tên của mã {detail} trong danh sách đơn vị (\"{expected}\"). "
+        "Hãy kiểm tra đây có đúng là phiếu của {detail} không (phiếu chép từ đơn vị khác?) và sửa tên cho đúng.",
+    )
     UNIT_NOT_STATED = "UNIT_NOT_STATED", "Phiếu không ghi mã đơn vị; đã dùng mã ở tên tệp (\"{expected}\")."
     YEAR_MISMATCH = "YEAR_MISMATCH", "Năm trong phiếu ({value}) khác năm của thư mục nộp ({expected})."
     UNIT_DUPLICATE = (
