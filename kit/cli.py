@@ -20,7 +20,7 @@ from kit import __version__
 from kit.config.campaign import DEFAULT_CAMPAIGN, Campaign, load_campaign
 from kit.core import problems as P
 from kit.core import vn
-from kit.core.errors import GradebookError, KitError
+from kit.core.errors import GradebookError, KitError, StorageError
 from kit.core.vocab import Outcome
 
 if TYPE_CHECKING:
@@ -565,7 +565,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except GradebookError as exc:  # the data cannot be trusted or stored: like a failed check, exit 1
+    except (GradebookError, StorageError) as exc:  # the data cannot be trusted or stored: like a failed check, exit 1
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1
     except KitError as exc:

@@ -16,7 +16,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from kit.core.atomic import replacing
+from kit.core.atomic import make_folder, replacing
 from kit.core.values import clean
 from kit.outputs.sheet_print import (
     Heading,
@@ -84,7 +84,7 @@ def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame], notes: list[str], he
     """One sheet per table plus a "Nguồn dữ liệu" sheet saying what the file was made from; every sheet set up
     for A4 (``kit.outputs.sheet_print``). With ``heading``, the first table is the one issued: the heading of the
     office's documents above it and ``signature`` under it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent)
     wb = Workbook()
     wb.remove(wb.active)
     for index, (name, df) in enumerate(sheets.items()):
