@@ -20,6 +20,7 @@ from kit.intake.check import check_year, format_json, format_text
 from kit.ui.evidence_viewer import EvidenceViewer
 from tests.helpers import GOOD, submit
 
+POSIX = pytest.mark.skipif(os.name != "posix", reason="links and fifos as POSIX makes them")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 SECRET = b"root:$6$very-secret-hash:19000:0:99999:7:::\n"
 
@@ -41,6 +42,7 @@ def secret(tmp_path):
     return path
 
 
+@POSIX
 def test_a_link_to_a_file_outside_is_refused_and_never_reaches_the_panel_or_the_archive(tiny, book, secret,
                                                                                         tmp_path, capsys):
     submit(tiny, "U1", cited("tệp: KH.pdf, shadow.txt"))
@@ -76,6 +78,7 @@ def test_a_link_to_a_file_outside_is_refused_and_never_reaches_the_panel_or_the_
         assert not any(SECRET in zf.read(n) for n in names)
 
 
+@POSIX
 def test_a_linked_folder_or_zip_and_a_linked_form_are_refused(tiny, secret, tmp_path):
     submit(tiny, "U1")
     year = tiny.submissions_dir(2024)
@@ -90,6 +93,7 @@ def test_a_linked_folder_or_zip_and_a_linked_form_are_refused(tiny, secret, tmp_
     assert not E.scan_year(year)["U1"].files
 
 
+@POSIX
 def test_a_link_inside_the_folder_and_a_link_out_of_a_subfolder_are_refused_too(tiny, secret):
     folder = tiny.submissions_dir(2024) / "U1"
     (folder / "con").mkdir(parents=True)
@@ -101,6 +105,7 @@ def test_a_link_inside_the_folder_and_a_link_out_of_a_subfolder_are_refused_too(
     assert sorted(p.file for p in bundle.problems) == ["2024/U1/ban-sao.pdf", "2024/U1/con/ra-ngoai"]
 
 
+@POSIX
 def test_special_files_are_refused_without_hanging(tiny):
     folder = tiny.submissions_dir(2024) / "U1"
     folder.mkdir(parents=True)
@@ -113,6 +118,7 @@ def test_special_files_are_refused_without_hanging(tiny):
     assert all("tệp đặc biệt" in p.message for p in refused)
 
 
+@POSIX
 def test_a_file_swapped_for_a_link_after_the_scan_is_not_read(tiny, secret):
     folder = tiny.submissions_dir(2024) / "U1"
     folder.mkdir(parents=True)
@@ -141,6 +147,7 @@ def test_a_link_member_of_a_zip_is_refused(tiny):
     assert unsafe.code == "EVIDENCE_UNSAFE" and "liên kết" in unsafe.message
 
 
+@POSIX
 def test_control_characters_in_names_are_shown_escaped(tiny):
     submit(tiny, "U1", cited("tệp: KH.pdf"))
     folder = tiny.submissions_dir(2024) / "U1_2024"
