@@ -20,7 +20,7 @@ from kit import __version__
 from kit.config.campaign import DEFAULT_CAMPAIGN, Campaign, load_campaign
 from kit.core import problems as P
 from kit.core import vn
-from kit.core.errors import GradebookError, KitError
+from kit.core.errors import GradebookError, KitError, StorageError
 from kit.core.vocab import Outcome
 
 if TYPE_CHECKING:
@@ -447,14 +447,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return max(code, _documents_done(batches, pdf=False))
 
 
-def _serve(command: list[str], address: str, what: str) -> int:
+def _serve(command: list[str], token: str, address: str, what: str) -> int:
     import subprocess
 
     from kit.app.serve import environment
 
     print(f"{what}: mở trình duyệt tại địa chỉ\n    {address}\n(địa chỉ có mã truy cập riêng; nhấn Ctrl+C để dừng)")
     try:
-        return subprocess.call(command, env=environment())
+        return subprocess.call(command, env=environment(token))
     except KeyboardInterrupt:
         return 0
 
@@ -465,14 +465,14 @@ def cmd_lab(args: argparse.Namespace) -> int:
     command, token = lab_command(Path.cwd().resolve(), args.port)
     base = f"http://127.0.0.1:{args.port}"
     print(f"Họp hội đồng (trong cùng JupyterLab): {base}/voila/render/notebooks/40-hop-hoi-dong.ipynb?token={token}")
-    return _serve(command, f"{base}/lab/tree/notebooks/01-tham-dinh.ipynb?token={token}", "Thẩm định")
+    return _serve(command, token, f"{base}/lab/tree/notebooks/01-tham-dinh.ipynb?token={token}", "Thẩm định")
 
 
 def cmd_meeting(args: argparse.Namespace) -> int:
     from kit.app.serve import meeting_command
 
     command, token = meeting_command(Path.cwd().resolve(), args.port)
-    return _serve(command, f"http://127.0.0.1:{args.port}/?token={token}", "Họp hội đồng")
+    return _serve(command, token, f"http://127.0.0.1:{args.port}/?token={token}", "Họp hội đồng")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -608,7 +608,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except GradebookError as exc:  # the data cannot be trusted or stored: like a failed check, exit 1
+    except (GradebookError, StorageError) as exc:  # the data cannot be trusted or stored: like a failed check, exit 1
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1
     except KitError as exc:

@@ -252,7 +252,7 @@ def test_standalone_meeting_view_needs_its_token_and_loads_nothing_from_outside(
     port = _free_port()
     command, token = meeting_command(root, port)
     assert "--MappingKernelManager.cull_idle_timeout=600" in command and "--Voila.ip=127.0.0.1" in command
-    server = subprocess.Popen(command, cwd=root, env=environment(), stdout=subprocess.DEVNULL,
+    server = subprocess.Popen(command, cwd=root, env=environment(token), stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 90

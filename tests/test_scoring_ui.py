@@ -320,3 +320,26 @@ def test_moving_between_units_closes_the_rows_it_leaves(tiny, book):
         p.unit.value, p.unit.value = "U2", "U1"
     assert len(_instances) == alive
     assert all(e.box.comm is not None for e in p.editors)  # the rows shown are still open
+
+
+def test_a_committed_save_is_shown_saved_when_the_ledger_file_cannot_be_written(tiny, book, monkeypatch):
+    """A full local folder after the gradebook committed: the panel said nothing and the retry reported a conflict
+    with the evaluator's own save (issue 27)."""
+    import errno
+
+    from kit.core import atomic
+
+    def full(path, text):
+        raise atomic.storage_error(OSError(errno.ENOSPC, "No space left on device"), path)
+
+    p = panel(tiny, book, "Lan")
+    editor(p, "1.3").score.value = "1"
+    editor(p, "1.3").comment.value = "Thiếu kiểm chứng"
+    monkeypatch.setattr("kit.store.ledger.write_text", full)
+    assert p.save() is True
+    assert book.history(2024, "U1", "1.3")["score"].tolist() == [1.0]
+    assert not editor(p, "1.3").dirty and "Đã lưu 1 tiêu chí" in p.message.value
+    assert "ổ đĩa đã đầy" in p.message.value and "lần lưu sau" in p.message.value
+    monkeypatch.undo()
+    editor(p, "1.3").score.value = "1,5"  # the next save is no conflict with the evaluator's own
+    assert p.save() is True and book.history(2024, "U1", "1.3")["score"].tolist() == [1.0, 1.5]

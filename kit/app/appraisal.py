@@ -14,9 +14,9 @@ import pandas as pd
 from kit.app.year import YearState, load_year
 from kit.config.answers import NA, Tier, appraisal_choices, appraisal_problem, na_problem
 from kit.config.campaign import Campaign
-from kit.core.errors import GradebookError, UsageError
+from kit.core.errors import GradebookError, StorageError, UsageError
+from kit.core.values import clean, person_key
 from kit.core.values import optional_float as _num
-from kit.core.values import person_key
 from kit.core.vocab import COUNTED_STAGES, Stage
 from kit.intake.evidence import Bundle, EvidenceFile, cited_names, scan_year, seen_line
 from kit.scoring.agreement import assigned, drawn_units, over_gap
@@ -83,7 +83,7 @@ class Row:
     def decision_comment(self, comment: str) -> str:
         """The comment stored with a decision: the evaluator's words, then the findings it rests on (the unit
         reads them on its scorecard; a finding already cited is not repeated)."""
-        comment = comment.strip()
+        comment = clean(comment).strip()  # typed or pasted: no control character reaches the ledger or a document
         cited = [f for f in self.findings if f not in comment]
         basis = f"Căn cứ kết quả kiểm tra: {'; '.join(cited)}" if cited else ""
         return f"{comment}. {basis}" if comment and basis else comment or basis
@@ -135,6 +135,7 @@ class SaveResult:
     saved: list[tuple[str, str, int]] = field(default_factory=list)
     invalid: list[tuple[str, str, str]] = field(default_factory=list)
     conflicts: list[tuple[str, str, dict]] = field(default_factory=list)
+    warning: str = ""  # saved, but something beside the gradebook could not be written (Vietnamese)
 
 
 class Workspace:
@@ -335,7 +336,10 @@ class Workspace:
                                         row.decision_comment(e.comment), e.na, row.key, row.self_score,
                                         evidence_hash(row.seen),
                                         source), e.base_id))
-        ids, refused = self.gradebook.record_if_current([(d, base) for _, d, base in batch]) if batch else ([], [])
+        try:
+            ids, refused = self.gradebook.record_if_current([(d, base) for _, d, base in batch]) if batch else ([], [])
+        except StorageError as exc:  # committed; only the local copy of the ledger's heads could not be written
+            return self._saved_without_ledger_file([(row, d) for row, d, _ in batch], stage, str(exc))
         if refused:  # someone saved these criteria since this evaluator loaded them: show who, keep theirs
             self.reload()
             seen = "second" if stage is Stage.SECOND else "current"  # a second appraiser never gets the first
@@ -359,6 +363,26 @@ class Workspace:
                 break
         return result
 
+    def _saved_without_ledger_file(self, batch: list[tuple[Row, Decision]], stage: Stage, why: str) -> SaveResult:
+        """What a save whose transaction committed did, read back from the gradebook: the decisions are there
+        (shown as saved: saving again would conflict with the evaluator's own save), with a warning that the
+        ledger's local head file is behind until the next save writes it."""
+        self.reload()
+        result = SaveResult(warning=f"Các quyết định đã được lưu vào sổ điểm, nhưng {why[:1].lower()}{why[1:]} (Tệp "
+                                    "đầu chuỗi sẽ được ghi lại ở lần lưu sau.)")
+        slot = {Stage.APPRAISAL: "first", Stage.SECOND: "second", Stage.RECONCILIATION: "reconciled"}.get(stage,
+                                                                                                        "current")
+        for row, d in batch:
+            rec = getattr(row, slot) or {}
+            same = (rec.get("evaluator") == d.evaluator and (rec.get("comment") or "") == d.comment
+                    and bool(rec.get("na")) == d.na and _num(rec.get("score")) == d.score)
+            if same:
+                result.saved.append((d.unit, d.code, int(rec["id"])))
+            else:
+                result.conflicts.append((d.unit, d.code, getattr(row, "second" if stage is Stage.SECOND
+                                                                 else "current") or {}))
+        return result
+
     def _stage_problem(self, row: Row, evaluator: str, stage: Stage, comment: str) -> str | None:
         """Why a second appraisal or a reconciliation cannot be recorded on this row, or None."""
         if stage is Stage.SECOND:
@@ -378,6 +402,7 @@ class Workspace:
     def record_explanation(self, recorded_by: str, unit: str, code: str, requested: float | None, text: str) -> int:
         """A unit's explanation (giải trình): the score it asks for and why. Not counted until decided."""
         row = self.rows[unit][code]
+        text = clean(text)
         if not text.strip():
             raise UsageError("Hãy nhập nội dung giải trình của đơn vị.")
         fallback = _num((row.current or {}).get("score"))

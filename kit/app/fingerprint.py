@@ -79,7 +79,11 @@ def _content_digest(path: Path) -> bytes:
     known = _seen.get(path)
     if known and known[:2] == (stat.st_size, stat.st_mtime_ns):
         return known[2]
-    digest = hashlib.sha256(path.read_bytes()).digest()
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:  # streamed: a form or register of any size costs one chunk of memory
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    digest = h.digest()
     _seen[path] = (stat.st_size, stat.st_mtime_ns, digest)
     return digest
 

@@ -25,7 +25,7 @@ from kit.core.values import cell_text, code_text, is_blank, parse_number
 from kit.intake.layout import header_key
 from kit.intake.sheets import read_grids
 from kit.outputs.sheet_print import fit_rows, set_print
-from kit.outputs.xlsx import save_workbook
+from kit.outputs.xlsx import save_workbook, text_safe
 
 SHEET = "Thẩm định"
 HEADER_ROW = 8
@@ -83,7 +83,7 @@ def export_workbook(ws_: Workspace, evaluator: str, out: Path, units: list[str] 
                       "current_by": cur.get("evaluator"), "base": cur.get("id")}
             for col, (fieldname, _, _, is_input) in enumerate(COLUMNS, start=1):
                 cell = sheet.cell(row_no, col)
-                cell.value = values.get(fieldname)  # save_workbook keeps any "=..." as text
+                cell.value = text_safe(values.get(fieldname))  # save_workbook keeps any "=..." as text
                 if is_input:
                     cell.protection, cell.fill = Protection(locked=False), _INPUT
             na_list.add(sheet.cell(row_no, [f for f, *_ in COLUMNS].index("na") + 1).coordinate)
@@ -180,7 +180,9 @@ def _read_rows(ws_: Workspace, rows: list[list[object]], header: int, cols: dict
         cur = row.current
         if cur and cur["evaluator"] == report.evaluator:
             entry.base_id = cur["id"]  # the latest decision is the evaluator's own (an earlier import): not a conflict
-        if cur and entry.base_id == cur["id"] and bool(cur["na"]) == na and entry.comment == (cur["comment"] or "") \
+        # compared as it would be stored: the findings a row rests on are added to its comment when saved
+        if cur and entry.base_id == cur["id"] and bool(cur["na"]) == na \
+                and row.decision_comment(entry.comment) == (cur["comment"] or "") \
                 and (na or score is not None and abs(float(cur["score"]) - score) < 1e-9):
             report.unchanged += 1
             continue

@@ -36,6 +36,11 @@ class GradebookError(KitError):
     """A decision that cannot be stored as asked (no evaluator, conflicting edit, unusable database...)."""
 
 
+class StorageError(KitError):
+    """A file could not be written: read-only, full, missing or locked storage (``kit.core.atomic``). The message
+    names the folder and what to do; nothing half-written was left."""
+
+
 class FileProblem(KitError):
     """A file that cannot be read at all; carries the problem to report beside the other files' problems."""
 

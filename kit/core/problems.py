@@ -8,6 +8,7 @@ and meant for scripts and tests; the ``message`` is Vietnamese and meant for peo
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import asdict, dataclass
 from enum import Enum
 from pathlib import Path
@@ -88,6 +89,11 @@ class Code(str, Enum):
     # identity of a submission
     UNIT_UNKNOWN = "UNIT_UNKNOWN", "Mã đơn vị \"{value}\" không có trong danh sách đơn vị (units.csv)."
     UNIT_MISMATCH = "UNIT_MISMATCH", "Mã đơn vị trong phiếu (\"{value}\") khác mã đơn vị ở tên tệp (\"{expected}\")."
+    UNIT_NAME_MISMATCH = (
+        "UNIT_NAME_MISMATCH",
+        "Tên đơn vị trong phiếu (\"{value}\") khác tên của mã {detail} trong danh sách đơn vị (\"{expected}\"). "
+        "Hãy kiểm tra đây có đúng là phiếu của {detail} không (phiếu chép từ đơn vị khác?) và sửa tên cho đúng.",
+    )
     UNIT_NOT_STATED = "UNIT_NOT_STATED", "Phiếu không ghi mã đơn vị; đã dùng mã ở tên tệp (\"{expected}\")."
     YEAR_MISMATCH = "YEAR_MISMATCH", "Năm trong phiếu ({value}) khác năm của thư mục nộp ({expected})."
     UNIT_DUPLICATE = (
@@ -160,6 +166,11 @@ class Code(str, Enum):
         "EVIDENCE_UNSAFE",
         "Mục \"{value}\" trong tệp nén không được mở: {detail}. Hãy nén lại trực tiếp các tệp kiểm chứng (không "
         "đặt mật khẩu) rồi gửi lại.",
+    )
+    FILE_REFUSED = (
+        "FILE_REFUSED",
+        "Tệp \"{value}\" không được mở: {detail}. Hãy chép chính tệp (không dùng liên kết hay lối tắt) vào "
+        "{expected}.",
     )
     FORM_BLANK = (
         "FORM_BLANK",
@@ -397,18 +408,32 @@ class Problem:
         return ", ".join(parts)
 
     def format(self) -> str:
-        where = self.where()
+        where = printable(self.where())
         return f"[{SEVERITY_VI[Severity(self.severity)]} {self.code}] {where + ': ' if where else ''}{self.message}"
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
+_BIDI = {0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+
+
+def printable(text: object) -> str:
+    """``text`` with control characters (and the bidirectional overrides that reorder what a name seems to say)
+    written as escapes (``\\x1b``): a file name is shown as it is, never acted on by a terminal or a page."""
+    out = str(text)
+    if out.isprintable():
+        return out
+    return "".join(f"\\x{ord(c):02x}" if ord(c) < 0x100 and unicodedata.category(c) == "Cc"
+                   else f"\\u{ord(c):04x}" if unicodedata.category(c) == "Cc" or ord(c) in _BIDI else c for c in out)
+
+
 def make(code: Code, severity: Severity = ERROR, *, file: str | Path = "", sheet: str = "", row: int | None = None,
          column: str = "", value: object = "", expected: object = "", detail: object = "") -> Problem:
-    """Build a problem from the catalogue, so the same code always reads the same way."""
-    message = code.template.format(value=value, expected=expected, detail=detail)
-    return Problem(code.value, severity.value, message, str(file), sheet, row, column)
+    """Build a problem from the catalogue, so the same code always reads the same way. The file, sheet and value
+    come from what users sent (file names, cells): their control characters are escaped (``printable``)."""
+    message = code.template.format(value=printable(value), expected=expected, detail=detail)
+    return Problem(code.value, severity.value, message, printable(file), printable(sheet), row, column)
 
 
 def column_letter(index: int) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -19,6 +19,7 @@ import pandas as pd
 
 from kit.config.campaign import Campaign
 from kit.core import problems as P
+from kit.core import vn
 from kit.core.errors import FileProblem
 from kit.core.textfile import csv_rows
 from kit.core.values import cell_text, code_text, parse_date, parse_number
@@ -68,12 +69,29 @@ class CheckReport:
         return out
 
 
-def submission_files(folder: Path) -> list[Path]:
-    """Files units returned; lock files (~$x.xlsx), hidden files, the register and evidence zips are not forms."""
+def _candidates(folder: Path) -> list[Path]:
+    """What in a year's folder may be a form: not a lock file (~$x.xlsx), hidden file, the register, an evidence
+    folder or zip."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(("~$", ".", "README"))
+    return sorted(p for p in folder.iterdir() if not p.name.startswith(("~$", ".", "README"))
                   and p.name != RECEIVED_REGISTER and not evidence.is_container(p))
+
+
+def submission_files(folder: Path) -> list[Path]:
+    """Files units returned: regular files only, never a link (it may lead anywhere, /etc/shadow included) nor a
+    special file (reading a fifo hangs); those are reported by ``refused_files``."""
+    return [p for p in _candidates(folder) if p.is_file() and not p.is_symlink()]
+
+
+def refused_files(folder: Path) -> list[P.Problem]:
+    """A problem for each link or special file where forms are put (never opened)."""
+    out = []
+    for p in _candidates(folder):
+        if (p.is_symlink() or not (p.is_file() or p.is_dir())) and (why := evidence.refusal(p, folder)):
+            out.append(P.make(P.Code.FILE_REFUSED, file=f"{folder.name}/{p.name}", value=p.name, detail=why,
+                              expected=f"thư mục {folder.name}/"))
+    return out
 
 
 def _received(folder: Path, problems: list[P.Problem]) -> dict[str, dt.date]:
@@ -164,6 +182,7 @@ def check_year(campaign: Campaign, year: int, *, jobs: int | None = None,
     report = CheckReport(year, _read_all(campaign, readable, year, jobs, progress))
     for f in unsupported:
         report.problems.append(P.make(P.Code.FILE_TYPE, file=f"{year}/{f.name}", detail=f.suffix or "(không có đuôi)"))
+    report.problems += refused_files(folder)
     by_unit: dict[str, list[Submission]] = defaultdict(list)
     for sub in report.submissions:
         if sub.identified:
@@ -234,19 +253,43 @@ def _statuses(units: list[str], report: CheckReport) -> dict[str, Status]:
     return status
 
 
+SHOWN_PER_KIND = 10  # problems of one kind shown for one file; the rest are counted (the JSON output lists all)
+
+
+def summarised(problems: list[P.Problem], year: int, indent: str = "    ") -> list[str]:
+    """Lines for ``problems``: at most ``SHOWN_PER_KIND`` of each code, then how many more of that kind.
+
+    A zip of 200,000 members that no row cites must not print 200,000 warnings (65 MB): the text stays a screen
+    a person reads; ``kit check --format json`` keeps every problem for whoever needs the full list."""
+    seen: Counter[str] = Counter(p.code for p in problems)
+    shown: Counter[str] = Counter()
+    lines = []
+    for p in problems:
+        shown[p.code] += 1
+        if shown[p.code] <= SHOWN_PER_KIND:
+            lines.append(f"{indent}{p.format()}")
+        if shown[p.code] == SHOWN_PER_KIND and seen[p.code] > SHOWN_PER_KIND:
+            more = seen[p.code] - SHOWN_PER_KIND
+            lines.append(f"{indent}… và {vn.integer(more)} vấn đề khác cùng loại ({p.code}); danh sách đầy đủ: "
+                         f"kit check --year {year} --format json")
+    return lines
+
+
 def format_text(report: CheckReport) -> str:
-    """The report people read: problems grouped by file, then a per-file count of rows."""
+    """The report people read: problems grouped by file (repeated ones summarised), then a per-file count of
+    rows."""
     lines = [f"KIỂM TRA PHIẾU TỰ ĐÁNH GIÁ NĂM {report.year}", ""]
     for sub in report.submissions:
         if sub.problems:
-            lines.append(f"● {sub.label} (đơn vị {sub.unit or '?'})")
-            lines.extend(f"    {p.format()}" for p in sub.problems)
+            lines.append(f"● {P.printable(sub.label)} (đơn vị {sub.unit or '?'})")
+            lines.extend(summarised(sub.problems, report.year))
     if report.problems:
         lines.append("● Toàn năm")
-        lines.extend(f"    {p.format()}" for p in report.problems)
+        lines.extend(summarised(report.problems, report.year))
     lines += ["", "TỔNG HỢP THEO TỆP (dòng đọc / nhận / loại, lỗi, cảnh báo)"]
     for row in report.summary():
-        lines.append(f"  {row['file']:<32} {row['unit']:<8} {row['rows_read']:>4} / {row['accepted']:>4} / "
+        lines.append(f"  {P.printable(row['file']):<32} {row['unit']:<8} {row['rows_read']:>4} / "
+                     f"{row['accepted']:>4} / "
                      f"{row['rejected']:>4}   lỗi {row['errors']:>3}   cảnh báo {row['warnings']:>3}")
     everything = report.all_problems
     errors = sum(p.is_error for p in everything)

@@ -15,7 +15,12 @@ A form cites files in its "Tài liệu kiểm chứng" cell. The rule is meant t
   ("Kế hoạch 12 KH-12.pdf") finds the file named by its longest word suffix that exists.
 
 A zip is read by its directory and streamed member by member: nothing is extracted to disk, members with an
-absolute path or ``..`` (zip-slip), encryption or an absurd size or compression ratio (zip bombs) are refused.
+absolute path or ``..`` (zip-slip), encryption, a link or an absurd size or compression ratio (zip bombs) are
+refused. In a folder, nothing is followed out of it: a symbolic link (``shadow.txt -> /etc/shadow``), a special
+file (fifo, device, socket: opening a fifo would hang the kit) or a path resolving outside the unit's folder is
+refused with a message and never read, neither when the folder is scanned nor when a file is opened later (the
+file is opened without following links and checked to be a regular file by its descriptor, so a file swapped for
+a link after the scan is refused as well).
 Files are hashed streaming (1 MiB chunks) and the digest is cached by (path, member, size, mtime): the scoring
 panel recomputes what a row "saw" on every save, and that must cost a ``stat``, not a read.
 """
@@ -23,7 +28,9 @@ panel recomputes what a row "saw" on every save, and that must cost a ``stat``, 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 import unicodedata
 import zipfile
 from collections.abc import Iterator
@@ -96,6 +103,7 @@ class EvidenceFile:
     member: str = ""
     size: int = 0
     label: str = ""  # how messages name it: 2025/NV/KH-12.pdf or 2025/NV_2025.zip › KH-12.pdf
+    root: Path | None = None  # the folder the file must stay inside (the unit's folder; the year's for a zip)
 
     @property
     def kind(self) -> str:
@@ -104,12 +112,12 @@ class EvidenceFile:
     @contextmanager
     def open(self) -> Iterator[IO[bytes]]:
         """A binary stream of the content (a zip member is decompressed as it is read, never extracted)."""
-        if not self.member:
-            with open(self.container, "rb") as fh:
+        with open_regular(self.container, self.root) as raw:
+            if not self.member:
+                yield raw
+                return
+            with zipfile.ZipFile(raw) as zf, zf.open(self.member) as fh:
                 yield fh
-            return
-        with zipfile.ZipFile(self.container) as zf, zf.open(self.member) as fh:
-            yield fh
 
     def read(self, limit: int) -> bytes | None:
         """The whole content when it is at most ``limit`` bytes (for the panel's viewer), else None."""
@@ -120,12 +128,62 @@ class EvidenceFile:
         return data if len(data) <= limit else None
 
 
+class Refused(OSError):
+    """A path the kit does not read: a link, a special file, or a path leading outside its folder."""
+
+
+def refusal(path: Path, inside: Path | None = None) -> str:
+    """Why ``path`` is not read (Vietnamese), or "" when it is a regular file inside ``inside``; links are not
+    followed (``lstat``)."""
+    try:
+        st = path.lstat()
+    except OSError:
+        return "không đọc được thông tin tệp"
+    if stat.S_ISLNK(st.st_mode):
+        return "là liên kết (symbolic link/lối tắt) tới nơi khác; kit không mở liên kết"
+    if not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
+        return "là tệp đặc biệt (fifo, thiết bị hoặc socket), không phải tệp tài liệu"
+    if inside is not None and not _within(path, inside):
+        return "nằm ngoài thư mục kiểm chứng của đơn vị"
+    return ""
+
+
+def _within(path: Path, inside: Path) -> bool:
+    real, base = os.path.realpath(path), os.path.realpath(inside)
+    return real == base or os.path.commonpath([real, base]) == base
+
+
+def open_regular(path: Path, inside: Path | None = None) -> IO[bytes]:
+    """``path`` opened for reading, only when it is a regular file, no link, and inside ``inside`` (when given).
+
+    The last component is opened with O_NOFOLLOW and the descriptor's own ``fstat`` decides, so nothing swapped in
+    between a check and the open is read; O_NONBLOCK keeps a fifo from hanging the open."""
+    if inside is not None and not _within(path, inside):
+        raise Refused(f"{path}: nằm ngoài thư mục kiểm chứng")
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if path.is_symlink():
+            raise Refused(f"{path}: là liên kết") from exc
+        raise
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise Refused(f"{path}: không phải tệp thường")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 _DIGESTS: dict[tuple[str, str, int, int], str] = {}
 
 
 def digest(f: EvidenceFile) -> str:
     """SHA-256 of the content (16 hex digits), read in chunks; cached while the file's size and mtime stay."""
-    st = f.container.stat()
+    st = f.container.lstat()
     key = (str(f.container), f.member, st.st_size, st.st_mtime_ns)
     if key not in _DIGESTS:
         h = hashlib.sha256()
@@ -190,6 +248,9 @@ def _unsafe(name: str, info: zipfile.ZipInfo) -> str:
     parts = name.replace("\\", "/").split("/")
     if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
         return "đường dẫn ra ngoài tệp nén (tuyệt đối hoặc có \"..\")"
+    mode = info.external_attr >> 16
+    if info.create_system == 3 and stat.S_IFMT(mode) not in (0, stat.S_IFREG, stat.S_IFDIR):  # 0: type unsaid
+        return "là liên kết hoặc tệp đặc biệt, không phải tệp tài liệu"
     if info.flag_bits & 0x1:
         return "có đặt mật khẩu"
     if info.file_size > MAX_MEMBER or (info.file_size > (10 << 20)
@@ -200,7 +261,7 @@ def _unsafe(name: str, info: zipfile.ZipInfo) -> str:
 
 def _read_zip(path: Path, label: str, bundle: Bundle) -> None:
     try:
-        with zipfile.ZipFile(path) as zf:
+        with open_regular(path, path.parent) as raw, zipfile.ZipFile(raw) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         bundle.problems.append(P.make(P.Code.EVIDENCE_ARCHIVE_BAD, file=label, detail=type(exc).__name__))
@@ -215,21 +276,49 @@ def _read_zip(path: Path, label: str, bundle: Bundle) -> None:
         if why := _unsafe(name, info):
             bundle.problems.append(P.make(P.Code.EVIDENCE_UNSAFE, file=label, value=name, detail=why))
             continue
-        bundle.add(EvidenceFile(base, path, info.filename, info.file_size, f"{label} › {name}"))
+        bundle.add(EvidenceFile(base, path, info.filename, info.file_size, f"{label} › {name}", path.parent))
+
+
+def _walk(folder: Path) -> Iterator[tuple[Path, os.stat_result]]:
+    """Every entry below ``folder`` with its own ``lstat``; links and special files are yielded, never entered."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if _skipped(entry.name):
+            continue
+        yield path, st
+        if stat.S_ISDIR(st.st_mode):
+            yield from _walk(path)
 
 
 def _read_folder(path: Path, label: str, bundle: Bundle) -> None:
-    for f in sorted(p for p in path.rglob("*") if p.is_file()):
+    for f, st in sorted(_walk(path)):
         rel = f.relative_to(path)
-        if any(_skipped(part) for part in rel.parts):
+        if stat.S_ISDIR(st.st_mode):
             continue
-        bundle.add(EvidenceFile(unicodedata.normalize("NFC", f.name), f, "", f.stat().st_size,
-                                f"{label}{rel.as_posix()}"))
+        if why := refusal(f, path):
+            bundle.problems.append(P.make(P.Code.FILE_REFUSED, file=f"{label}{rel.as_posix()}", value=f.name,
+                                          detail=why, expected=f"thư mục kiểm chứng {label}"))
+            continue
+        bundle.add(EvidenceFile(unicodedata.normalize("NFC", f.name), f, "", st.st_size, f"{label}{rel.as_posix()}",
+                                path))
 
 
 def is_container(path: Path) -> bool:
-    """A folder or a .zip in a year's submissions folder holds evidence, not a form."""
-    return not _skipped(path.name) and (path.is_dir() or path.suffix.lower() == ".zip")
+    """A folder or a .zip in a year's submissions folder holds evidence, not a form (a link named so is refused
+    by ``scan_year``, never followed)."""
+    if _skipped(path.name):
+        return False
+    if path.is_symlink():
+        return path.suffix.lower() == ".zip" or path.is_dir()
+    return path.is_dir() or path.suffix.lower() == ".zip"
 
 
 def scan_year(folder: Path) -> dict[str, Bundle]:
@@ -244,6 +333,10 @@ def scan_year(folder: Path) -> dict[str, Bundle]:
             continue
         bundle = bundles.setdefault(unit, Bundle(unit))
         label = f"{folder.name}/{path.name}" + ("/" if path.is_dir() else "")
+        if why := refusal(path, folder):
+            bundle.problems.append(P.make(P.Code.FILE_REFUSED, file=label, value=path.name, detail=why,
+                                          expected=f"thư mục {folder.name}/ (thư mục hoặc tệp .zip kiểm chứng)"))
+            continue
         bundle.sources.append(label)
         (_read_folder if path.is_dir() else _read_zip)(path, label, bundle)
     return bundles

@@ -21,7 +21,7 @@ from kit.config.units import UNIT_KINDS
 from kit.core import problems as P
 from kit.core import vn
 from kit.core.errors import FileProblem
-from kit.core.values import ambiguous_number, cell_text, code_text, is_blank, parse_date, parse_number
+from kit.core.values import ambiguous_number, cell_text, code_text, fold, is_blank, parse_date, parse_number
 from kit.intake.layout import SHEET, field_of, meta_of
 from kit.intake.sheets import Grid, read_grids
 
@@ -75,14 +75,18 @@ def _find_header(grid: Grid) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def _meta(grid: Grid, header: int) -> dict[str, object]:
+def _meta(grid: Grid, header: int) -> tuple[dict[str, object], dict[str, tuple[int, str]]]:
+    """The identity fields above the table, and where each value is (Excel row, column letter) for messages."""
     meta: dict[str, object] = {}
-    for row in grid.rows[:header]:
+    at: dict[str, tuple[int, str]] = {}
+    for i, row in enumerate(grid.rows[:header]):
         for j, cell in enumerate(row):
             name = meta_of(cell) if isinstance(cell, str) else None
             if name and name not in meta:
-                meta[name] = next((v for v in row[j + 1:] if not is_blank(v)), None)
-    return meta
+                k = next((k for k in range(j + 1, len(row)) if not is_blank(row[k])), None)
+                meta[name] = row[k] if k is not None else None
+                at[name] = (i + 1, P.column_letter((k if k is not None else j + 1) + 1))
+    return meta, at
 
 
 def _pick(grids: list[Grid]) -> tuple[Grid, int, dict[str, int]] | None:
@@ -182,8 +186,11 @@ class _RowChecker:
             self.report(P.Code.SCORE_BELOW_MIN, "self", value=vn.points(score), expected=vn.points(c.min))
 
 
-def _identity(sub: Submission, meta: dict, campaign: Campaign, sheet: str) -> bool:
-    """Settle unit and year; False when the whole file must be rejected."""
+def _identity(sub: Submission, found: tuple[dict, dict[str, tuple[int, str]]], campaign: Campaign,
+              sheet: str) -> bool:
+    """Settle unit and year; False when the whole file must be rejected. A unit name that is not the code's
+    (a form copied from another unit and renamed) and a date that is no date are said, not passed over."""
+    meta, at = found
     where: P.Where = {"file": sub.label, "sheet": sheet}
     from_name = unit_from_name(sub.file)
     stated = code_text(meta.get("unit")).upper()
@@ -196,14 +203,24 @@ def _identity(sub: Submission, meta: dict, campaign: Campaign, sheet: str) -> bo
         sub.unit = from_name
         return False
     sub.unit = stated
-    if campaign.unit(stated) is None:
+    unit = campaign.unit(stated)
+    if unit is None:
         sub.problems.append(P.make(P.Code.UNIT_UNKNOWN, **where, value=stated))
         ok = False
+    elif (named := cell_text(meta.get("unit_name"))) and fold(named) != fold(unit.name):
+        row, column = at["unit_name"]
+        sub.problems.append(P.make(P.Code.UNIT_NAME_MISMATCH, P.WARNING, **where, row=row, column=column,
+                                   value=named, expected=unit.name, detail=stated))
     year = parse_number(meta.get("year"))
     if year is not None and int(year) != sub.year:
         sub.problems.append(P.make(P.Code.YEAR_MISMATCH, **where, value=cell_text(meta.get("year")), expected=sub.year))
         ok = False
     sub.sent = parse_date(meta.get("sent"))
+    # "31/11/2024" is no day, not "no date"; the form's own hint beside an empty cell has no digit
+    if sub.sent is None and re.search(r"\d", cell_text(meta.get("sent"))):
+        row, column = at["sent"]
+        sub.problems.append(P.make(P.Code.DATE_INVALID, P.WARNING, **where, row=row, column=column,
+                                   value=cell_text(meta.get("sent"))))
     sub.identified = ok
     return ok
 

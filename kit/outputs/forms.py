@@ -21,6 +21,7 @@ from kit.config.campaign import Campaign, Unit
 from kit.config.framework import Criterion, Framework, Parent, part_label
 from kit.config.issuers import Issuer
 from kit.core import vn
+from kit.core.atomic import make_folder
 from kit.intake.layout import COLUMNS, GUIDE_SHEET, META_ROWS, SHEET
 from kit.outputs.sheet_print import (
     Heading,
@@ -228,7 +229,7 @@ def build_form(campaign: Campaign, unit: Unit, year: int) -> Workbook:
 
 def write_forms(campaign: Campaign, year: int, out: Path, units: Iterable[Unit] | None = None) -> list[Path]:
     """Write one form per unit into ``out``; returns the paths written."""
-    out.mkdir(parents=True, exist_ok=True)
+    make_folder(out)
     paths = []
     for unit in units if units is not None else campaign.units_of(year):
         path = out / form_name(unit, year)

@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from kit.core.atomic import replacing
+from kit.core.atomic import make_folder, replacing
+from kit.core.values import clean
 from kit.outputs.sheet_print import (
     Heading,
     Signature,
@@ -50,7 +52,16 @@ def save_workbook(wb: Workbook, path: Path) -> Path:
     return path
 
 
+def text_safe(value: object) -> object:
+    """``value`` as a cell may hold it: text without control characters (openpyxl refuses them, and an ESC in one
+    comment stored before comments were cleaned stopped the whole year's file)."""
+    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+        return clean(value)
+    return value
+
+
 def _cell_value(value: object) -> object:
+    value = text_safe(value)
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, float) and math.isnan(value):
@@ -73,7 +84,7 @@ def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame], notes: list[str], he
     """One sheet per table plus a "Nguồn dữ liệu" sheet saying what the file was made from; every sheet set up
     for A4 (``kit.outputs.sheet_print``). With ``heading``, the first table is the one issued: the heading of the
     office's documents above it and ``signature`` under it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent)
     wb = Workbook()
     wb.remove(wb.active)
     for index, (name, df) in enumerate(sheets.items()):

@@ -19,6 +19,7 @@ import ipywidgets as w
 
 from kit.app.appraisal import Row
 from kit.core import vn
+from kit.core.problems import printable
 from kit.intake.evidence import EvidenceFile
 from kit.ui.closing import close_tree
 
@@ -32,6 +33,11 @@ def _size(n: int) -> str:
     return f"{vn.points(round(n / 1e6, 1))} MB" if n >= 100_000 else f"{vn.integer(max(1, round(n / 1000)))} KB"
 
 
+def _esc(text: str) -> str:
+    """A name from what the unit sent, for HTML: control characters shown as escapes, markup escaped."""
+    return html.escape(printable(text))
+
+
 def _note(text: str, color: str = "#555") -> w.HTML:
     return w.HTML(f"<div style='color:{color};margin:4px 0'>{text}</div>")
 
@@ -43,7 +49,8 @@ class EvidenceViewer:
         self.files = row.files
         self.buttons = []
         for name, found in self.files:
-            button = w.Button(description=name if len(name) <= 36 else name[:33] + "…", tooltip=name,
+            shown = printable(name)  # a control character in a name is shown, never acted on
+            button = w.Button(description=shown if len(shown) <= 36 else shown[:33] + "…", tooltip=shown,
                               icon="paperclip" if found else "exclamation-triangle",
                               button_style="" if found else "warning", layout=w.Layout(width="auto"))
             button.on_click(lambda _b, n=name, f=found: self.show(n, f))
@@ -72,18 +79,18 @@ class EvidenceViewer:
         self.shown = name
         self.close_button.layout.display = ""
         if found is None:
-            self._put(_note(f"⚠ Đơn vị ghi tệp <b>{html.escape(name)}</b> nhưng không gửi tệp này (không có trong "
+            self._put(_note(f"⚠ Đơn vị ghi tệp <b>{_esc(name)}</b> nhưng không gửi tệp này (không có trong "
                             "thư mục hoặc tệp nén kiểm chứng). Đề nghị đơn vị gửi bổ sung; <code>kit check</code> "
                             "liệt kê các tệp còn thiếu.", "#c00"))
             return
         try:
             self._put(*self._content(found))
         except (OSError, zipfile.BadZipFile, RuntimeError, ValueError):
-            self._put(_note(f"✖ Không đọc được tệp <b>{html.escape(found.label)}</b> (tệp hỏng hoặc đang bị "
+            self._put(_note(f"✖ Không đọc được tệp <b>{_esc(found.label)}</b> (tệp hỏng hoặc đang bị "
                             "chương trình khác mở). Hãy mở trực tiếp trên máy hoặc đề nghị đơn vị gửi lại.", "#c00"))
 
     def _content(self, f: EvidenceFile) -> tuple[w.Widget, ...]:
-        title = _note(f"<b>{html.escape(f.name)}</b> ({_size(f.size)}) — {html.escape(f.label)}")
+        title = _note(f"<b>{_esc(f.name)}</b> ({_size(f.size)}) — {_esc(f.label)}")
         ext = f.name.rsplit(".", 1)[-1].lower()
         if f.kind == "image" and (data := f.read(IMAGE_LIMIT)) is not None:
             return title, w.Image(value=data, format=_FORMATS.get(ext, "png"),
@@ -97,7 +104,7 @@ class EvidenceViewer:
             return title, w.HTML(self._link(f, data, "Tải về để mở bằng phần mềm trên máy (Word, Excel…)"))
         where = str(f.container) + (f" (mục {f.member})" if f.member else "")
         return title, _note(f"Tệp lớn ({_size(f.size)}) nên không hiển thị trong bảng chấm. Hãy mở trực tiếp: "
-                            f"<code>{html.escape(where)}</code>")
+                            f"<code>{_esc(where)}</code>")
 
     @staticmethod
     def _link(f: EvidenceFile, data: bytes, text: str) -> str:

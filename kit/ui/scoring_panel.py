@@ -486,7 +486,8 @@ class AppraisalPanel:
         left = invalid + len(result.invalid) + len(result.conflicts)
         self.refresh(None if self.mode.value == "unit" else sorted({u for u, _, _ in result.saved}))
         self.message.value = (f"Đã lưu {len(result.saved)} tiêu chí." + (
-            f" <b style='color:#c00'>{left} tiêu chí chưa lưu được — xem thông báo ở từng dòng.</b>" if left else ""))
+            f" <b style='color:#c00'>{left} tiêu chí chưa lưu được — xem thông báo ở từng dòng.</b>" if left else "")
+            + (f" <b style='color:#b35900'>⚠ {html.escape(result.warning)}</b>" if result.warning else ""))
         return left == 0
 
     def _reload(self) -> None:
