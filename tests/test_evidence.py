@@ -11,6 +11,7 @@ import ipywidgets as w
 import pytest
 
 from kit.app.appraisal import Entry, Workspace
+from kit.core.filememo import CHUNK
 from kit.intake import evidence as E
 from kit.intake.check import check_year
 from kit.store.gradebook import evidence_hash
@@ -140,7 +141,7 @@ def test_hash_streams_in_chunks_and_is_cached_by_size_and_mtime(tmp_path, monkey
     monkeypatch.setattr(E.EvidenceFile, "open", counting)
     f = E.EvidenceFile("big.pdf", big, size=64 << 20)
     first = E.digest(f)
-    assert reads and all(0 < n <= E.CHUNK for n in reads)  # never read(-1), never more than a chunk
+    assert reads and all(0 < n <= CHUNK for n in reads)  # never read(-1), never more than a chunk
     expected = hashlib.sha256(b"\0" * (64 << 20)).hexdigest()[:16]
     assert first == expected
     reads.clear()

@@ -146,7 +146,7 @@ class Workspace:
         self.campaign, self.year, self.report = state.campaign, state.year, state.check
         long = state.results.long
         self._long = {str(unit): frame for unit, frame in long.groupby("unit", sort=False)}
-        names = {u.code: u.name for u in self.campaign.units}
+        names = self.campaign.unit_names
         self.rows: dict[str, dict[str, Row]] = {}
         for r in long.itertuples(index=False):
             self.rows.setdefault(r.unit, {})[r.code] = Row(

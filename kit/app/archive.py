@@ -25,8 +25,9 @@ from kit.app.audit import verify
 from kit.config.campaign import Campaign
 from kit.core.atomic import replacing
 from kit.core.errors import GradebookError, UsageError
+from kit.core.filememo import CHUNK, sha256
 from kit.core.problems import printable
-from kit.intake.evidence import CHUNK, Refused, open_regular, refusal
+from kit.intake.evidence import Refused, open_regular, refusal
 from kit.store.gradebook import Gradebook, default_url, sqlite_path
 from kit.store.ledger import LEDGER_FILE
 
@@ -241,8 +242,5 @@ def check_archive(path: Path) -> Checked:
 
 
 def _member_digest(zf: zipfile.ZipFile, name: str) -> str:
-    h = hashlib.sha256()
     with zf.open(name) as member:
-        while chunk := member.read(CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
+        return sha256(member).hexdigest()

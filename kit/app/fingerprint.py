@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from kit.core import vn
+from kit.core.filememo import FileMemo, sha256
 from kit.intake.check import RECEIVED_REGISTER, submission_files
 from kit.scoring.awards import proposals_date  # the date a scorecard's findings are followed up to
 
@@ -69,23 +70,19 @@ def files_digest(root: Path, files: list[Path]) -> str:
     return h.hexdigest()
 
 
-_seen: dict[Path, tuple[int, int, bytes]] = {}
+_seen: FileMemo[bytes] = FileMemo()
 
 
 def _content_digest(path: Path) -> bytes:
     """A file's SHA-256, read again only when its size or modification time moved (a kernel rendering a batch
     of reports asks for the same forty files again and again)."""
     stat = path.stat()
-    known = _seen.get(path)
-    if known and known[:2] == (stat.st_size, stat.st_mtime_ns):
-        return known[2]
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:  # streamed: a form or register of any size costs one chunk of memory
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    digest = h.digest()
-    _seen[path] = (stat.st_size, stat.st_mtime_ns, digest)
-    return digest
+
+    def read() -> bytes:
+        with open(path, "rb") as fh:
+            return sha256(fh).digest()
+
+    return _seen.get(path, (stat.st_size, stat.st_mtime_ns), read)
 
 
 def decisions_digest(decisions: pd.DataFrame | None, events: pd.DataFrame | None = None) -> str:

@@ -113,6 +113,11 @@ class Campaign:
     def unit(self, code: str) -> Unit | None:
         return self.units_by_code.get(code)
 
+    @property
+    def unit_names(self) -> dict[str, str]:
+        """Every unit's name by its code (``Roster.names``)."""
+        return self.roster.names
+
     def units_in(self, group: str, year: int | None = None) -> list[Unit]:
         """A group's units; those taking part in ``year`` when given."""
         return [u for u in (self.units if year is None else self.units_of(year)) if u.group == group]

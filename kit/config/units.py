@@ -15,6 +15,7 @@ represent for that year ("Đã sáp nhập vào …"). A unit that no longer exi
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -247,6 +248,11 @@ class Roster:
     lineage: tuple[Lineage, ...]
     period_end: dt.date
 
+    @functools.cached_property
+    def names(self) -> dict[str, str]:
+        """Every unit's name by its code, past ones included (the one name map of the kit)."""
+        return {u.code: u.name for u in self.units}
+
     def span(self, unit: Unit, year: int) -> tuple[dt.date, dt.date] | None:
         """The part of ``year`` (within the campaign's period) ``unit`` takes part for, or None."""
         end = min(dt.date(year, 12, 31), self.period_end)
@@ -263,7 +269,7 @@ class Roster:
             return None  # not yet: simply not part of that year
         after = [x for x in self.lineage if x.predecessor == unit.code]
         since = unit.valid_to + dt.timedelta(days=1)
-        names = {u.code: u.name for u in self.units}
+        names = self.names
         if after and since.year <= year:
             return Departure(Status.MERGED, since, tuple(names.get(x.successor, x.successor) for x in after))
         if since <= dt.date(year, 1, 1):

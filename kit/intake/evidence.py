@@ -27,7 +27,6 @@ panel recomputes what a row "saw" on every save, and that must cost a ``stat``, 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import stat
@@ -42,13 +41,13 @@ from typing import IO
 
 from kit.core import problems as P
 from kit.core import vn
+from kit.core.filememo import FileMemo, sha256
 from kit.core.values import fold
 
 IMAGES = {"jpg", "jpeg", "png", "gif", "bmp", "webp"}
 PDF = {"pdf"}
 OFFICE = {"doc", "docx", "xls", "xlsx", "ods", "odt", "ppt", "pptx", "rtf", "txt", "tif", "tiff"}
 EXTENSIONS = IMAGES | PDF | OFFICE
-CHUNK = 1 << 20
 MAX_MEMBER = 512 << 20  # a single piece of evidence above this is not a document someone reads
 MAX_RATIO = 200  # deflate rarely exceeds 1:20 on documents; 1:200 on a big member is a zip bomb
 _IGNORED = {"thumbs.db", "desktop.ini", ".ds_store"}
@@ -178,20 +177,18 @@ def open_regular(path: Path, inside: Path | None = None) -> IO[bytes]:
         raise
 
 
-_DIGESTS: dict[tuple[str, str, int, int], str] = {}
+_DIGESTS: FileMemo[str] = FileMemo()
 
 
 def digest(f: EvidenceFile) -> str:
     """SHA-256 of the content (16 hex digits), read in chunks; cached while the file's size and mtime stay."""
     st = f.container.lstat()
-    key = (str(f.container), f.member, st.st_size, st.st_mtime_ns)
-    if key not in _DIGESTS:
-        h = hashlib.sha256()
+
+    def read() -> str:
         with f.open() as fh:
-            while chunk := fh.read(CHUNK):
-                h.update(chunk)
-        _DIGESTS[key] = h.hexdigest()[:16]
-    return _DIGESTS[key]
+            return sha256(fh).hexdigest()[:16]
+
+    return _DIGESTS.get((str(f.container), f.member), (st.st_size, st.st_mtime_ns), read)
 
 
 def seen_line(cited: str, f: EvidenceFile | None) -> str:

@@ -56,7 +56,7 @@ def period_text(awards: Awards) -> str:
 
 def honour_roll_html(campaign: Campaign, awards: Awards, title: str) -> str:
     """A public page for the district e-portal: titles, names, positions and units; nothing internal."""
-    names = {u.code: u.name for u in campaign.units}
+    names = campaign.unit_names
     parts = []
     by_title: dict[str, list[Finding]] = {}
     for f in awards.proposed():
@@ -109,7 +109,7 @@ def write_proposals(campaign: Campaign, awards: Awards, out: Path, period: str) 
                               "Tóm tắt thành tích", "Căn cứ (điều, văn bản)"], start=1):
         cell = ws.cell(row, i, head)
         cell.font, cell.border, cell.alignment = Font(bold=True), box, Alignment(wrap_text=True, horizontal="center")
-    names = {u.code: u.name for u in campaign.units}
+    names = campaign.unit_names
     for heading, kind in (("I. TẬP THỂ", Kind.COLLECTIVE), ("II. CÁ NHÂN", Kind.INDIVIDUAL)):
         row += 1
         ws.cell(row, 1, heading).font = Font(bold=True)
@@ -136,7 +136,7 @@ def _detail_sheets(wb, campaign: Campaign, awards: Awards) -> None:
     """Every candidate considered, with the reasons, and what the list was made from."""
     from openpyxl.styles import Alignment, Font
 
-    names = {u.code: u.name for u in campaign.units}
+    names = campaign.unit_names
     detail = wb.create_sheet("Xét duyệt chi tiết")
     detail.append(["Hình thức", "Đối tượng", "Đơn vị", "Kết quả", "Thứ tự / chỉ tiêu", "Lý do", "Căn cứ"])
     for f in awards.findings:

@@ -113,7 +113,7 @@ def open_explanations(yd: YearState) -> pd.DataFrame:
     open_ = pending_explanations(yd.decisions)
     if open_.empty:
         return pd.DataFrame()
-    names = {u.code: u.name for u in yd.campaign.units}
+    names = yd.campaign.unit_names
     return pd.DataFrame({"Đơn vị": open_["unit"].map(names), "Tiêu chí": open_["code"],
                          "Điểm xin": open_["score"], "Nội dung giải trình": open_["comment"],
                          "Ghi nhận bởi": open_["evaluator"], "Lúc": open_["created_at"].map(vn.moment)})
@@ -341,7 +341,7 @@ def outcome_counts(found: Awards) -> pd.DataFrame:
 # -- units across the restructuring -------------------------------------------------------------------------
 def lineage_table(campaign: Campaign, successor: str | None = None) -> pd.DataFrame:
     """Who took over from whom (lineage.csv), for one successor or all."""
-    names = {u.code: u.name for u in campaign.units}
+    names = campaign.unit_names
     links = [x for x in campaign.lineage if successor is None or x.successor == successor]
     return pd.DataFrame({
         "Đơn vị cũ": [x.predecessor_name for x in links],
@@ -355,7 +355,7 @@ def lineage_table(campaign: Campaign, successor: str | None = None) -> pd.DataFr
 
 def lineage_links(campaign: Campaign, successor: str | None = None) -> list[tuple[str, str, float]]:
     """(predecessor, successor, share) names for charts.lineage."""
-    names = {u.code: u.name for u in campaign.units}
+    names = campaign.unit_names
     return [(x.predecessor_name, names[x.successor], x.share) for x in campaign.lineage
             if successor is None or x.successor == successor]
 
@@ -401,7 +401,7 @@ def _findings(yd: YearState, unit: str | None = None) -> pd.DataFrame:
 def inspection_list(yd: YearState, unit: str | None = None) -> pd.DataFrame:
     """Every finding of the year (or of one unit), oldest first, with where it stands."""
     found = _findings(yd, unit)
-    names = {u.code: u.name for u in yd.campaign.units}
+    names = yd.campaign.unit_names
     table = pd.DataFrame({
         "Ngày kiểm tra": found["date"].map(vn.date), "Đơn vị": found["unit"].map(names),
         "Cơ quan kiểm tra": found["body"], "Số quyết định/biên bản": found["reference"],
@@ -418,7 +418,7 @@ def inspection_by_unit(yd: YearState) -> pd.DataFrame:
     found = _findings(yd)
     if found.empty:
         return pd.DataFrame()
-    names = {u.code: u.name for u in yd.campaign.units}
+    names = yd.campaign.unit_names
     counts = pd.crosstab(found["unit"], found["state"].map(label)).reindex(
         columns=[s.label for s in FindingState], fill_value=0)
     per_unit = found.groupby("unit", sort=False).agg(group=("group", "first"), findings=("row", "size"),
@@ -513,7 +513,7 @@ def second_appraisal_summary(yd: YearState) -> pd.DataFrame:
     _, first, _, _ = _stages(yd)
     sample, found = _sample(yd, first), second_appraisal_pairs(yd)
     drawn = ag.drawn_units(yd.campaign, yd.year, yd.results.long["unit"])
-    names = {u.code: u.name for u in yd.campaign.units}
+    names = yd.campaign.unit_names
     rule = [f"{_percent(settings.share)} số đơn vị mỗi nhóm (chọn ngẫu nhiên cố định)"] if settings.share else []
     if settings.gap is not None:
         rule.append(f"mọi tiêu chí có điểm thẩm định lệch điểm tự chấm quá {vn.number(settings.gap)} điểm")
@@ -583,7 +583,7 @@ def reconciliations(yd: YearState) -> pd.DataFrame:
         return "Không áp dụng" if na else vn.number(score)
 
     differ = found[~ag.agrees(found)]
-    names = {u.code: u.name for u in yd.campaign.units}
+    names = yd.campaign.unit_names
     return pd.DataFrame({
         "Đơn vị": differ["unit"].map(names), "Tiêu chí": differ["code"],
         "Lần 1": [f"{shown(s, n)} ({w})" for s, n, w in zip(differ["first"], differ["first_na"],

@@ -35,7 +35,7 @@ def year_results(campaign: Campaign, report: CheckReport, appraisals: pd.DataFra
     findings = findings_frame(inspections or [], criteria, {u.code: u.group for u in campaign.units})
     long = long_table(criteria, report.table(), report.surveys, appraisals, found_counts(findings),
                       {u.code: u.kind for u in campaign.units})
-    names = {u.code: u.name for u in campaign.units}
+    names = campaign.unit_names
     per_unit = totals(long, ["unit"], carry=["year", "group"])
     per_unit["rows_missing"] = per_unit["unit"].map((~long["in_form"]).groupby(long["unit"]).sum()).astype(int)
     per_unit["band"] = classify(per_unit["percent"], campaign.bands(year))
