@@ -1,12 +1,13 @@
 # Two commands do all set-up on a fresh Linux machine with Python 3.10+:
 #   make demo   create .venv, install the kit, run the main job on the demo campaign
 #   make test   create .venv, install the kit with test tools, run every test
+#   make test-fast   the inner loop: every test but the browser, LibreOffice, notebook and PostgreSQL ones
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +20,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not (browser or libreoffice or notebooks or postgresql)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check kit tests bench tools
