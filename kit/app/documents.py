@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kit.app.doc_kinds import DocumentKind, Run, Scope, kinds_for, register
 from kit.app.pipeline import proposals
 from kit.app.year import YearState
 from kit.config.campaign import Campaign
@@ -27,7 +28,6 @@ from kit.core.errors import UsageError
 from kit.core.vocab import FindingState, Kind, Status, label
 from kit.intake.layout import header_key
 from kit.intake.records import revoked_index
-from kit.outputs.doc_templates import template_for
 from kit.outputs.official import Missing, Written, render
 from kit.scoring import inspections as si
 from kit.scoring.awards import Awards, Finding
@@ -459,25 +459,25 @@ def _made_from(states: list[YearState]) -> str:
     return f"{text}; {campaign.name}"[:255]
 
 
-def _write(batch: Batch, campaign: Campaign, name: str, context: dict, path: Path) -> None:
+def _write(batch: Batch, campaign: Campaign, kind: DocumentKind, context: dict, path: Path) -> None:
     try:
-        batch.written.append(render(template_for(campaign.root, name), context, path, batch.made_from))
+        batch.written.append(render(kind.template_source(campaign.root), context, path, batch.made_from))
     except UsageError as exc:
         batch.failed.append(f"{path.name}: {exc}")
 
 
+def _write_kinds(batch: Batch, run: Run, kinds: list[DocumentKind], folder: Path) -> None:
+    for kind in kinds:
+        for item in kind.items(run):
+            _write(batch, run.campaign, kind, kind.context(run, item), folder / kind.file_name(run, item))
+
+
 def _commendation(batch: Batch, campaign: Campaign, awards: Awards, states: list[YearState], folder: Path,
                   end: str) -> None:
-    _write(batch, campaign, "to-trinh-khen-thuong", submission_context(campaign, awards),
-           folder / f"to-trinh-khen-thuong-{end}.docx")
-    _write(batch, campaign, "quyet-dinh-khen-thuong", decision_context(campaign, awards),
-           folder / f"du-thao-quyet-dinh-khen-thuong-{end}.docx")
-    for f in awards.proposed():
-        who = "ca-nhan" if f.rule.kind == Kind.INDIVIDUAL else "tap-the"
-        # one file per proposal: a person or unit proposed for two titles gets two reports
-        key = f.candidate["unit"] if who == "tap-the" else _file_key(f.candidate)
-        _write(batch, campaign, "bao-cao-thanh-tich", achievement_context(campaign, awards, f, states),
-               folder / "thanh-tich" / f"{who}-{key}-{f.rule.title}-{end}.docx")
+    """The commendation documents of a run (Tờ trình, draft decision, achievement reports)."""
+    scope = Scope.YEAR if awards.level == "yearly" else Scope.PERIOD
+    run = Run(campaign, states, awards, awards.on or dt.date(states[-1].year, 12, 31), end, scope)
+    _write_kinds(batch, run, [k for k in kinds_for(scope, commendation=True) if k.commendation], folder)
 
 
 def _file_key(candidate: dict) -> str:
@@ -494,35 +494,65 @@ def documents_folder(reports: Path, year: int | None) -> Path:
 
 
 def year_documents(yd: YearState, folder: Path, *, notices_only: bool = False, provisional: bool = False) -> Batch:
-    """Every document of one year (``notices_only``: the notices to the units)."""
+    """Every document of one year (``notices_only``: the notices to the units): the kinds registered for it."""
     campaign = yd.campaign
     batch = Batch(_made_from([yd]))
     awards = proposals([yd], "yearly", provisional=provisional)
     day = awards.on or dt.date(yd.year, 12, 31)
-    for unit in _taking_part(yd)["unit"]:
-        _write(batch, campaign, "thong-bao-ket-qua", notice_context(yd, unit, day),
-               folder / "thong-bao" / f"thong-bao-ket-qua-{unit}-{yd.year}.docx")
-    if notices_only:
-        return batch
-    _write(batch, campaign, "bao-cao-ket-qua-nam", year_report_context(yd, awards),
-           folder / f"bao-cao-ket-qua-{yd.year}.docx")
-    if campaign.rules is not None:
-        _commendation(batch, campaign, awards, [yd], folder, str(yd.year))
+    has_rules = campaign.rules is not None
+    kinds = kinds_for(Scope.UNIT, commendation=has_rules) + ([] if notices_only else [
+        k for k in kinds_for(Scope.YEAR, commendation=has_rules) if Scope.UNIT not in k.scopes])
+    _write_kinds(batch, Run(campaign, [yd], awards, day, str(yd.year), Scope.YEAR), kinds, folder)
     return batch
 
 
 def final_documents(states: list[YearState], folder: Path, *, on: dt.date | None = None,
                     provisional: bool = False) -> Batch:
     """The summing-up report and the final commendation documents (``on``: a final dated earlier, the
-    district's own on 30/6/2025)."""
+    district's own on 30/6/2025): the kinds registered for the period."""
     campaign = states[0].campaign
     batch = Batch(_made_from(states))
     awards = proposals(states, "final", provisional=provisional, on=on)
     first, last = states[0].year, states[-1].year
     early = awards.on is not None and awards.on < dt.date(last, 12, 31)
     end = f"{first}-{awards.on:%Y%m%d}" if early and awards.on else f"{first}-{last}"
-    _write(batch, campaign, "bao-cao-tong-ket", final_report_context(states, awards),
-           folder / f"bao-cao-tong-ket-{end}.docx")
-    if campaign.rules is not None:
-        _commendation(batch, campaign, awards, states, folder, end)
+    day = awards.on or campaign.roster.period_end
+    kinds = kinds_for(Scope.PERIOD, commendation=campaign.rules is not None)
+    _write_kinds(batch, Run(campaign, states, awards, day, end, Scope.PERIOD), kinds, folder)
     return batch
+
+
+# -- the kit's own kinds, in the order they are written ---------------------------------------------------------
+def _achievement_file(run: Run, f: Finding) -> str:
+    who = "ca-nhan" if f.rule.kind == Kind.INDIVIDUAL else "tap-the"
+    # one file per proposal: a person or unit proposed for two titles gets two reports
+    key = f.candidate["unit"] if who == "tap-the" else _file_key(f.candidate)
+    return f"thanh-tich/{who}-{key}-{f.rule.title}-{run.end}.docx"
+
+
+BOTH = frozenset({Scope.YEAR, Scope.PERIOD})
+register(DocumentKind(
+    "thong-bao-ket-qua", frozenset({Scope.UNIT}), "thong-bao-ket-qua",
+    context=lambda run, unit: notice_context(run.year, unit, run.day),
+    file_name=lambda run, unit: f"thong-bao/thong-bao-ket-qua-{unit}-{run.year.year}.docx",
+    items=lambda run: list(_taking_part(run.year)["unit"])))
+register(DocumentKind(
+    "bao-cao-ket-qua-nam", frozenset({Scope.YEAR}), "bao-cao-ket-qua-nam",
+    context=lambda run, _: year_report_context(run.year, run.awards),
+    file_name=lambda run, _: f"bao-cao-ket-qua-{run.year.year}.docx"))
+register(DocumentKind(
+    "bao-cao-tong-ket", frozenset({Scope.PERIOD}), "bao-cao-tong-ket",
+    context=lambda run, _: final_report_context(run.states, run.awards),
+    file_name=lambda run, _: f"bao-cao-tong-ket-{run.end}.docx"))
+register(DocumentKind(
+    "to-trinh-khen-thuong", BOTH, "to-trinh-khen-thuong", commendation=True,
+    context=lambda run, _: submission_context(run.campaign, run.awards),
+    file_name=lambda run, _: f"to-trinh-khen-thuong-{run.end}.docx"))
+register(DocumentKind(
+    "quyet-dinh-khen-thuong", BOTH, "quyet-dinh-khen-thuong", commendation=True,
+    context=lambda run, _: decision_context(run.campaign, run.awards),
+    file_name=lambda run, _: f"du-thao-quyet-dinh-khen-thuong-{run.end}.docx"))
+register(DocumentKind(
+    "bao-cao-thanh-tich", BOTH, "bao-cao-thanh-tich", commendation=True,
+    context=lambda run, f: achievement_context(run.campaign, run.awards, f, run.states),
+    file_name=_achievement_file, items=lambda run: run.awards.proposed()))
