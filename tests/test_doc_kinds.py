@@ -45,7 +45,7 @@ def test_a_registered_kind_is_written_by_kit_docs(toy_kind, tmp_path):
     doc = read_docx(tmp_path / "phieu-thu-2024.docx")
     texts = [p.text for p in doc.paragraphs]
     assert "PHIẾU THỬ" in texts and any(t.startswith("Năm 2024 có ") and t.endswith(" đơn vị.") for t in texts)
-    assert (tmp_path / "to-trinh-khen-thuong-2024.docx").exists()  # the kit's own kinds are still written
+    assert (tmp_path / "bao-cao-ket-qua-2024.docx").exists()  # the kit's own kinds are still written
     with contextlib.redirect_stdout(io.StringIO()):  # a kind of the year only: the final run does not write it
         assert main(["docs", "--campaign", str(DEMO), "--final", "--out", str(tmp_path / "f")]) == 0
     assert not list((tmp_path / "f").glob("phieu-thu-*"))

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +21,7 @@ import pandas as pd
 from kit.app.doc_kinds import DocumentKind, Run, Scope, kinds_for, register
 from kit.app.pipeline import proposals
 from kit.app.year import YearState
+from kit.config.authorities import Authority, Route, same_body
 from kit.config.campaign import Campaign
 from kit.config.issuers import Issuer, letterhead
 from kit.core import vn
@@ -66,12 +67,14 @@ def superior(issuer: Issuer) -> str:
 
 
 def _frame(campaign: Campaign, day: dt.date, issuer: Issuer, *, above: str, body: str, kind: str,
-           authority: list[str], signer: str | Missing, recipients: list[str]) -> dict:
+           authority: list[str], signer: str | Missing, recipients: list[str], place: str = "") -> dict:
+    """What every document shares: letterhead, number, place and date, signature, Nơi nhận (``place``: of the
+    body that signs, when not the issuer's)."""
     d, m, y = vn.official_date(day)
     return {
         "co_quan_tren": above.upper(), "co_quan": body.upper() or Missing("tên cơ quan ban hành"),
         "co_quan_ten": body or Missing("tên cơ quan ban hành"), "so": NUMBER, "ky_hieu": _symbol(kind, body),
-        "dia_danh": issuer.place or Missing("địa danh (place trong issuers)"), "ngay": d, "thang": m, "nam": y,
+        "dia_danh": place or issuer.place or Missing("địa danh (place trong issuers)"), "ngay": d, "thang": m, "nam": y,
         "tham_quyen": [line.upper() for line in authority] or [Missing("thẩm quyền ký (signer trong issuers)")],
         "nguoi_ky": signer, "noi_nhan": recipients,
         "minh_hoa": f"{campaign.demo_note}: văn bản mẫu, không có giá trị." if campaign.demo else "",
@@ -85,7 +88,43 @@ def _proposer(campaign: Campaign, day: dt.date, kind: str, recipients: list[str]
     return _frame(campaign, day, issuer, above=above, body=issuer.council or issuer.name, kind=kind,
                   authority=issuer.signer.split("\n") if issuer.signer else [],
                   signer=issuer.signer_name or Missing("họ tên người ký (signer_name trong issuers)"),
-                  recipients=recipients) | {"co_quan_tren": above}
+                  recipients=_not_itself(issuer, recipients)) | {"co_quan_tren": above}
+
+
+def _not_itself(issuer: Issuer, recipients: list[str]) -> list[str]:
+    """Nơi nhận without the issuer itself: a report the Sở Nội vụ issues goes to the body above it, not to
+    "Sở Nội vụ tỉnh"."""
+    own = [same_body(name) for name in (issuer.name, issuer.council) if name]
+    out = [(issuer.parent if any(same_body(r).startswith(o) for o in own) else r) for r in recipients]
+    return [r for r in dict.fromkeys(out) if r]
+
+
+# -- who decides: one Tờ trình and one draft decision per deciding authority (kit.config.authorities) -----------
+def deciders(campaign: Campaign, awards: Awards) -> list[Authority]:
+    """The authorities that decide the proposed titles, in the order of the table; with nothing proposed, the first
+    in office on the proposals' date (the documents then say so)."""
+    day = awards.on or dt.date.today()
+    table = campaign.authorities
+    found = {table.deciding(f.rule.title, day) for f in awards.proposed()}
+    if None in found:
+        lost = sorted({f.rule.title_name for f in awards.proposed() if table.deciding(f.rule.title, day) is None})
+        raise UsageError(f"Không có cấp quyết định ngày {day:%d/%m/%Y} cho: {', '.join(lost)} (authorities: decide "
+                         "trong campaign.yml).")
+    ordered = [a for a in table.decide if a in found]
+    return ordered or [a for a in table.decide if a.valid_on(day)][:1]
+
+
+def _decided_by(awards: Awards, authority: Authority) -> Awards:
+    """The proposals whose title ``authority`` awards: a title decided higher up never enters its decision."""
+    return replace(awards, findings=[f for f in awards.findings if f.rule.title in authority.titles])
+
+
+def _route(campaign: Campaign, authority: Authority, day: dt.date) -> Route:
+    route = campaign.authorities.route_to(authority, day)
+    if route is None:
+        raise UsageError(f"Không có cơ quan trình lên {authority.name} ngày {day:%d/%m/%Y} (authorities: propose "
+                         "trong campaign.yml).")
+    return route
 
 
 def _period(awards: Awards) -> str:
@@ -121,30 +160,38 @@ def _lists(campaign: Campaign, awards: Awards) -> dict[str, list[dict]]:
     return out
 
 
-def submission_context(campaign: Campaign, awards: Awards) -> dict:
-    """Tờ trình đề nghị khen thưởng + Danh sách kèm theo."""
+def submission_context(campaign: Campaign, awards: Awards, authority: Authority | None = None) -> dict:
+    """Tờ trình đề nghị khen thưởng + Danh sách kèm theo, to one deciding authority (default: the first) from the
+    body that proposes to it, with only the titles it awards."""
     day = awards.on or dt.date.today()
     issuer = campaign.issuer(day)
+    to = authority or deciders(campaign, awards)[0]
+    route = _route(campaign, to, day)
+    mine = _decided_by(awards, to)
     period = _period(awards)
-    frame = _proposer(campaign, day, "TTr", RECIPIENTS)
-    # to the body above: the province's committee for a department; the district's chairman for its council
-    to = issuer.parent if issuer.parent else f"Chủ tịch UBND huyện {campaign.district}"
-    return frame | _lists(campaign, awards) | {
-        "giai_doan": period, "kinh_gui": to, "can_cu": _grounds(campaign, awards, period),
-        "tam_tinh": awards.provisional}
+    frame = _frame(campaign, day, issuer, above=route.parent, body=route.by, kind="TTr", authority=route.signature,
+                   signer=route.signer_name or Missing(f"họ tên người ký tờ trình lên {to.name} (signer_name trong "
+                                                       "authorities: propose)"),
+                   recipients=RECIPIENTS, place=route.place)
+    return frame | _lists(campaign, mine) | {
+        "giai_doan": period, "kinh_gui": to.name + (f" (qua {route.via})" if route.via else ""),
+        "can_cu": _grounds(campaign, awards, period), "tam_tinh": awards.provisional}
 
 
-def decision_context(campaign: Campaign, awards: Awards) -> dict:
-    """Dự thảo quyết định khen thưởng: issued by the body the Tờ trình goes to."""
+def decision_context(campaign: Campaign, awards: Awards, authority: Authority | None = None) -> dict:
+    """Dự thảo quyết định khen thưởng of one deciding authority (default: the first): its own letterhead and
+    signature, only the titles it awards, on the Tờ trình of the body that proposes to it."""
     day = awards.on or dt.date.today()
     issuer = campaign.issuer(day)
-    decider = superior(issuer) or issuer.name
-    full = decider.replace("UBND", "Ủy ban nhân dân", 1)
+    by = authority or deciders(campaign, awards)[0]
+    route = _route(campaign, by, day)
+    full = by.body.replace("UBND", "Ủy ban nhân dân", 1)
     period = _period(awards)
-    frame = _frame(campaign, day, issuer, above="", body=decider, kind="QĐ",
-                   authority=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], signer=Missing("họ tên người ký quyết định"),
-                   recipients=["Như Điều 3", "Lưu: VT"])
-    lists = _lists(campaign, awards)
+    frame = _frame(campaign, day, issuer, above=by.parent, body=by.body, kind="QĐ", authority=by.signature,
+                   signer=by.signer_name or Missing(f"họ tên người ký quyết định của {by.name} (signer_name "
+                                                    "trong authorities: decide)"),
+                   recipients=["Như Điều 3", "Lưu: VT"], place=by.place)
+    lists = _lists(campaign, _decided_by(awards, by))
     titles = Counter((row["hinh_thuc"], key) for key in ("tap_the", "ca_nhan") for row in lists[key])
     articles = [f"Điều 1. Tặng {title} cho {n} {'tập thể' if key == 'tap_the' else 'cá nhân'} (có danh sách kèm "
                 f"theo) đã có thành tích trong phong trào thi đua CCHC và KSTTHC {period}."
@@ -153,11 +200,10 @@ def decision_context(campaign: Campaign, awards: Awards) -> dict:
         articles = ["Điều 1. Khen thưởng các tập thể, cá nhân (có danh sách kèm theo) đã có thành tích trong phong "
                     f"trào thi đua CCHC và KSTTHC {period}, cụ thể:"] + [
                         f"- {a.removeprefix('Điều 1. ')}" for a in articles]
-    proposer = issuer.council or issuer.name
     return frame | lists | {
-        "giai_doan": period, "chuc_danh_quyet_dinh": f"CHỦ TỊCH {full.upper()}",
-        "chuc_danh_quyet_dinh_thuong": f"Chủ tịch {full}", "can_cu": _grounds(campaign, awards, period),
-        "co_quan_de_nghi": proposer, "so_to_trinh": f"…/{_symbol('TTr', proposer)}",
+        "giai_doan": period, "chuc_danh_quyet_dinh": f"{by.head} {full}".upper(),
+        "chuc_danh_quyet_dinh_thuong": f"{by.head} {full}", "can_cu": _grounds(campaign, awards, period),
+        "co_quan_de_nghi": route.by, "so_to_trinh": f"…/{_symbol('TTr', route.by)}",
         "dieu_1": articles or ["Điều 1. (Không có tập thể, cá nhân được đề nghị.)"],
         "nguon_quy": Missing("nguồn quỹ thi đua, khen thưởng (Điều 2)"),
         "thi_hanh": Missing("chức danh thủ trưởng cơ quan tham mưu thi hành (Điều 3)")}
@@ -523,6 +569,11 @@ def final_documents(states: list[YearState], folder: Path, *, on: dt.date | None
 
 
 # -- the kit's own kinds, in the order they are written ---------------------------------------------------------
+def _slug(code: str) -> str:
+    """"CT_HUYEN" → "ct-huyen": an authority's code in a file name."""
+    return "".join(ch if ch.isalnum() else "-" for ch in code.casefold()).strip("-")
+
+
 def _achievement_file(run: Run, f: Finding) -> str:
     who = "ca-nhan" if f.rule.kind == Kind.INDIVIDUAL else "tap-the"
     # one file per proposal: a person or unit proposed for two titles gets two reports
@@ -544,14 +595,16 @@ register(DocumentKind(
     "bao-cao-tong-ket", frozenset({Scope.PERIOD}), "bao-cao-tong-ket",
     context=lambda run, _: final_report_context(run.states, run.awards),
     file_name=lambda run, _: f"bao-cao-tong-ket-{run.end}.docx"))
-register(DocumentKind(
+register(DocumentKind(  # one per deciding authority: "…-2024-ct-huyen.docx"
     "to-trinh-khen-thuong", BOTH, "to-trinh-khen-thuong", commendation=True,
-    context=lambda run, _: submission_context(run.campaign, run.awards),
-    file_name=lambda run, _: f"to-trinh-khen-thuong-{run.end}.docx"))
+    context=lambda run, a: submission_context(run.campaign, run.awards, a),
+    file_name=lambda run, a: f"to-trinh-khen-thuong-{run.end}-{_slug(a.code)}.docx",
+    items=lambda run: deciders(run.campaign, run.awards)))
 register(DocumentKind(
     "quyet-dinh-khen-thuong", BOTH, "quyet-dinh-khen-thuong", commendation=True,
-    context=lambda run, _: decision_context(run.campaign, run.awards),
-    file_name=lambda run, _: f"du-thao-quyet-dinh-khen-thuong-{run.end}.docx"))
+    context=lambda run, a: decision_context(run.campaign, run.awards, a),
+    file_name=lambda run, a: f"du-thao-quyet-dinh-khen-thuong-{run.end}-{_slug(a.code)}.docx",
+    items=lambda run: deciders(run.campaign, run.awards)))
 register(DocumentKind(
     "bao-cao-thanh-tich", BOTH, "bao-cao-thanh-tich", commendation=True,
     context=lambda run, f: achievement_context(run.campaign, run.awards, f, run.states),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from kit.config.authorities import Authorities, check_authorities, load_authorities
 from kit.config.framework import Framework, load_framework
 from kit.config.issuers import Issuer, issuer_on, load_issuers
 from kit.config.rules import Rules, load_rules
@@ -25,7 +26,8 @@ from kit.core.yamlfile import line_of, load, syntax_problem, unknown_keys
 
 DEFAULT_CAMPAIGN = Path("data")
 CAMPAIGN_KEYS = {"name", "district", "province", "plan", "demo", "years", "groups", "deadlines", "bands", "target",
-                 "bands_by_year", "gradebook", "period_end", "issuers", "second_appraisal"}
+                 "bands_by_year", "gradebook", "period_end", "issuers", "authorities",
+                 "second_appraisal"}
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ class Campaign:
     period_end: dt.date | None = None  # the campaign ends early (e.g. 30/6/2025); default: 31/12 of its last year
     issuers: list[Issuer] = field(default_factory=list)  # who issues documents, by date (kit.config.issuers)
     second_appraisal: SecondAppraisal = field(default_factory=SecondAppraisal)
+    authorities: Authorities = field(default_factory=Authorities)  # kit.config.authorities
 
     def __post_init__(self) -> None:
         self.units_by_code = {u.code: u for u in self.units}
@@ -292,4 +295,15 @@ def load_campaign(root: Path | str = DEFAULT_CAMPAIGN) -> Campaign:
         raise CampaignError([p for p in problems if p.is_error])
     campaign.warnings = problems
     campaign.rules = load_rules(root)
+    table: list[P.Problem] = []
+    titles = campaign.rules.titles if campaign.rules else {}
+    campaign.authorities = load_authorities(raw.get("authorities"), path, table, titles=titles,
+                                            issuers=campaign.issuers, district=campaign.district,
+                                            province=campaign.province)
+    table += check_authorities(campaign.authorities, titles if campaign.rules else None, campaign.issuers,
+                               (dt.date(min(years, default=1900), 1, 1), campaign.roster.period_end), path,
+                               line_of(raw.get("authorities")))
+    if P.has_errors(table):
+        raise CampaignError([p for p in table if p.is_error])
+    campaign.warnings += table
     return campaign
