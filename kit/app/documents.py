@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kit.app.doc_gaps import gaps_in, known_gaps
 from kit.app.doc_kinds import DocumentKind, Run, Scope, kinds_for, register
 from kit.app.pipeline import proposals
 from kit.app.year import YearState
@@ -505,17 +506,23 @@ def _made_from(states: list[YearState]) -> str:
     return f"{text}; {campaign.name}"[:255]
 
 
-def _write(batch: Batch, campaign: Campaign, kind: DocumentKind, context: dict, path: Path) -> None:
+def _write(batch: Batch, campaign: Campaign, kind: DocumentKind, context: dict, path: Path,
+           known: list[tuple[str, str]]) -> None:
     try:
-        batch.written.append(render(kind.template_source(campaign.root), context, path, batch.made_from))
+        written = render(kind.template_source(campaign.root), context, path, batch.made_from)
     except UsageError as exc:
         batch.failed.append(f"{path.name}: {exc}")
+        return
+    # blanks inside configured text ("Điều …") are listed too, each with the setting that fills it
+    written.missing = list(dict.fromkeys(written.missing + gaps_in(context, known)))
+    batch.written.append(written)
 
 
 def _write_kinds(batch: Batch, run: Run, kinds: list[DocumentKind], folder: Path) -> None:
+    known = known_gaps(run.campaign, run.awards.pack)
     for kind in kinds:
         for item in kind.items(run):
-            _write(batch, run.campaign, kind, kind.context(run, item), folder / kind.file_name(run, item))
+            _write(batch, run.campaign, kind, kind.context(run, item), folder / kind.file_name(run, item), known)
 
 
 def _commendation(batch: Batch, campaign: Campaign, awards: Awards, states: list[YearState], folder: Path,
