@@ -22,7 +22,7 @@ from kit.app.doc_gaps import gaps_in, known_gaps
 from kit.app.doc_kinds import DocumentKind, Run, Scope, kinds_for, register
 from kit.app.pipeline import proposals
 from kit.app.year import YearState
-from kit.config.authorities import Authority, Route, same_body
+from kit.config.authorities import Authority, not_itself
 from kit.config.campaign import Campaign
 from kit.config.issuers import Issuer, letterhead
 from kit.core import vn
@@ -89,15 +89,7 @@ def _proposer(campaign: Campaign, day: dt.date, kind: str, recipients: list[str]
     return _frame(campaign, day, issuer, above=above, body=issuer.council or issuer.name, kind=kind,
                   authority=issuer.signer.split("\n") if issuer.signer else [],
                   signer=issuer.signer_name or Missing("họ tên người ký (signer_name trong issuers)"),
-                  recipients=_not_itself(issuer, recipients)) | {"co_quan_tren": above}
-
-
-def _not_itself(issuer: Issuer, recipients: list[str]) -> list[str]:
-    """Nơi nhận without the issuer itself: a report the Sở Nội vụ issues goes to the body above it, not to
-    "Sở Nội vụ tỉnh"."""
-    own = [same_body(name) for name in (issuer.name, issuer.council) if name]
-    out = [(issuer.parent if any(same_body(r).startswith(o) for o in own) else r) for r in recipients]
-    return [r for r in dict.fromkeys(out) if r]
+                  recipients=not_itself(issuer, recipients)) | {"co_quan_tren": above}
 
 
 # -- who decides: one Tờ trình and one draft decision per deciding authority (kit.config.authorities) -----------
@@ -118,14 +110,6 @@ def deciders(campaign: Campaign, awards: Awards) -> list[Authority]:
 def _decided_by(awards: Awards, authority: Authority) -> Awards:
     """The proposals whose title ``authority`` awards: a title decided higher up never enters its decision."""
     return replace(awards, findings=[f for f in awards.findings if f.rule.title in authority.titles])
-
-
-def _route(campaign: Campaign, authority: Authority, day: dt.date) -> Route:
-    route = campaign.authorities.route_to(authority, day)
-    if route is None:
-        raise UsageError(f"Không có cơ quan trình lên {authority.name} ngày {day:%d/%m/%Y} (authorities: propose "
-                         "trong campaign.yml).")
-    return route
 
 
 def _period(awards: Awards) -> str:
@@ -167,7 +151,7 @@ def submission_context(campaign: Campaign, awards: Awards, authority: Authority 
     day = awards.on or dt.date.today()
     issuer = campaign.issuer(day)
     to = authority or deciders(campaign, awards)[0]
-    route = _route(campaign, to, day)
+    route = campaign.authorities.route_to(to, day)
     mine = _decided_by(awards, to)
     period = _period(awards)
     frame = _frame(campaign, day, issuer, above=route.parent, body=route.by, kind="TTr", authority=route.signature,
@@ -185,7 +169,7 @@ def decision_context(campaign: Campaign, awards: Awards, authority: Authority | 
     day = awards.on or dt.date.today()
     issuer = campaign.issuer(day)
     by = authority or deciders(campaign, awards)[0]
-    route = _route(campaign, by, day)
+    route = campaign.authorities.route_to(by, day)
     full = by.body.replace("UBND", "Ủy ban nhân dân", 1)
     period = _period(awards)
     frame = _frame(campaign, day, issuer, above=by.parent, body=by.body, kind="QĐ", authority=by.signature,
@@ -576,11 +560,6 @@ def final_documents(states: list[YearState], folder: Path, *, on: dt.date | None
 
 
 # -- the kit's own kinds, in the order they are written ---------------------------------------------------------
-def _slug(code: str) -> str:
-    """"CT_HUYEN" → "ct-huyen": an authority's code in a file name."""
-    return "".join(ch if ch.isalnum() else "-" for ch in code.casefold()).strip("-")
-
-
 def _achievement_file(run: Run, f: Finding) -> str:
     who = "ca-nhan" if f.rule.kind == Kind.INDIVIDUAL else "tap-the"
     # one file per proposal: a person or unit proposed for two titles gets two reports
@@ -605,12 +584,12 @@ register(DocumentKind(
 register(DocumentKind(  # one per deciding authority: "…-2024-ct-huyen.docx"
     "to-trinh-khen-thuong", BOTH, "to-trinh-khen-thuong", commendation=True,
     context=lambda run, a: submission_context(run.campaign, run.awards, a),
-    file_name=lambda run, a: f"to-trinh-khen-thuong-{run.end}-{_slug(a.code)}.docx",
+    file_name=lambda run, a: f"to-trinh-khen-thuong-{run.end}-{a.slug}.docx",
     items=lambda run: deciders(run.campaign, run.awards)))
 register(DocumentKind(
     "quyet-dinh-khen-thuong", BOTH, "quyet-dinh-khen-thuong", commendation=True,
     context=lambda run, a: decision_context(run.campaign, run.awards, a),
-    file_name=lambda run, a: f"du-thao-quyet-dinh-khen-thuong-{run.end}-{_slug(a.code)}.docx",
+    file_name=lambda run, a: f"du-thao-quyet-dinh-khen-thuong-{run.end}-{a.slug}.docx",
     items=lambda run: deciders(run.campaign, run.awards)))
 register(DocumentKind(
     "bao-cao-thanh-tich", BOTH, "bao-cao-thanh-tich", commendation=True,

@@ -25,6 +25,7 @@ from pathlib import Path
 from kit.config.issuers import Issuer
 from kit.config.rules import Title
 from kit.core import problems as P
+from kit.core.errors import UsageError
 from kit.core.values import parse_date
 from kit.core.yamlfile import line_of, unknown_keys
 
@@ -57,6 +58,11 @@ class Authority:
     @property
     def signature(self) -> list[str]:
         return [line for line in self.signer.split("\n") if line.strip()] or [self.head.upper()]
+
+    @property
+    def slug(self) -> str:
+        """"CT_HUYEN" → "ct-huyen": the authority in a file name."""
+        return "".join(ch if ch.isalnum() else "-" for ch in self.code.casefold()).strip("-")
 
     def valid_on(self, day: dt.date) -> bool:
         return _within(day, self.valid_from, self.valid_to)
@@ -95,9 +101,21 @@ class Authorities:
         """The authority that awards ``title`` on ``day``."""
         return next((a for a in self.decide if title in a.titles and a.valid_on(day)), None)
 
-    def route_to(self, authority: Authority, day: dt.date) -> Route | None:
-        """Who proposes to ``authority`` on ``day``."""
-        return next((r for r in self.propose if r.to == authority.code and r.valid_on(day)), None)
+    def route_to(self, authority: Authority, day: dt.date) -> Route:
+        """Who proposes to ``authority`` on ``day`` (a checked table has one for every day of the campaign)."""
+        found = next((r for r in self.propose if r.to == authority.code and r.valid_on(day)), None)
+        if found is None:
+            raise UsageError(f"Không có cơ quan trình lên {authority.name} ngày {day:%d/%m/%Y} (authorities: "
+                             "propose trong campaign.yml).")
+        return found
+
+
+def not_itself(issuer: Issuer, recipients: list[str]) -> list[str]:
+    """Nơi nhận without the issuer itself: a report the Sở Nội vụ issues goes to the body above it, not to
+    "Sở Nội vụ tỉnh"."""
+    own = [same_body(name) for name in (issuer.name, issuer.council) if name]
+    out = [(issuer.parent if any(same_body(r).startswith(o) for o in own) else r) for r in recipients]
+    return [r for r in dict.fromkeys(out) if r]
 
 
 def _within(day: dt.date, start: dt.date | None, end: dt.date | None) -> bool:
