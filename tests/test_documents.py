@@ -49,7 +49,7 @@ def year_2024(tmp_path_factory) -> tuple[Path, str]:
 def test_layout_of_decree_30_and_every_proposal_of_the_spreadsheet_in_the_list(year_2024, tmp_path):
     out, said = year_2024
     assert "Chưa có số văn bản" in said and "họ tên người ký" in said  # placeholders are reported
-    doc = read_docx(out / "to-trinh-khen-thuong-2024.docx")
+    doc = read_docx(out / "to-trinh-khen-thuong-2024-ct-huyen.docx")
     section = doc.sections[0]
     assert abs(section.page_width - Mm(210)) < Mm(1) and abs(section.page_height - Mm(297)) < Mm(1)
     assert (round(section.left_margin.mm), round(section.right_margin.mm), round(section.top_margin.mm),
@@ -58,8 +58,9 @@ def test_layout_of_decree_30_and_every_proposal_of_the_spreadsheet_in_the_list(y
     assert "PAGE" in section.header._element.xml
     assert "Dữ liệu minh họa" in " ".join(_texts(section.first_page_header) + _texts(section.header))
     left, right = doc.tables[0].rows[0].cells
-    assert _texts(left)[:2] == ["UBND HUYỆN CHÂU THÀNH", "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG"]
-    assert _texts(left)[-1] == f"Số: {GAP}/TTr-HĐTĐKT"  # the council: Hội đồng Thi đua – Khen thưởng
+    # the council's standing body proposes to the district's Chủ tịch (#22: never the Chủ tịch to himself)
+    assert _texts(left)[:2] == ["UBND HUYỆN CHÂU THÀNH", "PHÒNG NỘI VỤ"]
+    assert _texts(left)[-1] == f"Số: {GAP}/TTr-PNV"
     motto, slogan = right.paragraphs[0].runs[0], right.paragraphs[1].runs[0]
     assert motto.text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and motto.bold and motto.font.size.pt == 12
     assert slogan.text == "Độc lập - Tự do - Hạnh phúc" and slogan.bold and slogan.underline
@@ -76,7 +77,7 @@ def test_layout_of_decree_30_and_every_proposal_of_the_spreadsheet_in_the_list(y
     assert received.text == "Nơi nhận:" and received.bold and received.italic and received.font.size.pt == 12
     assert _texts(closing[0])[1:] == ["- Như trên;", "- Lưu: VT."]
     assert closing[0].paragraphs[1].runs[0].font.size.pt == 11
-    assert _texts(closing[1])[:2] == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"] and _texts(closing[1])[-1] == GAP
+    assert _texts(closing[1])[0] == "TRƯỞNG PHÒNG" and _texts(closing[1])[-1] == GAP
     assert "w:cantSplit" in doc.tables[1].rows[0]._tr.xml  # the signature block stays on one page
     listed = {row.cells[1].text for table in doc.tables[2:] for row in table.rows[1:]}
     # every proposal of the spreadsheet `kit awards` writes, and nothing else
@@ -122,7 +123,7 @@ def test_every_document_of_the_year(year_2024):
     assert all("BÁO CÁO THÀNH TÍCH" in t and "NGƯỜI BÁO CÁO THÀNH TÍCH" in t for t in texts)
     assert not any("(đạt: " in t for t in texts)  # the council's sentences, not the rule trace (#22)
     assert "Chưa có điều khoản làm căn cứ đề nghị" in said  # the article the proposal rests on, still "Điều …"
-    decision = _all_text(read_docx(out / "du-thao-quyet-dinh-khen-thuong-2024.docx"))
+    decision = _all_text(read_docx(out / "du-thao-quyet-dinh-khen-thuong-2024-ct-huyen.docx"))
     assert "DỰ THẢO" in decision and "Điều 1." in decision and "Điều 3." in decision
     assert "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN CHÂU THÀNH" in decision and "Số: …/QĐ-UBND" in decision
 
@@ -139,12 +140,14 @@ def test_final_documents_before_and_after_the_district_ceased(tmp_path):
     assert any("bài học kinh nghiệm" in m for m in district.missing())  # left for the council, and said so
     text = _all_text(read_docx(tmp_path / "b" / "bao-cao-tong-ket-2022-2025.docx"))
     assert "UBND TỈNH TÂY NINH" in text and "SỞ NỘI VỤ" in text and "Sắp xếp đơn vị hành chính" in text
-    decision = _all_text(read_docx(tmp_path / "b" / "du-thao-quyet-dinh-khen-thuong-2022-2025.docx"))
+    decision = _all_text(read_docx(tmp_path / "b" / "du-thao-quyet-dinh-khen-thuong-2022-2025-ct-tinh.docx"))
     assert "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH TÂY NINH" in decision and "Tờ trình số …/TTr-SNV" in decision
     submission = submission_context(campaign, proposals(states, "final"))
-    assert submission["kinh_gui"] == "UBND tỉnh Tây Ninh" and submission["ky_hieu"] == "TTr-SNV"
+    assert submission["kinh_gui"] == "Chủ tịch UBND tỉnh Tây Ninh" and submission["ky_hieu"] == "TTr-SNV"
     people = [f for f in proposals(states, "final").proposed() if f.rule.kind == Kind.INDIVIDUAL]
-    assert len(submission["ca_nhan"]) == len(people)
+    by_authority = [submission_context(campaign, proposals(states, "final"), a)
+                    for a in campaign.authorities.decide if a.valid_on(dt.date(2025, 12, 31))]
+    assert sum(len(s["ca_nhan"]) for s in by_authority) == len(people)  # each in the Tờ trình to its authority
     early = decision_context(campaign, proposals(states, "final", on=dt.date(2025, 6, 30)))
     assert early["co_quan"] == "UBND HUYỆN CHÂU THÀNH" and early["nam"] == "2025" and early["thang"] == "6"
 
@@ -164,7 +167,7 @@ def test_the_office_edits_a_template_and_mistakes_in_it_are_reported(tmp_path, c
     capsys.readouterr()
     assert main(["docs", "--campaign", str(camp), "--year", "2024", "--out", str(tmp_path / "out")]) == 1
     said = capsys.readouterr()
-    assert not (tmp_path / "out" / "to-trinh-khen-thuong-2024.docx").exists()  # a name it is not given stops it
+    assert not (tmp_path / "out" / "to-trinh-khen-thuong-2024-ct-huyen.docx").exists()  # unknown name: stops it
     assert "Mẫu văn bản to-trinh-khen-thuong.docx: trường \"khong_co_truong_nay\"" in said.err
     assert "ở đoạn «TỜ TRÌNH (mẫu của Văn phòng) {{ khong_co_truong_nay }}»" in said.err
     assert "Mẫu văn bản thong-bao-ket-qua.docx: thẻ \"{{ don_vi\" thiếu" in said.err  # the broken template is named...
@@ -236,7 +239,7 @@ def _kind(path: Path) -> str:
 
 def test_a_document_names_what_it_was_made_from_in_its_properties(year_2024):
     out, _ = year_2024
-    properties = read_docx(out / "to-trinh-khen-thuong-2024.docx").core_properties
+    properties = read_docx(out / "to-trinh-khen-thuong-2024-ct-huyen.docx").core_properties
     yd = load_year(DEMO, 2024)
     assert yd.fingerprint.digest[:16] in properties.comments and "Dữ liệu minh họa" in properties.comments
     assert properties.author.startswith("kit thi đua CCHC")

@@ -111,7 +111,7 @@ def test_results_and_proposals_carry_heading_and_signature(printed):
                    ("UBND HUYỆN CHÂU THÀNH", "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG"))
     last = max(r for r in range(header, ws.max_row + 1) if ws.cell(r, 1).value)
     assert ws.auto_filter.ref == f"A{header}:{get_column_letter(len(headers))}{last}"
-    assert _texts(ws, range(last + 1, ws.max_row + 1)) == ["Châu Thành, ngày … tháng … năm …", "TM. ỦY BAN NHÂN DÂN",
+    assert _texts(ws, range(last + 1, ws.max_row + 1)) == ["Châu Thành, ngày … tháng … năm …", "TM. HỘI ĐỒNG",
                                                           "CHỦ TỊCH", "…"]
     for name in ("Theo lĩnh vực", "Chi tiết tiêu chí"):
         sheet = wb[name]
@@ -126,7 +126,7 @@ def test_results_and_proposals_carry_heading_and_signature(printed):
     _check_page(ws, header, 6)
     _check_heading(ws, 6, "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG", ("UBND HUYỆN CHÂU THÀNH", "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG"))
     signed = _texts(ws, range(header, ws.max_row + 1))
-    assert signed[-4:] == ["Châu Thành, ngày 16 tháng 01 năm 2025", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "…"]  # awards
+    assert signed[-4:] == ["Châu Thành, ngày 16 tháng 01 năm 2025", "TM. HỘI ĐỒNG", "CHỦ TỊCH", "…"]  # awards
     assert ws.row_dimensions[header + 2].height > 15  # a proposal's reasons wrap: the row is as tall as they are
     _check_page(wb["Xét duyệt chi tiết"], 1, 7)
 
@@ -231,5 +231,5 @@ def test_printed_proposals_list_carries_heading_every_proposal_and_the_signature
     assert proposed and all(f.candidate["name"] in text for f in proposed)
     assert {f.rule.kind for f in proposed} == {Kind.COLLECTIVE, Kind.INDIVIDUAL}
     # the signature block is printed (known limit: it may be split over the last two pages, see README)
-    assert "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH" in text
+    assert "TM. HỘI ĐỒNG CHỦ TỊCH" in text  # the council signs as itself (#22)
 

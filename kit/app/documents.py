@@ -13,13 +13,16 @@ import datetime as dt
 import hashlib
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
+from kit.app.doc_gaps import gaps_in, known_gaps
+from kit.app.doc_kinds import DocumentKind, Run, Scope, kinds_for, register
 from kit.app.pipeline import proposals
 from kit.app.year import YearState
+from kit.config.authorities import Authority, not_itself
 from kit.config.campaign import Campaign
 from kit.config.issuers import Issuer, letterhead
 from kit.config.units import Unit
@@ -28,7 +31,6 @@ from kit.core.errors import UsageError
 from kit.core.vocab import FindingState, Kind, Status, label
 from kit.intake.layout import header_key
 from kit.intake.records import revoked_index
-from kit.outputs.doc_templates import template_for
 from kit.outputs.official import Missing, Written, render
 from kit.scoring import inspections as si
 from kit.scoring.awards import Awards, Finding
@@ -69,12 +71,14 @@ def superior(issuer: Issuer) -> str:
 
 
 def _frame(campaign: Campaign, day: dt.date, issuer: Issuer, *, above: str, body: str, kind: str,
-           authority: list[str], signer: str | Missing, recipients: list[str]) -> dict:
+           authority: list[str], signer: str | Missing, recipients: list[str], place: str = "") -> dict:
+    """What every document shares: letterhead, number, place and date, signature, Nơi nhận (``place``: of the
+    body that signs, when not the issuer's)."""
     d, m, y = vn.official_date(day)
     return {
         "co_quan_tren": above.upper(), "co_quan": body.upper() or Missing("tên cơ quan ban hành"),
         "co_quan_ten": body or Missing("tên cơ quan ban hành"), "so": NUMBER, "ky_hieu": _symbol(kind, body),
-        "dia_danh": issuer.place or Missing("địa danh (place trong issuers)"), "ngay": d, "thang": m, "nam": y,
+        "dia_danh": place or issuer.place or Missing("địa danh (place trong issuers)"), "ngay": d, "thang": m, "nam": y,
         "tham_quyen": [line.upper() for line in authority] or [Missing("thẩm quyền ký (signer trong issuers)")],
         "nguoi_ky": signer, "noi_nhan": recipients,
         "minh_hoa": f"{campaign.demo_note}: văn bản mẫu, không có giá trị." if campaign.demo else "",
@@ -88,7 +92,27 @@ def _proposer(campaign: Campaign, day: dt.date, kind: str, recipients: list[str]
     return _frame(campaign, day, issuer, above=above, body=issuer.council or issuer.name, kind=kind,
                   authority=issuer.signer.split("\n") if issuer.signer else [],
                   signer=issuer.signer_name or Missing("họ tên người ký (signer_name trong issuers)"),
-                  recipients=recipients) | {"co_quan_tren": above}
+                  recipients=not_itself(issuer, recipients)) | {"co_quan_tren": above}
+
+
+# -- who decides: one Tờ trình and one draft decision per deciding authority (kit.config.authorities) -----------
+def deciders(campaign: Campaign, awards: Awards) -> list[Authority]:
+    """The authorities that decide the proposed titles, in the order of the table; with nothing proposed, the first
+    in office on the proposals' date (the documents then say so)."""
+    day = awards.on or dt.date.today()
+    table = campaign.authorities
+    found = {table.deciding(f.rule.title, day) for f in awards.proposed()}
+    if None in found:
+        lost = sorted({f.rule.title_name for f in awards.proposed() if table.deciding(f.rule.title, day) is None})
+        raise UsageError(f"Không có cấp quyết định ngày {day:%d/%m/%Y} cho: {', '.join(lost)} (authorities: decide "
+                         "trong campaign.yml).")
+    ordered = [a for a in table.decide if a in found]
+    return ordered or [a for a in table.decide if a.valid_on(day)][:1]
+
+
+def _decided_by(awards: Awards, authority: Authority) -> Awards:
+    """The proposals whose title ``authority`` awards: a title decided higher up never enters its decision."""
+    return replace(awards, findings=[f for f in awards.findings if f.rule.title in authority.titles])
 
 
 def _period(awards: Awards) -> str:
@@ -114,7 +138,7 @@ def _grounds(campaign: Campaign, awards: Awards, period: str) -> list[str | Miss
 
 # -- commendation: Tờ trình, draft decision, achievement reports ------------------------------------------------
 def _lists(campaign: Campaign, awards: Awards) -> dict[str, list[dict]]:
-    names = {u.code: u.name for u in campaign.units}
+    names = campaign.unit_names
     out: dict[str, list[dict]] = {"tap_the": [], "ca_nhan": []}
     for f in awards.proposed():
         rows = out["tap_the" if f.rule.kind == Kind.COLLECTIVE else "ca_nhan"]
@@ -140,30 +164,38 @@ def _citation_line(finding: Finding) -> str | Missing:
                    f"commendation.yml; đang ghi: {finding.citation or 'chưa có'})")
 
 
-def submission_context(campaign: Campaign, awards: Awards) -> dict:
-    """Tờ trình đề nghị khen thưởng + Danh sách kèm theo."""
+def submission_context(campaign: Campaign, awards: Awards, authority: Authority | None = None) -> dict:
+    """Tờ trình đề nghị khen thưởng + Danh sách kèm theo, to one deciding authority (default: the first) from the
+    body that proposes to it, with only the titles it awards."""
     day = awards.on or dt.date.today()
     issuer = campaign.issuer(day)
+    to = authority or deciders(campaign, awards)[0]
+    route = campaign.authorities.route_to(to, day)
+    mine = _decided_by(awards, to)
     period = _period(awards)
-    frame = _proposer(campaign, day, "TTr", RECIPIENTS)
-    # to the body above: the province's committee for a department; the district's chairman for its council
-    to = issuer.parent if issuer.parent else f"Chủ tịch UBND huyện {campaign.district}"
-    return frame | _lists(campaign, awards) | {
-        "giai_doan": period, "kinh_gui": to, "can_cu": _grounds(campaign, awards, period),
-        "tam_tinh": awards.provisional}
+    frame = _frame(campaign, day, issuer, above=route.parent, body=route.by, kind="TTr", authority=route.signature,
+                   signer=route.signer_name or Missing(f"họ tên người ký tờ trình lên {to.name} (signer_name trong "
+                                                       "authorities: propose)"),
+                   recipients=RECIPIENTS, place=route.place)
+    return frame | _lists(campaign, mine) | {
+        "giai_doan": period, "kinh_gui": to.name + (f" (qua {route.via})" if route.via else ""),
+        "can_cu": _grounds(campaign, awards, period), "tam_tinh": awards.provisional}
 
 
-def decision_context(campaign: Campaign, awards: Awards) -> dict:
-    """Dự thảo quyết định khen thưởng: issued by the body the Tờ trình goes to."""
+def decision_context(campaign: Campaign, awards: Awards, authority: Authority | None = None) -> dict:
+    """Dự thảo quyết định khen thưởng of one deciding authority (default: the first): its own letterhead and
+    signature, only the titles it awards, on the Tờ trình of the body that proposes to it."""
     day = awards.on or dt.date.today()
     issuer = campaign.issuer(day)
-    decider = superior(issuer) or issuer.name
-    full = decider.replace("UBND", "Ủy ban nhân dân", 1)
+    by = authority or deciders(campaign, awards)[0]
+    route = campaign.authorities.route_to(by, day)
+    full = by.body.replace("UBND", "Ủy ban nhân dân", 1)
     period = _period(awards)
-    frame = _frame(campaign, day, issuer, above="", body=decider, kind="QĐ",
-                   authority=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], signer=Missing("họ tên người ký quyết định"),
-                   recipients=["Như Điều 3", "Lưu: VT"])
-    lists = _lists(campaign, awards)
+    frame = _frame(campaign, day, issuer, above=by.parent, body=by.body, kind="QĐ", authority=by.signature,
+                   signer=by.signer_name or Missing(f"họ tên người ký quyết định của {by.name} (signer_name "
+                                                    "trong authorities: decide)"),
+                   recipients=["Như Điều 3", "Lưu: VT"], place=by.place)
+    lists = _lists(campaign, _decided_by(awards, by))
     titles = Counter((row["hinh_thuc"], key) for key in ("tap_the", "ca_nhan") for row in lists[key])
     articles = [f"Điều 1. Tặng {title} cho {n} {'tập thể' if key == 'tap_the' else 'cá nhân'} (có danh sách kèm "
                 f"theo) đã có thành tích trong phong trào thi đua CCHC và KSTTHC {period}."
@@ -172,14 +204,14 @@ def decision_context(campaign: Campaign, awards: Awards) -> dict:
         articles = ["Điều 1. Khen thưởng các tập thể, cá nhân (có danh sách kèm theo) đã có thành tích trong phong "
                     f"trào thi đua CCHC và KSTTHC {period}, cụ thể:"] + [
                         f"- {a.removeprefix('Điều 1. ')}" for a in articles]
-    proposer = issuer.council or issuer.name
     return frame | lists | {
-        "giai_doan": period, "chuc_danh_quyet_dinh": f"CHỦ TỊCH {full.upper()}",
-        "chuc_danh_quyet_dinh_thuong": f"Chủ tịch {full}", "can_cu": _grounds(campaign, awards, period),
-        "co_quan_de_nghi": proposer, "so_to_trinh": f"…/{_symbol('TTr', proposer)}",
+        "giai_doan": period, "chuc_danh_quyet_dinh": f"{by.head} {full}".upper(),
+        "chuc_danh_quyet_dinh_thuong": f"{by.head} {full}", "can_cu": _grounds(campaign, awards, period),
+        "co_quan_de_nghi": route.by, "so_to_trinh": f"…/{_symbol('TTr', route.by)}",
         "dieu_1": articles or ["Điều 1. (Không có tập thể, cá nhân được đề nghị.)"],
         "nguon_quy": Missing("nguồn quỹ thi đua, khen thưởng (Điều 2)"),
-        "thi_hanh": Missing("chức danh thủ trưởng cơ quan tham mưu thi hành (Điều 3)")}
+        "thi_hanh": Missing("chức danh thủ trưởng cơ quan tham mưu thi hành (Điều 3)"),
+        "tam_tinh": awards.provisional}  # a provisional list's draft says TẠM TÍNH
 
 
 def _unit_years(states: list[YearState], unit: str) -> list[dict]:
@@ -280,7 +312,7 @@ def _past_awards(finding: Finding, states: list[YearState]) -> list[str]:
                   if line.predecessor not in ("", c["unit"])]  # "": a predecessor from outside the campaign
         history = [{**a, "via": code} for code in [c["unit"], *before]
                    for a in records.history_of(Kind.COLLECTIVE, code, revoked)]
-    names = {u.code: u.name for u in campaign.units}
+    names = campaign.unit_names
     lines = []
     for a in sorted(history, key=lambda a: (a["date"] or dt.date.min, a["decision"])):
         line = f"Năm {a['year']}: {a['title']}, quyết định số {a['decision']}"
@@ -391,7 +423,7 @@ def _inspections(yd: YearState, day: dt.date) -> list[str]:
             + "; ".join(f"{counts[s]} {s.label.lower()}" for s in FindingState if counts[s]) + ".")
     late = si.overdue(found, day)
     if late:
-        names = {u.code: u.name for u in yd.campaign.units}
+        names = yd.campaign.unit_names
         line += " Quá hạn chưa khắc phục: " + "; ".join(f"{names.get(u, u)} ({n})" for u, n in late.items()) + "."
     return [line]
 
@@ -538,26 +570,31 @@ def _made_from(states: list[YearState]) -> str:
     return f"{text}; {campaign.name}"[:255]
 
 
-def _write(batch: Batch, campaign: Campaign, name: str, context: dict, path: Path) -> None:
+def _write(batch: Batch, campaign: Campaign, kind: DocumentKind, context: dict, path: Path,
+           known: list[tuple[str, str]]) -> None:
     try:
-        batch.written.append(render(template_for(campaign.root, name), context, path, batch.made_from))
+        written = render(kind.template_source(campaign.root), context, path, batch.made_from)
     except UsageError as exc:
         batch.failed.append(f"{path.name}: {exc}")
+        return
+    # blanks inside configured text ("Điều …") are listed too, each with the setting that fills it
+    written.missing = list(dict.fromkeys(written.missing + gaps_in(context, known)))
+    batch.written.append(written)
+
+
+def _write_kinds(batch: Batch, run: Run, kinds: list[DocumentKind], folder: Path) -> None:
+    known = known_gaps(run.campaign, run.awards.pack)
+    for kind in kinds:
+        for item in kind.items(run):
+            _write(batch, run.campaign, kind, kind.context(run, item), folder / kind.file_name(run, item), known)
 
 
 def _commendation(batch: Batch, campaign: Campaign, awards: Awards, states: list[YearState], folder: Path,
                   end: str) -> None:
-    _write(batch, campaign, "to-trinh-khen-thuong", submission_context(campaign, awards),
-           folder / f"to-trinh-khen-thuong-{end}.docx")
-    decision = decision_context(campaign, awards) | {"tam_tinh": awards.provisional}  # says TẠM TÍNH when it is
-    _write(batch, campaign, "quyet-dinh-khen-thuong", decision,
-           folder / f"du-thao-quyet-dinh-khen-thuong-{end}.docx")
-    for f in awards.proposed():
-        who = "ca-nhan" if f.rule.kind == Kind.INDIVIDUAL else "tap-the"
-        # one file per proposal: a person or unit proposed for two titles gets two reports
-        key = f.candidate["unit"] if who == "tap-the" else _file_key(f.candidate)
-        _write(batch, campaign, "bao-cao-thanh-tich", achievement_context(campaign, awards, f, states),
-               folder / "thanh-tich" / f"{who}-{key}-{f.rule.title}-{end}.docx")
+    """The commendation documents of a run (Tờ trình, draft decision, achievement reports)."""
+    scope = Scope.YEAR if awards.level == "yearly" else Scope.PERIOD
+    run = Run(campaign, states, awards, awards.on or dt.date(states[-1].year, 12, 31), end, scope)
+    _write_kinds(batch, run, [k for k in kinds_for(scope, commendation=True) if k.commendation], folder)
 
 
 def _file_key(candidate: dict) -> str:
@@ -574,35 +611,67 @@ def documents_folder(reports: Path, year: int | None) -> Path:
 
 
 def year_documents(yd: YearState, folder: Path, *, notices_only: bool = False, provisional: bool = False) -> Batch:
-    """Every document of one year (``notices_only``: the notices to the units)."""
+    """Every document of one year (``notices_only``: the notices to the units): the kinds registered for it."""
     campaign = yd.campaign
     batch = Batch(_made_from([yd]))
     awards = proposals([yd], "yearly", provisional=provisional)
     day = awards.on or dt.date(yd.year, 12, 31)
-    for unit in _taking_part(yd)["unit"]:
-        _write(batch, campaign, "thong-bao-ket-qua", notice_context(yd, unit, day),
-               folder / "thong-bao" / f"thong-bao-ket-qua-{unit}-{yd.year}.docx")
-    if notices_only:
-        return batch
-    _write(batch, campaign, "bao-cao-ket-qua-nam", year_report_context(yd, awards),
-           folder / f"bao-cao-ket-qua-{yd.year}.docx")
-    if campaign.rules is not None:
-        _commendation(batch, campaign, awards, [yd], folder, str(yd.year))
+    has_rules = campaign.rules is not None
+    kinds = kinds_for(Scope.UNIT, commendation=has_rules) + ([] if notices_only else [
+        k for k in kinds_for(Scope.YEAR, commendation=has_rules) if Scope.UNIT not in k.scopes])
+    _write_kinds(batch, Run(campaign, [yd], awards, day, str(yd.year), Scope.YEAR), kinds, folder)
     return batch
 
 
 def final_documents(states: list[YearState], folder: Path, *, on: dt.date | None = None,
                     provisional: bool = False) -> Batch:
     """The summing-up report and the final commendation documents (``on``: a final dated earlier, the
-    district's own on 30/6/2025)."""
+    district's own on 30/6/2025): the kinds registered for the period."""
     campaign = states[0].campaign
     batch = Batch(_made_from(states))
     awards = proposals(states, "final", provisional=provisional, on=on or states[0].on)
     first, last = states[0].year, states[-1].year
     early = awards.on is not None and awards.on < dt.date(last, 12, 31)
     end = f"{first}-{awards.on:%Y%m%d}" if early and awards.on else f"{first}-{last}"
-    _write(batch, campaign, "bao-cao-tong-ket", final_report_context(states, awards),
-           folder / f"bao-cao-tong-ket-{end}.docx")
-    if campaign.rules is not None:
-        _commendation(batch, campaign, awards, states, folder, end)
+    day = awards.on or campaign.roster.period_end
+    kinds = kinds_for(Scope.PERIOD, commendation=campaign.rules is not None)
+    _write_kinds(batch, Run(campaign, states, awards, day, end, Scope.PERIOD), kinds, folder)
     return batch
+
+
+# -- the kit's own kinds, in the order they are written ---------------------------------------------------------
+def _achievement_file(run: Run, f: Finding) -> str:
+    who = "ca-nhan" if f.rule.kind == Kind.INDIVIDUAL else "tap-the"
+    # one file per proposal: a person or unit proposed for two titles gets two reports
+    key = f.candidate["unit"] if who == "tap-the" else _file_key(f.candidate)
+    return f"thanh-tich/{who}-{key}-{f.rule.title}-{run.end}.docx"
+
+
+BOTH = frozenset({Scope.YEAR, Scope.PERIOD})
+register(DocumentKind(
+    "thong-bao-ket-qua", frozenset({Scope.UNIT}), "thong-bao-ket-qua",
+    context=lambda run, unit: notice_context(run.year, unit, run.day),
+    file_name=lambda run, unit: f"thong-bao/thong-bao-ket-qua-{unit}-{run.year.year}.docx",
+    items=lambda run: list(_taking_part(run.year)["unit"])))
+register(DocumentKind(
+    "bao-cao-ket-qua-nam", frozenset({Scope.YEAR}), "bao-cao-ket-qua-nam",
+    context=lambda run, _: year_report_context(run.year, run.awards),
+    file_name=lambda run, _: f"bao-cao-ket-qua-{run.year.year}.docx"))
+register(DocumentKind(
+    "bao-cao-tong-ket", frozenset({Scope.PERIOD}), "bao-cao-tong-ket",
+    context=lambda run, _: final_report_context(run.states, run.awards),
+    file_name=lambda run, _: f"bao-cao-tong-ket-{run.end}.docx"))
+register(DocumentKind(  # one per deciding authority: "…-2024-ct-huyen.docx"
+    "to-trinh-khen-thuong", BOTH, "to-trinh-khen-thuong", commendation=True,
+    context=lambda run, a: submission_context(run.campaign, run.awards, a),
+    file_name=lambda run, a: f"to-trinh-khen-thuong-{run.end}-{a.slug}.docx",
+    items=lambda run: deciders(run.campaign, run.awards)))
+register(DocumentKind(
+    "quyet-dinh-khen-thuong", BOTH, "quyet-dinh-khen-thuong", commendation=True,
+    context=lambda run, a: decision_context(run.campaign, run.awards, a),
+    file_name=lambda run, a: f"du-thao-quyet-dinh-khen-thuong-{run.end}-{a.slug}.docx",
+    items=lambda run: deciders(run.campaign, run.awards)))
+register(DocumentKind(
+    "bao-cao-thanh-tich", BOTH, "bao-cao-thanh-tich", commendation=True,
+    context=lambda run, f: achievement_context(run.campaign, run.awards, f, run.states),
+    file_name=_achievement_file, items=lambda run: run.awards.proposed()))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from kit.config.authorities import Authorities, check_authorities, load_authorities
 from kit.config.framework import Framework, load_framework
 from kit.config.issuers import Issuer, issuer_on, load_issuers
 from kit.config.rules import Rules, load_rules
@@ -25,7 +26,8 @@ from kit.core.yamlfile import line_of, load, syntax_problem, unknown_keys
 
 DEFAULT_CAMPAIGN = Path("data")
 CAMPAIGN_KEYS = {"name", "district", "province", "plan", "demo", "years", "groups", "deadlines", "bands", "target",
-                 "bands_by_year", "gradebook", "period_end", "issuers", "second_appraisal", "ceased_unit_reports"}
+                 "bands_by_year", "gradebook", "period_end", "issuers", "authorities", "second_appraisal",
+                 "ceased_unit_reports"}
 # Who writes the achievement report of a unit that had ceased on the report's date (kit.app.documents):
 # its successor (lineage.csv), or the unit itself on its last day; the successor when it has none.
 CEASED_UNIT_REPORTS = ("successor", "last_day")
@@ -104,6 +106,7 @@ class Campaign:
     issuers: list[Issuer] = field(default_factory=list)  # who issues documents, by date (kit.config.issuers)
     second_appraisal: SecondAppraisal = field(default_factory=SecondAppraisal)
     ceased_unit_reports: str = "successor"  # CEASED_UNIT_REPORTS
+    authorities: Authorities = field(default_factory=Authorities)  # kit.config.authorities
 
     def __post_init__(self) -> None:
         self.units_by_code = {u.code: u for u in self.units}
@@ -307,4 +310,15 @@ def load_campaign(root: Path | str = DEFAULT_CAMPAIGN) -> Campaign:
         raise CampaignError([p for p in problems if p.is_error])
     campaign.warnings = problems
     campaign.rules = load_rules(root)
+    table: list[P.Problem] = []
+    titles = campaign.rules.titles if campaign.rules else {}
+    campaign.authorities = load_authorities(raw.get("authorities"), path, table, titles=titles,
+                                            issuers=campaign.issuers, district=campaign.district,
+                                            province=campaign.province)
+    table += check_authorities(campaign.authorities, titles if campaign.rules else None, campaign.issuers,
+                               (dt.date(min(years, default=1900), 1, 1), campaign.roster.period_end), path,
+                               line_of(raw.get("authorities")))
+    if P.has_errors(table):
+        raise CampaignError([p for p in table if p.is_error])
+    campaign.warnings += table
     return campaign

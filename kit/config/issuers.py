@@ -29,6 +29,7 @@ class Issuer:
     signer_name: str = ""  # who signs (printed "…" and listed while not configured)
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
+    row: int | None = None  # its line in campaign.yml, to locate a problem
 
     def valid_on(self, day: dt.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
@@ -38,7 +39,7 @@ def load_issuers(raw: object, district: str, path: Path, problems: list[P.Proble
     """``issuers:`` of campaign.yml; two issuers on one day is a problem (a gap is allowed: nobody issues then)."""
     if not raw:
         return [Issuer(f"UBND huyện {district}", council="Hội đồng Thi đua – Khen thưởng", place=district,
-                       signer="TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH")]
+                       signer="TM. HỘI ĐỒNG\nCHỦ TỊCH")]  # the council signs its own documents
     if not isinstance(raw, list):
         problems.append(P.make(P.Code.CONFIG_INVALID, file=path,
                                detail="\"issuers\" phải là danh sách cơ quan ban hành"))
@@ -56,7 +57,7 @@ def load_issuers(raw: object, district: str, path: Path, problems: list[P.Proble
             if item.get(key) and dates[key] is None:
                 problems.append(P.make(P.Code.DATE_INVALID, file=path, row=line_of(item), value=item[key]))
         text = {k: str(item.get(k) or "") for k in ("name", "parent", "council", "place", "signer", "signer_name")}
-        found.append(Issuer(**text, valid_from=dates["valid_from"], valid_to=dates["valid_to"]))
+        found.append(Issuer(**text, valid_from=dates["valid_from"], valid_to=dates["valid_to"], row=line_of(item)))
     ordered = sorted(found, key=lambda i: i.valid_from or dt.date.min)
     for before, after in zip(ordered, ordered[1:], strict=False):
         if before.valid_to is None or (after.valid_from or dt.date.min) <= before.valid_to:

@@ -110,11 +110,35 @@ groups:
   - {code: NG, name: "Cơ quan ngành dọc cấp tỉnh trên địa bàn huyện"}
 # Who issues documents, by date: the district until it was abolished on 30/6/2025, then the new province's
 # Department of Home Affairs (Tây Ninh merged with Long An under the name Tây Ninh).
+# The council signs its own reports and notices ("TM. HỘI ĐỒNG"), not the committee's ("TM. ỦY BAN NHÂN DÂN").
 issuers:
   - {name: "UBND huyện Châu Thành", council: "Hội đồng Thi đua – Khen thưởng", place: "Châu Thành",
-     signer: "TM. ỦY BAN NHÂN DÂN\\nCHỦ TỊCH", valid_to: 2025-06-30}
+     signer: "TM. HỘI ĐỒNG\\nCHỦ TỊCH", valid_to: 2025-06-30}
   - {name: "Sở Nội vụ", parent: "UBND tỉnh Tây Ninh", place: "Tây Ninh", signer: "GIÁM ĐỐC",
      valid_from: 2025-07-01}
+# Who decides each title (decide: the head whose title it bears, how the decision is signed, from when to when)
+# and who sends the Tờ trình to that head (propose). One Tờ trình and one draft decision per deciding authority:
+# a Bằng khen of the province's Chủ tịch is never in the district's own decision. `kit docs` refuses a table in
+# which a body signs for another, proposes to itself, or a title has no authority on some day.
+authorities:
+  decide:
+    - {code: CT_HUYEN, head: "Chủ tịch", body: "UBND huyện Châu Thành", place: "Châu Thành", signer: "CHỦ TỊCH",
+       titles: [GK_TAPTHE, GK_CANHAN], valid_to: 2025-06-30}
+    - {code: CT_TINH, head: "Chủ tịch", body: "UBND tỉnh Tây Ninh", place: "Tây Ninh", signer: "CHỦ TỊCH",
+       titles: [BK_TAPTHE, BK_CANHAN]}
+    - {code: GD_SNV, head: "Giám đốc", body: "Sở Nội vụ", parent: "UBND tỉnh Tây Ninh", place: "Tây Ninh",
+       signer: "GIÁM ĐỐC", titles: [GKS_TAPTHE, GKS_CANHAN], valid_from: 2025-07-01}
+  propose:
+    # the council's standing body (Phòng Nội vụ) to the district's Chủ tịch, who chairs the council
+    - {to: CT_HUYEN, by: "Phòng Nội vụ", parent: "UBND huyện Châu Thành", place: "Châu Thành",
+       signer: "TRƯỞNG PHÒNG", valid_to: 2025-06-30}
+    # up to the province: the district's committee through the Sở Nội vụ, then the Sở Nội vụ itself
+    - {to: CT_TINH, by: "UBND huyện Châu Thành", place: "Châu Thành", signer: "TM. ỦY BAN NHÂN DÂN\\nCHỦ TỊCH",
+       via: "Sở Nội vụ", valid_to: 2025-06-30}
+    - {to: CT_TINH, by: "Sở Nội vụ", parent: "UBND tỉnh Tây Ninh", place: "Tây Ninh", signer: "GIÁM ĐỐC",
+       valid_from: 2025-07-01}
+    - {to: GD_SNV, by: "Văn phòng Sở", parent: "Sở Nội vụ", place: "Tây Ninh", signer: "CHÁNH VĂN PHÒNG",
+       valid_from: 2025-07-01}
 # registration: the unit's own emulation plan (28/02/2022 in the seed plan);
 # submission: the self-assessment form of the year; explanation: the last day a unit may contest its result
 # (printed in the notice of results, `kit docs`); awards: the day the year's commendations are proposed (the

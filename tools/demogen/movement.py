@@ -112,12 +112,12 @@ packs:
         quota: {count: 2}
         order: [unit_percent]
       - title: [GK_TAPTHE, GKS_TAPTHE]
-        basis: "Điều … Luật Thi đua, khen thưởng 2022 (Giấy khen)"
+        basis: "Điều 75 Luật Thi đua, khen thưởng 2022 (Giấy khen)"
         conditions: *collective_yearly
         quota: {share: 0.2, per: group}
         order: [percent]
       - title: [GK_CANHAN, GKS_CANHAN]
-        basis: "Điều … Luật Thi đua, khen thưởng 2022 (Giấy khen)"
+        basis: "Điều 75 Luật Thi đua, khen thưởng 2022 (Giấy khen)"
         conditions: *individual_yearly
         quota: {count: 8}
         order: [unit_percent]
@@ -130,7 +130,7 @@ packs:
         quota: {count: 1, per: group}
         order: [mean_percent]
       - title: [GK_TAPTHE, GKS_TAPTHE]
-        basis: "Điều … Luật Thi đua, khen thưởng 2022 (Giấy khen); Kế hoạch phát động phong trào"
+        basis: "Điều 75 Luật Thi đua, khen thưởng 2022 (Giấy khen); Kế hoạch phát động phong trào"
         conditions:
           - {field: years_in_band, bands: ["Xuất sắc", "Tốt"], min: 2}
           - {field: improvement, min: 0}
@@ -145,7 +145,7 @@ packs:
         quota: {count: 3}
         order: [excellent_years, initiatives]
       - title: [GK_CANHAN, GKS_CANHAN]
-        basis: "Điều … Luật Thi đua, khen thưởng 2022 (Giấy khen); Kế hoạch phát động phong trào"
+        basis: "Điều 75 Luật Thi đua, khen thưởng 2022 (Giấy khen); Kế hoạch phát động phong trào"
         conditions:
           - {field: excellent_years, min: 2}
           - {field: discipline, equals: false}
@@ -156,14 +156,15 @@ packs:
     valid_from: 2025-07-01
     basis:
       - "Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022"
-      - "Nghị định số 152/2025/NĐ-CP ngày … tháng … năm 2025 của Chính phủ quy định chi tiết thi hành một số điều
-        của Luật Thi đua, khen thưởng"
+      - "Nghị định số 152/2025/NĐ-CP ngày 14 tháng 6 năm 2025 của Chính phủ quy định về phân cấp, phân quyền trong
+        lĩnh vực thi đua, khen thưởng; quy định chi tiết và hướng dẫn thi hành một số điều của Luật Thi đua, khen
+        thưởng"
     short: "Luật Thi đua, khen thưởng 2022; Nghị định 152/2025/NĐ-CP"
     articles:
-      holds: "Điều 4 Nghị định 152/2025/NĐ-CP"
-      discipline: "Điều 4 Nghị định 152/2025/NĐ-CP"
-      tie_break: "Điều 4 Nghị định 152/2025/NĐ-CP"
-      thematic: "Điều 4 Nghị định 152/2025/NĐ-CP"
+      holds: "khoản 4 Điều 4 Nghị định 152/2025/NĐ-CP"
+      discipline: "khoản 4 Điều 4 Nghị định 152/2025/NĐ-CP"
+      tie_break: "khoản 6 Điều 4 Nghị định 152/2025/NĐ-CP"
+      thematic: "khoản 3 Điều 4 Nghị định 152/2025/NĐ-CP"
       revocation: "khoản 2 Điều 93 Luật Thi đua, khen thưởng 2022"
     tie_break: [women]
     yearly: *yearly_2022
