@@ -53,8 +53,9 @@ def test_a_brace_missing_in_kinh_gui_stops_that_document_and_names_it(demo_copy,
     err = capsys.readouterr().err
     assert "Mẫu văn bản to-trinh-khen-thuong.docx" in err and "«Kính gửi: {{ kinh_gui }»" in err
     assert "Traceback" not in err
-    assert not (out / "to-trinh-khen-thuong-2024.docx").exists()  # never written without its Căn cứ
-    assert (out / "bao-cao-ket-qua-2024.docx").exists() and (out / "du-thao-quyet-dinh-khen-thuong-2024.docx").exists()
+    assert not (out / "to-trinh-khen-thuong-2024-ct-huyen.docx").exists()  # never written without its Căn cứ
+    assert (out / "bao-cao-ket-qua-2024.docx").exists()
+    assert (out / "du-thao-quyet-dinh-khen-thuong-2024-ct-huyen.docx").exists()
     assert list((out / "thong-bao").glob("*.docx"))  # the other documents are written
 
 
@@ -190,12 +191,13 @@ def test_provisional_outputs_go_beside_the_official_ones_never_over_them(tmp_pat
     assert {k: v for k, v in after.items() if k in official} == official  # byte for byte
     made = set(after) - set(official)
     assert {"2025/de-nghi-khen-thuong-2025-tam-tinh.xlsx", "2025/bang-vang-2025-tam-tinh.html"} <= made
-    assert "2025/van-ban-tam-tinh/du-thao-quyet-dinh-khen-thuong-2025.docx" in made
+    assert "2025/van-ban-tam-tinh/du-thao-quyet-dinh-khen-thuong-2025-gd-snv.docx" in made
     out = capsys.readouterr().out
     assert "de-nghi-khen-thuong-2025-tam-tinh.xlsx" in out and "van-ban-tam-tinh" in out
-    decision = _all_text(read_docx(reports / "2025" / "van-ban-tam-tinh" / "du-thao-quyet-dinh-khen-thuong-2025.docx"))
+    name = "du-thao-quyet-dinh-khen-thuong-2025-gd-snv.docx"
+    decision = _all_text(read_docx(reports / "2025" / "van-ban-tam-tinh" / name))
     assert "(TẠM TÍNH)" in decision
-    official_decision = reports / "2025" / "van-ban" / "du-thao-quyet-dinh-khen-thuong-2025.docx"
+    official_decision = reports / "2025" / "van-ban" / "du-thao-quyet-dinh-khen-thuong-2025-gd-snv.docx"
     assert "(TẠM TÍNH)" not in _all_text(read_docx(official_decision))
     assert "TẠM TÍNH" in (reports / "2025" / "bang-vang-2025-tam-tinh.html").read_text(encoding="utf-8")
 

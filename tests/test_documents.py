@@ -122,7 +122,7 @@ def test_every_document_of_the_year(year_2024):
             if line.startswith("Họ và tên: ")} == people and people
     assert all("BÁO CÁO THÀNH TÍCH" in t and "NGƯỜI BÁO CÁO THÀNH TÍCH" in t for t in texts)
     assert not any("(đạt: " in t for t in texts)  # the council's sentences, not the rule trace (#22)
-    assert "Chưa có điều khoản làm căn cứ đề nghị" in said  # the article the proposal rests on, still "Điều …"
+    assert all("Căn cứ đề nghị: Điều" in t for t in texts)  # the article the proposal rests on (#14's packs)
     decision = _all_text(read_docx(out / "du-thao-quyet-dinh-khen-thuong-2024-ct-huyen.docx"))
     assert "DỰ THẢO" in decision and "Điều 1." in decision and "Điều 3." in decision
     assert "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN CHÂU THÀNH" in decision and "Số: …/QĐ-UBND" in decision
@@ -140,10 +140,16 @@ def test_final_documents_before_and_after_the_district_ceased(tmp_path):
     assert any("bài học kinh nghiệm" in m for m in district.missing())  # left for the council, and said so
     text = _all_text(read_docx(tmp_path / "b" / "bao-cao-tong-ket-2022-2025.docx"))
     assert "UBND TỈNH TÂY NINH" in text and "SỞ NỘI VỤ" in text and "Sắp xếp đơn vị hành chính" in text
-    decision = _all_text(read_docx(tmp_path / "b" / "du-thao-quyet-dinh-khen-thuong-2022-2025-ct-tinh.docx"))
-    assert "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH TÂY NINH" in decision and "Tờ trình số …/TTr-SNV" in decision
+    # the period's Bằng khen went up with the district's final of 30/06/2025 (to the province's Chủ tịch, through
+    # the Sở): the later final proposes only the Sở's own Giấy khen, decided by its Giám đốc
+    assert not list((tmp_path / "b").glob("*-ct-tinh.docx")) and list((tmp_path / "a").glob("*-ct-tinh.docx"))
+    decision = _all_text(read_docx(tmp_path / "b" / "du-thao-quyet-dinh-khen-thuong-2022-2025-gd-snv.docx"))
+    assert "GIÁM ĐỐC SỞ NỘI VỤ" in decision and "Tờ trình số …/TTr-VPS" in decision
     submission = submission_context(campaign, proposals(states, "final"))
-    assert submission["kinh_gui"] == "Chủ tịch UBND tỉnh Tây Ninh" and submission["ky_hieu"] == "TTr-SNV"
+    assert submission["kinh_gui"] == "Giám đốc Sở Nội vụ" and submission["ky_hieu"] == "TTr-VPS"
+    early_to = submission_context(campaign, proposals(states, "final", on=dt.date(2025, 6, 30)),
+                                  campaign.authorities.decide[1])
+    assert early_to["kinh_gui"].startswith("Chủ tịch UBND tỉnh Tây Ninh")
     people = [f for f in proposals(states, "final").proposed() if f.rule.kind == Kind.INDIVIDUAL]
     by_authority = [submission_context(campaign, proposals(states, "final"), a)
                     for a in campaign.authorities.decide if a.valid_on(dt.date(2025, 12, 31))]

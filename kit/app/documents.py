@@ -31,7 +31,7 @@ from kit.core.errors import UsageError
 from kit.core.vocab import FindingState, Kind, Status, label
 from kit.intake.layout import header_key
 from kit.intake.records import revoked_index
-from kit.outputs.official import Missing, Written, render
+from kit.outputs.official import GAP, Missing, Written, render
 from kit.scoring import inspections as si
 from kit.scoring.awards import Awards, Finding
 from kit.scoring.prose import achievement_text, citation_complete
@@ -155,13 +155,10 @@ def _thanh_tich(finding: Finding, awards: Awards) -> str:
     return f"{text} Căn cứ: {finding.citation}." if citation_complete(finding.citation) else text
 
 
-def _citation_line(finding: Finding) -> str | Missing:
-    """"Căn cứ đề nghị: …" of an achievement report: the rule pack's citation, or a gap naming the setting that
-    fills it when its article is still "…" (``basis`` of the rule in commendation.yml)."""
-    if citation_complete(finding.citation):
-        return f"Căn cứ đề nghị: {finding.citation}."
-    return Missing(f"điều khoản làm căn cứ đề nghị {finding.rule.title_name} (basis của quy định trong "
-                   f"commendation.yml; đang ghi: {finding.citation or 'chưa có'})")
+def _citation_line(finding: Finding) -> str:
+    """"Căn cứ đề nghị: …" of an achievement report: the rule pack's citation as written (a "…" still in it, the
+    article not yet verified, is listed with its setting and line by ``doc_gaps``)."""
+    return f"Căn cứ đề nghị: {finding.citation or GAP}."
 
 
 def submission_context(campaign: Campaign, awards: Awards, authority: Authority | None = None) -> dict:
