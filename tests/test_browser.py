@@ -259,13 +259,16 @@ def test_standalone_meeting_view_needs_its_token_and_loads_nothing_from_outside(
         while True:
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", "/", headers={"Host": "evil.example"})
+                conn.request("GET", "/")
                 response = conn.getresponse()
                 break
             except OSError:
                 assert time.monotonic() < deadline, "Voilà did not start"
                 time.sleep(0.5)
         assert response.status == 302 and response.getheader("Location").startswith("/login")
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("GET", f"/?token={token}", headers={"Host": "evil.example"})  # DNS rebinding: refused
+        assert conn.getresponse().status == 403
         base = f"http://127.0.0.1:{port}"
         errors, outside = [], []
         page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
