@@ -71,6 +71,19 @@ def test_the_checks_catch_a_renamed_module_and_a_missing_file():
     assert not (ROOT / "kit/app/nothing.py").exists()
 
 
+def test_the_map_has_a_line_for_every_module():
+    """A module added to kit/ gets its line in the table of docs/architecture.md ("What lives where")."""
+    text = (ROOT / "docs/architecture.md").read_text(encoding="utf-8")
+    floor, listed = "", set()
+    for name, module in re.findall(r"^\|([^|]*)\| `(\w+\.py)` \|", text, flags=re.MULTILINE):
+        floor = name.strip() or floor  # a row without a floor continues the one above
+        listed.add(module if floor == "—" else f"{floor}/{module}")  # "—": a module of kit/ itself (cli.py)
+    modules = {p.relative_to(ROOT / "kit").as_posix() for p in (ROOT / "kit").rglob("*.py")
+               if p.name not in ("__init__.py", "__main__.py")}
+    assert sorted(modules - listed) == []
+    assert sorted(listed - modules) == []
+
+
 def test_readme_links_the_pages_not_a_file_outside_the_repository():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "../shared/DESIGN.md" not in readme
