@@ -82,6 +82,28 @@ def tiny(tmp_path: Path, backend, request) -> Campaign:
     return load_campaign(root)
 
 
+DOC_RUNS = {"2024": ["--year", "2024"], "2025": ["--year", "2025"], "final": ["--final"],
+            "early": ["--final", "--on", "30/06/2025"]}  # the four runs of `kit docs` issue 22's done-when names
+
+
+@pytest.fixture(scope="session")
+def demo_documents(tmp_path_factory) -> dict[str, Path]:
+    """The four runs of ``kit docs`` on the demo, once per test process (several modules read them; none writes
+    there): run name → its reports folder (documents under <year>/van-ban or final/van-ban)."""
+    import contextlib
+    import io
+
+    from kit.cli import main
+
+    out = {}
+    for name, args in DOC_RUNS.items():
+        reports = tmp_path_factory.mktemp(f"docs-{name}")
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(["docs", "--campaign", str(DEMO), "--reports", str(reports), *args]) == 0
+        out[name] = reports
+    return out
+
+
 @pytest.fixture
 def demo_copy(tmp_path: Path) -> Path:
     """A writable copy of the bundled demo campaign."""

@@ -24,8 +24,6 @@ from kit.scoring.awards import Finding
 from kit.scoring.prose import achievement_text
 from tests.helpers import DEMO
 
-RUNS = {"2024": ["--year", "2024"], "2025": ["--year", "2025"], "final": ["--final"],
-        "early": ["--final", "--on", "30/06/2025"]}
 TRACE = re.compile(r"\((đạt|thực tế): |[≤≥✔✖]")
 DATE_LINE = re.compile(r"ngày (\d{1,2}) tháng (\d{1,2}) năm (\d{4})")
 CITED = re.compile(r"quyết định số [^,;]*? ngày (\d{2})/(\d{2})/(\d{4})")
@@ -45,13 +43,8 @@ def _dated(text: str) -> dt.date:
 
 
 @pytest.fixture(scope="module")
-def documents(tmp_path_factory) -> dict[str, Path]:
-    out = {}
-    for name, args in RUNS.items():
-        reports = tmp_path_factory.mktemp(name)
-        assert main(["docs", "--campaign", str(DEMO), "--reports", str(reports), *args]) == 0
-        out[name] = reports
-    return out
+def documents(demo_documents) -> dict[str, Path]:
+    return demo_documents
 
 
 def _docx(reports: Path) -> list[Path]:

@@ -1,8 +1,6 @@
 """Who decides, who proposes, who signs (#22): the demo's documents read as their reader would, and an authority table
 that contradicts itself refused with file and line, every problem at once."""
 
-import contextlib
-import io
 import re
 import shutil
 from pathlib import Path
@@ -14,22 +12,15 @@ from kit.cli import main
 from kit.config.authorities import holder, same_body, signature_problem
 from kit.config.campaign import load_campaign
 from kit.core.errors import CampaignError
+from tests.conftest import DOC_RUNS as RUNS
 from tests.helpers import DEMO
-
-RUNS = {"2024": ["--year", "2024"], "2025": ["--year", "2025"], "final": ["--final"],
-        "early": ["--final", "--on", "30/06/2025"]}
 
 
 @pytest.fixture(scope="module")
-def documents(tmp_path_factory) -> dict[str, Path]:
-    """The four runs of the done-when of #22 on the demo, each in its own folder."""
-    out = {}
-    for name, args in RUNS.items():
-        folder = tmp_path_factory.mktemp(name)
-        with contextlib.redirect_stdout(io.StringIO()):
-            assert main(["docs", "--campaign", str(DEMO), *args, "--out", str(folder)]) == 0
-        out[name] = folder
-    return out
+def documents(demo_documents) -> dict[str, Path]:
+    """The four runs of the done-when of #22 on the demo, each its own folder of documents."""
+    return {name: reports / ("final" if name in ("final", "early") else name) / "van-ban"
+            for name, reports in demo_documents.items()}
 
 
 def _lines(cell) -> list[str]:

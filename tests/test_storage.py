@@ -62,6 +62,10 @@ COMMANDS = {
 }
 
 
+# render starts kernels: left out of make test-fast like every notebook test
+NAMES = [pytest.param(n, marks=pytest.mark.notebooks) if n == "render" else n for n in COMMANDS]
+
+
 def _run(name, campaign, reports, capsys) -> tuple[int, str]:
     args = [a.format(reports=reports) for a in COMMANDS[name]]
     code = main([*args, "--campaign", str(campaign), "--reports", str(reports)])
@@ -74,7 +78,7 @@ def campaign(tmp_path_factory):
     return shutil.copytree(DEMO, tmp_path_factory.mktemp("demo") / "data")
 
 
-@pytest.mark.parametrize("name", list(COMMANDS))
+@pytest.mark.parametrize("name", NAMES)
 def test_a_read_only_reports_folder_is_a_message(name, campaign, tmp_path, mounts, capsys, monkeypatch):
     monkeypatch.chdir(ROOT)  # render finds the notebooks
     reports = mounts(tmp_path / "reports", "ro")
@@ -83,7 +87,7 @@ def test_a_read_only_reports_folder_is_a_message(name, campaign, tmp_path, mount
     assert "chỉ cho đọc" in said and str(reports) in said
 
 
-@pytest.mark.parametrize("name", list(COMMANDS))
+@pytest.mark.parametrize("name", NAMES)
 def test_a_full_disk_is_a_message_and_leaves_nothing_half_written(name, campaign, tmp_path, mounts, capsys,
                                                                    monkeypatch):
     monkeypatch.chdir(ROOT)
