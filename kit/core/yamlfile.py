@@ -14,7 +14,12 @@ from kit.core.textfile import read_text
 LINE = "__line__"
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (every wheel on PyPI): ten times faster on the frameworks than the
+# pure-Python one, same marks and the same safe constructor
+_SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_SAFE):  # type: ignore[misc,valid-type]
     """Safe loader (no arbitrary objects) that records each mapping's 1-based line under ``__line__``."""
 
     def construct_mapping(self, node, deep=False):  # noqa: D401 - yaml API

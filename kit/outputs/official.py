@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -308,22 +309,55 @@ def render(template: bytes | Path, context: dict, path: Path, made_from: str = "
     context does not give raise ``UsageError`` naming the template and the paragraph, so that the caller can go
     on with the other documents, rather than a typo swallowing the paragraphs up to the next "}}" unseen."""
     missing: list[str] = []
+    token = _MISSING.set(missing)
+    try:
+        return _render(template, context, path, made_from, missing)
+    finally:
+        _MISSING.reset(token)
 
-    def shown(value: object) -> object:
-        if isinstance(value, Missing):
-            missing.append(value.what)
-            return GAP
-        return "" if value is None else value
 
-    class Unknown(jinja2.Undefined):
-        """A tag the data has no value for: "…" and a warning, never an exception or an empty hole."""
+_MISSING: ContextVar[list[str]] = ContextVar("missing")  # what the document being rendered left "…"
 
-        def __str__(self) -> str:
-            missing.append(f"trường {{{{ {self._undefined_name} }}}} (mẫu có trường không có trong dữ liệu)")
-            return GAP
 
+def _shown(value: object) -> object:
+    if isinstance(value, Missing):
+        _MISSING.get().append(value.what)
+        return GAP
+    return "" if value is None else value
+
+
+class _Unknown(jinja2.Undefined):
+    """A tag the data has no value for: "…" and a warning, never an exception or an empty hole."""
+
+    def __str__(self) -> str:
+        _MISSING.get().append(f"trường {{{{ {self._undefined_name} }}}} (mẫu có trường không có trong dữ liệu)")
+        return GAP
+
+
+class _Environment(jinja2.Environment):
+    """One environment for every document, which compiles each template part once: docxtpl asks for the same
+    parts (body, headers, footers) of a template for each of the dozens of notices it fills."""
+
+    def __init__(self) -> None:
+        super().__init__(undefined=_Unknown, finalize=_shown, autoescape=True)
+        self._compiled: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source, globals=None, template_class=None):
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        if source not in self._compiled:
+            if len(self._compiled) >= 256:  # an office editing templates all day: a bounded cache
+                self._compiled.clear()
+            self._compiled[source] = super().from_string(source)
+        return self._compiled[source]
+
+
+_ENV = _Environment()
+
+
+def _render(template: bytes | Path, context: dict, path: Path, made_from: str, missing: list[str]) -> Written:
     name = template.name if isinstance(template, Path) else "mẫu mặc định"
-    env = jinja2.Environment(undefined=Unknown, finalize=shown, autoescape=True)
+    env = _ENV
     try:
         data = template if isinstance(template, bytes) else template.read_bytes()
         problems = check(data, name, set(context), set(env.globals))
