@@ -250,3 +250,11 @@ def test_a_schema_made_by_the_owner_is_begun_by_init_in_the_campaign(tmp_path, c
     assert main(["gradebook", "init", "--campaign", str(root), "--reports", str(tmp_path / "r")]) == 0
     with Gradebook.for_campaign(load_campaign(root)) as gb:
         assert gb.record(Decision(2024, "U1", "1.1", "appraisal", 1.0, "Lan")) == [1]
+
+
+def test_the_handover_minutes_template_is_clean():
+    from kit.app.archive import HANDOVER
+    from kit.outputs.doc_templates import default_template
+    from kit.outputs.template_check import check_text
+
+    assert check_text(default_template(HANDOVER)).problems == ()

@@ -213,12 +213,13 @@ def handover_minute() -> Layout:
     d.paragraph("III. NỘI DUNG BÀN GIAO", bold=True)
     d.paragraph("1. Gói lưu trữ {{ ten_goi }} ({{ kich_thuoc }}, {{ so_tep }} tệp): thư mục đợt thi đua, bản sao sổ "
                 "điểm đã kiểm tra ({{ so_quyet_dinh }} quyết định) và các báo cáo, văn bản đã tạo.")
-    d.paragraph("2. Mã SHA-256 của gói: {{ sha256 }}")
-    d.paragraph("3. Mã sổ điểm: {{ ma_so_diem }}")
-    d.paragraph("Bên nhận kiểm tra gói bằng lệnh: kit archive --verify {{ ten_goi }} --expect {{ sha256 }}; và đối "
-                "chiếu sổ điểm với mã sổ điểm trên bằng lệnh kit gradebook verify --against-head \"{{ ma_so_diem }}\". "
-                "Gói khác mã SHA-256 hoặc sổ điểm không có mã sổ điểm trên là gói, sổ điểm đã bị thay đổi sau khi "
-                "bàn giao.")
+    d.paragraph("2. Mã SHA-256 của cả tệp gói:")
+    d.centered("{{ sha256 }}", bold=True)
+    d.paragraph("3. Mã sổ điểm:")
+    d.centered("{{ ma_so_diem }}", bold=True)
+    d.paragraph("Bên nhận kiểm tra gói bằng lệnh kit archive --verify {{ ten_goi }} --expect (mã ở mục 2), đối chiếu "
+                "sổ điểm bằng lệnh kit gradebook verify --against-head (mã ở mục 3). Gói khác mã SHA-256, hoặc sổ "
+                "điểm không có mã sổ điểm trên, là đã bị thay đổi sau khi bàn giao.")
     d.paragraph("Biên bản lập thành {{ so_ban }} bản, mỗi bên giữ {{ moi_ben }} bản.")
     d.closing(left="xac_nhan")
     return d
