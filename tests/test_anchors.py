@@ -258,3 +258,12 @@ def test_the_handover_minutes_template_is_clean():
     from kit.outputs.template_check import check_text
 
     assert check_text(default_template(HANDOVER)).problems == ()
+
+
+def test_the_published_honour_roll_prints_the_anchor(tmp_path):
+    from kit.app.pipeline import write_proposals
+    from tests.helpers import DEMO
+
+    state = load_year(DEMO, 2024)
+    _, _, roll = write_proposals([state], "yearly", tmp_path)
+    assert state.anchor is not None and anchors_of_file(roll) == [state.anchor]
