@@ -44,7 +44,7 @@ def run(units: int, saves: int, url: str = "", evidence: bool = True) -> None:
         campaign.gradebook_url = url
         year = 2025
         start = time.perf_counter()
-        with Gradebook.for_campaign(campaign) as gb:
+        with Gradebook.initialize(campaign) as gb:  # begun explicitly, as kit gradebook init does
             report = synth_report(campaign, year, rng)
             files = with_evidence(campaign, report) if evidence else 0
             state = year_state(campaign, report, gb.history(year))

@@ -230,7 +230,7 @@ def cmd_archive(args: argparse.Namespace) -> int:
     from kit.app.archive import check_archive, write_archive
 
     if args.verify:
-        found = check_archive(args.verify)
+        found = check_archive(args.verify, args.expect or "")
     elif args.out:
         out, found = write_archive(load_campaign(args.campaign), args.reports, args.out)
         print(f"Đã tạo gói lưu trữ bàn giao {out}.")
@@ -241,21 +241,39 @@ def cmd_archive(args: argparse.Namespace) -> int:
 
 
 def cmd_gradebook_init(args: argparse.Namespace) -> int:
+    from kit.app.anchors import issued_in
     from kit.store.gradebook import SCHEMA_VERSION, Gradebook, shown
 
-    with Gradebook(args.url) if args.url else Gradebook.for_campaign(load_campaign(args.campaign)) as gb:
-        print(f"Sổ điểm {shown(gb.url)} sẵn sàng (lược đồ {SCHEMA_VERSION}, {gb.count()} quyết định).")
+    if args.url:  # a database for a campaign to name in campaign.yml (gradebook: URL); no ledger file of its own
+        with Gradebook(args.url) as gb:
+            print(f"Sổ điểm {shown(gb.url)} sẵn sàng (lược đồ {SCHEMA_VERSION}, {gb.count()} quyết định).")
+        return 0
+    campaign = load_campaign(args.campaign)
+    if args.adopt:
+        from kit.app.audit import adopt
+
+        print(adopt(campaign))
+        return 0
+    cited = [i for i in (issued_in(args.reports) if args.reports.is_dir() else []) if i.anchor.decisions]
+    if cited:  # what was issued was made from a gradebook: it is restored, never begun again empty
+        raise GradebookError(f"Các văn bản, báo cáo đã ban hành trong {args.reports} ghi mã của một sổ điểm đã có "
+                             f"{max(i.anchor.decisions for i in cited)} quyết định (ví dụ {cited[0].source}): không "
+                             "tạo sổ điểm mới rỗng. Hãy khôi phục sổ điểm đó (kit gradebook restore TỆP_SAO_LƯU).")
+    with Gradebook.initialize(campaign) as gb:
+        print(f"Đã tạo sổ điểm {shown(gb.url)} (lược đồ {SCHEMA_VERSION}) và tệp đầu chuỗi "
+              f"{gb.ledger.path if gb.ledger else ''}.")
     return 0
 
 
 def cmd_gradebook_verify(args: argparse.Namespace) -> int:
-    from kit.app.audit import verify
+    from kit.app.audit import against, verify
     from kit.store.gradebook import Gradebook
 
     campaign = load_campaign(args.campaign)
     with Gradebook.for_campaign(campaign, readonly=True) as gb:
         found = verify(campaign, gb)
-    print(P.to_json(found.problems, gradebook=found.url, decisions=found.counts, ok=found.ok)
+        against(found, gb, args.against or [], args.against_head or [])
+    print(P.to_json(found.problems, gradebook=found.url, decisions=found.counts, anchors=found.anchors, ok=found.ok)
           if args.format == "json" else found.format())
     return 0 if found.ok else 1
 
@@ -515,11 +533,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("gradebook", help="sổ điểm: kiểm tra toàn vẹn, sao lưu, khôi phục")
     gsub = p.add_subparsers(dest="action", required=True, metavar="VIỆC")
-    q = gsub.add_parser("init", parents=[common], help="tạo hoặc nâng cấp sổ điểm (người quản trị, một lần)")
+    q = gsub.add_parser("init", parents=[common], help="tạo sổ điểm của đợt thi đua (người quản trị, một lần; không "
+                        "bao giờ ghi đè sổ điểm đã có)")
     q.add_argument("--url", help="địa chỉ cơ sở dữ liệu (mặc định: sổ điểm của đợt thi đua)")
+    q.add_argument("--adopt", action="store_true", help="ghi lại tệp gradebook.ledger.json bị mất từ sổ điểm đang có "
+                   "(rồi đối chiếu: kit gradebook verify --against reports)")
     q.set_defaults(func=cmd_gradebook_init)
     q = gsub.add_parser("verify", parents=[common], help="kiểm tra chuỗi kiểm chứng và mọi quyết định")
     q.add_argument("--format", choices=["text", "json"], default="text")
+    q.add_argument("--against", type=Path, action="append", metavar="ĐƯỜNG_DẪN",
+                   help="đối chiếu với Mã sổ điểm in trên báo cáo (.html), văn bản (.docx), gói lưu trữ (.zip) hoặc "
+                   "mọi tệp đó trong một thư mục (lặp lại được)")
+    q.add_argument("--against-head", action="append", metavar="MÃ",
+                   help="đối chiếu với Mã sổ điểm chép từ văn bản giấy đã ký, kèm số quyết định in bên cạnh (ví dụ "
+                   "\"0123456789abcdef 1.234\")")
     q.set_defaults(func=cmd_gradebook_verify)
     q = gsub.add_parser("backup", parents=[common], help="sao lưu sổ điểm (kể cả khi đang có người chấm)")
     q.add_argument("--out", type=Path, help="tệp sao lưu (mặc định: THƯ_MỤC_ĐỢT/backups/gradebook-NGÀY-GIỜ.sqlite)")
@@ -547,6 +574,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("archive", parents=[common], help="đóng gói bàn giao (dữ liệu, sổ điểm, báo cáo) / kiểm tra gói")
     p.add_argument("--out", type=Path, help="tệp .zip cần tạo")
     p.add_argument("--verify", type=Path, metavar="TỆP.zip", help="kiểm tra một gói đã có")
+    p.add_argument("--expect", metavar="SHA256", help="cùng --verify: mã SHA-256 ghi trong biên bản bàn giao đã ký")
     p.set_defaults(func=cmd_archive)
 
     p = sub.add_parser("render", parents=[common], help="tạo báo cáo (notebook đã chạy, HTML, bảng xlsx)")

@@ -9,7 +9,7 @@ import pytest
 
 from kit.config.campaign import Campaign, load_campaign
 from kit.store.gradebook import Gradebook
-from tests.helpers import DEMO, submit, write_campaign
+from tests.helpers import DEMO, init_gradebook, submit, write_campaign
 from tools.pgtemp import PostgresCluster
 
 # Test modules whose gradebook tests run on both backends (the others use SQLite). A test that is about SQLite's
@@ -74,11 +74,12 @@ def gradebook_url(backend, request, tmp_path) -> str:
 @pytest.fixture
 def tiny(tmp_path: Path, backend, request) -> Campaign:
     """The tiny campaign; its gradebook on the test's backend (a new database each time on PostgreSQL)."""
-    root = write_campaign(tmp_path / "camp")
+    root = write_campaign(tmp_path / "camp", gradebook=backend == "sqlite")
     if backend == "postgresql":
         url = request.getfixturevalue("postgres").new_database()
         with (root / "campaign.yml").open("a", encoding="utf-8") as f:
             f.write(f'gradebook: "{url}"\n')
+        init_gradebook(root, url)
     return load_campaign(root)
 
 

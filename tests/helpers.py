@@ -71,14 +71,26 @@ GOOD = {
 
 
 def write_campaign(root: Path, framework: str = FRAMEWORK_YML, units: str = UNITS_CSV,
-                   campaign: str = CAMPAIGN_YML) -> Path:
+                   campaign: str = CAMPAIGN_YML, *, gradebook: bool = True) -> Path:
+    """A campaign folder; ``gradebook``: with its (SQLite) gradebook begun, as ``kit gradebook init`` does."""
     (root / "criteria").mkdir(parents=True, exist_ok=True)
     (root / "campaign.yml").write_text(textwrap.dedent(campaign), encoding="utf-8")
     (root / "units.csv").write_text(units, encoding="utf-8")
     for group in ("A", "B"):
         (root / "criteria" / f"2024-{group}.yml").write_text(framework.format(group=group), encoding="utf-8")
     (root / "submissions" / "2024").mkdir(parents=True, exist_ok=True)
+    if gradebook:
+        init_gradebook(root)
     return root
+
+
+def init_gradebook(root: Path, url: str = "") -> None:
+    """Begin a campaign folder's gradebook (``kit gradebook init``): opening never creates one."""
+    from kit.store.gradebook import Gradebook
+    from kit.store.ledger import LEDGER_FILE
+
+    Gradebook(url or f"sqlite:///{(root / 'gradebook.sqlite').resolve()}", ledger=root / LEDGER_FILE,
+              create=True).close()
 
 
 def title_row(ws) -> int:

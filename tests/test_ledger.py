@@ -158,7 +158,9 @@ def test_reading_never_writes(tiny, book):
                                                  if p.name in files}
     fresh = tiny.root.parent / "fresh"
     shutil.copytree(tiny.root, fresh, ignore=shutil.ignore_patterns("gradebook*"))
-    assert load_year(fresh, 2024).decisions.empty and not list(fresh.glob("gradebook*"))  # nothing created
+    with pytest.raises(GradebookError, match="kit gradebook init"):  # never begun by a reader: an error
+        load_year(fresh, 2024)
+    assert not list(fresh.glob("gradebook*"))  # nothing created
 
 
 def test_out_of_range_and_unknown_decisions_are_listed(tiny, book):

@@ -5,6 +5,11 @@ a consistent copy of the gradebook that passed ``kit gradebook verify``, and the
 manifest of every file's SHA-256 and a README in Vietnamese. The archive's last 64 bytes are the SHA-256 of
 all the bytes before them (kept in the zip comment), so ``kit archive --verify FILE.zip`` notices any changed
 byte anywhere, then names the files whose content differs from the manifest.
+
+The seal and the manifest are unkeyed: whoever rewrites a member can recompute both. So the archive also carries
+the gradebook's anchor (``MANIFEST.json``, ``ledger_head``), and ``kit archive`` writes a handover minute beside it
+(Biên bản bàn giao) recording the whole file's SHA-256 and that anchor for both sides to sign; ``kit archive
+--verify FILE.zip --expect SHA256`` checks the archive against the signed paper, not against itself.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import tempfile
 import zipfile
 import zlib
@@ -21,15 +27,20 @@ from pathlib import Path
 from typing import IO
 
 from kit import __version__
+from kit.app.anchors import MANIFEST_KEY
 from kit.app.audit import verify
 from kit.config.campaign import Campaign
+from kit.config.issuers import issuer_on, letterhead
+from kit.core import vn
 from kit.core.atomic import replacing
 from kit.core.errors import GradebookError, UsageError
 from kit.core.filememo import CHUNK, sha256
 from kit.core.problems import printable
 from kit.intake.evidence import Refused, open_regular, refusal
+from kit.outputs.doc_templates import template_for
+from kit.outputs.official import Missing, render
 from kit.store.gradebook import Gradebook, default_url, sqlite_path
-from kit.store.ledger import LEDGER_FILE
+from kit.store.ledger import LEDGER_FILE, Anchor
 
 MANIFEST, README = "MANIFEST.json", "DOC-TRUOC.txt"
 DATA, GRADEBOOK, REPORTS = "du-lieu", "so-diem", "bao-cao"
@@ -37,6 +48,7 @@ _SEAL = b"kit-archive sha256:"
 _HEX = 64
 _SKIPPED = {"backups", "__pycache__"}
 _ZIP64_FROM = 1 << 30  # a member that may pass 2 GiB needs ZIP64 headers from the start
+HANDOVER = "bien-ban-ban-giao"  # the handover minute's template (kit.outputs.doc_templates.OTHER_TEMPLATES)
 
 
 @dataclass
@@ -46,6 +58,8 @@ class Checked:
     seal: str = ""
     problems: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # links and special files left out when packing
+    sha256: str = ""  # of the whole file: what the handover minute records (any tool can compute it)
+    minute: Path | None = None  # the handover minute written beside a new archive
 
     @property
     def ok(self) -> bool:
@@ -55,8 +69,10 @@ class Checked:
         left_out = [printable(f"  ! Không đóng gói {r} — hãy chép chính tệp vào đây nếu cần bàn giao.")
                     for r in self.refused]
         if self.ok:
+            minute = [f"Biên bản bàn giao (hai bên ký): {self.minute}"] if self.minute else []
             return "\n".join([*left_out, f"Gói lưu trữ {self.archive} nguyên vẹn: {self.files} tệp khớp bảng kê "
-                               f"(SHA-256); mã kiểm tra của gói: {self.seal}."])
+                               f"(SHA-256); mã kiểm tra của gói: {self.seal}; mã SHA-256 của cả tệp: {self.sha256}.",
+                               *minute])
         return "\n".join([*left_out, f"Gói lưu trữ {self.archive} KHÔNG nguyên vẹn:",
                           *(f"  ✖ {printable(p)}" for p in self.problems)])
 
@@ -114,7 +130,7 @@ def _pack(zf: zipfile.ZipFile, name: str, source: IO[bytes]) -> dict:
     return {"path": name, "bytes": size, "sha256": h.hexdigest()}
 
 
-def _readme(campaign: Campaign, created: str, counts: dict[int, int], files: int) -> str:
+def _readme(campaign: Campaign, created: str, counts: dict[int, int], files: int, anchor: Anchor) -> str:
     years = ", ".join(f"năm {y}: {n}" for y, n in sorted(counts.items())) or "chưa có"
     return "\n".join([
         *([campaign.demo_note.upper(), ""] if campaign.demo else []),
@@ -126,9 +142,10 @@ def _readme(campaign: Campaign, created: str, counts: dict[int, int], files: int
         f"{GRADEBOOK}/     Sổ điểm (mọi quyết định thẩm định, giải trình, quyết định cuối; ai, lúc nào, vì sao) — bản "
         f"sao nhất quán, đã kiểm tra chuỗi kiểm chứng ({years} quyết định).",
         f"{REPORTS}/     Các báo cáo đã tạo (notebook, HTML, bảng xlsx) và văn bản.",
-        f"{MANIFEST}  Bảng kê: đường dẫn, kích thước và mã SHA-256 của từng tệp.",
+        f"{MANIFEST}  Bảng kê: đường dẫn, kích thước và mã SHA-256 của từng tệp; {anchor.line}.",
         "",
-        "Kiểm tra gói: kit archive --verify TÊN_GÓI.zip (mọi byte bị thay đổi đều bị phát hiện).",
+        "Kiểm tra gói: kit archive --verify TÊN_GÓI.zip --expect MÃ_SHA256 (mã ghi trong biên bản bàn giao đã ký: "
+        "gói bị sửa rồi tính lại bảng kê và mã kiểm tra vẫn bị phát hiện).",
         f"Dùng lại: giải nén, chép {GRADEBOOK}/gradebook.sqlite và {GRADEBOOK}/{LEDGER_FILE} vào thư mục {DATA}/, "
         "rồi chạy kit gradebook verify --campaign du-lieu.",
         "",
@@ -149,6 +166,7 @@ def write_archive(campaign: Campaign, reports: Path, out: Path) -> tuple[Path, C
                 raise GradebookError("Sổ điểm chưa nguyên vẹn nên không đóng gói:\n" + found.format())
             gb.backup(copy)
             heads = gb.heads()
+            anchor = gb.anchor()
         sources = [(f"{DATA}/{p.relative_to(campaign.root).as_posix()}", p) for p in _campaign_files(campaign, refused)]
         sources.append((f"{GRADEBOOK}/gradebook.sqlite", copy))
         ledger = campaign.root / LEDGER_FILE
@@ -169,25 +187,69 @@ def write_archive(campaign: Campaign, reports: Path, out: Path) -> tuple[Path, C
                     "created": created, "kit": __version__,
                     "gradebook": {"decisions": found.counts, "heads": {y: h.chain for y, h in heads.items()},
                                   "verified": True},
+                    MANIFEST_KEY: {"digest": anchor.digest, "decisions": anchor.decisions, "line": anchor.line},
                     "files": files,
                 }
-                zf.writestr(README, _readme(campaign, created, found.counts, len(files)).encode("utf-8"))
+                zf.writestr(README, _readme(campaign, created, found.counts, len(files), anchor).encode("utf-8"))
                 zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
                 zf.comment = _SEAL + b"0" * _HEX
             _seal(temporary)
     checked = check_archive(out)
     checked.refused = refused
+    checked.minute = write_minute(campaign, out, checked, anchor, sum(found.counts.values()))
     return out, checked
+
+
+def minute_path(archive: Path) -> Path:
+    return archive.with_name(f"{archive.stem}-bien-ban-ban-giao.docx")
+
+
+def write_minute(campaign: Campaign, archive: Path, checked: Checked, anchor: Anchor, decisions: int) -> Path:
+    """The handover minute beside the archive (Decree 30/2020 layout, ``doc_templates.handover_minute``): the
+    archive's SHA-256 and the gradebook's anchor, signed by both sides, are what the receiving side checks the
+    archive and the gradebook against later (``kit archive --verify --expect``, ``kit gradebook verify
+    --against-head``) — a copy of both outside anything the handing side can still rewrite."""
+    today = dt.date.today()
+    d, m, y = vn.official_date(today)
+    issuer = issuer_on(campaign.issuers, today) or (campaign.issuers[-1] if campaign.issuers else None)
+    above, body = letterhead(issuer) if issuer else ("", "")
+    unknown = {key: Missing(what) for key, what in (
+        ("dia_diem", "nơi bàn giao"), ("ben_giao", "cơ quan bàn giao"), ("nguoi_giao", "họ tên người giao"),
+        ("chuc_vu_giao", "chức vụ người giao"), ("ben_nhan", "cơ quan nhận bàn giao"),
+        ("nguoi_nhan", "họ tên người nhận"), ("chuc_vu_nhan", "chức vụ người nhận"), ("so_ban", "số bản"),
+        ("moi_ben", "số bản mỗi bên giữ"))}
+    context = unknown | {
+        "co_quan_tren": above or Missing("cơ quan cấp trên"), "co_quan": body or Missing("cơ quan bàn giao"),
+        "so": Missing("số văn bản (điền khi vào sổ văn bản đi)"), "ky_hieu": "BB",
+        "dia_danh": (issuer.place if issuer else "") or Missing("địa danh (place trong issuers)"),
+        "ngay": d, "thang": m, "nam": y, "dot_thi_dua": campaign.name[0].lower() + campaign.name[1:],
+        "ten_goi": archive.name, "kich_thuoc": f"{vn.integer(archive.stat().st_size)} byte",
+        "so_tep": vn.integer(checked.files), "so_quyet_dinh": vn.integer(decisions), "sha256": checked.sha256,
+        "ma_so_diem": str(anchor),
+        "xac_nhan_tham_quyen": ["ĐẠI DIỆN BÊN GIAO"], "xac_nhan_nguoi_ky": Missing("họ tên người giao"),
+        "tham_quyen": ["ĐẠI DIỆN BÊN NHẬN"], "nguoi_ky": Missing("họ tên người nhận"),
+        "minh_hoa": f"{campaign.demo_note}: văn bản mẫu, không có giá trị." if campaign.demo else "",
+    }
+    made_from = f"Gói {archive.name} SHA-256 {checked.sha256}; {anchor.line}; {campaign.name}"[:255]
+    return render(template_for(campaign.root, HANDOVER), context, minute_path(archive), made_from).path
 
 
 def _sealed_digest(fh: IO[bytes], size: int) -> str:
     """SHA-256 of the first ``size - 64`` bytes of ``fh``, read in chunks."""
-    h, left = hashlib.sha256(), size - _HEX
+    return _digests(fh, size)[0]
+
+
+def _digests(fh: IO[bytes], size: int) -> tuple[str, str]:
+    """SHA-256 of the first ``size - 64`` bytes of ``fh`` (the seal's), and of the whole file, in one streamed
+    pass."""
+    sealed, whole, left = hashlib.sha256(), hashlib.sha256(), size - _HEX
     fh.seek(0)
-    while left > 0 and (chunk := fh.read(min(CHUNK, left))):
-        h.update(chunk)
-        left -= len(chunk)
-    return h.hexdigest()
+    while chunk := fh.read(CHUNK):
+        if left > 0:
+            sealed.update(chunk[:left])
+            left -= len(chunk)
+        whole.update(chunk)
+    return sealed.hexdigest(), whole.hexdigest()
 
 
 def _seal(path: Path) -> None:
@@ -199,16 +261,24 @@ def _seal(path: Path) -> None:
         fh.write(digest.encode("ascii"))
 
 
-def check_archive(path: Path) -> Checked:
-    """Every check an archive can be put through; all problems listed."""
+def check_archive(path: Path, expect: str = "") -> Checked:
+    """Every check an archive can be put through; all problems listed. ``expect``: the SHA-256 the handover minute
+    records — the seal and the manifest are unkeyed (whoever rewrites a member can recompute both), the signed
+    minute is not."""
     found = Checked(path)
     if not path.is_file():
         raise UsageError(f"Không thấy tệp {path}.")
+    wanted = expect.strip().lower()
+    if expect and not re.fullmatch(r"[0-9a-f]{64}", wanted):
+        raise UsageError(f"--expect \"{expect}\": mã SHA-256 gồm 64 chữ số và chữ cái a–f, chép từ biên bản bàn giao.")
     size = path.stat().st_size
     with open(path, "rb") as fh:
         fh.seek(max(0, size - _HEX - len(_SEAL)))
         tail = fh.read()
-        computed = _sealed_digest(fh, size) if size >= _HEX else ""
+        computed, found.sha256 = _digests(fh, size) if size >= _HEX else ("", "")
+    if wanted and found.sha256 != wanted:
+        found.problems.append(f"mã SHA-256 của gói ({found.sha256}) khác mã ghi trong biên bản bàn giao ({wanted}): "
+                              "gói đã bị thay đổi hoặc viết lại sau khi bàn giao")
     stored = tail[-_HEX:]
     found.seal = stored.decode("ascii", "replace")
     if tail[:-_HEX] != _SEAL or computed.encode("ascii") != stored:

@@ -27,6 +27,7 @@ class Verification:
     url: str
     counts: dict[int, int] = field(default_factory=dict)
     problems: list[P.Problem] = field(default_factory=list)
+    anchors: list[str] = field(default_factory=list)  # each issued anchor checked (kit.app.anchors), as lines
 
     @property
     def ok(self) -> bool:
@@ -36,9 +37,11 @@ class Verification:
         total = sum(self.counts.values())
         per_year = ", ".join(f"năm {y}: {n}" for y, n in sorted(self.counts.items())) or "chưa có quyết định nào"
         head = f"Sổ điểm {self.url}: {total} quyết định ({per_year})."
+        checked = [f"Đối chiếu {len(self.anchors)} mã sổ điểm đã ban hành:", *self.anchors] if self.anchors else []
         if self.ok:
-            return head + "\nChuỗi kiểm chứng nguyên vẹn; mọi quyết định đều đúng đơn vị, tiêu chí và mức điểm."
-        return "\n".join([head, *(p.format() for p in self.problems)])
+            return "\n".join([head, "Chuỗi kiểm chứng nguyên vẹn; mọi quyết định đều đúng đơn vị, tiêu chí và mức "
+                               "điểm.", *checked])
+        return "\n".join([head, *(p.format() for p in self.problems), *checked])
 
 
 def verify(campaign: Campaign, gradebook: Gradebook) -> Verification:
@@ -60,6 +63,42 @@ def verify(campaign: Campaign, gradebook: Gradebook) -> Verification:
     if damage:
         found.problems.append(P.make(P.Code.LEDGER_BROKEN, file=where, detail=damage))
     return found
+
+
+def against(found: Verification, gradebook: Gradebook, paths: list[Path], heads: list[str]) -> None:
+    """Add to ``found`` the gradebook checked against the anchors of issued files and typed from signed papers
+    (``kit gradebook verify --against``): one that is behind or was rewritten is an error."""
+    from kit.app.anchors import compare, issued_in, typed
+
+    issued = []
+    for path in paths:
+        here = issued_in(path)
+        if not here:
+            found.problems.append(P.make(P.Code.ANCHOR_NOT_FOUND, P.WARNING, value=str(path)))
+        issued += here
+    issued += [typed(h) for h in heads]
+    for compared in compare(gradebook, issued):
+        problem = compared.problem()
+        if problem is not None:
+            found.problems.append(problem)
+        else:
+            found.anchors.append(compared.format())
+
+
+def adopt(campaign: Campaign) -> str:
+    """Write a lost ledger file again from the gradebook's own heads (``kit gradebook init --adopt``): the heads
+    are then only as good as the database, which is why the message sends the operator to the issued anchors."""
+    ledger = LedgerFile(campaign.root / LEDGER_FILE)
+    if ledger.path.exists():
+        raise UsageError(f"Đã có tệp {ledger.path}: không ghi lại. Kiểm tra bằng kit gradebook verify.")
+    url = default_url(campaign.root, campaign.gradebook_url)
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        raise UsageError(f"Không thấy tệp sổ điểm {path}: không có gì để nhận lại.")
+    with Gradebook(url, readonly=True) as gb:
+        ledger.write(gb.id, gb.heads(), replace=True, awards=gb.award_head())
+        return (f"Đã ghi lại {ledger.path} từ sổ điểm {shown(gb.url)} ({gb.count()} quyết định; {gb.anchor().line}). "
+                "Hãy đối chiếu ngay với các văn bản đã ban hành: kit gradebook verify --against reports.")
 
 
 def _against_campaign(campaign: Campaign, year: int, rows: list[dict], where: str) -> list[P.Problem]:

@@ -563,7 +563,8 @@ def _made_from(states: list[YearState]) -> str:
         digest = hashlib.sha256("".join(yd.fingerprint.digest for yd in states).encode()).hexdigest()[:16]
         data = f"{digest} ({sum(yd.fingerprint.decisions for yd in states)} quyết định)"
     years = f"{states[0].year}–{states[-1].year}" if len(states) > 1 else str(states[0].year)
-    text = f"Năm {years}; dữ liệu {data}" + (f"; {campaign.demo_note}" if campaign.demo else "")
+    anchor = f"; {states[-1].anchor.line}" if states[-1].anchor else ""  # printed visibly too (official.render)
+    text = f"Năm {years}; dữ liệu {data}{anchor}" + (f"; {campaign.demo_note}" if campaign.demo else "")
     return f"{text}; {campaign.name}"[:255]
 
 

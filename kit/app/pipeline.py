@@ -75,7 +75,7 @@ def proposals(states: list[YearState], level: str, provisional: bool = False, on
 def write_proposals(states: list[YearState], level: str, reports: Path, out: Path | None = None,
                     provisional: bool = False, on: dt.date | None = None) -> tuple[Awards, Path, Path]:
     awards = proposals(states, level, provisional, on)
-    xlsx, roll = write_outputs(states[0].campaign, awards, reports, out)
+    xlsx, roll = write_outputs(states[0].campaign, awards, reports, out, anchor=states[-1].anchor)
     return awards, xlsx, roll
 
 

@@ -29,6 +29,7 @@ from kit.intake.movement import Movement, load_movement
 from kit.intake.tables import Table
 from kit.scoring.results import YearResults, year_results
 from kit.store.gradebook import Gradebook, appraisals
+from kit.store.ledger import Anchor
 
 log = logging.getLogger(__name__)
 _CACHE_SIZE = 48  # entries (checked files, histories, results: three per year) kept per process
@@ -54,6 +55,7 @@ class YearState:
     fingerprint: Fingerprint
     award_events: pd.DataFrame | None = None  # the gradebook's award events (revocations), campaign-wide
     on: dt.date | None = None  # the state as known on this day (``load_year(on=…)``); None: everything known
+    anchor: Anchor | None = None  # the gradebook's anchor when read (printed on the documents made from it)
 
     @property
     def revocations(self) -> list[dict]:
@@ -121,9 +123,11 @@ def load_year(campaign: Campaign | str | Path, year: int, *, gradebook: Gradeboo
         with Gradebook.for_campaign(loaded, readonly=True) as own:
             decisions, decided = _history(own, year)
             events = _events(own)
+            anchor = own.anchor()
     else:
         decisions, decided = _history(gradebook, year)
         events = _events(gradebook)
+        anchor = gradebook.anchor()
     check, movement = checked.check, checked.movement
     if on is not None:
         check, movement = check_as_of(check, on), movement_as_of(movement, on)
@@ -133,7 +137,7 @@ def load_year(campaign: Campaign | str | Path, year: int, *, gradebook: Gradeboo
                       lambda: year_results(loaded, check, appraisals(decisions), movement.inspections.rows))
     assert isinstance(results, YearResults)
     fp = Fingerprint(digest, decisions_digest(decisions, events), count, len(decisions))
-    return YearState(loaded, year, check, movement, decisions, results, fp, events, on)
+    return YearState(loaded, year, check, movement, decisions, results, fp, events, on, anchor)
 
 
 # -- what was known on a day -------------------------------------------------------------------------------------

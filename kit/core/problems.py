@@ -226,6 +226,22 @@ class Code(str, Enum):
         "Chuỗi kiểm chứng của sổ điểm không khớp: {detail} Không xếp hạng trên sổ điểm này; hãy khôi phục bản sao "
         "lưu gần nhất: kit gradebook restore TỆP_SAO_LƯU.",
     )
+    LEDGER_BEHIND = (
+        "LEDGER_BEHIND",
+        "{value} ghi {expected}, nhưng sổ điểm chỉ có {detail} quyết định: sổ điểm đang dùng cũ hơn văn bản đã "
+        "ban hành (bản sao lưu cũ, hoặc quyết định đã bị xóa). Không xếp hạng trên sổ điểm này; hãy tìm sổ điểm "
+        "đã dùng để ban hành văn bản đó (kit gradebook restore TỆP_SAO_LƯU).",
+    )
+    LEDGER_REWRITTEN = (
+        "LEDGER_REWRITTEN",
+        "{value} ghi {expected}, nhưng khi có {detail} quyết định sổ điểm này không có mã đó: sổ điểm đã bị viết lại "
+        "(điểm bị sửa rồi tính lại chuỗi kiểm chứng) hoặc là sổ điểm khác. Không xếp hạng trên sổ điểm này; hãy báo "
+        "lãnh đạo và khôi phục bản sao lưu khớp với văn bản đã ban hành.",
+    )
+    ANCHOR_NOT_FOUND = (
+        "ANCHOR_NOT_FOUND",
+        "Không thấy \"Mã sổ điểm\" nào trong {value} (báo cáo, văn bản hoặc gói lưu trữ do kit tạo).",
+    )
     DECISION_OUT_OF_RANGE = (
         "DECISION_OUT_OF_RANGE",
         "Quyết định số {value} ({detail}) ngoài mức cho phép của tiêu chí ({expected}). Hãy để hội đồng xem lại và "

@@ -199,9 +199,41 @@ TEMPLATES: dict[str, tuple[str, Callable[[], Layout]]] = {
 }
 
 
+def handover_minute() -> Layout:
+    """Biên bản bàn giao gói lưu trữ (``kit archive``): the archive's SHA-256 and the gradebook's anchor, for the
+    side that hands over and the side that receives to sign; whatever the kit cannot know (who, where) is "…"."""
+    d = Layout()
+    d.heading()
+    d.title("BIÊN BẢN", "Bàn giao hồ sơ, dữ liệu {{ dot_thi_dua }}")
+    d.paragraph("Hôm nay, ngày {{ ngay }} tháng {{ thang }} năm {{ nam }}, tại {{ dia_diem }}, chúng tôi gồm:")
+    d.paragraph("I. BÊN GIAO: {{ ben_giao }}", bold=True)
+    d.paragraph("Đại diện: Ông/Bà {{ nguoi_giao }}, chức vụ: {{ chuc_vu_giao }}.")
+    d.paragraph("II. BÊN NHẬN: {{ ben_nhan }}", bold=True)
+    d.paragraph("Đại diện: Ông/Bà {{ nguoi_nhan }}, chức vụ: {{ chuc_vu_nhan }}.")
+    d.paragraph("III. NỘI DUNG BÀN GIAO", bold=True)
+    d.paragraph("1. Gói lưu trữ {{ ten_goi }} ({{ kich_thuoc }}, {{ so_tep }} tệp): thư mục đợt thi đua, bản sao sổ "
+                "điểm đã kiểm tra ({{ so_quyet_dinh }} quyết định) và các báo cáo, văn bản đã tạo.")
+    d.paragraph("2. Mã SHA-256 của cả tệp gói:")
+    d.centered("{{ sha256 }}", bold=True)
+    d.paragraph("3. Mã sổ điểm:")
+    d.centered("{{ ma_so_diem }}", bold=True)
+    d.paragraph("Bên nhận kiểm tra gói bằng lệnh kit archive --verify {{ ten_goi }} --expect (mã ở mục 2), đối chiếu "
+                "sổ điểm bằng lệnh kit gradebook verify --against-head (mã ở mục 3). Gói khác mã SHA-256, hoặc sổ "
+                "điểm không có mã sổ điểm trên, là đã bị thay đổi sau khi bàn giao.")
+    d.paragraph("Biên bản lập thành {{ so_ban }} bản, mỗi bên giữ {{ moi_ben }} bản.")
+    d.closing(left="xac_nhan")
+    return d
+
+
+# documents of the kit's other commands, not of ``kit docs`` (the office may still keep its own version)
+OTHER_TEMPLATES: dict[str, tuple[str, Callable[[], Layout]]] = {
+    "bien-ban-ban-giao": ("Biên bản bàn giao gói lưu trữ", handover_minute),
+}
+
+
 @cache
 def default_template(name: str) -> bytes:
-    return TEMPLATES[name][1]().bytes()
+    return (TEMPLATES | OTHER_TEMPLATES)[name][1]().bytes()
 
 
 def template_for(campaign_root: Path, name: str) -> bytes | Path:

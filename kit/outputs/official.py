@@ -12,6 +12,7 @@ in what the office changed. A value the configuration does not give (the number,
 printed "…" and listed, never invented. A tag typed wrong in an edited template (a brace missing, a block left
 open, a name the document is not given) stops that document, named with the paragraph it is in
 (``kit.outputs.template_check``); a field a row does not have (``{{ r.khong_co }}``) prints "…" and is listed.
+The gradebook's anchor a document was made from is printed small at the foot of its pages (``render``).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from kit import __version__
 from kit.core.atomic import replacing
 from kit.core.errors import UsageError
 from kit.outputs.template_check import check
+from kit.store.ledger import Anchor, anchors_in
 
 FONT = "Times New Roman"
 GAP = "…"  # what a missing value prints as
@@ -382,11 +384,28 @@ def _render(template: bytes | Path, context: dict, path: Path, made_from: str, m
                          "dạng .docx, hoặc xóa tệp mẫu để dùng mẫu mặc định.") from exc
     properties = document.docx.core_properties
     properties.comments, properties.author = made_from, f"{AUTHOR} {__version__}"
+    for anchor in anchors_in(made_from)[:1]:
+        _print_anchor(document.docx, anchor)
     buffer = io.BytesIO()
     document.save(buffer)
     with replacing(path) as temporary:
         temporary.write_bytes(_stable_zip(buffer.getvalue()))
     return Written(path, name, list(dict.fromkeys(missing)))
+
+
+def _print_anchor(docx, anchor: Anchor) -> None:
+    """The gradebook's anchor in small type at the foot of every page (the office's own templates too): the copy a
+    signed paper keeps of the gradebook it was made from, to be typed back into ``kit gradebook verify
+    --against-head``; properties alone are lost on paper."""
+    for i, section in enumerate(docx.sections):
+        footers = [] if i and section.footer.is_linked_to_previous else [section.footer]
+        if section.different_first_page_header_footer:
+            footers.append(section.first_page_footer)
+        for footer in footers:
+            paragraph = footer.add_paragraph()
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            run = paragraph.add_run(anchor.line)
+            run.font.name, run.font.size, run.font.color.rgb = FONT, Pt(8), RGBColor(0x59, 0x59, 0x59)
 
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: the same document is the same bytes on any day

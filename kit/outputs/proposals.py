@@ -24,6 +24,7 @@ from kit.outputs.sheet_print import (
 from kit.outputs.xlsx import save_workbook
 from kit.scoring.awards import Awards, Finding
 from kit.scoring.prose import achievement_text
+from kit.store.ledger import Anchor
 
 PROVISIONAL = "TẠM TÍNH"
 PROVISIONAL_NOTE = (f"{PROVISIONAL}: danh sách lập khi kết quả chưa được thẩm định đủ (theo yêu cầu lập danh sách tạm "
@@ -54,8 +55,10 @@ def period_text(awards: Awards) -> str:
         f"giai đoạn {years[0]}–{years[-1]}"
 
 
-def honour_roll_html(campaign: Campaign, awards: Awards, title: str) -> str:
-    """A public page for the district e-portal: titles, names, positions and units; nothing internal."""
+def honour_roll_html(campaign: Campaign, awards: Awards, title: str, anchor: Anchor | None = None) -> str:
+    """A public page for the district e-portal: titles, names, positions and units; nothing internal but the
+    gradebook's anchor (``anchor``), a short code that lets anyone later check the gradebook against what was
+    published (``kit gradebook verify --against``)."""
     names = campaign.unit_names
     parts = []
     by_title: dict[str, list[Finding]] = {}
@@ -79,7 +82,7 @@ def honour_roll_html(campaign: Campaign, awards: Awards, title: str) -> str:
             "h1{color:#8b0000}.demo{color:#b00;font-weight:bold}</style></head><body>"
             f"{demo}<h1>{html.escape(title)}</h1><p>{html.escape(campaign.name)}</p>{body}"
             "<p style='font-size:14px;color:#555'>Danh sách đề nghị khen thưởng, chờ quyết định của cấp có thẩm quyền."
-            "</p></body></html>")
+            + (f"<br>{html.escape(anchor.line)}" if anchor else "") + "</p></body></html>")
 
 
 def write_proposals(campaign: Campaign, awards: Awards, out: Path, period: str) -> Path:
@@ -162,11 +165,13 @@ def _detail_sheets(wb, campaign: Campaign, awards: Awards) -> None:
     set_print(source, None, 1)
 
 
-def write_outputs(campaign: Campaign, awards: Awards, reports: Path, out: Path | None = None) -> tuple[Path, Path]:
-    """Proposals (.xlsx) and honour roll (.html) beside them; returns both paths."""
+def write_outputs(campaign: Campaign, awards: Awards, reports: Path, out: Path | None = None,
+                  anchor: Anchor | None = None) -> tuple[Path, Path]:
+    """Proposals (.xlsx) and honour roll (.html) beside them; returns both paths. ``anchor``: the gradebook's,
+    printed on the honour roll."""
     period = period_text(awards)
     out = out or proposals_path(reports, awards)
     write_proposals(campaign, awards, out, period)
     roll = out.with_name(out.stem.replace("de-nghi-khen-thuong", "bang-vang") + ".html")
-    write_text(roll, honour_roll_html(campaign, awards, f"Bảng vàng thi đua CCHC {period}"))
+    write_text(roll, honour_roll_html(campaign, awards, f"Bảng vàng thi đua CCHC {period}", anchor))
     return out, roll

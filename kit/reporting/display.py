@@ -1,9 +1,9 @@
 """How report notebooks show things: the header, escaped tables, text and figures (HTML outputs).
 
 Every report opens with ``header``: the campaign, the parameters, the kit version, the time, the run
-that made it (``kit render`` passes its id, so reports left by an interrupted run are told apart) and
-the fingerprint of the inputs; demo data says so first. Tables and unit-supplied text are
-HTML-escaped; figures are embedded PNGs with alt text.
+that made it (``kit render`` passes its id, so reports left by an interrupted run are told apart),
+the fingerprint of the inputs and the gradebook's anchor (``Mã sổ điểm``); demo data says so first. Tables
+and unit-supplied text are HTML-escaped; figures are embedded PNGs with alt text.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from kit.config.campaign import Campaign
 from kit.config.issuers import issuer_on, letterhead
 from kit.core import vn
 from kit.core.values import parse_date
+from kit.store.gradebook import Gradebook
+from kit.store.ledger import ANCHOR_LABEL, Anchor
 
 _CSS = ("<style>.kit-report table{border-collapse:collapse;font-size:14px}"
         ".kit-report th,.kit-report td{border:1px solid #bbb;padding:3px 6px;text-align:left!important}"
@@ -73,7 +75,15 @@ def header(campaign: Campaign, title: str, parameters: dict, fp: Fingerprint) ->
              f"<p style='font-size:13px;color:#444'>{params}<br>"
              f"Tạo bởi kit {__version__} lúc {report_time():%d/%m/%Y %H:%M}<br>"
              f"Dấu vân tay dữ liệu đầu vào: <code>{html.escape(str(fp))}</code> — hai báo cáo cùng dấu vân tay "
-             f"được tạo từ cùng dữ liệu.</p></div>")
+             f"được tạo từ cùng dữ liệu.<br>{ANCHOR_LABEL}: <code>{html.escape(str(ledger_anchor(campaign)))}</code> "
+             "— đối chiếu sổ điểm với báo cáo này: kit gradebook verify --against TỆP_BÁO_CÁO.</p></div>")
+
+
+def ledger_anchor(campaign: Campaign) -> Anchor:
+    """The anchor of the campaign's gradebook now (read, never created): printed on the report, it is a copy of the
+    gradebook's heads beyond the reach of whoever can rewrite the database (``kit gradebook verify --against``)."""
+    with Gradebook.for_campaign(campaign, readonly=True) as gb:
+        return gb.anchor()
 
 
 def show_table(df: pd.DataFrame, caption: str = "", empty: str = "Không có.") -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -136,3 +137,41 @@ class LedgerFile:
         if events.count:
             body["awards"] = asdict(events)
         write_text(self.path, json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+
+
+# -- the anchor: the heads in a form short enough to print on a report and type back from a signed paper -------
+ANCHOR_LABEL = "Mã sổ điểm"
+_ANCHOR = re.compile(ANCHOR_LABEL + r":?\s*([0-9a-f]{16})\s*\(([\d.]*\d)\s*quyết định")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Every chain's head at one moment, in 16 hex digits, and how many decisions the gradebook then held.
+
+    Printed on what leaves the office (reports, documents, archives), it is a copy of the heads that no one who
+    can rewrite the database can reach: a gradebook rewritten whole, its chains and both recorded heads
+    recomputed, no longer has this digest at this count (``kit gradebook verify --against``)."""
+
+    digest: str
+    decisions: int
+
+    def __str__(self) -> str:
+        return f"{self.digest} ({self.decisions:,} quyết định)".replace(",", ".")
+
+    @property
+    def line(self) -> str:
+        return f"{ANCHOR_LABEL}: {self}"
+
+
+def anchor_of(heads: dict[int, Head], awards: Head) -> Anchor:
+    """The anchor of a state: every year's head and the award events' head (those with rows), in one digest."""
+    parts = [f"{year}:{h.count}:{h.last_id}:{h.chain}" for year, h in sorted(heads.items()) if h.count]
+    if awards.count:
+        parts.append(f"awards:{awards.count}:{awards.last_id}:{awards.chain}")
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+    return Anchor(digest, sum(h.count for h in heads.values()))
+
+
+def anchors_in(text: str) -> list[Anchor]:
+    """Every anchor printed in ``text`` ("Mã sổ điểm: 0123456789abcdef (1.234 quyết định)")."""
+    return [Anchor(m.group(1), int(m.group(2).replace(".", ""))) for m in _ANCHOR.finditer(text)]

@@ -71,6 +71,18 @@ class Maintenance(Store):
                 set_meta(conn, "gradebook_id", meta["gradebook_id"])
             return meta["gradebook_id"]
 
+    def _exists(self) -> bool:
+        """Whether the database holds a gradebook at all (any schema): a file with no tables, or a PostgreSQL
+        database whose tables were dropped, does not."""
+        with self._reading() as conn:
+            return inspect(conn).has_table("decisions")
+
+    def _holds_rows(self) -> bool:
+        """Whether an existing gradebook holds any decision or award event (one that does is never begun again)."""
+        with self._reading() as conn:
+            tables = [t for t in (decisions, award_events) if inspect(conn).has_table(t.name)]
+            return any(conn.execute(select(t.c.id).limit(1)).first() for t in tables)
+
     @staticmethod
     def _has_meta(conn: Connection) -> bool:
         return inspect(conn).has_table("kit_meta")

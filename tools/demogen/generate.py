@@ -450,7 +450,7 @@ def _decisions(campaign: Campaign, rng: random.Random, own: random.Random) -> No
     path = campaign.root / "gradebook.sqlite"
     for old in (path, campaign.root / LEDGER_FILE):
         old.unlink(missing_ok=True)
-    with Gradebook(f"sqlite:///{path.resolve()}", ledger=campaign.root / LEDGER_FILE) as gb:
+    with Gradebook(f"sqlite:///{path.resolve()}", ledger=campaign.root / LEDGER_FILE, create=True) as gb:
         for year in YEARS:
             ws = Workspace.open(campaign, year, gb)
             clock = dt.datetime.combine(campaign.deadline(year) + dt.timedelta(days=10), dt.time(8),
