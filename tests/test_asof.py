@@ -99,7 +99,7 @@ def test_headings_of_communes_and_vertical_agencies(documents):
     assert not any(b.startswith("UBND HUYỆN") for b in bodies)
     campaign = load_campaign(DEMO)
     year = load_year(DEMO, 2024, on=dt.date(2025, 1, 16))
-    from kit.app.documents import unit_heading
+    from kit.app.doc_frame import unit_heading
 
     above, body = unit_heading(campaign, campaign.units_by_code["CAHUYEN"], dt.date(2025, 1, 16))
     assert (above, body) == ("Công an tỉnh Tây Ninh", "Công an huyện Châu Thành")
@@ -107,7 +107,7 @@ def test_headings_of_communes_and_vertical_agencies(documents):
 
 
 def test_ceased_unit_is_represented_or_dated_within_its_life():
-    from kit.app.documents import report_author, unit_heading
+    from kit.app.doc_frame import report_author, unit_heading
 
     campaign = load_campaign(DEMO)
     late = dt.date(2025, 12, 31)
@@ -232,7 +232,7 @@ def test_the_councils_sentence_for_a_person_and_a_final():
 
 
 def test_a_vertical_agency_without_parent_is_a_listed_gap_and_a_bad_setting_is_refused(demo_copy):
-    from kit.app.documents import unit_heading
+    from kit.app.doc_frame import unit_heading
     from kit.core.errors import CampaignError
     from kit.outputs.official import Missing
 

@@ -24,9 +24,9 @@ def _layout() -> Layout:
 
 def _context(run, _item) -> dict:
     """A toy kind's context: the issuer's frame is the kit's, the body is the kind's own."""
-    from kit.app.documents import _proposer
+    from kit.app.doc_frame import proposer_frame
 
-    return _proposer(run.campaign, run.day, "PT", ["Lưu: VT"]) | {
+    return proposer_frame(run.campaign, run.day, "PT", ["Lưu: VT"]) | {
         "nam": str(run.year.year), "so_don_vi": str(len(run.year.results.units))}
 
 

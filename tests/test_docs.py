@@ -77,7 +77,7 @@ def test_the_map_has_a_line_for_every_module():
     floor, listed = "", set()
     for name, module in re.findall(r"^\|([^|]*)\| `(\w+\.py)` \|", text, flags=re.MULTILINE):
         floor = name.strip() or floor  # a row without a floor continues the one above
-        listed.add(module if floor == "—" else f"{floor}/{module}")  # "—": a module of kit/ itself (cli.py)
+        listed.add(module if floor == "—" else f"{floor}/{module}")  # "—": a module of kit/ itself
     modules = {p.relative_to(ROOT / "kit").as_posix() for p in (ROOT / "kit").rglob("*.py")
                if p.name not in ("__init__.py", "__main__.py")}
     assert sorted(modules - listed) == []

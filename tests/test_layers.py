@@ -76,7 +76,7 @@ def test_every_import_goes_down():
 
 def test_every_folder_has_a_rank():
     folders = {p.name for p in (ROOT / "kit").iterdir() if p.is_dir() and (p / "__init__.py").exists()}
-    assert folders == set(RANK) - {"cli"}
+    assert folders == set(RANK)
 
 
 @pytest.mark.parametrize(("module", "source", "expected"), [

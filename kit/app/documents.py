@@ -13,19 +13,29 @@ import datetime as dt
 import hashlib
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from kit.app.doc_frame import (
+    RECIPIENTS,
+    decided_by,
+    deciders,
+    frame_of,
+    legal_grounds,
+    period_of,
+    proposer_frame,
+    report_author,
+    symbol,
+    unit_heading,
+)
 from kit.app.doc_gaps import gaps_in, known_gaps
 from kit.app.doc_kinds import DocumentKind, Run, Scope, kinds_for, register
 from kit.app.pipeline import proposals
 from kit.app.year import YearState
-from kit.config.authorities import Authority, not_itself
+from kit.config.authorities import Authority
 from kit.config.campaign import Campaign
-from kit.config.issuers import Issuer, letterhead
-from kit.config.units import Unit
 from kit.core import vn
 from kit.core.errors import UsageError
 from kit.core.vocab import FindingState, Kind, Status, label
@@ -37,8 +47,6 @@ from kit.scoring.awards import Awards, Finding
 from kit.scoring.prose import achievement_text, citation_complete
 from kit.store.gradebook import latest
 
-NUMBER = Missing("số văn bản (điền khi vào sổ văn bản đi)")
-RECIPIENTS = ["Như trên", "Lưu: VT"]
 ERRORS_SHOWN = 10  # a refused form's errors listed in its notice
 
 
@@ -54,86 +62,6 @@ class Batch:
     def missing(self) -> Counter[str]:
         """Each value left "…", with the number of documents it is missing from."""
         return Counter(what for w in self.written for what in w.missing)
-
-
-# -- who issues, and the parts every document shares -----------------------------------------------------------
-def _symbol(kind: str, body: str) -> str:
-    """"TTr" + "Hội đồng Thi đua – Khen thưởng" → "TTr-HĐTĐKT"; "UBND …" → "…-UBND"; "Sở Nội vụ" → "SNV"."""
-    words = body.split()
-    if words and words[0].upper() == "UBND":
-        return f"{kind}-UBND"
-    return f"{kind}-" + "".join(w[0] for w in words if w[0].isalpha()).upper()
-
-
-def superior(issuer: Issuer) -> str:
-    """The body that decides on what the issuer proposes: the committee of a council, the parent of a department."""
-    return issuer.name if issuer.council else issuer.parent
-
-
-def _frame(campaign: Campaign, day: dt.date, issuer: Issuer, *, above: str, body: str, kind: str,
-           authority: list[str], signer: str | Missing, recipients: list[str], place: str = "") -> dict:
-    """What every document shares: letterhead, number, place and date, signature, Nơi nhận (``place``: of the
-    body that signs, when not the issuer's)."""
-    d, m, y = vn.official_date(day)
-    return {
-        "co_quan_tren": above.upper(), "co_quan": body.upper() or Missing("tên cơ quan ban hành"),
-        "co_quan_ten": body or Missing("tên cơ quan ban hành"), "so": NUMBER, "ky_hieu": _symbol(kind, body),
-        "dia_danh": place or issuer.place or Missing("địa danh (place trong issuers)"), "ngay": d, "thang": m, "nam": y,
-        "tham_quyen": [line.upper() for line in authority] or [Missing("thẩm quyền ký (signer trong issuers)")],
-        "nguoi_ky": signer, "noi_nhan": recipients,
-        "minh_hoa": f"{campaign.demo_note}: văn bản mẫu, không có giá trị." if campaign.demo else "",
-    }
-
-
-def _proposer(campaign: Campaign, day: dt.date, kind: str, recipients: list[str]) -> dict:
-    """The frame of a document the campaign's office issues on ``day`` (the council, or the department)."""
-    issuer = campaign.issuer(day)
-    above, _ = letterhead(issuer)
-    return _frame(campaign, day, issuer, above=above, body=issuer.council or issuer.name, kind=kind,
-                  authority=issuer.signer.split("\n") if issuer.signer else [],
-                  signer=issuer.signer_name or Missing("họ tên người ký (signer_name trong issuers)"),
-                  recipients=not_itself(issuer, recipients)) | {"co_quan_tren": above}
-
-
-# -- who decides: one Tờ trình and one draft decision per deciding authority (kit.config.authorities) -----------
-def deciders(campaign: Campaign, awards: Awards) -> list[Authority]:
-    """The authorities that decide the proposed titles, in the order of the table; with nothing proposed, the first
-    in office on the proposals' date (the documents then say so)."""
-    day = awards.on or dt.date.today()
-    table = campaign.authorities
-    found = {table.deciding(f.rule.title, day) for f in awards.proposed()}
-    if None in found:
-        lost = sorted({f.rule.title_name for f in awards.proposed() if table.deciding(f.rule.title, day) is None})
-        raise UsageError(f"Không có cấp quyết định ngày {day:%d/%m/%Y} cho: {', '.join(lost)} (authorities: decide "
-                         "trong campaign.yml).")
-    ordered = [a for a in table.decide if a in found]
-    return ordered or [a for a in table.decide if a.valid_on(day)][:1]
-
-
-def _decided_by(awards: Awards, authority: Authority) -> Awards:
-    """The proposals whose title ``authority`` awards: a title decided higher up never enters its decision."""
-    return replace(awards, findings=[f for f in awards.findings if f.rule.title in authority.titles])
-
-
-def _period(awards: Awards) -> str:
-    years = awards.years
-    if awards.level == "yearly":
-        return f"năm {years[0]}"
-    end = awards.on
-    if end is not None and end < dt.date(years[-1], 12, 31):
-        return f"giai đoạn {years[0]} – {end:%d/%m/%Y}"
-    return f"giai đoạn {years[0]}–{years[-1]}"
-
-
-def _grounds(campaign: Campaign, awards: Awards, period: str) -> list[str | Missing]:
-    """The "Căn cứ" lines: the legal texts of the rule pack in force on the proposals' date (the 2003 Law and
-    Decree 91/2017 for 2022–2023, Decree 98/2023 to 30/6/2025, Decree 152/2025 after), the plan, the results."""
-    lines: list[str | Missing] = [f"Căn cứ {text};" for text in awards.legal_basis] or [
-        Missing("căn cứ pháp lý: văn bản về thi đua, khen thưởng (basis của bộ quy định trong commendation.yml)")]
-    if campaign.plan:
-        lines.append(f"Căn cứ {campaign.plan} về {campaign.name[0].lower() + campaign.name[1:]};")
-    lines.append(f"Căn cứ kết quả chấm điểm, thẩm định và xếp loại {period} của các cơ quan, đơn vị;")
-    return lines
 
 
 # -- commendation: Tờ trình, draft decision, achievement reports ------------------------------------------------
@@ -168,15 +96,15 @@ def submission_context(campaign: Campaign, awards: Awards, authority: Authority 
     issuer = campaign.issuer(day)
     to = authority or deciders(campaign, awards)[0]
     route = campaign.authorities.route_to(to, day)
-    mine = _decided_by(awards, to)
-    period = _period(awards)
-    frame = _frame(campaign, day, issuer, above=route.parent, body=route.by, kind="TTr", authority=route.signature,
+    mine = decided_by(awards, to)
+    period = period_of(awards)
+    frame = frame_of(campaign, day, issuer, above=route.parent, body=route.by, kind="TTr", authority=route.signature,
                    signer=route.signer_name or Missing(f"họ tên người ký tờ trình lên {to.name} (signer_name trong "
                                                        "authorities: propose)"),
                    recipients=RECIPIENTS, place=route.place)
     return frame | _lists(campaign, mine) | {
         "giai_doan": period, "kinh_gui": to.name + (f" (qua {route.via})" if route.via else ""),
-        "can_cu": _grounds(campaign, awards, period), "tam_tinh": awards.provisional}
+        "can_cu": legal_grounds(campaign, awards, period), "tam_tinh": awards.provisional}
 
 
 def decision_context(campaign: Campaign, awards: Awards, authority: Authority | None = None) -> dict:
@@ -187,12 +115,12 @@ def decision_context(campaign: Campaign, awards: Awards, authority: Authority | 
     by = authority or deciders(campaign, awards)[0]
     route = campaign.authorities.route_to(by, day)
     full = by.body.replace("UBND", "Ủy ban nhân dân", 1)
-    period = _period(awards)
-    frame = _frame(campaign, day, issuer, above=by.parent, body=by.body, kind="QĐ", authority=by.signature,
+    period = period_of(awards)
+    frame = frame_of(campaign, day, issuer, above=by.parent, body=by.body, kind="QĐ", authority=by.signature,
                    signer=by.signer_name or Missing(f"họ tên người ký quyết định của {by.name} (signer_name "
                                                     "trong authorities: decide)"),
                    recipients=["Như Điều 3", "Lưu: VT"], place=by.place)
-    lists = _lists(campaign, _decided_by(awards, by))
+    lists = _lists(campaign, decided_by(awards, by))
     titles = Counter((row["hinh_thuc"], key) for key in ("tap_the", "ca_nhan") for row in lists[key])
     articles = [f"Điều 1. Tặng {title} cho {n} {'tập thể' if key == 'tap_the' else 'cá nhân'} (có danh sách kèm "
                 f"theo) đã có thành tích trong phong trào thi đua CCHC và KSTTHC {period}."
@@ -203,8 +131,8 @@ def decision_context(campaign: Campaign, awards: Awards, authority: Authority | 
                         f"- {a.removeprefix('Điều 1. ')}" for a in articles]
     return frame | lists | {
         "giai_doan": period, "chuc_danh_quyet_dinh": f"{by.head} {full}".upper(),
-        "chuc_danh_quyet_dinh_thuong": f"{by.head} {full}", "can_cu": _grounds(campaign, awards, period),
-        "co_quan_de_nghi": route.by, "so_to_trinh": f"…/{_symbol('TTr', route.by)}",
+        "chuc_danh_quyet_dinh_thuong": f"{by.head} {full}", "can_cu": legal_grounds(campaign, awards, period),
+        "co_quan_de_nghi": route.by, "so_to_trinh": f"…/{symbol('TTr', route.by)}",
         "dieu_1": articles or ["Điều 1. (Không có tập thể, cá nhân được đề nghị.)"],
         "nguon_quy": Missing("nguồn quỹ thi đua, khen thưởng (Điều 2)"),
         "thi_hanh": Missing("chức danh thủ trưởng cơ quan tham mưu thi hành (Điều 3)"),
@@ -235,7 +163,7 @@ def achievement_context(campaign: Campaign, awards: Awards, finding: Finding, st
     author, day = report_author(campaign, campaign.units_by_code[c["unit"]], awards.on or dt.date.today())
     unit = campaign.units_by_code[c["unit"]] if person or author is None else author
     above, body = unit_heading(campaign, author, day)
-    frame = _frame(campaign, day, campaign.issuer(day), above=above if isinstance(above, str) else "", body=body,
+    frame = frame_of(campaign, day, campaign.issuer(day), above=above if isinstance(above, str) else "", body=body,
                    kind="BC", authority=["NGƯỜI BÁO CÁO THÀNH TÍCH"] if person else ["THỦ TRƯỞNG ĐƠN VỊ"],
                    signer=c["name"] if person else Missing("họ tên thủ trưởng đơn vị (báo cáo thành tích)"),
                    recipients=[]) | ({} if isinstance(above, str) else {"co_quan_tren": above})
@@ -253,7 +181,7 @@ def achievement_context(campaign: Campaign, awards: Awards, finding: Finding, st
         sketch = [f"Tên tập thể: {unit.name}.", f"Nhóm: {campaign.groups.get(unit.group, unit.group)}.",
                   Missing("đặc điểm, chức năng, nhiệm vụ, tổ chức bộ máy (mục I báo cáo thành tích tập thể)")]
     return frame | {
-        "hinh_thuc": finding.rule.title_name, "giai_doan": _period(awards), "don_vi": unit.name,
+        "hinh_thuc": finding.rule.title_name, "giai_doan": period_of(awards), "don_vi": unit.name,
         "muc_1": "SƠ LƯỢC LÝ LỊCH" if person else "SƠ LƯỢC ĐẶC ĐIỂM, TÌNH HÌNH", "so_luoc": sketch,
         "cac_nam": _unit_years(states, unit.code),
         "can_cu_de_nghi": [achievement_text(finding, awards.years), _citation_line(finding)],
@@ -261,39 +189,6 @@ def achievement_context(campaign: Campaign, awards: Awards, finding: Finding, st
         "da_khen_thuong": _past_awards(finding, states),
         "xac_nhan_tham_quyen": ["XÁC NHẬN CỦA THỦ TRƯỞNG ĐƠN VỊ" if person else "XÁC NHẬN CỦA CẤP TRÊN TRỰC TIẾP"],
         "xac_nhan_nguoi_ky": Missing("họ tên người xác nhận báo cáo thành tích")}
-
-
-COMMUNE_KINDS = {"xa", "phuong", "thi_tran"}
-
-
-def report_author(campaign: Campaign, unit: Unit, day: dt.date) -> tuple[Unit | None, dt.date]:
-    """Who writes a report about ``unit`` dated ``day``, and the report's date. The unit itself while it exists;
-    once it has ceased (the office chooses, ``ceased_unit_reports`` in campaign.yml): by default its successor
-    (lineage.csv) alive that day or, when it has none (a district office abolished with the district), the body
-    that runs the campaign that day (None: ``campaign.issuer``); with ``last_day``, the unit itself dated on its
-    last day. A ceased unit never heads a report dated after it ceased."""
-    if unit.valid_to is None or unit.valid_to >= day:
-        return unit, day
-    if campaign.ceased_unit_reports == "last_day":
-        return unit, unit.valid_to
-    heirs = [campaign.units_by_code[x.successor] for x in campaign.roster.successors(unit.code)]
-    alive = [u for u in heirs if u.active_between(day, day) is not None]
-    return (alive[0] if alive else None), day
-
-
-def unit_heading(campaign: Campaign, unit: Unit | None, day: dt.date) -> tuple[str | Missing, str]:
-    """The two heading lines of a unit's own document on ``day`` (Decree 30/2020): the body above it, then the
-    unit — a commune's People's Committee under the district (the province once the district is gone), a vertical
-    agency under its own parent (units.csv ``parent``), an office under the body that runs the campaign."""
-    issuer = campaign.issuer(day)
-    above = superior(issuer) or issuer.name  # the district's committee, or the province's after it
-    if unit is None:  # a ceased unit without a successor: the body running the campaign stands for it
-        return (issuer.name, issuer.council) if issuer.council else (issuer.parent, issuer.name)
-    if unit.kind == "nganh_doc":
-        return unit.parent or Missing(f"cơ quan cấp trên của {unit.name} (cột parent trong units.csv)"), unit.name
-    if unit.kind in COMMUNE_KINDS:
-        return above, f"UBND {unit.name}"
-    return above, unit.name
 
 
 def _past_awards(finding: Finding, states: list[YearState]) -> list[str]:
@@ -351,7 +246,7 @@ def _taking_part(yd: YearState, day: dt.date | None = None) -> pd.DataFrame:
 def year_report_context(yd: YearState, awards: Awards) -> dict:
     campaign, year = yd.campaign, yd.year
     day = awards.on or dt.date(year, 12, 31)
-    frame = _proposer(campaign, day, "BC", ["Sở Nội vụ tỉnh", "Lưu: VT"])
+    frame = proposer_frame(campaign, day, "BC", ["Sở Nội vụ tỉnh", "Lưu: VT"])
     units = _taking_part(yd)
     part = [f"Năm {year} có {len(units)} cơ quan, đơn vị tham gia chấm điểm."]
     for (_, name), frame_ in units.groupby(["group", "group_name"], sort=False):
@@ -430,7 +325,7 @@ def notice_context(yd: YearState, unit: str, day: dt.date) -> dict:
     evaluator's reason, and by when to lodge an explanation. A unit without a result is told why (``_no_result``);
     a result not fully appraised is TẠM TÍNH (``tam_tinh``, ``tien_do``: how far the appraisal went)."""
     campaign = yd.campaign
-    frame = _proposer(campaign, day, "TB", ["Như trên", "Lưu: VT"])
+    frame = proposer_frame(campaign, day, "TB", ["Như trên", "Lưu: VT"])
     row = yd.results.units.set_index("unit").loc[unit]
     scored = bool(row["status"].scored)
     provisional = scored and row["appraised_count"] < row["criteria"]
@@ -493,8 +388,8 @@ def _no_result(yd: YearState, unit: str, status: Status) -> tuple[list[str], lis
 def final_report_context(states: list[YearState], awards: Awards) -> dict:
     campaign = states[0].campaign
     day = awards.on or campaign.roster.period_end
-    period = _period(awards)
-    frame = _proposer(campaign, day, "BC", ["Sở Nội vụ tỉnh", "Lưu: VT"])
+    period = period_of(awards)
+    frame = proposer_frame(campaign, day, "BC", ["Sở Nội vụ tỉnh", "Lưu: VT"])
     by_year, summary = [], []
     for yd in states:
         ranked = _taking_part(yd, day).dropna(subset=["rank"])
