@@ -144,12 +144,7 @@ def test_a_worker_keeps_one_kernel_client_open_files_stay_flat(tmp_path):
     worker's open files do not grow."""
     import resource
 
-    notebook = tmp_path / "tiny.ipynb"
-    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                           "language": "python"}})
-    nb.cells = [nbformat.v4.new_code_cell("n = 1", metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell("print(n * 2)")]
-    nbformat.write(nb, notebook)
+    notebook = _notebook(tmp_path / "tiny.ipynb", "print(n * 2)", "n = 1")
     jobs = [Job(str(notebook), {"n": i}, tmp_path / "out" / f"t{i}.ipynb") for i in range(60)]
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))  # the spawned worker inherits the limit
@@ -163,10 +158,11 @@ def test_a_worker_keeps_one_kernel_client_open_files_stay_flat(tmp_path):
     assert "118" in nbformat.read(tmp_path / "out" / "t59.ipynb", as_version=4).cells[-1].outputs[0]["text"]
 
 
-def _notebook(path, code: str):
+def _notebook(path, code: str, parameters: str = "x = 0"):
     nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                            "language": "python"}})
-    nb.cells = [nbformat.v4.new_code_cell("x = 0", metadata={"tags": ["parameters"]}), nbformat.v4.new_code_cell(code)]
+    nb.cells = [nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(code)]
     nbformat.write(nb, path)
     return str(path)
 
@@ -310,12 +306,7 @@ def test_a_new_kind_of_report_is_one_notebook_and_one_registration(tiny, book, t
     """The run iterates the registry: a toy kind registered from outside the kit is laid out, rendered, cached."""
     from kit.app import reports as registry
 
-    notebook = tmp_path / "toy.ipynb"
-    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                           "language": "python"}})
-    nb.cells = [nbformat.v4.new_code_cell("campaign = ''\nyear = 0", metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell("print('Năm', year)")]
-    nbformat.write(nb, notebook)
+    notebook = _notebook(tmp_path / "toy.ipynb", "print('Năm', year)", "campaign = ''\nyear = 0")
     monkeypatch.setattr(registry, "KINDS", {})  # only the toy: the test renders one notebook
     registry.register(registry.ReportKind(
         "toy", str(notebook),
