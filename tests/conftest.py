@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from kit.config.campaign import Campaign, load_campaign
 from kit.store.gradebook import Gradebook
-from tests.helpers import DEMO, init_gradebook, submit, write_campaign
+from tests.helpers import DEMO, copy_demo, init_gradebook, submit, write_campaign
 from tools.pgtemp import PostgresCluster
 
 # Test modules whose gradebook tests run on both backends (the others use SQLite). A test that is about SQLite's
@@ -108,7 +107,7 @@ def demo_documents(tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture
 def demo_copy(tmp_path: Path) -> Path:
     """A writable copy of the bundled demo campaign."""
-    return Path(shutil.copytree(DEMO, tmp_path / "data"))
+    return Path(copy_demo(tmp_path / "data"))
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -124,3 +125,14 @@ def submit(campaign: Campaign, unit: str, answers: dict[str, dict] | None = None
     build_form(campaign, u, 2024).save(path)
     return fill_form(path, GOOD if answers is None else answers, meta)
 
+
+def copy_demo(target: Path, **kwargs) -> Path:
+    """A copy of the bundled demo campaign. The WAL index files another test process's reader may have beside its
+    gradebook (they come and go while tests run in parallel) are not part of it: nobody writes the bundled demo."""
+    extra = kwargs.pop("ignore", None)
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        skipped = {n for n in names if n.endswith(("-wal", "-shm", "-journal"))}
+        return skipped | (set(extra(folder, names)) if extra else set())
+
+    return Path(shutil.copytree(DEMO, target, ignore=ignore, **kwargs))

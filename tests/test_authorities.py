@@ -13,7 +13,7 @@ from kit.config.authorities import holder, same_body, signature_problem
 from kit.config.campaign import load_campaign
 from kit.core.errors import CampaignError
 from tests.conftest import DOC_RUNS as RUNS
-from tests.helpers import DEMO
+from tests.helpers import copy_demo
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +100,7 @@ authorities:
 
 def _campaign_with(tmp_path: Path, text: str, drop: tuple[str, ...] = ()) -> Path:
     """The demo with its authority table replaced by ``text`` and the top-level keys ``drop`` removed."""
-    camp = Path(shutil.copytree(DEMO, tmp_path / "data", ignore=shutil.ignore_patterns("gradebook.*")))
+    camp = Path(copy_demo(tmp_path / "data", ignore=shutil.ignore_patterns("gradebook.*")))
     lines = (camp / "campaign.yml").read_text(encoding="utf-8").split("\n")
     for key in ("authorities", *drop):
         start = lines.index(f"{key}:") if f"{key}:" in lines else next(i for i, x in enumerate(lines)

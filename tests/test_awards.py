@@ -1,7 +1,6 @@
 """Commendation rules (structured, validated) and the proposals they give, with reasons."""
 
 import datetime as dt
-import shutil
 import textwrap
 
 import pandas as pd
@@ -15,7 +14,7 @@ from kit.config.rules import load_rules
 from kit.core.vocab import Kind, Outcome, Status
 from kit.outputs.proposals import honour_roll_html, write_outputs
 from kit.scoring.awards import Awards, awards_for, evaluate
-from tests.helpers import DEMO, GOOD, submit
+from tests.helpers import DEMO, GOOD, copy_demo, submit
 
 RULES = """\
 example: true
@@ -205,7 +204,7 @@ def test_people_are_followed_across_the_merger_by_their_id(tmp_path):
               for c in [f.candidate]}
     person = people.get(moved[0]) or next(people[p] for p in moved if p in people)
     assert person["unit"] == after[person["id"]] and len(person["unit_years_in_band"]) == 4
-    campaign = load_campaign(shutil.copytree(DEMO, tmp_path / "data"))
+    campaign = load_campaign(copy_demo(tmp_path / "data"))
     path = campaign.root / "nominations" / "2025.csv"
     path.write_text(path.read_text(encoding="utf-8") + "Lê Văn Cũ,HAODUOC,Chủ tịch,Hoàn thành tốt nhiệm vụ,,Không,"
                     "CC999999\n", encoding="utf-8")

@@ -20,7 +20,7 @@ import pytest
 
 from kit.app.reports import SCORECARD
 from kit.outputs.render import Job, render
-from tests.helpers import DEMO, GOOD, ROOT, fill_form
+from tests.helpers import GOOD, ROOT, copy_demo, fill_form
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "reports" / "screenshots"
@@ -42,7 +42,7 @@ def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("site")
     SHOTS.mkdir(parents=True, exist_ok=True)
     shutil.copytree(ROOT / "notebooks", root / "notebooks")
-    shutil.copytree(DEMO, root / "data")
+    copy_demo(root / "data")
     # every cell attached to the page: a cell JupyterLab's windowing skips off screen cannot be waited for
     tracker = root / ".lab-settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
     tracker.parent.mkdir(parents=True)

@@ -2,7 +2,6 @@
 rule packs cite are the verified ones."""
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 from docx import Document as read_docx
@@ -10,7 +9,7 @@ from docx import Document as read_docx
 from kit.app.documents import final_documents, year_documents
 from kit.app.year import load_year, load_years
 from kit.config.campaign import load_campaign
-from tests.helpers import DEMO
+from tests.helpers import DEMO, copy_demo
 
 
 def _text(path: Path) -> str:
@@ -30,7 +29,7 @@ def test_an_article_left_blank_in_the_rule_pack_is_listed_with_its_setting(tmp_p
 
 
 def test_a_legal_text_with_a_blank_date_is_listed_and_the_number_of_a_cited_submission_too(tmp_path):
-    camp = Path(shutil.copytree(DEMO, tmp_path / "data"))  # with its gradebook: the same proposals as the demo
+    camp = Path(copy_demo(tmp_path / "data"))  # with its gradebook: the same proposals as the demo
     rules = (camp / "commendation.yml").read_text(encoding="utf-8")
     (camp / "commendation.yml").write_text(rules.replace("ngày 14 tháng 6 năm 2025", "ngày … tháng … năm 2025"),
                                            encoding="utf-8")

@@ -22,7 +22,7 @@ from kit.core.vocab import Kind
 from kit.outputs.doc_templates import TEMPLATES, default_template
 from kit.outputs.official import GAP, render
 from kit.outputs.template_check import check_text
-from tests.helpers import DEMO, ROOT
+from tests.helpers import DEMO, ROOT, copy_demo
 
 SCREENSHOTS = ROOT / "reports" / "screenshots"
 
@@ -159,7 +159,7 @@ def test_final_documents_before_and_after_the_district_ceased(tmp_path):
 
 
 def test_the_office_edits_a_template_and_mistakes_in_it_are_reported(tmp_path, capsys):
-    camp = Path(shutil.copytree(DEMO, tmp_path / "data"))
+    camp = Path(copy_demo(tmp_path / "data"))
     assert main(["docs", "--campaign", str(camp), "--templates"]) == 0
     folder = camp / "mau-van-ban"
     assert sorted(p.stem for p in folder.glob("*.docx")) == sorted(TEMPLATES)

@@ -10,7 +10,7 @@ def test_meeting_view_on_the_demo(tmp_path):
     from kit.config.campaign import load_campaign
 
     campaign = load_campaign(DEMO)
-    with Gradebook.for_campaign(campaign) as gb:
+    with Gradebook.for_campaign(campaign, readonly=True) as gb:  # the bundled demo: read only
         m = MeetingPanel(campaign, gb, 2024)
         assert "Xếp hạng năm 2024" in m.ranking.value and "Phòng Tư pháp" in m.ranking.value
         assert m.unit.value and m.area.value and "Lịch sử quyết định" in m.detail.value
@@ -30,7 +30,7 @@ def test_what_if_refuses_thresholds_out_of_order():
     from kit.config.campaign import load_campaign
 
     campaign = load_campaign(DEMO)
-    with Gradebook.for_campaign(campaign) as gb:
+    with Gradebook.for_campaign(campaign, readonly=True) as gb:  # the bundled demo: read only
         m = MeetingPanel(campaign, gb, 2024)
         names = [s.description for s in m.band_sliders]
         m.band_sliders[1].value = m.band_sliders[0].value + 5  # "Tốt" above "Xuất sắc"

@@ -1,6 +1,5 @@
 """Batch rendering: same outputs as a fresh papermill run, failures isolated, unit text kept inert."""
 
-import shutil
 import time
 
 import nbformat
@@ -13,7 +12,7 @@ from kit.cli import main
 from kit.config.campaign import load_campaign
 from kit.outputs.render import NOTEBOOKS, Job, render
 from kit.store.gradebook import Decision
-from tests.helpers import DEMO, GOOD, fill_form
+from tests.helpers import DEMO, GOOD, copy_demo, fill_form
 
 pytestmark = pytest.mark.notebooks  # every test here runs report notebooks in kernels
 
@@ -59,7 +58,7 @@ def test_a_failing_notebook_does_not_stop_the_others(tmp_path):
 
 
 def test_unit_supplied_text_stays_inert(tmp_path):
-    data = shutil.copytree(DEMO, tmp_path / "data")
+    data = copy_demo(tmp_path / "data")
     fill_form(data / "submissions" / "2024" / "NV_2024.xlsx",
               {"1.1": {**GOOD["1.1"], "evidence": EVIL, "explanation": "+84 912 345 678"}})
     campaign = load_campaign(data)

@@ -1,7 +1,6 @@
 """Report helpers: the header every report carries, escaped tables, figures with alt text; the year state's cache."""
 
 import os
-import shutil
 from unittest import mock
 
 import pandas as pd
@@ -11,7 +10,7 @@ from kit.app.year import load_year
 from kit.reporting import charts
 from kit.reporting import display as reporting
 from kit.store.gradebook import Decision, Gradebook
-from tests.helpers import DEMO
+from tests.helpers import DEMO, copy_demo
 
 
 def shown(fn, *args, **kw):
@@ -44,7 +43,7 @@ def test_figures_carry_alt_text():
 
 
 def test_cache_follows_the_inputs(tmp_path):
-    data = shutil.copytree(DEMO, tmp_path / "data")
+    data = copy_demo(tmp_path / "data")
     first = load_year(data, 2024)
     assert load_year(data, 2024).results is first.results  # nothing changed: computed once
     with Gradebook.for_campaign(first.campaign) as gb:
@@ -55,7 +54,7 @@ def test_cache_follows_the_inputs(tmp_path):
 
 
 def test_fingerprint_changes_with_a_submission(tmp_path):
-    data = shutil.copytree(DEMO, tmp_path / "data")
+    data = copy_demo(tmp_path / "data")
     yd = load_year(data, 2023)
     before = fingerprint(yd.campaign.root, [2023])
     path = data / "submissions" / "2023" / "NV_2023.xlsx"

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from kit.app.serve import environment, lab_command, meeting_command
-from tests.helpers import DEMO, ROOT
+from tests.helpers import ROOT, copy_demo
 
 
 def _get(port: int, path: str, timeout: float = 120, host: str = "") -> http.client.HTTPResponse:
@@ -32,7 +32,7 @@ def test_the_meeting_address_works_under_kit_lab(tmp_path):
     import socket
 
     shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
-    shutil.copytree(DEMO, tmp_path / "data")
+    copy_demo(tmp_path / "data")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -71,7 +71,7 @@ def test_no_token_on_the_command_line():
 
 def test_the_meeting_server_wants_the_token_and_a_local_host_name(tmp_path):
     shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
-    shutil.copytree(DEMO, tmp_path / "data")
+    copy_demo(tmp_path / "data")
     port = _free_port()
     command, token = meeting_command(tmp_path, port)
     env = {**environment(token), "JUPYTER_CONFIG_DIR": str(tmp_path / ".jupyter")}

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ import pytest
 from kit.cli import main
 from kit.core import atomic
 from kit.core.errors import StorageError
-from tests.helpers import DEMO, ROOT
+from tests.helpers import ROOT, copy_demo
 
 
 def _mount(path, *options: str) -> None:
@@ -75,7 +74,7 @@ def _run(name, campaign, reports, capsys) -> tuple[int, str]:
 
 @pytest.fixture(scope="module")
 def campaign(tmp_path_factory):
-    return shutil.copytree(DEMO, tmp_path_factory.mktemp("demo") / "data")
+    return copy_demo(tmp_path_factory.mktemp("demo") / "data")
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -102,7 +101,7 @@ def test_a_full_disk_is_a_message_and_leaves_nothing_half_written(name, campaign
 
 def test_a_read_only_campaign_folder_backup_is_a_message(tmp_path, mounts, capsys):
     folder = mounts(tmp_path / "data", "size=200m")
-    shutil.copytree(DEMO, folder, dirs_exist_ok=True)
+    copy_demo(folder, dirs_exist_ok=True)
     subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
     code = main(["gradebook", "backup", "--campaign", str(folder)])
     said = capsys.readouterr()
