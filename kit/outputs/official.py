@@ -357,6 +357,20 @@ class _Environment(jinja2.Environment):
 _ENV = _Environment()
 
 
+class _Template(DocxTemplate):
+    """docxtpl's template, which cleans each part's XML for Jinja once per template part rather than once per
+    document (``patch_xml`` depends on the XML alone: a dozen regular expressions over the whole part)."""
+
+    _patched: dict[str, str] = {}
+
+    def patch_xml(self, src_xml):
+        if src_xml not in self._patched:
+            if len(self._patched) >= 256:  # bounded, like the compiled templates
+                self._patched.clear()
+            self._patched[src_xml] = super().patch_xml(src_xml)
+        return self._patched[src_xml]
+
+
 def _render(template: bytes | Path, context: dict, path: Path, made_from: str, missing: list[str]) -> Written:
     name = template.name if isinstance(template, Path) else "mẫu mặc định"
     env = _ENV
@@ -371,7 +385,7 @@ def _render(template: bytes | Path, context: dict, path: Path, made_from: str, m
     if problems:
         raise UsageError("\n".join(problems) + "\nSửa thẻ trong Word (mỗi thẻ {{ … }} hoặc {%p … %} mở và đóng trong "
                          "cùng một đoạn, đủ cặp ngoặc, đúng tên trường) hoặc xóa tệp mẫu để dùng mẫu mặc định.")
-    document = DocxTemplate(io.BytesIO(data))
+    document = _Template(io.BytesIO(data))
     try:
         document.render(context, env, autoescape=True)
     except jinja2.TemplateError as exc:
