@@ -123,7 +123,7 @@ def first_notebook_cost() -> list[str]:
     from kit.app import kernel
     from kit.app.reports import jobs_for
     from kit.config.campaign import load_campaign
-    from kit.outputs.render import Pool, kernel_call
+    from kit.outputs.render import NOTEBOOKS, Pool, kernel_call
 
     campaign = load_campaign(DATA)
     lines = []
@@ -133,7 +133,9 @@ def first_notebook_cost() -> list[str]:
             base = jobs_for(campaign, out, years=[2024], units=True)[:count] if units \
                 else jobs_for(campaign, out, years=[2024]) * count
             jobs = [dataclasses.replace(j, output=out / str(i) / j.output.name) for i, j in enumerate(base)]
-            with Pool(1, warm=kernel_call(kernel.warm, str(campaign.root.resolve()), campaign.years)) as pool:
+            warm = kernel_call(kernel.warm, str(campaign.root.resolve()), campaign.years,
+                               [str(NOTEBOOKS / jobs[0].notebook)])
+            with Pool(1, warm=warm) as pool:
                 seconds = [o.seconds for o in sorted(pool.run(jobs), key=lambda o: int(o.job.output.parent.name))]
             rest = statistics.median(seconds[1:])
             lines.append(f"  {'scorecards 2024' if units else 'yearly 2024'}: first {seconds[0]:.2f} s, the next "

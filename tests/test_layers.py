@@ -142,6 +142,12 @@ def test_kernel_code_names_a_function_the_contract_sees():
     assert any("imports kit.app" in v for v in violations("from kit.app import kernel", "kit.outputs.render"))
     with pytest.raises(ValueError):
         kernel_call(lambda: None)
+    # the warm-up imports what a report imports by reading the notebook, never by naming a module above kit.app
+    from kit.app.reports import YEARLY
+    from kit.outputs.render import NOTEBOOKS
+
+    names = {ast.unparse(n) for n in kernel.notebook_imports(str(NOTEBOOKS / YEARLY))}
+    assert any("kit.reporting" in n for n in names)
 
 
 # Inside store: the gradebook's parts (kit.store.gradebook composes them into one Gradebook) build only on the

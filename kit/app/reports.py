@@ -210,6 +210,11 @@ class RenderRun:
     unchanged: int  # notebooks not rendered again: same inputs, files intact
 
 
+def _notebooks(jobs: list[Job]) -> list[str]:
+    """The notebooks of ``jobs``: their imports warm the workers' kernels up (``kit.app.kernel.warm``)."""
+    return sorted({str(NOTEBOOKS / kind_of(j).notebook) for j in jobs})
+
+
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
@@ -259,8 +264,8 @@ def render_reports(campaign: Campaign, reports: Path, *, years: list[int], final
     if not stale and not others:
         return RenderRun(run, [], unchanged)
     read = sorted({y for j in stale for y in years_read(j, campaign.years)})
-    with Pool(min(jobs or os.cpu_count() or 1, len(stale)), warm=kernel_call(kernel.warm, str(root), read)) \
-            if stale else contextlib.nullcontext() as pool:
+    warm = kernel_call(kernel.warm, str(root), read, _notebooks(stale))
+    with Pool(min(jobs or os.cpu_count() or 1, len(stale)), warm=warm) if stale else contextlib.nullcontext() as pool:
         narrowed = [j for j in stale if kind_of(j).shows is not None]
         needed = sorted({y for o in others for y in o.years} | {y for j in narrowed
                                                                 for y in years_read(j, campaign.years)})
