@@ -169,6 +169,13 @@ def test_on_outside_the_campaign_is_a_located_message(tmp_path, capsys):
     err = capsys.readouterr()
     text = err.err + err.out
     assert "01/01/2030" in text and "campaign.yml" in text and "Traceback" not in text
+    # a year's documents dated before that year began: refused, not 35 signable notices saying "chưa nộp phiếu"
+    assert main(["docs", "--campaign", str(DEMO), "--reports", str(tmp_path), "--year", "2024", "--on",
+                 "01/01/2022"]) == 2
+    assert "hãy ghi một ngày từ 01/01/2024" in capsys.readouterr().err and not list(tmp_path.rglob("*.docx"))
+    assert main(["awards", "--campaign", str(DEMO), "--reports", str(tmp_path), "--year", "2024", "--on",
+                 "30/06/2025"]) == 2
+    assert "--on chỉ dùng cùng --final" in capsys.readouterr().err
 
 
 def test_the_early_final_counts_only_forms_received_by_its_date():

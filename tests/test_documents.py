@@ -246,7 +246,10 @@ def _kind(path: Path) -> str:
 def test_a_document_names_what_it_was_made_from_in_its_properties(year_2024):
     out, _ = year_2024
     properties = read_docx(out / "to-trinh-khen-thuong-2024-ct-huyen.docx").core_properties
-    yd = load_year(DEMO, 2024)
+    from kit.scoring.awards import proposals_date
+
+    campaign = load_campaign(DEMO)  # the documents say what was known on their date: the state as of that day
+    yd = load_year(campaign, 2024, on=proposals_date(campaign, "yearly", [2024]))
     assert yd.fingerprint.digest[:16] in properties.comments and "Dữ liệu minh họa" in properties.comments
     assert properties.author.startswith("kit thi đua CCHC")
 

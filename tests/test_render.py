@@ -87,6 +87,8 @@ def test_jobs_for_lays_out_reports(tmp_path):
     assert jobs[2].parameters["period_end"] == "30/06/2025"
     assert len(names) == 3 + 8 + 32 and "2024/don-vi/NV-2024.ipynb" in names  # 12 offices, 15 communes, 5 agencies
     assert {j.notebook for j in jobs} == {YEARLY, FINAL, SUCCESSOR, SCORECARD}
+    assert all(j.first for j in jobs[:11]) and not any(j.first for j in jobs[11:])  # the long reports go out first
+    assert [j.kind for j in jobs[:4]] == ["yearly", "final", "final", "successor"]
     later = jobs_for(campaign, tmp_path, years=[2025], units=True)
     assert len(later) == 23 and not any(j.parameters["unit"] == "HAODUOC" for j in later)  # merged: no scorecard
 
@@ -309,14 +311,14 @@ def test_a_new_kind_of_report_is_one_notebook_and_one_registration(tiny, book, t
     monkeypatch.setattr(registry, "KINDS", {})  # only the toy: the test renders one notebook
     registry.register(registry.ReportKind(
         "toy", str(notebook),
-        lambda campaign, reports, sel, base: [Job(str(notebook), {**base, "year": y}, reports / f"toy-{y}.ipynb",
-                                                  kind="toy") for y in (sel.years if sel.yearly else [])],
-        lambda parameters, years: [parameters["year"]]))
+        lambda campaign, reports, sel, base: [Job(notebook, {**base, "year": y}, reports / f"toy-{y}.ipynb")
+                                              for y in (sel.years if sel.yearly else [])],  # the kind is stamped
+        lambda parameters, years: [parameters["year"]], heavy=True))
     with pytest.raises(ValueError):
         registry.register(registry.ReportKind("toy", str(notebook), lambda *a: [], lambda *a: []))
     out = tmp_path / "reports"
     run = render_reports(tiny, out, years=[2024], final=False, units=False, yearly=True, jobs=1)
-    assert [(o.job.kind, o.ok) for o in run.outcomes] == [("toy", True)]
+    assert [(o.job.kind, o.job.first, o.ok) for o in run.outcomes] == [("toy", True, True)]
     assert "Năm 2024" in (out / "toy-2024.html").read_text(encoding="utf-8")
     assert (out / "2024" / "ket-qua-2024.xlsx").exists()  # the year's tables still come with it
     assert not render_reports(tiny, out, years=[2024], final=False, units=False, yearly=True, jobs=1).outcomes

@@ -136,6 +136,7 @@ def compare(gradebook: Gradebook, issued: list[Issued]) -> list[Compared]:
     if any(not i.counted for i in issued):
         searched |= set(range(held + 1))
     held, states = gradebook.anchors_at(searched)
+    now = gradebook.anchor().digest  # current only when nothing was added since, an award event included
     out = []
     for i in issued:
         n = i.anchor.decisions
@@ -147,5 +148,6 @@ def compare(gradebook: Gradebook, issued: list[Issued]) -> list[Compared]:
         if match is None:
             out.append(Compared(i, Standing.REWRITTEN, held=held))
         else:
-            out.append(Compared(i, Standing.CURRENT if match == held else Standing.AHEAD, held - match, held))
+            out.append(Compared(i, Standing.CURRENT if i.anchor.digest == now else Standing.AHEAD, held - match,
+                                held))
     return out

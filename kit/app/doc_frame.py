@@ -82,16 +82,6 @@ def decided_by(awards: Awards, authority: Authority) -> Awards:
     return replace(awards, findings=[f for f in awards.findings if f.rule.title in authority.titles])
 
 
-def period_of(awards: Awards) -> str:
-    years = awards.years
-    if awards.level == "yearly":
-        return f"năm {years[0]}"
-    end = awards.on
-    if end is not None and end < dt.date(years[-1], 12, 31):
-        return f"giai đoạn {years[0]} – {end:%d/%m/%Y}"
-    return f"giai đoạn {years[0]}–{years[-1]}"
-
-
 def legal_grounds(campaign: Campaign, awards: Awards, period: str) -> list[str | Missing]:
     """The "Căn cứ" lines: the legal texts of the rule pack in force on the proposals' date (the 2003 Law and
     Decree 91/2017 for 2022–2023, Decree 98/2023 to 30/6/2025, Decree 152/2025 after), the plan, the results."""

@@ -24,7 +24,6 @@ from kit.app.doc_frame import (
     deciders,
     frame_of,
     legal_grounds,
-    period_of,
     proposer_frame,
     report_author,
     symbol,
@@ -42,6 +41,7 @@ from kit.core.vocab import FindingState, Kind, Status, label
 from kit.intake.layout import header_key
 from kit.intake.records import revoked_index
 from kit.outputs.official import GAP, Missing, Written, render
+from kit.outputs.proposals import period_text  # one wording of a period, lists and documents alike
 from kit.scoring import inspections as si
 from kit.scoring.awards import Awards, Finding
 from kit.scoring.prose import achievement_text, citation_complete
@@ -97,7 +97,7 @@ def submission_context(campaign: Campaign, awards: Awards, authority: Authority 
     to = authority or deciders(campaign, awards)[0]
     route = campaign.authorities.route_to(to, day)
     mine = decided_by(awards, to)
-    period = period_of(awards)
+    period = period_text(awards)
     frame = frame_of(campaign, day, issuer, above=route.parent, body=route.by, kind="TTr", authority=route.signature,
                    signer=route.signer_name or Missing(f"họ tên người ký tờ trình lên {to.name} (signer_name trong "
                                                        "authorities: propose)"),
@@ -115,7 +115,7 @@ def decision_context(campaign: Campaign, awards: Awards, authority: Authority | 
     by = authority or deciders(campaign, awards)[0]
     route = campaign.authorities.route_to(by, day)
     full = by.body.replace("UBND", "Ủy ban nhân dân", 1)
-    period = period_of(awards)
+    period = period_text(awards)
     frame = frame_of(campaign, day, issuer, above=by.parent, body=by.body, kind="QĐ", authority=by.signature,
                    signer=by.signer_name or Missing(f"họ tên người ký quyết định của {by.name} (signer_name "
                                                     "trong authorities: decide)"),
@@ -181,7 +181,7 @@ def achievement_context(campaign: Campaign, awards: Awards, finding: Finding, st
         sketch = [f"Tên tập thể: {unit.name}.", f"Nhóm: {campaign.groups.get(unit.group, unit.group)}.",
                   Missing("đặc điểm, chức năng, nhiệm vụ, tổ chức bộ máy (mục I báo cáo thành tích tập thể)")]
     return frame | {
-        "hinh_thuc": finding.rule.title_name, "giai_doan": period_of(awards), "don_vi": unit.name,
+        "hinh_thuc": finding.rule.title_name, "giai_doan": period_text(awards), "don_vi": unit.name,
         "muc_1": "SƠ LƯỢC LÝ LỊCH" if person else "SƠ LƯỢC ĐẶC ĐIỂM, TÌNH HÌNH", "so_luoc": sketch,
         "cac_nam": _unit_years(states, unit.code),
         "can_cu_de_nghi": [achievement_text(finding, awards.years), _citation_line(finding)],
@@ -388,7 +388,7 @@ def _no_result(yd: YearState, unit: str, status: Status) -> tuple[list[str], lis
 def final_report_context(states: list[YearState], awards: Awards) -> dict:
     campaign = states[0].campaign
     day = awards.on or campaign.roster.period_end
-    period = period_of(awards)
+    period = period_text(awards)
     frame = proposer_frame(campaign, day, "BC", ["Sở Nội vụ tỉnh", "Lưu: VT"])
     by_year, summary = [], []
     for yd in states:

@@ -12,6 +12,7 @@ each with the manifest key, basis and years it needs, so the run never guesses a
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -49,11 +50,7 @@ class ReportKind:
     plan: Callable[[Campaign, Path, Selection, dict], list[Job]]  # the jobs for a selection, from base parameters
     reads: Callable[[dict, list[int]], list[int]]  # the campaign's years a job (by its parameters) loads
     shows: Callable[[Job, list[YearState]], str] | None = None  # a digest of what it shows, from the years it reads
-    heavy: bool = False  # a long notebook: handed to the workers first
-
-    def digest(self) -> str:
-        """The notebook's content, part of every job's basis: an edited notebook renders again."""
-        return hashlib.sha256((NOTEBOOKS / self.notebook).read_bytes()).hexdigest()
+    heavy: bool = False  # a long notebook: its jobs are handed to the workers first
 
 
 KINDS: dict[str, ReportKind] = {}
@@ -82,7 +79,9 @@ def jobs_for(campaign: Campaign, reports: Path, *, years: Iterable[int] = (), fi
     run in the reports' headers."""
     selection = Selection(list(years), yearly=not units, final=final, units=units)
     base = {"campaign": str(campaign.root.resolve()), **({"run": run} if run else {})}
-    return [job for kind in KINDS.values() for job in kind.plan(campaign, reports, selection, base)]
+    # every job carries its kind (the cache's ``reads`` and ``shows``) and the kind's weight (handed out first)
+    return [dataclasses.replace(job, kind=kind.name, first=kind.heavy)
+            for kind in KINDS.values() for job in kind.plan(campaign, reports, selection, base)]
 
 
 # -- the kit's own report kinds -----------------------------------------------------------------------------------
@@ -92,7 +91,7 @@ SUCCESSOR = "21-tong-ket-don-vi-ke-thua.ipynb"  # the final of a commune/ward th
 
 def _yearly(campaign: Campaign, reports: Path, sel: Selection, base: dict) -> list[Job]:
     return [Job(YEARLY, {**base, "year": year}, reports / str(year) / f"bao-cao-nam-{year}.ipynb",
-                f"Báo cáo kết quả chấm điểm CCHC năm {year}", kind="yearly", first=True)
+                f"Báo cáo kết quả chấm điểm CCHC năm {year}")
             for year in (sel.years if sel.yearly else [])]
 
 
@@ -102,13 +101,12 @@ def _finals(campaign: Campaign, reports: Path, sel: Selection, base: dict) -> li
     first, last = campaign.years[0], campaign.years[-1]
     out = [Job(FINAL, {**base, "first_year": first, "last_year": last},
                reports / "final" / f"bao-cao-tong-ket-{first}-{last}.ipynb",
-               f"Báo cáo tổng kết phong trào thi đua CCHC {first}–{last}", kind="final", first=True)]
+               f"Báo cáo tổng kết phong trào thi đua CCHC {first}–{last}")]
     if campaign.own_end:  # the district's own final, on the day it ceased
         end = campaign.own_end
         out.append(Job(FINAL, {**base, "first_year": first, "last_year": last, "period_end": f"{end:%d/%m/%Y}"},
                        reports / "final" / f"bao-cao-tong-ket-{first}-{end:%Y%m%d}.ipynb",
-                       f"Báo cáo tổng kết phong trào thi đua CCHC {first} – {end:%d/%m/%Y}", kind="final",
-                       first=True))
+                       f"Báo cáo tổng kết phong trào thi đua CCHC {first} – {end:%d/%m/%Y}"))
     return out
 
 
@@ -118,14 +116,14 @@ def _successors(campaign: Campaign, reports: Path, sel: Selection, base: dict) -
     first, last = campaign.years[0], campaign.years[-1]
     return [Job(SUCCESSOR, {**base, "unit": unit.code, "first_year": first, "last_year": last},
                 reports / "final" / f"tong-ket-{unit.code}-{first}-{last}.ipynb",
-                f"Báo cáo tổng kết {first}–{last} — {unit.name} (kế thừa)", kind="successor", first=True)
+                f"Báo cáo tổng kết {first}–{last} — {unit.name} (kế thừa)")
             for unit in campaign.roster.heirs(last)]
 
 
 def _scorecards(campaign: Campaign, reports: Path, sel: Selection, base: dict) -> list[Job]:
     return [Job(SCORECARD, {**base, "year": year, "unit": unit.code},
                 reports / str(year) / "don-vi" / f"{unit.code}-{year}.ipynb",
-                f"Phiếu kết quả chấm điểm CCHC năm {year} — {unit.name}", kind="scorecard")
+                f"Phiếu kết quả chấm điểm CCHC năm {year} — {unit.name}")
             for year in (sel.years if sel.units else [])
             for unit in campaign.units_of(year)]  # merged or ceased units have no scorecard that year
 
@@ -240,12 +238,15 @@ def render_reports(campaign: Campaign, reports: Path, *, years: list[int], final
     with Gradebook.for_campaign(campaign, readonly=True) as gradebook:
         prints = {y: data_print(campaign, y, gradebook) for y in campaign.years}
     code = code_digest()
-    notebooks = {name: kind.digest() for name, kind in KINDS.items()}
+
+    notebooks: dict[str, str] = {}  # the content of each notebook a job runs: an edited notebook renders again
 
     def made_of(job: Job, *data: str) -> str:
         """The code, the notebook, its parameters (but the run's id) and ``data``."""
+        if job.notebook not in notebooks:
+            notebooks[job.notebook] = hashlib.sha256((NOTEBOOKS / job.notebook).read_bytes()).hexdigest()
         shown = {k: v for k, v in job.parameters.items() if k != "run"}
-        return _digest(code, notebooks[job.kind], json.dumps(shown, sort_keys=True), *data)
+        return _digest(code, notebooks[job.notebook], json.dumps(shown, sort_keys=True), *data)
 
     def basis(job: Job) -> str:
         return made_of(job, *(prints[y] for y in years_read(job, campaign.years)))

@@ -136,7 +136,10 @@ def load_year(campaign: Campaign | str | Path, year: int, *, gradebook: Gradeboo
     results = _cached(("results", str(_root(loaded)), year, Fingerprint(digest, decided, count, 0).digest),
                       lambda: year_results(loaded, check, appraisals(decisions), movement.inspections.rows))
     assert isinstance(results, YearResults)
-    fp = Fingerprint(digest, decisions_digest(decisions, events), count, len(decisions))
+    # a state as of a day differs from today's in its forms and movement, not only in its decisions: the day is part
+    # of what it was made from
+    known = decisions_digest(decisions, events) + (f"|{on.isoformat()}" if on is not None else "")
+    fp = Fingerprint(digest, known, count, len(decisions))
     return YearState(loaded, year, check, movement, decisions, results, fp, events, on, anchor)
 
 

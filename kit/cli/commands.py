@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import sys
 import time
 from collections import Counter
@@ -166,6 +167,10 @@ def cmd_docs(args: argparse.Namespace) -> int:
     years = [args.year] if args.year else campaign.years
     for year in years:
         campaign.require_year(year)
+        # a year's documents dated before the year began would be plausible, signable and empty: a typo
+        if on is not None and not args.final and on < dt.date(year, 1, 1):
+            raise KitError(f"--on {on:%d/%m/%Y}: văn bản của năm {year} không thể ghi ngày trước năm đó "
+                           f"(khi đó chưa có gì của năm {year}); hãy ghi một ngày từ 01/01/{year}.")
 
     def folder(year: int | None) -> Path:
         """reports/<year>/van-ban; a provisional set beside it in van-ban-tam-tinh, never over the official one."""
@@ -374,9 +379,11 @@ def cmd_awards(args: argparse.Namespace) -> int:
     on = None
     if args.on:
         on = parse_date(args.on)
-        if on is None or not args.final:
-            raise KitError(f"--on \"{args.on}\": cần một ngày dạng ngày/tháng/năm (ví dụ 30/06/2025), dùng cùng "
-                           "--final (tổng kết của huyện trước khi giải thể).")
+        if on is None:
+            raise KitError(f"--on \"{args.on}\": cần một ngày dạng ngày/tháng/năm (ví dụ 30/06/2025).")
+        if not args.final:
+            raise KitError("--on chỉ dùng cùng --final (tổng kết đến một ngày, ví dụ của huyện trước khi giải thể); "
+                           "danh sách năm dùng ngày xét khen thưởng của năm đó.")
     # with --on, the lists say only what was known that day (the working list otherwise: everything known now)
     awards, out, roll = write_proposals(load_years(campaign, years, on=on), level, args.reports, args.out,
                                         args.provisional, on)

@@ -149,7 +149,10 @@ def refusal(path: Path, inside: Path | None = None) -> str:
 
 def _within(path: Path, inside: Path) -> bool:
     real, base = os.path.realpath(path), os.path.realpath(inside)
-    return real == base or os.path.commonpath([real, base]) == base
+    try:
+        return real == base or os.path.commonpath([real, base]) == base
+    except ValueError:  # on another drive (a Windows junction to D:): outside
+        return False
 
 
 def open_regular(path: Path, inside: Path | None = None) -> IO[bytes]:

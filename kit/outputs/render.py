@@ -65,7 +65,8 @@ def kernel_call(function: Callable, *args: object) -> str:
     module, name = function.__module__, function.__qualname__
     if "<" in name or "." in name:
         raise ValueError(f"{module}.{name} is not a module-level function a kernel can import")
-    return f"from {module} import {name} as _kit_call\n_kit_call({', '.join(map(repr, args))})\ndel _kit_call"
+    # the name stays in the namespace: the reset that follows clears it (and a reset cannot ``del`` it after itself)
+    return f"from {module} import {name} as _kit_call\n_kit_call({', '.join(map(repr, args))})"
 
 
 RESET = kernel_call(reset_namespace)
@@ -111,7 +112,9 @@ def _engine():
             super().papermill_execute_cells()
 
         async def _reset(self):
-            await self.async_wait_for_reply(self.kc.execute(RESET, silent=True, store_history=False))
+            reply = await self.async_wait_for_reply(self.kc.execute(RESET, silent=True, store_history=False))
+            if reply["content"]["status"] != "ok":  # never a report made in what the previous one left behind
+                raise RuntimeError(f"không đặt lại được kernel trước báo cáo: {reply['content'].get('ename')}")
 
     class ReusedKernelEngine(NBClientEngine):
         @classmethod

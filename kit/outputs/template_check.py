@@ -118,7 +118,7 @@ def check_text(template: bytes) -> Checked:
                 continue
             letter, word = _statement(tag)
             block = "set" if word == "set-block" else word
-            if block in BLOCKS:
+            if block in BLOCKS or word == "set-block":  # "{% set x %}…{% endset %}" opens; "{% set x = 1 %}" does not
                 stack.append((letter, block, i))
             elif word in MIDDLE:
                 if not stack or stack[-1][1] not in MIDDLE[word]:
