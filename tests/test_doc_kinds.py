@@ -54,3 +54,19 @@ def test_a_registered_kind_is_written_by_kit_docs(toy_kind, tmp_path):
 def test_a_kind_registered_twice_is_refused(toy_kind):
     with pytest.raises(ValueError, match="phieu-thu"):
         register(toy_kind)
+
+
+def test_a_kind_whose_values_cannot_be_made_stops_only_itself(toy_kind, tmp_path, capsys):
+    """A context builder refusing the configuration (UsageError: no authority that day…) fails that document, named,
+    and the others are still written (exit 1), never a traceback through the whole batch."""
+    from kit.core.errors import UsageError
+
+    def refuse(run, _item):
+        raise UsageError("Không có cấp quyết định ngày 31/12/2024 cho: Phiếu thử.")
+
+    register(DocumentKind("phieu-hong", frozenset({Scope.YEAR}), "phieu-thu", context=refuse,
+                          file_name=lambda run, _: f"phieu-hong-{run.end}.docx", layout=_layout))
+    assert main(["docs", "--campaign", str(DEMO), "--year", "2024", "--out", str(tmp_path)]) == 1
+    said = capsys.readouterr()
+    assert "phieu-hong-2024.docx: Không có cấp quyết định" in said.err and "Traceback" not in said.err
+    assert (tmp_path / "phieu-thu-2024.docx").exists() and (tmp_path / "bao-cao-ket-qua-2024.docx").exists()

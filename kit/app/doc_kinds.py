@@ -10,6 +10,7 @@ a kind. The kit's own kinds are registered in ``kit.app.documents``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -73,8 +74,13 @@ class DocumentKind:
     def template_source(self, campaign_root: Path) -> bytes | Path:
         own = campaign_root / FOLDER / f"{self.template}.docx"
         if self.layout is not None and not own.is_file():
-            return self.layout().bytes()
+            return _layout_bytes(self.layout)  # built once: a kind written for every unit asks a hundred times
         return template_for(campaign_root, self.template)
+
+
+@functools.lru_cache(maxsize=32)
+def _layout_bytes(layout: Callable[[], Layout]) -> bytes:
+    return layout().bytes()
 
 
 KINDS: dict[str, DocumentKind] = {}

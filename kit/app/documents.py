@@ -479,7 +479,13 @@ def _write_kinds(batch: Batch, run: Run, kinds: list[DocumentKind], folder: Path
     known = known_gaps(run.campaign, run.awards.pack)
     for kind in kinds:
         for item in kind.items(run):
-            _write(batch, run.campaign, kind, kind.context(run, item), folder / kind.file_name(run, item), known)
+            path = folder / kind.file_name(run, item)
+            try:  # a configuration a document cannot be made from (no authority that day…) stops that one only
+                context = kind.context(run, item)
+            except UsageError as exc:
+                batch.failed.append(f"{path.name}: {exc}")
+                continue
+            _write(batch, run.campaign, kind, context, path, known)
 
 
 def _commendation(batch: Batch, campaign: Campaign, awards: Awards, states: list[YearState], folder: Path,
