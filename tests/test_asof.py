@@ -260,3 +260,14 @@ def test_a_person_of_a_ceased_unit_is_reported_by_the_body_in_office(documents):
         heading, text = _text(path)
         assert heading.split("\n")[:2] == ["UBND TỈNH TÂY NINH", "SỞ NỘI VỤ"]
         assert "Đơn vị công tác: Phòng Giáo dục và Đào tạo (đến ngày 30/06/2025)." in text
+
+
+def test_no_notice_is_addressed_to_a_unit_that_had_ceased_by_its_date(tmp_path, capsys):
+    """The 2025 notices are dated 16/01/2026: the district's offices, abolished on 1/7/2025, receive none (their
+    2025 results stay in the year's report), and kit docs says so in one line."""
+    assert main(["docs", "--campaign", str(DEMO), "--reports", str(tmp_path), "--year", "2025", "--units"]) == 0
+    said = capsys.readouterr().out
+    sent = {p.stem.split("-")[-2] for p in (tmp_path / "2025" / "van-ban" / "thong-bao").glob("*.docx")}
+    assert sent and "TP" not in sent and "GDDT" not in sent and "XCHAUTHANH" in sent
+    assert "Không lập thông báo kết quả cho 15 đơn vị đã thôi hoạt động trước ngày 16/01/2026" in said
+    assert "Phòng Tư pháp" in said

@@ -138,9 +138,14 @@ def test_a_notice_to_a_merged_unit_says_so():
 
 
 def test_a_provisional_notice_says_tam_tinh_and_never_promises_finality(notices):
-    yd = load_year(load_campaign(DEMO), 2025)
+    from kit.scoring.awards import proposals_date
+
+    campaign = load_campaign(DEMO)
+    yd = load_year(campaign, 2025)
+    day = proposals_date(campaign, "yearly", [2025])  # the notices' date: units that had ceased get none
     units = yd.results.units
-    scored = units[units["status"].map(lambda s: s.scored)]
+    alive = {u.code for u in campaign.units if u.valid_to is None or u.valid_to >= day}
+    scored = units[units["status"].map(lambda s: s.scored) & units["unit"].isin(alive)]
     none = scored[scored["appraised_count"] == 0]["unit"]
     full = scored[scored["appraised_count"] == scored["criteria"]]["unit"]
     assert len(none) and len(full)

@@ -58,6 +58,8 @@ class Batch:
     made_from: str
     written: list[Written] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    not_sent: list[str] = field(default_factory=list)  # units a notice dated ``day`` could not reach: ceased before
+    day: dt.date | None = None  # the date of the run's documents
 
     def missing(self) -> Counter[str]:
         """Each value left "…", with the number of documents it is missing from."""
@@ -519,7 +521,16 @@ def year_documents(yd: YearState, folder: Path, *, notices_only: bool = False, p
     kinds = kinds_for(Scope.UNIT, commendation=has_rules) + ([] if notices_only else [
         k for k in kinds_for(Scope.YEAR, commendation=has_rules) if Scope.UNIT not in k.scopes])
     _write_kinds(batch, Run(campaign, [yd], awards, day, str(yd.year), Scope.YEAR), kinds, folder)
+    batch.day = day
+    batch.not_sent = [campaign.units_by_code[c].name for c in _taking_part(yd)["unit"] if not _alive(campaign, c, day)]
     return batch
+
+
+def _alive(campaign: Campaign, code: str, day: dt.date) -> bool:
+    """A unit can receive a document dated ``day``: it had not ceased by then (a notice is never addressed to
+    an office abolished with the district)."""
+    unit = campaign.units_by_code[code]
+    return unit.valid_to is None or unit.valid_to >= day
 
 
 def final_documents(states: list[YearState], folder: Path, *, on: dt.date | None = None,
@@ -551,7 +562,7 @@ register(DocumentKind(
     "thong-bao-ket-qua", frozenset({Scope.UNIT}), "thong-bao-ket-qua",
     context=lambda run, unit: notice_context(run.year, unit, run.day),
     file_name=lambda run, unit: f"thong-bao/thong-bao-ket-qua-{unit}-{run.year.year}.docx",
-    items=lambda run: list(_taking_part(run.year)["unit"])))
+    items=lambda run: [u for u in _taking_part(run.year)["unit"] if _alive(run.campaign, u, run.day)]))
 register(DocumentKind(
     "bao-cao-ket-qua-nam", frozenset({Scope.YEAR}), "bao-cao-ket-qua-nam",
     context=lambda run, _: year_report_context(run.year, run.awards),

@@ -207,6 +207,10 @@ def _documents_done(batches: list[Batch], pdf: bool) -> int:
         missing.update(b.missing())
     for what, n in missing.items():
         print(f"  ! Chưa có {what}: để \"…\" trong {n} văn bản — điền trước khi trình ký.")
+    for b in (b for b in batches if b.not_sent and b.day):
+        print(f"  · Không lập thông báo kết quả cho {len(b.not_sent)} đơn vị đã thôi hoạt động trước ngày "
+              f"{vn.date(b.day)} của thông báo (kết quả của các đơn vị này vẫn có trong báo cáo năm): "
+              + ", ".join(b.not_sent) + ".")
     failed = [f for b in batches for f in b.failed]
     by_message: dict[str, list[str]] = {}  # one broken template fails a hundred notices: said once
     for line in failed:
