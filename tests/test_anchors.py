@@ -267,3 +267,14 @@ def test_the_published_honour_roll_prints_the_anchor(tmp_path):
     state = load_year(DEMO, 2024)
     _, _, roll = write_proposals([state], "yearly", tmp_path)
     assert state.anchor is not None and anchors_of_file(roll) == [state.anchor]
+
+
+def test_a_long_lived_reader_sees_a_rewritten_history_not_its_cache(demo_copy):
+    """A kernel that read the year before (the meeting view, the panel) reads it again after a rewrite that kept
+    the number of decisions and the highest id: the year cache is keyed on the chain's head as well."""
+    campaign = load_campaign(demo_copy)
+    before = load_year(campaign, 2024)
+    target = _rewrite_a_score(demo_copy, 2024)
+    after = load_year(campaign, 2024)
+    scores = after.decisions.set_index("id")["score"]
+    assert before.decisions.set_index("id")["score"][target] > 0 and scores[target] == 0.0

@@ -99,8 +99,10 @@ class AwardLog(Store):
                         "kiện đã bị xóa, hoặc đây là bản sao lưu cũ.")
         return ""
 
-    def award_revision(self) -> tuple[int, int]:
+    def award_revision(self) -> tuple[int, int, str]:
+        """(count, highest id, the chain there): see ``DecisionLog.revision``."""
         with self._reading() as conn:
             count, top = conn.execute(select(func.count(award_events.c.id),
                                              func.coalesce(func.max(award_events.c.id), 0))).one()
-        return int(count), int(top)
+            chain = conn.execute(select(award_events.c.chain).where(award_events.c.id == top)).scalar() or ""
+        return int(count), int(top), str(chain)

@@ -191,14 +191,16 @@ class DecisionLog(Store):
                                      ) from None
             return sorted(found | set(self._heads(conn)))
 
-    def revision(self, year: int) -> tuple[int, int]:
-        """(number of decisions, highest id) of a year: changes whenever a decision is added, and decisions are
-        never changed or removed (append-only), so an unchanged revision means an unchanged history."""
+    def revision(self, year: int) -> tuple[int, int, str]:
+        """(number of decisions, highest id, the chain at that id) of a year: changes whenever a decision is added
+        and, since the chain covers every row before it, when a history is rewritten with the same count (the
+        triggers forbid it, a file edited outside the kit does not): a reader's cache never outlives either."""
         stmt = select(func.count(decisions.c.id), func.coalesce(func.max(decisions.c.id), 0)).where(
             decisions.c.year == year)
         with self._reading() as conn:
             count, top = conn.execute(stmt).one()
-        return int(count), int(top)
+            chain = conn.execute(select(decisions.c.chain).where(decisions.c.id == top)).scalar() or ""
+        return int(count), int(top), str(chain)
 
     def latest(self, year: int) -> pd.DataFrame:
         """The decisions that count now in ``year``, one per (unit, code)."""
