@@ -210,7 +210,7 @@ class RenderRun:
 
 def _notebooks(jobs: list[Job]) -> list[str]:
     """The notebooks of ``jobs``: their imports warm the workers' kernels up (``kit.app.kernel.warm``)."""
-    return sorted({str(NOTEBOOKS / kind_of(j).notebook) for j in jobs})
+    return sorted({str(NOTEBOOKS / j.notebook) for j in jobs})
 
 
 def _digest(*parts: str) -> str:

@@ -35,7 +35,6 @@ STALE_AFTER = 24 * 3600  # a temporary file this old is a dead run's whatever it
 _swept: set[str] = set()
 
 
-
 def _codes(*names: str) -> set[int]:
     return {getattr(errno, n) for n in names if hasattr(errno, n)}  # Windows lacks some
 
