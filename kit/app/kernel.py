@@ -43,7 +43,6 @@ def warm(campaign: str, years: list[int], notebooks: Sequence[str] = ()) -> None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    import kit.app.fingerprint  # noqa: F401  (imported for the reports that follow)
     from kit.app import year
     from kit.config.campaign import load_campaign
 
