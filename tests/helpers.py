@@ -136,3 +136,53 @@ def copy_demo(target: Path, **kwargs) -> Path:
         return skipped | (set(extra(folder, names)) if extra else set())
 
     return Path(shutil.copytree(DEMO, target, ignore=ignore, **kwargs))
+
+
+SUCCESSOR_UNITS = ("code,name,group,valid_from\nXCHAUTHANH,Xã Châu Thành,XA,01/07/2025\n"
+                   "XHOAHOI,Xã Hòa Hội,XA,01/07/2025\nPTANNINH,Phường Tân Ninh,XA,01/07/2025\n"
+                   "XHAODUOC,Xã Hảo Đước,XA,01/07/2025\n")
+# A 2026 rule that needs earlier years: "Tập thể lao động xuất sắc" (an illustration: its legal conditions are the
+# office's to write; "Điều …" stays unfilled) on the two years before, and a Bằng khen on Giấy khen in the three
+# years before.
+SUCCESSOR_RULES = """\
+example: true
+titles:
+  - {code: TTLDXS, name: "Tập thể lao động xuất sắc", for: collective}
+  - {code: BK_TAPTHE, name: "Bằng khen của Chủ tịch UBND tỉnh", for: collective}
+  - {code: GK_TAPTHE, name: "Giấy khen của Chủ tịch UBND huyện", for: collective, thematic: true}
+  - {code: GKS_TAPTHE, name: "Giấy khen của Giám đốc Sở Nội vụ", for: collective, thematic: true}
+yearly:
+  - title: TTLDXS
+    basis: "Điều … (Tập thể lao động xuất sắc)"
+    conditions:
+      - {field: years_in_band_before, bands: ["Xuất sắc", "Tốt", "Khá"], min: 2}
+    quota: {share: 1}
+    order: [percent]
+  - title: BK_TAPTHE
+    basis: "Điều … (Bằng khen)"
+    conditions:
+      - {field: awards_in_years, titles: [GK_TAPTHE, GKS_TAPTHE], thematic: true, years: 3, min: 2}
+    quota: {share: 1}
+    order: [percent]
+"""
+
+
+def write_successor_campaign(root: Path, history_from: str | None, *, units: str = SUCCESSOR_UNITS,
+                             rules: str = SUCCESSOR_RULES, extra: str = "") -> Path:
+    """A minimal 2026 campaign (one group, no submissions yet) whose units succeed the demo's communes merged on
+    1/7/2025, its previous campaign named by ``history_from`` (None: not named); ``extra``: more campaign.yml."""
+    text = CAMPAIGN_YML.replace("years: [2024]", "years: [2026]").replace(
+        "2024: {submission: 2024-12-15}", "2026: {submission: 2026-11-30, awards: 2027-01-15}").replace(
+        '  - {code: A, name: "Nhóm A"}\n  - {code: B, name: "Nhóm B"}\n', '  - {code: XA, name: "UBND cấp xã"}\n')
+    text = text.replace('name: "Đợt thử nghiệm"', 'name: "Phong trào thi đua CCHC 2026–2030"')
+    if history_from is not None:
+        text += f"history_from: {history_from}\n"
+    (root / "criteria").mkdir(parents=True, exist_ok=True)
+    (root / "campaign.yml").write_text(text + extra, encoding="utf-8")
+    (root / "units.csv").write_text(units, encoding="utf-8")
+    (root / "commendation.yml").write_text(rules, encoding="utf-8")
+    (root / "criteria" / "2026-XA.yml").write_text(FRAMEWORK_YML.replace("year: 2024", "year: 2026")
+                                                   .format(group="XA"), encoding="utf-8")
+    (root / "submissions" / "2026").mkdir(parents=True, exist_ok=True)
+    init_gradebook(root)
+    return root

@@ -22,10 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from kit.config.campaign import Campaign
+from kit.config.units import LINEAGE_FILE
 from kit.core import vn
 from kit.core.filememo import FileMemo, sha256
 from kit.intake.check import RECEIVED_REGISTER, submission_files
 from kit.scoring.awards import proposals_date  # the date a scorecard's findings are followed up to
+from kit.store.ledger import LEDGER_FILE
 
 if TYPE_CHECKING:
     from kit.app.year import YearState
@@ -60,6 +63,36 @@ def input_files(root: Path, years: list[int]) -> list[Path]:
                      root / "nominations" / f"{year}.xlsx", root / "inspections" / f"{year}.csv",
                      root / "inspections" / f"{year}.xlsx", *submission_files(folder), folder / RECEIVED_REGISTER]
     return [p for p in config + per_year if p.is_file()]
+
+
+def history_files(campaign: Campaign) -> list[Path]:
+    """What ``history_from`` reads (kit.app.previous): the handover archive, or the previous campaign's folder —
+    its configuration and lineage, every year's movement files, forms and surveys, and its gradebook (the SQLite
+    file and its ledger of heads, which moves with every decision and award event, whatever the database)."""
+    source = campaign.history_from
+    if source is None:
+        return []
+    if source.archive or not source.path.is_dir():
+        return [source.path] if source.path.is_file() else []
+    root = source.path
+    years = sorted({int(p.stem if p.is_file() else p.name) for folder in ("submissions", "surveys", "nominations",
+                                                                            "inspections")
+                    for p in (root / folder).glob("*") if (p.stem if p.is_file() else p.name).isdigit()})
+    extra = [root / LINEAGE_FILE, root / LEDGER_FILE, root / "gradebook.sqlite", root / "gradebook.sqlite-wal"]
+    return input_files(root, years) + [p for p in extra if p.is_file()]
+
+
+def history_digest(campaign: Campaign) -> str:
+    """The digest of what ``history_from`` reads ("" when campaign.yml names no previous campaign), with where it is
+    and how its units are mapped: a changed previous campaign changes the proposals made with it, and only them."""
+    source = campaign.history_from
+    if source is None:
+        return ""
+    h = hashlib.sha256(repr((str(source.path.resolve()), source.units)).encode())
+    for path in history_files(campaign):
+        name = path.name if source.archive else path.relative_to(source.path).as_posix()
+        h.update(name.encode() + _content_digest(path))
+    return h.hexdigest()
 
 
 def files_digest(root: Path, files: list[Path]) -> str:

@@ -12,14 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kit.app.previous import previous_of
 from kit.app.year import YearState, load_year, load_years
 from kit.config.campaign import Campaign
+from kit.config.rules import RESULT_HISTORY_FIELDS
 from kit.core import vn
 from kit.core.atomic import write_text
 from kit.intake.check import format_text
 from kit.outputs.proposals import write_outputs
 from kit.outputs.results_book import results_path, write_results
 from kit.scoring.awards import Awards, awards_for, proposals_date
+from kit.scoring.past import Past
 from kit.store.gradebook import Gradebook
 
 
@@ -61,15 +64,35 @@ def proposals(states: list[YearState], level: str, provisional: bool = False, on
     that earlier final proposed: the earlier one is made again as it was known on its own day."""
     campaign = states[0].campaign
     on = on or states[0].on
+    past = past_of(states, level, on)
     earlier = None
     first = campaign.own_end
     if level == "final" and first is not None and campaign.rules is not None \
             and (on or proposals_date(campaign, level, [s.year for s in states])) > first:
         before = load_years(campaign, [s.year for s in states], on=first)
         earlier = awards_for(campaign, level, [s.results for s in before], [s.movement for s in before], False,
-                             first, revocations=before[0].revocations)
-    return awards_for(campaign, level, [s.results for s in states], [s.movement for s in states],
-                      provisional, on, revocations=states[0].revocations, earlier=earlier)
+                             first, revocations=before[0].revocations, past=past)
+    found = awards_for(campaign, level, [s.results for s in states], [s.movement for s in states],
+                       provisional, on, revocations=states[0].revocations, earlier=earlier, past=past)
+    previous = previous_of(campaign)
+    if previous is not None:  # what went wrong with history_from is said where the proposals are
+        found.problems += previous.problems
+    return found
+
+
+def past_of(states: list[YearState], level: str, on: dt.date | None) -> Past | None:
+    """The years before a yearly list (the previous campaign's, ``history_from``, and this campaign's earlier
+    ones when a rule looks at earlier results: kit.scoring.past), or None when nothing looks back."""
+    campaign = states[0].campaign
+    previous = previous_of(campaign)
+    past = previous.past if previous is not None else None
+    uses = campaign.rules is not None and any(c.field in RESULT_HISTORY_FIELDS for pack in campaign.rules.packs
+                                              for r in pack.yearly for c in r.conditions)
+    earlier = [y for y in campaign.years if y < states[0].year]
+    if level != "yearly" or not uses:
+        return past
+    before = load_years(campaign, earlier, on=on) if earlier else []
+    return (past or Past(first_year=min(campaign.years))).with_years(campaign.roster, [s.results for s in before])
 
 
 def write_proposals(states: list[YearState], level: str, reports: Path, out: Path | None = None,

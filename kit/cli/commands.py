@@ -68,6 +68,7 @@ def _absence(campaign: Campaign, code: str, year: int) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from kit.app.previous import history_problems
     from kit.app.year import check_files
     from kit.intake.check import format_json, format_text
 
@@ -81,7 +82,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         # year shown), nominations and the inspection register per year.
         rules = campaign.rules.problems if campaign.rules else []
         shared = campaign.warnings + rules + movement.registrations.problems + movement.initiatives.problems \
-            + movement.records.problems + movement.assignments.problems if i == 0 else []
+            + movement.records.problems + movement.assignments.problems + history_problems(campaign) if i == 0 else []
         shown = dataclasses.replace(report, problems=report.problems + shared + movement.nominations.problems
                                     + movement.inspections.problems)
         outputs.append(format_json(shown) if args.format == "json" else format_text(shown))

@@ -27,7 +27,7 @@ from kit.core.yamlfile import line_of, load, syntax_problem, unknown_keys
 DEFAULT_CAMPAIGN = Path("data")
 CAMPAIGN_KEYS = {"name", "district", "province", "plan", "demo", "years", "groups", "deadlines", "bands", "target",
                  "bands_by_year", "gradebook", "period_end", "issuers", "authorities", "second_appraisal",
-                 "ceased_unit_reports"}
+                 "ceased_unit_reports", "history_from"}
 # Who writes the achievement report of a unit that had ceased on the report's date (kit.app.documents):
 # its successor (lineage.csv), or the unit itself on its last day; the successor when it has none.
 CEASED_UNIT_REPORTS = ("successor", "last_day")
@@ -82,6 +82,72 @@ def _second_appraisal(raw: object, path: Path, problems: list[P.Problem]) -> Sec
     return SecondAppraisal(share, gap_value, int(seed))
 
 
+@dataclass(frozen=True)
+class HistorySource:
+    """``history_from:`` in campaign.yml: the previous campaign whose results, bands, awards and lineage count for
+    this one's history rules (kit.app.previous reads and checks it). ``path`` is its folder or its handover archive
+    (``kit archive``), relative to this campaign's folder or absolute; ``units`` maps a unit of this campaign to the
+    previous campaign's units it continues when their codes differ (by default a unit continues the one of the same
+    code). ``line``: where campaign.yml says so, for every problem about it."""
+
+    written: str
+    path: Path
+    line: int | None
+    units: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def archive(self) -> bool:
+        return self.path.suffix.lower() == ".zip"
+
+    def continued(self, code: str) -> tuple[str, ...]:
+        """The previous campaign's units ``code`` continues (named in ``units``, else its own code)."""
+        return dict(self.units).get(code, (code,))
+
+
+def _key_line(path: Path, key: str) -> int | None:
+    """The line of a top-level key (yamlfile keeps the lines of mappings, not of scalar values)."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((i for i, line in enumerate(lines, start=1) if line.startswith(f"{key}:")), None)
+
+
+def _history_from(raw: object, root: Path, path: Path, units: set[str], problems: list[P.Problem]
+                  ) -> HistorySource | None:
+    """``history_from: ../chau-thanh-2022-2025`` (or ``.zip``), or ``{path: …, units: {NEW: OLD, NEW2: [OLD1,
+    OLD2]}}``. Only its form is checked here; whether it can be read is ``kit check``'s (kit.app.previous)."""
+    if raw is None:
+        return None
+    line = _key_line(path, "history_from") or line_of(raw)
+    mapping = raw if isinstance(raw, dict) else {"path": raw}
+    unknown_keys(mapping, {"path", "units"}, path, problems)
+    written = mapping.get("path")
+    if not isinstance(written, str) or not written.strip():
+        problems.append(P.make(P.Code.CONFIG_INVALID, file=path, row=line, detail=(
+            "\"history_from\" phải ghi đường dẫn tới thư mục đợt thi đua trước hoặc gói lưu trữ bàn giao (.zip) của "
+            "nó, ví dụ history_from: ../chau-thanh-2022-2025")))
+        return None
+    pairs: list[tuple[str, tuple[str, ...]]] = []
+    given = mapping.get("units") or {}
+    if not isinstance(given, dict):
+        problems.append(P.make(P.Code.CONFIG_INVALID, file=path, row=line, detail=(
+            "\"units\" của history_from phải có dạng {MÃ_MỚI: MÃ_CŨ} hoặc {MÃ_MỚI: [MÃ_CŨ_1, MÃ_CŨ_2]}")))
+        given = {}
+    for new, old in given.items():
+        if new == "__line__":
+            continue
+        olds = tuple(str(o).strip().upper() for o in (old if isinstance(old, list) else [old]) if str(o).strip())
+        if str(new).upper() not in units or not olds:
+            problems.append(P.make(P.Code.CONFIG_INVALID, file=path, row=line_of(given) or line, detail=(
+                f"history_from, units: \"{new}\" phải là mã một đơn vị trong units.csv, ghi kèm mã (các) đơn vị "
+                "của đợt thi đua trước mà nó tiếp nối")))
+            continue
+        pairs.append((str(new).upper(), olds))
+    target = Path(written.strip()).expanduser()
+    return HistorySource(written.strip(), target if target.is_absolute() else root / target, line, tuple(pairs))
+
+
 @dataclass
 class Campaign:
     root: Path
@@ -107,6 +173,7 @@ class Campaign:
     second_appraisal: SecondAppraisal = field(default_factory=SecondAppraisal)
     ceased_unit_reports: str = "successor"  # CEASED_UNIT_REPORTS
     authorities: Authorities = field(default_factory=Authorities)  # kit.config.authorities
+    history_from: HistorySource | None = None  # the previous campaign (kit.app.previous)
 
     def __post_init__(self) -> None:
         self.units_by_code = {u.code: u for u in self.units}
@@ -293,7 +360,9 @@ def load_campaign(root: Path | str = DEFAULT_CAMPAIGN) -> Campaign:
                         lineage=lineage, period_end=period_end,
                         issuers=load_issuers(raw.get("issuers"), str(raw.get("district", "")), path, problems),
                         second_appraisal=_second_appraisal(raw.get("second_appraisal"), path, problems),
-                        ceased_unit_reports=str(raw.get("ceased_unit_reports") or "successor"))
+                        ceased_unit_reports=str(raw.get("ceased_unit_reports") or "successor"),
+                        history_from=_history_from(raw.get("history_from"), root, path, {u.code for u in units},
+                                                   problems))
     if campaign.ceased_unit_reports not in CEASED_UNIT_REPORTS:
         problems.append(P.make(P.Code.CONFIG_INVALID, file=path, row=line_of(raw),
                                detail=f"\"ceased_unit_reports\" phải là successor (đơn vị kế thừa lập báo cáo thành "

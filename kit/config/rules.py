@@ -49,6 +49,12 @@ FIELDS: dict[tuple[str, Kind], dict[str, str]] = {
 HISTORY_FIELDS = {"consecutive_years": "số năm liên tục được tặng", "awards_in_years": "số lần được tặng"}
 for _key in FIELDS:
     FIELDS[_key].update(HISTORY_FIELDS)
+# fields on the results of the years before the one considered (this campaign's earlier years and, through
+# ``history_from``, the previous campaign's, its units' lineage followed: kit.scoring.past), for a yearly collective
+# rule such as a title that needs earlier years in a band
+RESULT_HISTORY_FIELDS = {"years_in_band_before": "số năm liên tục liền trước đạt xếp loại"}
+FIELDS[("yearly", Kind.COLLECTIVE)].update(RESULT_HISTORY_FIELDS)
+PAST_FIELDS = {**HISTORY_FIELDS, **RESULT_HISTORY_FIELDS}  # fields that look before the year considered
 OPS = ("in", "not_in", "min", "max", "equals")
 TIE_BREAKS = {"women": "ưu tiên cá nhân nữ, tập thể có từ 70 % nữ trở lên"}
 ARTICLES = ("holds", "discipline", "tie_break", "thematic", "revocation")  # what a pack's ``articles`` may cite
@@ -69,10 +75,49 @@ class Condition:
     def value_of(self, candidate: dict) -> object:
         """The candidate's value for this condition (band lists are counted against ``bands``; history fields
         are counted on the candidate's award history, revoked awards never counting)."""
+        if self.field in PAST_FIELDS and self._unknown(candidate):
+            return None
         if self.field in HISTORY_FIELDS:
             return self._from_history(candidate)
+        if self.field in RESULT_HISTORY_FIELDS:
+            return len(self._best_run(candidate))
         got = candidate.get(self.field)
         return sum(b in self.bands for b in got) if self.bands and isinstance(got, list) else got
+
+    def _unknown(self, candidate: dict) -> bool:
+        """Whether the years this condition looks at reach before what is known of the candidate (the previous
+        campaign named by ``history_from`` could not be read, or the unit's lineage not traced there): its value is
+        then unknown, never a silent 0."""
+        known_from = candidate.get("history_known_from")
+        if known_from is None:
+            return False
+        year = int(candidate.get("year_considered") or 0)
+        if self.field == "awards_in_years":
+            return year - self.years < known_from
+        return year - 1 - self._walked(candidate) < known_from  # a run of years unbroken back to the unknown
+
+    def _walked(self, candidate: dict) -> int:
+        return len(self._best_run(candidate)) if self.field in RESULT_HISTORY_FIELDS else \
+            self._from_history(candidate)
+
+    def _best_run(self, candidate: dict) -> list:
+        """The longest run over the candidate's lines (a unit that took over several has one line per predecessor,
+        as in the final summing-up: kit.scoring.awards.collective_final)."""
+        year = int(candidate.get("year_considered") or 0)
+        runs = [_run(line, self.bands, year) for line in candidate.get("results_before") or []]
+        return max(runs, key=len, default=[])
+
+    def previous_years(self, candidate: dict) -> list[int]:
+        """The years this condition counted from the previous campaign (``history_from``): the proposal's reasons
+        name them."""
+        if self.field in RESULT_HISTORY_FIELDS:
+            return sorted(r.year for r in self._best_run(candidate) if r.source)
+        if self.field in HISTORY_FIELDS:
+            year = int(candidate.get("year_considered") or 0)
+            back = self.years if self.field == "awards_in_years" else self._from_history(candidate)
+            return sorted({a["year"] for a in candidate.get("history") or [] if a.get("previous")
+                           and a["code"] in self.titles and not a["revoked"] and year - back <= a["year"] < year})
+        return []
 
     def _from_history(self, candidate: dict) -> int:
         year = int(candidate.get("year_considered") or 0)
@@ -102,6 +147,8 @@ class Condition:
 
     def describe(self, labels: dict[str, str]) -> str:
         name = labels[self.field] + (f" ({', '.join(self.bands)})" if self.bands else "")
+        if self.field in RESULT_HISTORY_FIELDS:
+            name += " đến năm trước"
         if self.field in HISTORY_FIELDS:
             scope = f" trong {self.years} năm trước" if self.field == "awards_in_years" else " đến năm trước"
             name += f" {', '.join(self.titles)}{scope}" + (", kể cả khen thưởng theo chuyên đề" if self.thematic
@@ -109,6 +156,15 @@ class Condition:
         want = {"in": "thuộc", "not_in": "không thuộc", "min": "≥", "max": "≤", "equals": "="}[self.op]
         value = ", ".join(str(label(v)) for v in self.value) if isinstance(self.value, list) else _word(self.value)
         return f"{name} {want} {value}"
+
+
+def _run(line: dict, bands: tuple[str, ...], year: int) -> list:
+    """The unbroken run of years right before ``year`` in which ``line`` (a unit's results by year,
+    kit.scoring.past.PastYear) was in ``bands``, latest first."""
+    out: list = []
+    while (row := line.get(year - 1 - len(out))) is not None and row.band in bands:
+        out.append(row)
+    return out
 
 
 def _word(value: object) -> str:
@@ -239,7 +295,7 @@ def _condition(raw: dict, level: str, kind: Kind, where: P.Where, problems: list
                                detail=f"điều kiện trên \"{name}\" cần đúng một phép so sánh: {', '.join(OPS)}"))
         return None
     bands = tuple(raw.get("bands") or ())
-    if name in ("years_in_band", "unit_years_in_band") and not bands:
+    if name in ("years_in_band", "unit_years_in_band", *RESULT_HISTORY_FIELDS) and not bands:
         problems.append(P.make(P.Code.RULE_INVALID, **where, row=line_of(raw),
                                detail=f"điều kiện \"{name}\" cần danh sách \"bands\""))
         return None

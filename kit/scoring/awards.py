@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass, field
 
 from kit.config.campaign import Campaign
-from kit.config.rules import FIELDS, TIE_BREAKS, Rule, RulePack, Rules
+from kit.config.rules import FIELDS, PAST_FIELDS, TIE_BREAKS, Rule, RulePack, Rules
 from kit.core import problems as P
 from kit.core import vn
 from kit.core.values import optional_float as _num
@@ -24,6 +24,7 @@ from kit.intake.layout import header_key
 from kit.intake.movement import RATINGS, Movement, Table, registration_status
 from kit.intake.records import Records, revoked_index
 from kit.scoring.inspections import overdue
+from kit.scoring.past import Past
 from kit.scoring.results import YearResults
 
 ASCENDING = {"rank", "last_rank"}  # order fields where smaller is better
@@ -198,6 +199,25 @@ def _shown(value: object) -> str:
     return "—" if value is None else str(label(value))
 
 
+def _actual(condition, candidate: dict) -> str:
+    """What a condition found, as the reasons print it: a history the previous campaign could not give is said
+    to be unknown, with why; years counted from the previous campaign are named with it."""
+    value = condition.value_of(candidate)
+    if value is None and candidate.get("history_gap") and condition.field in PAST_FIELDS:
+        return f"không xác định — {candidate['history_gap']}"
+    years = condition.previous_years(candidate)
+    shown = _shown(value)
+    if years:
+        shown += f"; {previous_text(years, candidate.get('previous_label', ''))}"
+    return shown
+
+
+def previous_text(years: list[int], source: str) -> str:
+    """"kết quả năm 2024, 2025 theo Phong trào … (chiến dịch trước)": how a result of the previous campaign is
+    shown wherever it is used (reasons, achievement reports)."""
+    return f"kết quả năm {', '.join(map(str, years))} theo {source}"
+
+
 def _order_key(rule: Rule, candidate: dict) -> tuple:
     key = []
     for name in rule.order:
@@ -263,9 +283,8 @@ def evaluate(rules: list[Rule], candidates: dict[Kind, list[dict]], provisional:
         qualified: list[tuple[dict, list[str]]] = []
         for cand in pool:
             notes = cand.get("notes", [])
-            met = [f"✔ {c.describe(labels)} (đạt: {_shown(c.value_of(cand))})" for c in rule.conditions
-                   if c.check(cand)]
-            failed = [f"✖ {c.describe(labels)} (thực tế: {_shown(c.value_of(cand))})" for c in rule.conditions
+            met = [f"✔ {c.describe(labels)} (đạt: {_actual(c, cand)})" for c in rule.conditions if c.check(cand)]
+            failed = [f"✖ {c.describe(labels)} (thực tế: {_actual(c, cand)})" for c in rule.conditions
                       if not c.check(cand)]
             if not failed:
                 qualified.append((cand, met + notes))
@@ -305,20 +324,27 @@ def discipline_ends(records: Records | None, on: dt.date) -> dict[tuple[Kind, st
 
 def prepare(candidates: dict[Kind, list[dict]], records: Records | None, revocations: list[dict], year: int,
             on: dt.date, level: str, titles: set[str], pack: RulePack | None,
-            covered: dict[tuple[Kind, str], str] | None = None) -> None:
+            covered: dict[tuple[Kind, str], str] | None = None, past: Past | None = None) -> None:
     """Add to each candidate what the office's records say: its award history (revocations applied), the legal
     priority (women), and what keeps it out (``blocked``): an open hold, a discipline in its term or not over
     before the achievement's year, the revocation of its award for this period, or an award for this period
-    already given or proposed (``covered``: by an earlier final, see ``earlier_covers``)."""
+    already given or proposed (``covered``: by an earlier final, see ``earlier_covers``). ``past``: the years
+    before (kit.scoring.past) — the previous campaign's awards join the history, a unit's earlier results its
+    ``results_before``, and what cannot be known before this campaign is marked (``history_known_from``)."""
     covered = covered or {}
+    past = past or Past()
     revoked = revoked_index(revocations)
     articles = pack.articles if pack else {}
     ended = discipline_ends(records, on)
     for kind, cands in candidates.items():
         for cand in cands:
             subject = cand.get("subject") or cand["unit"]
-            cand.update(year_considered=year, on=on, history=records.history_of(kind, subject, revoked)
-                        if records else [], women_first=records.women_first(kind, subject) if records else False)
+            unit = "" if kind == Kind.INDIVIDUAL else cand["unit"]
+            cand.update(year_considered=year, on=on, history=(records.history_of(kind, subject, revoked)
+                                                              if records else []) + past.awards_of(kind, subject),
+                        women_first=records.women_first(kind, subject) if records else False,
+                        results_before=past.lines.get(unit, []), history_known_from=past.known_from(unit),
+                        history_gap=past.gap_of(unit), previous_label=past.label)
             holds = records.holds_of(kind, subject) if records else []
             blocked = _held(holds, on, year, level, articles)
             if blocked is None:
@@ -395,7 +421,7 @@ def _held(holds: list[dict], on: dt.date, year: int, level: str, articles: dict[
 
 def awards_for(campaign: Campaign, level: str, yearly: list[YearResults], movement: list[Movement],
                provisional: bool = False, on: dt.date | None = None, *, revocations: list[dict] | None = None,
-               pack: str | None = None, earlier: Awards | None = None) -> Awards:
+               pack: str | None = None, earlier: Awards | None = None, past: Past | None = None) -> Awards:
     """Proposals for one year (level "yearly": one result and its movement) or the period ("final": every year).
 
     ``provisional``: consider candidates whose results are not fully appraised (every output then says TẠM TÍNH).
@@ -404,6 +430,8 @@ def awards_for(campaign: Campaign, level: str, yearly: list[YearResults], moveme
     The rule pack is the one in force on ``pack_day`` (or the one named by ``pack``: the meeting's what-if);
     ``revocations``: the gradebook's award events, applied to the award history. ``earlier``: the proposals of
     an earlier final of the same period, whose candidates this one does not propose again (``earlier_covers``).
+    ``past``: the years before the one considered, this campaign's and the previous campaign's (``history_from``;
+    kit.scoring.past), for the history rules.
     """
     years = [r.year for r in yearly]
     result = Awards(level, years, rules=campaign.rules, provisional=provisional)
@@ -433,7 +461,7 @@ def awards_for(campaign: Campaign, level: str, yearly: list[YearResults], moveme
                       Kind.INDIVIDUAL: individual_final(campaign, yearly, nominations, initiatives, result.on, ended)}
     titles = {t.code for r in chosen for t in r.choices}
     covered = earlier_covers(earlier) if earlier is not None else {}
-    prepare(candidates, records, revocations or [], years[-1], result.on, level, titles, result.pack, covered)
+    prepare(candidates, records, revocations or [], years[-1], result.on, level, titles, result.pack, covered, past)
     result.findings = evaluate(rules, candidates, provisional, result.pack)
     return result
 

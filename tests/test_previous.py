@@ -1,0 +1,141 @@
+"""Continuity with the previous campaign (``history_from``): a 2026 campaign's history rules see 2022–2025."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from kit.app.archive import write_archive
+from kit.app.fingerprint import history_digest
+from kit.app.pipeline import proposals
+from kit.app.previous import previous_of
+from kit.app.year import load_year
+from kit.cli import main
+from kit.config.campaign import load_campaign
+from kit.core.errors import CampaignError
+from kit.core.vocab import Outcome
+from tests.helpers import SUCCESSOR_UNITS, write_successor_campaign
+
+PREVIOUS = "Phong trào thi đua thực hiện nhiệm vụ CCHC và KSTTHC huyện Châu Thành đến năm 2025 (chiến dịch trước)"
+
+
+def _findings(root, title: str) -> dict:
+    campaign = load_campaign(root)
+    awards = proposals([load_year(campaign, 2026)], "yearly")
+    return {f.candidate["unit"]: f for f in awards.findings if f.rule.title == title}, awards
+
+
+def _line(campaign_root) -> int:
+    return next(i for i, line in enumerate((campaign_root / "campaign.yml").read_text(encoding="utf-8").splitlines(),
+                                           start=1) if line.startswith("history_from:"))
+
+
+def test_a_2026_title_needing_2025_results_finds_them_through_history_from(demo_copy, tmp_path):
+    new = write_successor_campaign(tmp_path / "moi", "../data")
+    found, awards = _findings(new, "TTLDXS")
+    # Xã Hòa Hội (formed 1/7/2025): its own 2025 (Khá) and, through Xã Hòa Thạnh merged into it, 2022–2024 (Khá)
+    assert found["XHOAHOI"].outcome == Outcome.PROPOSED
+    reason = found["XHOAHOI"].reasons[0]
+    assert "(đạt: 4; kết quả năm 2022, 2023, 2024, 2025 theo " + PREVIOUS + ")" in reason
+    # Xã Châu Thành: 2025 Trung bình — the run stops at once; nothing of the previous campaign counted
+    assert found["XCHAUTHANH"].outcome == Outcome.NEAR and "(thực tế: 0)" in found["XCHAUTHANH"].reasons[0]
+    assert not [p for p in awards.problems if "history_from" in p.message]
+
+
+def test_without_history_from_the_earlier_years_are_not_there(demo_copy, tmp_path):
+    new = write_successor_campaign(tmp_path / "moi", None)
+    found, _ = _findings(new, "TTLDXS")
+    assert found["XHOAHOI"].outcome == Outcome.NEAR and "(thực tế: 0)" in found["XHOAHOI"].reasons[0]
+
+
+def test_a_unit_merged_on_1_7_2025_inherits_results_and_awards_through_lineage(demo_copy, tmp_path):
+    new = write_successor_campaign(tmp_path / "moi", "../data")
+    past = previous_of(load_campaign(new)).past
+    lines = past.lines["XHOAHOI"]  # one line per commune merged into it (Biên Giới, Hòa Thạnh, Hòa Hội)
+    assert len(lines) == 3
+    assert {line[2024].unit for line in lines} == {"BIENGIOI", "HOATHANH", "HOAHOI"}
+    assert all(line[2025].unit == "XHOAHOI" and line[2025].source == PREVIOUS for line in lines)
+    # Xã Hảo Đước took over Xã Trí Bình, Giấy khen 2023 and 2024 in the previous campaign's register
+    found, _ = _findings(new, "BK_TAPTHE")
+    assert found["XHAODUOC"].outcome == Outcome.PROPOSED
+    assert f"(đạt: 2; kết quả năm 2023, 2024 theo {PREVIOUS})" in found["XHAODUOC"].reasons[0]
+    assert {a["via"] for a in past.awards_of(found["XHAODUOC"].rule.kind, "XHAODUOC")} == {"TRIBINH"}
+
+
+def test_the_same_through_a_verified_handover_archive(demo_copy, tmp_path):
+    out = tmp_path / "ban-giao.zip"
+    write_archive(load_campaign(demo_copy), tmp_path / "reports", out)
+    new = write_successor_campaign(tmp_path / "moi", "../ban-giao.zip")
+    found, awards = _findings(new, "TTLDXS")
+    assert found["XHOAHOI"].outcome == Outcome.PROPOSED and PREVIOUS in found["XHOAHOI"].reasons[0]
+    assert not [p for p in awards.problems if "history_from" in p.message]
+
+
+def test_an_archive_that_fails_verification_is_a_located_problem(demo_copy, tmp_path, capsys):
+    out = tmp_path / "ban-giao.zip"
+    write_archive(load_campaign(demo_copy), tmp_path / "reports", out)
+    data = bytearray(out.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    out.write_bytes(bytes(data))
+    new = write_successor_campaign(tmp_path / "moi", "../ban-giao.zip")
+    assert main(["check", "--campaign", str(new)]) == 1
+    shown = capsys.readouterr().out
+    assert f"campaign.yml, dòng {_line(new)}" in shown and "không qua kiểm tra" in shown
+    found, awards = _findings(new, "TTLDXS")
+    assert found["XHOAHOI"].outcome == Outcome.NEAR
+    assert "(thực tế: không xác định — không đọc được đợt thi đua trước" in found["XHOAHOI"].reasons[0]
+    assert any("history_from" in p.message for p in awards.problems)
+
+
+@pytest.mark.parametrize("where", ["../khong-co", "../moi/units.csv"])
+def test_a_missing_previous_campaign_is_reported_at_its_line(demo_copy, tmp_path, capsys, where):
+    new = write_successor_campaign(tmp_path / "moi", where)
+    assert main(["check", "--campaign", str(new)]) == 1
+    shown = capsys.readouterr().out
+    assert f"campaign.yml, dòng {_line(new)}" in shown and f"history_from \"{where}\"" in shown
+    found, _ = _findings(new, "BK_TAPTHE")
+    assert found["XHAODUOC"].outcome == Outcome.NEAR and "không xác định" in found["XHAODUOC"].reasons[0]
+
+
+def test_a_broken_gradebook_chain_of_the_previous_campaign_is_reported(demo_copy, tmp_path, capsys):
+    db = sqlite3.connect(demo_copy / "gradebook.sqlite")
+    db.execute("DROP TRIGGER decisions_no_update")
+    db.execute("UPDATE decisions SET score = score + 1 WHERE id = 5")
+    db.commit()
+    db.close()
+    new = write_successor_campaign(tmp_path / "moi", "../data")
+    assert main(["check", "--campaign", str(new)]) == 1
+    shown = capsys.readouterr().out
+    assert f"campaign.yml, dòng {_line(new)}" in shown and "sổ điểm của đợt thi đua trước không nguyên vẹn" in shown
+
+
+def test_units_are_mapped_and_a_unit_not_traced_is_named(demo_copy, tmp_path, capsys):
+    units = SUCCESSOR_UNITS.replace("XHOAHOI,", "HOAHOIMOI,") + "XAMOI,Xã Mới,XA,\n"
+    new = write_successor_campaign(tmp_path / "moi", None, units=units,
+                                   extra="history_from:\n  path: ../data\n  units: {HOAHOIMOI: XHOAHOI}\n")
+    found, _ = _findings(new, "TTLDXS")
+    assert found["HOAHOIMOI"].outcome == Outcome.PROPOSED and PREVIOUS in found["HOAHOIMOI"].reasons[0]
+    assert "không xác định — XAMOI không có trong" in found["XAMOI"].reasons[0]
+    assert main(["check", "--campaign", str(new)]) == 0  # a warning: the unit is named, the rest works
+    assert f"campaign.yml, dòng {_line(new)}" in capsys.readouterr().out
+
+
+def test_a_mapping_to_a_unit_the_previous_campaign_lacks_is_refused_at_config(demo_copy, tmp_path):
+    new = write_successor_campaign(tmp_path / "moi", None,
+                                   extra="history_from: {path: ../data, units: {KHONGCO: XHOAHOI}}\n")
+    with pytest.raises(CampaignError, match="KHONGCO"):
+        load_campaign(new)
+
+
+def test_a_changed_previous_campaign_changes_the_digest_and_the_proposals(demo_copy, tmp_path):
+    new = write_successor_campaign(tmp_path / "moi", "../data")
+    before = history_digest(load_campaign(new))
+    found, _ = _findings(new, "BK_TAPTHE")
+    assert found["XCHAUTHANH"].outcome == Outcome.NEAR
+    row = ",TTCT,Giấy khen của Chủ tịch UBND huyện,{},Chủ tịch UBND huyện Châu Thành,{},Có\n"
+    with open(demo_copy / "award_history.csv", "a", encoding="utf-8") as fh:  # Thị trấn Châu Thành, 2023 and 2024
+        fh.write(row.format("22/QĐ-UBND,2024-01-20", 2023) + row.format("29/QĐ-UBND,2025-01-20", 2024))
+    assert history_digest(load_campaign(new)) != before
+    found, _ = _findings(new, "BK_TAPTHE")
+    assert found["XCHAUTHANH"].outcome == Outcome.PROPOSED
