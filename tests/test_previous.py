@@ -139,3 +139,41 @@ def test_a_changed_previous_campaign_changes_the_digest_and_the_proposals(demo_c
     assert history_digest(load_campaign(new)) != before
     found, _ = _findings(new, "BK_TAPTHE")
     assert found["XCHAUTHANH"].outcome == Outcome.PROPOSED
+
+
+def test_reports_and_achievement_reports_say_a_result_is_the_previous_campaigns(demo_copy, tmp_path):
+    from kit.app.documents import achievement_context
+    from kit.scoring.prose import achievement_text
+
+    new = write_successor_campaign(tmp_path / "moi", "../data")
+    campaign = load_campaign(new)
+    state = load_year(campaign, 2026)
+    awards = proposals([state], "yearly")
+    ttldxs = next(f for f in awards.proposed() if f.candidate["unit"] == "XHOAHOI")
+    assert achievement_text(ttldxs) == ("Xếp loại Xuất sắc hoặc Tốt hoặc Khá 4 năm liên tục đến năm 2025 (kết quả "
+                                        f"năm 2022, 2023, 2024, 2025 theo {PREVIOUS}).")
+    years = achievement_context(campaign, awards, ttldxs, [state])["cac_nam"]
+    assert f"2025 (Xã Hòa Hội; kết quả năm 2025 theo {PREVIOUS})" in [y["nam"] for y in years]
+    assert f"2024 (Xã Hòa Thạnh; kết quả năm 2024 theo {PREVIOUS})" in [y["nam"] for y in years]
+    bk = next(f for f in awards.proposed() if f.candidate["unit"] == "XHAODUOC")
+    given = achievement_context(campaign, awards, bk, [state])["da_khen_thuong"]
+    assert f"Năm 2024: Giấy khen của Chủ tịch UBND huyện, quyết định số 29/QĐ-UBND ngày 20/01/2025 của Chủ tịch UBND " \
+           f"huyện Châu Thành (tặng TRIBINH, đơn vị tiền thân) — theo {PREVIOUS}." in given
+
+
+def test_render_remakes_the_proposals_not_the_tables_when_the_previous_campaign_changes(demo_copy, tmp_path):
+    from kit.app.reports import Selection, tables_for
+
+    new = write_successor_campaign(tmp_path / "moi", "../data")
+
+    def bases() -> dict[str, str]:
+        jobs = tables_for(load_campaign(new), tmp_path / "reports", Selection([2026], yearly=True, tables=True),
+                          {2026: "print"}, lambda *parts: "|".join(parts))
+        return {job.key: job.basis for job in jobs}
+
+    before = bases()
+    with open(demo_copy / "award_history.csv", "a", encoding="utf-8") as fh:
+        fh.write(",TTCT,Giấy khen của Chủ tịch UBND huyện,30/QĐ-UBND,2025-01-20,Chủ tịch UBND huyện,2024,Có\n")
+    after = bases()
+    assert before["tables 2026"] == after["tables 2026"]
+    assert before["proposals 2026"] != after["proposals 2026"]

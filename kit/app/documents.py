@@ -44,6 +44,7 @@ from kit.outputs.official import GAP, Missing, Written, render
 from kit.outputs.proposals import period_text  # one wording of a period, lists and documents alike
 from kit.scoring import inspections as si
 from kit.scoring.awards import Awards, Finding
+from kit.scoring.past import PastYear, previous_text
 from kit.scoring.prose import achievement_text, citation_complete
 from kit.store.gradebook import latest
 
@@ -185,12 +186,26 @@ def achievement_context(campaign: Campaign, awards: Awards, finding: Finding, st
     return frame | {
         "hinh_thuc": finding.rule.title_name, "giai_doan": period_text(awards), "don_vi": unit.name,
         "muc_1": "SƠ LƯỢC LÝ LỊCH" if person else "SƠ LƯỢC ĐẶC ĐIỂM, TÌNH HÌNH", "so_luoc": sketch,
-        "cac_nam": _unit_years(states, unit.code),
+        "cac_nam": _previous_years(c) + _unit_years(states, unit.code),
         "can_cu_de_nghi": [achievement_text(finding, awards.years), _citation_line(finding)],
         "sang_kien": _initiatives(states, c, person),
         "da_khen_thuong": _past_awards(finding, states),
         "xac_nhan_tham_quyen": ["XÁC NHẬN CỦA THỦ TRƯỞNG ĐƠN VỊ" if person else "XÁC NHẬN CỦA CẤP TRÊN TRỰC TIẾP"],
         "xac_nhan_nguoi_ky": Missing("họ tên người xác nhận báo cáo thành tích")}
+
+
+def _previous_years(candidate: dict) -> list[dict]:
+    """The unit's results of the previous campaign's years that its history rules counted (``history_from``), each
+    saying where it comes from: "2025 (Xã Hòa Hội; kết quả năm 2025 theo Phong trào … (chiến dịch trước))"."""
+    seen: dict[tuple[int, str], PastYear] = {}
+    for line in candidate.get("results_before") or []:
+        for row in line.values():
+            if row.source:
+                seen.setdefault((row.year, row.unit), row)
+    return [{"nam": f"{row.year} ({row.unit_name}; {previous_text([row.year], row.source)})",
+             "diem": "—", "ty_le": vn.number(row.percent) if row.percent is not None else "—",
+             "xep_loai": row.band or "—", "hang": vn.integer(row.rank) if row.rank is not None else "—"}
+            for _, row in sorted(seen.items())]
 
 
 def _past_awards(finding: Finding, states: list[YearState]) -> list[str]:
@@ -206,6 +221,7 @@ def _past_awards(finding: Finding, states: list[YearState]) -> list[str]:
                   if line.predecessor not in ("", c["unit"])]  # "": a predecessor from outside the campaign
         history = [{**a, "via": code} for code in [c["unit"], *before]
                    for a in records.history_of(Kind.COLLECTIVE, code, revoked)]
+    history += [a for a in c.get("history") or [] if a.get("previous")]  # the previous campaign's (history_from)
     names = campaign.unit_names
     lines = []
     for a in sorted(history, key=lambda a: (a["date"] or dt.date.min, a["decision"])):
@@ -214,6 +230,8 @@ def _past_awards(finding: Finding, states: list[YearState]) -> list[str]:
         line += f" của {a['issuer']}" if a["issuer"] else ""
         if a.get("via", c["unit"]) != c["unit"]:
             line += f" (tặng {names.get(a['via'], a['via'])}, đơn vị tiền thân)"
+        if a.get("previous"):
+            line += f" — theo {a['previous']}"
         if a.get("revoked"):
             line += f" — đã bị hủy bỏ (quyết định số {(a.get('revocation') or {}).get('number') or '…'})"
         lines.append(line + ".")

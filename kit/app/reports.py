@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kit.app import kernel
-from kit.app.fingerprint import code_digest, unit_fingerprint
+from kit.app.fingerprint import code_digest, history_digest, unit_fingerprint
 from kit.app.pipeline import write_proposals, write_year_tables
 from kit.app.year import YearState, data_print, load_year, load_years
 from kit.config.campaign import Campaign
@@ -141,6 +141,10 @@ register(ReportKind("scorecard", SCORECARD, _scorecards,
                     shows=lambda job, history: unit_fingerprint(history, job.parameters["unit"]).digest))
 
 
+# the reports that show commendation proposals, which the previous campaign (``history_from``) may change
+PROPOSING = frozenset({"yearly", "final", "successor"})
+
+
 # -- the tables and lists beside the notebooks ------------------------------------------------------------------
 @dataclass(frozen=True)
 class TableJob:
@@ -189,13 +193,15 @@ def _proposal_lists(campaign, reports, sel, prints, digest) -> list[TableJob]:
             return list(write_proposals(chosen, level, reports, on=on)[1:])
         return write
 
-    out = [TableJob(f"proposals {y}", digest("proposals", prints[y]), [y], lists([y], "yearly"))
+    # the previous campaign (history_from) changes the proposals, and only them
+    before = [found] if (found := history_digest(campaign)) else []
+    out = [TableJob(f"proposals {y}", digest("proposals", prints[y], *before), [y], lists([y], "yearly"))
            for y in (sel.years if sel.yearly else [])]
     if sel.final:
-        out.append(TableJob("proposals final", digest("proposals", *prints.values()), campaign.years,
+        out.append(TableJob("proposals final", digest("proposals", *prints.values(), *before), campaign.years,
                             lists(campaign.years, "final")))
         if campaign.own_end:  # the district's own final on the day it ceased
-            out.append(TableJob("proposals final early", digest("proposals early", *prints.values()),
+            out.append(TableJob("proposals final early", digest("proposals early", *prints.values(), *before),
                                 campaign.years, lists(campaign.years, "final", campaign.own_end)))
     return out
 
@@ -248,8 +254,11 @@ def render_reports(campaign: Campaign, reports: Path, *, years: list[int], final
         shown = {k: v for k, v in job.parameters.items() if k != "run"}
         return _digest(code, notebooks[job.notebook], json.dumps(shown, sort_keys=True), *data)
 
+    before = history_digest(campaign)  # the previous campaign: in what shows proposals, not in a unit's scorecard
+
     def basis(job: Job) -> str:
-        return made_of(job, *(prints[y] for y in years_read(job, campaign.years)))
+        shown = [before] if before and kind_of(job).name in PROPOSING else []
+        return made_of(job, *(prints[y] for y in years_read(job, campaign.years)), *shown)
 
     def key(job: Job) -> str:
         return job.output.relative_to(reports).as_posix()

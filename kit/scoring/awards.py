@@ -24,7 +24,7 @@ from kit.intake.layout import header_key
 from kit.intake.movement import RATINGS, Movement, Table, registration_status
 from kit.intake.records import Records, revoked_index
 from kit.scoring.inspections import overdue
-from kit.scoring.past import Past
+from kit.scoring.past import Past, previous_text
 from kit.scoring.results import YearResults
 
 ASCENDING = {"rank", "last_rank"}  # order fields where smaller is better
@@ -210,12 +210,6 @@ def _actual(condition, candidate: dict) -> str:
     if years:
         shown += f"; {previous_text(years, candidate.get('previous_label', ''))}"
     return shown
-
-
-def previous_text(years: list[int], source: str) -> str:
-    """"kết quả năm 2024, 2025 theo Phong trào … (chiến dịch trước)": how a result of the previous campaign is
-    shown wherever it is used (reasons, achievement reports)."""
-    return f"kết quả năm {', '.join(map(str, years))} theo {source}"
 
 
 def _order_key(rule: Rule, candidate: dict) -> tuple:

@@ -68,6 +68,12 @@ class Past:
         return replace(self, lines={code: found for code, found in lines.items() if found})
 
 
+def previous_text(years: list[int], source: str) -> str:
+    """"kết quả năm 2024, 2025 theo Phong trào … (chiến dịch trước)": how a result of the previous campaign is
+    shown wherever it is used (the proposals' reasons, achievement sentences and reports)."""
+    return f"kết quả năm {', '.join(map(str, years))} theo {source}"
+
+
 def result_rows(results: Iterable[YearResults], source: str = "") -> dict[str, Line]:
     """Every unit's results by year (the years it took part in; a merged or ceased unit's later years are not
     its own)."""

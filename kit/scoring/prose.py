@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from kit.core import vn
 from kit.core.vocab import Registration, Status, label
+from kit.scoring.past import previous_text
 
 if TYPE_CHECKING:
     from kit.scoring.awards import Finding
@@ -123,13 +124,22 @@ def _final_collective(c: dict, finding: Finding, fields: set[str]) -> list[str]:
 
 
 def _history(c: dict, finding: Finding) -> list[str]:
+    """The clauses on earlier years; those counted from the previous campaign (``history_from``) say so."""
     clauses = []
     for cond in finding.rule.conditions:
+        text = ""
         if cond.field == "consecutive_years":
             n = cond.value_of(c)
-            clauses.append(f"được khen thưởng {n} năm liên tục đến năm {int(c.get('year_considered') or 0) - 1}")
+            text = f"được khen thưởng {n} năm liên tục đến năm {int(c.get('year_considered') or 0) - 1}"
         elif cond.field == "awards_in_years":
-            clauses.append(f"được khen thưởng {cond.value_of(c)} lần trong {cond.years} năm trước")
+            text = f"được khen thưởng {cond.value_of(c)} lần trong {cond.years} năm trước"
+        elif cond.field == "years_in_band_before":
+            text = (f"xếp loại {' hoặc '.join(cond.bands)} {cond.value_of(c)} năm liên tục đến năm "
+                    f"{int(c.get('year_considered') or 0) - 1}")
+        if text and (years := cond.previous_years(c)):
+            text += f" ({previous_text(years, c.get('previous_label', ''))})"
+        if text:
+            clauses.append(text)
     return clauses
 
 
