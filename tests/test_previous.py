@@ -88,6 +88,12 @@ def test_an_archive_that_fails_verification_is_a_located_problem(demo_copy, tmp_
     assert any("history_from" in p.message for p in awards.problems)
 
 
+def test_history_from_naming_the_campaign_itself_is_refused(tmp_path):
+    new = write_successor_campaign(tmp_path / "moi", "../moi")
+    with pytest.raises(CampaignError, match="chính đợt thi đua này"):
+        load_campaign(new)
+
+
 @pytest.mark.parametrize("where", ["../khong-co", "../moi/units.csv"])
 def test_a_missing_previous_campaign_is_reported_at_its_line(demo_copy, tmp_path, capsys, where):
     new = write_successor_campaign(tmp_path / "moi", where)
@@ -137,6 +143,7 @@ def test_a_changed_previous_campaign_changes_the_digest_and_the_proposals(demo_c
     with open(demo_copy / "award_history.csv", "a", encoding="utf-8") as fh:  # Thị trấn Châu Thành, 2023 and 2024
         fh.write(row.format("22/QĐ-UBND,2024-01-20", 2023) + row.format("29/QĐ-UBND,2025-01-20", 2024))
     assert history_digest(load_campaign(new)) != before
+    assert previous_of(load_campaign(new)) is previous_of(load_campaign(new))  # cached: reading changes nothing
     found, _ = _findings(new, "BK_TAPTHE")
     assert found["XCHAUTHANH"].outcome == Outcome.PROPOSED
 

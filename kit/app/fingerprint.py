@@ -78,7 +78,9 @@ def history_files(campaign: Campaign) -> list[Path]:
     years = sorted({int(p.stem if p.is_file() else p.name) for folder in ("submissions", "surveys", "nominations",
                                                                             "inspections")
                     for p in (root / folder).glob("*") if (p.stem if p.is_file() else p.name).isdigit()})
-    extra = [root / LINEAGE_FILE, root / LEDGER_FILE, root / "gradebook.sqlite", root / "gradebook.sqlite-wal"]
+    # the ledger file is rewritten with every decision and award event appended (the -wal file a reader opens is
+    # not: reading the gradebook would change the digest)
+    extra = [root / LINEAGE_FILE, root / LEDGER_FILE, root / "gradebook.sqlite"]
     return input_files(root, years) + [p for p in extra if p.is_file()]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -145,7 +146,12 @@ def _history_from(raw: object, root: Path, path: Path, units: set[str], problems
             continue
         pairs.append((str(new).upper(), olds))
     target = Path(written.strip()).expanduser()
-    return HistorySource(written.strip(), target if target.is_absolute() else root / target, line, tuple(pairs))
+    target = Path(os.path.normpath(target if target.is_absolute() else root / target))
+    if target.resolve() == root.resolve():
+        problems.append(P.make(P.Code.CONFIG_INVALID, file=path, row=line, detail=(
+            "\"history_from\" chỉ tới chính đợt thi đua này; hãy ghi thư mục hoặc gói lưu trữ của đợt trước")))
+        return None
+    return HistorySource(written.strip(), target, line, tuple(pairs))
 
 
 @dataclass

@@ -13,6 +13,7 @@ import html
 import ipywidgets as w
 import pandas as pd
 
+from kit.app.pipeline import past_of
 from kit.app.year import YearState, load_year
 from kit.config.campaign import Band, Campaign
 from kit.config.rules import RulePack
@@ -176,7 +177,8 @@ class MeetingPanel:
         state = self.state(res.year)
         candidates = self._candidates(res)
         titles = {t.code for r in pack.yearly for t in r.choices}
-        prepare(candidates, state.movement.records, state.revocations, res.year, day, "yearly", titles, pack)
+        past = past_of([state], "yearly", None)  # the years before, the previous campaign's too (history_from)
+        prepare(candidates, state.movement.records, state.revocations, res.year, day, "yearly", titles, pack, past=past)
         return {(f.rule.title_name, f.candidate["name"]) for f in evaluate(in_force(pack.yearly, day, []), candidates,
                                                                            pack=pack)
                 if f.outcome == Outcome.PROPOSED}
