@@ -14,7 +14,7 @@ from kit.app.year import load_year
 from kit.cli import main
 from kit.config.campaign import load_campaign
 from kit.core.errors import CampaignError
-from kit.core.vocab import Outcome
+from kit.core.vocab import Kind, Outcome
 from tests.helpers import SUCCESSOR_UNITS, write_successor_campaign
 
 PREVIOUS = "Phong trào thi đua thực hiện nhiệm vụ CCHC và KSTTHC huyện Châu Thành đến năm 2025 (chiến dịch trước)"
@@ -61,6 +61,9 @@ def test_a_unit_merged_on_1_7_2025_inherits_results_and_awards_through_lineage(d
     assert found["XHAODUOC"].outcome == Outcome.PROPOSED
     assert f"(đạt: 2; kết quả năm 2023, 2024 theo {PREVIOUS})" in found["XHAODUOC"].reasons[0]
     assert {a["via"] for a in past.awards_of(found["XHAODUOC"].rule.kind, "XHAODUOC")} == {"TRIBINH"}
+    # the previous campaign's award events apply: its revoked Giấy khen (22/QĐ-UBND) never counts
+    revoked = [a for a in past.awards_of(Kind.INDIVIDUAL, "CC100079") if a["decision"] == "22/QĐ-UBND"]
+    assert revoked and all(a["revoked"] and a["revocation"]["number"] == "40/QĐ-UBND" for a in revoked)
 
 
 def test_the_same_through_a_verified_handover_archive(demo_copy, tmp_path):
@@ -70,6 +73,7 @@ def test_the_same_through_a_verified_handover_archive(demo_copy, tmp_path):
     found, awards = _findings(new, "TTLDXS")
     assert found["XHOAHOI"].outcome == Outcome.PROPOSED and PREVIOUS in found["XHOAHOI"].reasons[0]
     assert not [p for p in awards.problems if "history_from" in p.message]
+    assert (new / ".kit-history").is_dir()  # unpacked in the campaign's own hidden folder, once
 
 
 def test_an_archive_that_fails_verification_is_a_located_problem(demo_copy, tmp_path, capsys):

@@ -5,7 +5,8 @@ needing consecutive Giấy khen). ``history_from`` names the previous campaign's
 (``kit archive``); ``previous_of`` reads it through the kit's own composition, never around it:
 
 - an archive is checked first (``kit.app.archive.check_archive``: seal and manifest) and unpacked once, by its
-  SHA-256, into the system's temporary folder; a folder is used where it is;
+  SHA-256, into this campaign's hidden ``.kit-history/`` folder (not a shared temporary folder, where another
+  account could plant a folder of the same name); a folder is used where it is;
 - the previous campaign is loaded (``load_campaign``) and its gradebook opened read-only and verified (hash chain,
   ledger: ``kit.app.audit.verify``) before anything is taken from it;
 - each year's results are those the previous campaign had on its own date for them — the year's ``awards`` deadline,
@@ -50,6 +51,7 @@ from kit.store.gradebook import Gradebook
 from kit.store.ledger import LEDGER_FILE
 
 SUFFIX = "(chiến dịch trước)"
+UNPACKED = ".kit-history"  # in the campaign folder: archives named by history_from, unpacked by their SHA-256
 
 
 @dataclass
@@ -88,7 +90,7 @@ def _where(campaign: Campaign, source: HistorySource) -> P.AtRow:
 def _read(campaign: Campaign, source: HistorySource, digest: str) -> Previous:
     first = min(campaign.years)
     try:
-        old, gradebook_dir = _open(source)
+        old, gradebook_dir = _open(source, campaign.root)
         return _history(campaign, source, old, gradebook_dir, digest)
     except _Refused as exc:
         problem = P.make(P.Code.CONFIG_INVALID, **_where(campaign, source), detail=(
@@ -98,7 +100,7 @@ def _read(campaign: Campaign, source: HistorySource, digest: str) -> Previous:
                                      first_year=first), [problem], digest=digest)
 
 
-def _open(source: HistorySource) -> tuple[Campaign, Path]:
+def _open(source: HistorySource, campaign_root: Path) -> tuple[Campaign, Path]:
     """The previous campaign loaded, from its folder or its unpacked archive (with the gradebook's folder)."""
     if not source.path.exists():
         raise _Refused(f"không thấy {source.path}. Hãy ghi đúng đường dẫn (tính từ thư mục đợt thi đua này, hoặc "
@@ -110,7 +112,7 @@ def _open(source: HistorySource) -> tuple[Campaign, Path]:
         if not checked.ok:
             raise _Refused("gói lưu trữ không qua kiểm tra (kit archive --verify): " + "; ".join(checked.problems[:5])
                            + ".")
-        folder = _unpacked(source.path, checked.sha256)
+        folder = _unpacked(source.path, checked.sha256, campaign_root)
     else:
         folder = source.path
     if not (folder / "campaign.yml").is_file():
@@ -127,14 +129,18 @@ def _open(source: HistorySource) -> tuple[Campaign, Path]:
     return old, folder
 
 
-def _unpacked(archive: Path, sha: str) -> Path:
-    """The archive's campaign folder, unpacked once per content into the temporary folder, the gradebook's
-    verified copy and ledger put back where the campaign reads them (as the archive's README says)."""
-    target = Path(tempfile.gettempdir()) / f"kit-history-{sha[:24]}"
+def _unpacked(archive: Path, sha: str, campaign_root: Path) -> Path:
+    """The archive's campaign folder, unpacked once per content, the gradebook's verified copy and ledger put back
+    where the campaign reads them (as the archive's README says)."""
+    target = campaign_root / UNPACKED / sha[:24]
     folder = target / DATA
     if (target / ".complete").is_file():
         return folder
-    work = Path(tempfile.mkdtemp(prefix="kit-history-", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".tam-", dir=target.parent))
+    except OSError as exc:
+        raise _Refused(f"không tạo được thư mục giải nén {target.parent} ({exc}).") from None
     try:
         with zipfile.ZipFile(archive) as zf:
             zf.extractall(work)  # names with ".." or a leading "/" are made safe by zipfile
