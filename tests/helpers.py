@@ -168,11 +168,11 @@ yearly:
 
 
 def write_successor_campaign(root: Path, history_from: str | None, *, units: str = SUCCESSOR_UNITS,
-                             rules: str = SUCCESSOR_RULES, extra: str = "") -> Path:
-    """A minimal 2026 campaign (one group, no submissions yet) whose units succeed the demo's communes merged on
-    1/7/2025, its previous campaign named by ``history_from`` (None: not named); ``extra``: more campaign.yml."""
-    text = CAMPAIGN_YML.replace("years: [2024]", "years: [2026]").replace(
-        "2024: {submission: 2024-12-15}", "2026: {submission: 2026-11-30, awards: 2027-01-15}").replace(
+                             rules: str = SUCCESSOR_RULES, extra: str = "", year: int = 2026) -> Path:
+    """A minimal campaign of ``year`` (one group, no submissions yet) whose units succeed the demo's communes merged
+    on 1/7/2025, its previous campaign named by ``history_from`` (None: not named); ``extra``: more campaign.yml."""
+    text = CAMPAIGN_YML.replace("years: [2024]", f"years: [{year}]").replace(
+        "2024: {submission: 2024-12-15}", f"{year}: {{submission: {year}-11-30, awards: {year + 1}-01-15}}").replace(
         '  - {code: A, name: "Nhóm A"}\n  - {code: B, name: "Nhóm B"}\n', '  - {code: XA, name: "UBND cấp xã"}\n')
     text = text.replace('name: "Đợt thử nghiệm"', 'name: "Phong trào thi đua CCHC 2026–2030"')
     if history_from is not None:
@@ -181,8 +181,8 @@ def write_successor_campaign(root: Path, history_from: str | None, *, units: str
     (root / "campaign.yml").write_text(text + extra, encoding="utf-8")
     (root / "units.csv").write_text(units, encoding="utf-8")
     (root / "commendation.yml").write_text(rules, encoding="utf-8")
-    (root / "criteria" / "2026-XA.yml").write_text(FRAMEWORK_YML.replace("year: 2024", "year: 2026")
-                                                   .format(group="XA"), encoding="utf-8")
-    (root / "submissions" / "2026").mkdir(parents=True, exist_ok=True)
+    (root / "criteria" / f"{year}-XA.yml").write_text(FRAMEWORK_YML.replace("year: 2024", f"year: {year}")
+                                                      .format(group="XA"), encoding="utf-8")
+    (root / "submissions" / str(year)).mkdir(parents=True, exist_ok=True)
     init_gradebook(root)
     return root

@@ -15,14 +15,15 @@ from kit.cli import main
 from kit.config.campaign import load_campaign
 from kit.core.errors import CampaignError
 from kit.core.vocab import Kind, Outcome
+from kit.scoring.awards import Awards
 from tests.helpers import SUCCESSOR_UNITS, write_successor_campaign
 
 PREVIOUS = "Phong trào thi đua thực hiện nhiệm vụ CCHC và KSTTHC huyện Châu Thành đến năm 2025 (chiến dịch trước)"
 
 
-def _findings(root, title: str) -> dict:
+def _findings(root, title: str, year: int = 2026) -> tuple[dict, Awards]:
     campaign = load_campaign(root)
-    awards = proposals([load_year(campaign, 2026)], "yearly")
+    awards = proposals([load_year(campaign, year)], "yearly")
     return {f.candidate["unit"]: f for f in awards.findings if f.rule.title == title}, awards
 
 
@@ -188,3 +189,13 @@ def test_render_remakes_the_proposals_not_the_tables_when_the_previous_campaign_
     after = bases()
     assert before["tables 2026"] == after["tables 2026"]
     assert before["proposals 2026"] != after["proposals 2026"]
+
+
+def test_years_between_the_two_campaigns_are_unknown_not_zero(demo_copy, tmp_path, capsys):
+    new = write_successor_campaign(tmp_path / "moi", "../data", year=2027)  # 2026: in neither campaign
+    found, _ = _findings(new, "TTLDXS", 2027)
+    assert found["XHOAHOI"].outcome == Outcome.NEAR
+    assert "không xác định — Phong trào" in found["XHOAHOI"].reasons[0] and "không có kết quả năm 2026" \
+        in found["XHOAHOI"].reasons[0]
+    main(["check", "--campaign", str(new)])
+    assert f"campaign.yml, dòng {_line(new)}: history_from: Phong trào" in capsys.readouterr().out

@@ -211,6 +211,12 @@ def _history(campaign: Campaign, source: HistorySource, old: Campaign, folder: P
         if a["kind"] == Kind.INDIVIDUAL:
             past.awards.setdefault((Kind.INDIVIDUAL, a["subject"]), []).append(
                 _award({**a, **_revocation(a, revoked)}, titles, label, a["unit"]))
+    if max(old.years) < min(campaign.years) - 1:  # years between the two campaigns: nobody knows them
+        missing = ", ".join(map(str, range(max(old.years) + 1, min(campaign.years))))
+        past.gap = f"{old.name} kết thúc năm {max(old.years)}, không có kết quả năm {missing}"
+        problems.append(P.make(P.Code.CONFIG_INVALID, P.WARNING, **where, detail=(
+            f"history_from: {past.gap}. Các danh hiệu cần kết quả, khen thưởng năm {missing} không được đề nghị; "
+            "hãy chỉ tới đợt thi đua liền trước")))
     if unknown_units:
         problems.append(P.make(P.Code.CONFIG_INVALID, P.WARNING, **where, detail=(
             f"history_from: {len(unknown_units)} đơn vị có từ trước đợt thi đua này nhưng không có trong {old.name}: "
