@@ -202,9 +202,12 @@ def _previous_years(candidate: dict) -> list[dict]:
         for row in line.values():
             if row.source:
                 seen.setdefault((row.year, row.unit), row)
+    def shown(value: float | None, write) -> str:
+        return "—" if value is None else write(value)
+
     return [{"nam": f"{row.year} ({row.unit_name}; {previous_text([row.year], row.source)})",
-             "diem": "—", "ty_le": vn.number(row.percent) if row.percent is not None else "—",
-             "xep_loai": row.band or "—", "hang": vn.integer(row.rank) if row.rank is not None else "—"}
+             "diem": shown(row.points, vn.number), "ty_le": shown(row.percent, vn.number),
+             "xep_loai": row.band or "—", "hang": shown(row.rank, vn.integer)}
             for _, row in sorted(seen.items())]
 
 

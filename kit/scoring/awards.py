@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass, field
 
 from kit.config.campaign import Campaign
-from kit.config.rules import FIELDS, PAST_FIELDS, TIE_BREAKS, Rule, RulePack, Rules
+from kit.config.rules import FIELDS, PAST_FIELDS, TIE_BREAKS, Condition, Rule, RulePack, Rules
 from kit.core import problems as P
 from kit.core import vn
 from kit.core.values import optional_float as _num
@@ -199,7 +199,7 @@ def _shown(value: object) -> str:
     return "—" if value is None else str(label(value))
 
 
-def _actual(condition, candidate: dict) -> str:
+def _actual(condition: Condition, candidate: dict) -> str:
     """What a condition found, as the reasons print it: a history the previous campaign could not give is said
     to be unknown, with why; years counted from the previous campaign are named with it."""
     value = condition.value_of(candidate)

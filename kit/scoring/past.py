@@ -36,6 +36,7 @@ class PastYear:
     percent: float | None
     rank: float | None
     source: str = ""  # "" for this campaign's own years; else the previous campaign, as shown ("… (chiến dịch trước)")
+    points: float | None = None  # the points counted
 
 
 @dataclass
@@ -84,7 +85,8 @@ def result_rows(results: Iterable[YearResults], source: str = "") -> dict[str, L
                 continue
             out.setdefault(r.unit, {})[int(res.year)] = PastYear(int(res.year), r.unit, r.unit_name,
                                                                   r.band if isinstance(r.band, str) and r.band
-                                                                  else None, _num(r.percent), _num(r.rank), source)
+                                                                  else None, _num(r.percent), _num(r.rank), source,
+                                                                  _num(r.counted))
     return out
 
 
