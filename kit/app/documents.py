@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -202,7 +203,7 @@ def _previous_years(candidate: dict) -> list[dict]:
         for row in line.values():
             if row.source:
                 seen.setdefault((row.year, row.unit), row)
-    def shown(value: float | None, write) -> str:
+    def shown(value: float | None, write: Callable[[float], str]) -> str:
         return "—" if value is None else write(value)
 
     return [{"nam": f"{row.year} ({row.unit_name}; {previous_text([row.year], row.source)})",
