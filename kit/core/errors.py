@@ -47,3 +47,8 @@ class FileProblem(KitError):
     def __init__(self, problem: Problem):
         super().__init__(problem.message)
         self.problem = problem
+
+
+class ActorError(KitError):
+    """Who is acting cannot act here: a login the campaign's account registry does not know, or an account
+    without the role an act needs. The message names the account and what to do."""
