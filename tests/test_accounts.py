@@ -126,6 +126,19 @@ def test_a_login_not_in_the_registry_cannot_act(campaign):
     assert "\"intruder\"" in str(refused.value) and "accounts.csv" in str(refused.value)
 
 
+def test_a_notebook_shows_the_refusal_without_a_traceback(campaign, capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    shell.user_ns.update(A=A, campaign=campaign)
+    with A.signed_in("intruder"):
+        result = shell.run_cell("A.current_actor(campaign)")
+    assert isinstance(result.error_in_exec, ActorError)
+    shown = capsys.readouterr()
+    said = shown.out + shown.err
+    assert "Lỗi: Tài khoản đăng nhập \"intruder\"" in said and "Traceback" not in said and "actor.py" not in said
+
+
 def test_without_a_registry_the_os_account_acts_alone_with_every_role(tmp_path):
     campaign = load_campaign(write_campaign(tmp_path / "camp", gradebook=False))
     with A.signed_in("someone"):
