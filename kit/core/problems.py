@@ -207,9 +207,11 @@ class Code(str, Enum):
         "ROW_DUPLICATE",
         "Tiêu chí {value} của đơn vị {detail} đã có ở dòng {expected}; chỉ nhập dòng đầu. Hãy xóa dòng lặp.",
     )
-    EVALUATOR_MISSING = (
-        "EVALUATOR_MISSING",
-        "Tệp không ghi tên cán bộ thẩm định. Hãy điền ô \"Cán bộ thẩm định\" hoặc dùng --evaluator.",
+    WORKBOOK_OTHER_ACCOUNT = (
+        "WORKBOOK_OTHER_ACCOUNT",
+        "Tệp thẩm định này được xuất cho {value}, không phải cho tài khoản đang đăng nhập ({expected}); không nhập "
+        "dòng nào. Người được giao hãy tự nhập tệp của mình bằng tài khoản của họ; muốn thẩm định phần việc của "
+        "bạn, hãy xuất tệp mới (kit decisions export).",
     )
     YEAR_UNKNOWN = "YEAR_UNKNOWN", "Không xác định được năm của tệp (ô \"Năm\" phía trên bảng)."
     NOT_SUBMITTED = (
@@ -357,6 +359,36 @@ class Code(str, Enum):
     ASSIGNMENT_DUPLICATE = (
         "ASSIGNMENT_DUPLICATE",
         "Phân công \"{value}\" đã có ở dòng {expected}; dòng này bị bỏ qua.",
+    )
+    # who may act (accounts.csv) and what the assignments name
+    ACCOUNT_INVALID = (
+        "ACCOUNT_INVALID",
+        "Tài khoản \"{value}\" không dùng được: tài khoản bắt đầu bằng chữ cái thường không dấu, chỉ gồm chữ cái "
+        "thường không dấu, chữ số và các dấu \".\", \"_\", \"-\" (tối đa 32 ký tự), ví dụ nguyenvana hoặc lan.nt. "
+        "Hãy ghi đúng tên đăng nhập của người này.",
+    )
+    ACCOUNT_DUPLICATE = (
+        "ACCOUNT_DUPLICATE",
+        "Tài khoản \"{value}\" đã có ở dòng {expected}; mỗi tài khoản chỉ ghi một dòng (nhiều vai trò ghi cùng "
+        "ô, cách nhau bởi dấu phẩy). Dòng này bị bỏ qua.",
+    )
+    ROLE_UNKNOWN = (
+        "ROLE_UNKNOWN",
+        "Vai trò \"{value}\" không có; chỉ dùng: {expected}. Dòng này bị bỏ qua.",
+    )
+    ROLE_MISSING = (
+        "ROLE_MISSING",
+        "Tài khoản \"{value}\" chưa có vai trò nào; hãy ghi ít nhất một vai trò ({expected}).",
+    )
+    ASSIGNMENT_NO_ACCOUNT = (
+        "ASSIGNMENT_NO_ACCOUNT",
+        "\"{value}\" không phải tài khoản hay họ tên nào trong danh sách tài khoản ({expected}). Hãy ghi tài "
+        "khoản của cán bộ thẩm định, hoặc thêm người này vào danh sách tài khoản.",
+    )
+    ASSIGNMENT_NOT_EVALUATOR = (
+        "ASSIGNMENT_NOT_EVALUATOR",
+        "Tài khoản \"{value}\" ({detail}) không có vai trò cán bộ thẩm định trong {expected}. Hãy giao cho cán bộ "
+        "thẩm định khác, hoặc thêm vai trò \"evaluator\" cho tài khoản này.",
     )
     # configuration
     CONFIG_MISSING = "CONFIG_MISSING", "Thiếu tệp cấu hình {value}."

@@ -112,6 +112,16 @@ class FindingState(Vocab):
     OVERDUE = "overdue"
 
 
+class Role(str, Vocab):
+    """What an account may do in a campaign (accounts.csv). A ``str`` too, so a role compares equal to its code
+    where other layers (PostgreSQL role grants, the hub's groups) handle it as text."""
+
+    EVALUATOR = "evaluator"  # records first or second appraisals on the criteria assigned to them
+    SECRETARY = "secretary"  # assignments, reconciliation, explanation decisions, revocations
+    COUNCIL = "council"  # reads results, the meeting view, what-if; records nothing
+    OPERATOR = "operator"  # check, render, documents, archive
+
+
 LABELS: dict[Vocab, str] = {
     Status.SUBMITTED: "Đã nộp", Status.LATE: "Nộp muộn", Status.REJECTED: "Phiếu bị loại",
     Status.MISSING: "Chưa nộp", Status.MERGED: "Đã sáp nhập", Status.CEASED: "Ngừng hoạt động",
@@ -129,6 +139,8 @@ LABELS: dict[Vocab, str] = {
     Kind.COLLECTIVE: "tập thể", Kind.INDIVIDUAL: "cá nhân",
     FindingState.FIXED: "Đã khắc phục đúng hạn", FindingState.FIXED_LATE: "Khắc phục quá hạn",
     FindingState.OPEN: "Đang khắc phục (còn hạn)", FindingState.OVERDUE: "Quá hạn, chưa khắc phục",
+    Role.EVALUATOR: "Cán bộ thẩm định", Role.SECRETARY: "Thư ký hội đồng", Role.COUNCIL: "Thành viên hội đồng",
+    Role.OPERATOR: "Cán bộ vận hành",
 }
 
 E = TypeVar("E", bound=Vocab)

@@ -15,6 +15,8 @@ from pathlib import Path
 from kit.config.campaign import Campaign
 from kit.core import problems as P
 from kit.core.values import cell_text, code_text, fold, is_blank, parse_number, person_key
+from kit.core.vocab import Role
+from kit.intake.accounts import Accounts, load_accounts
 from kit.intake.tables import Table, read_table
 
 COLUMNS = {
@@ -48,8 +50,10 @@ def assignments_path(root: Path) -> Path:
     return csv if csv.exists() or not csv.with_suffix(".xlsx").exists() else csv.with_suffix(".xlsx")
 
 
-def load_assignments(campaign: Campaign) -> Table:
-    """Every assignment that passed (year, evaluator, unit, group, area, round, row) and every problem."""
+def load_assignments(campaign: Campaign, accounts: Accounts | None = None) -> Table:
+    """Every assignment that passed (year, evaluator, unit, group, area, round, row) and every problem. With a
+    registry, ``evaluator`` is the account the row names."""
+    accounts = load_accounts(campaign) if accounts is None else accounts
     path = assignments_path(campaign.root)
     table, records, where = read_table(path, path.name, COLUMNS, REQUIRED)
     seen: dict[tuple, int] = {}
@@ -71,6 +75,15 @@ def load_assignments(campaign: Campaign) -> Table:
         evaluator = " ".join(cell_text(cells.get("evaluator")).split())
         if not evaluator:
             bad(P.Code.VALUE_REQUIRED, "evaluator", value="họ tên cán bộ thẩm định")
+        elif accounts.present:
+            account = accounts.resolve(evaluator)
+            if account is None:
+                bad(P.Code.ASSIGNMENT_NO_ACCOUNT, "evaluator", value=evaluator, expected=accounts.file)
+            elif Role.EVALUATOR not in account.roles:
+                bad(P.Code.ASSIGNMENT_NOT_EVALUATOR, "evaluator", value=account.account, expected=accounts.file,
+                    detail=account.name)
+            else:
+                evaluator = account.account
         unit, group, area = (code_text(cells.get(name)) for name in ("unit", "group", "area"))
         unit, group = unit.upper(), group.upper()
         if not (unit or group or area):
