@@ -234,3 +234,44 @@ def test_verify_accepts_everything_written_through_the_functions(team):
         frame, recorded = owner.unchecked_history(2024)
         assert owner.damage(2024, frame, recorded) == ""
         assert len(frame) == 5 and set(frame["evaluator"]) == {A, B, SEC}
+
+
+def test_kit_gradebook_grant_from_the_campaign_and_verify_accepts_what_accounts_wrote(postgres, tmp_path, capsys):
+    from kit.cli import main
+    from kit.config.campaign import load_campaign
+    from kit.store.ledger import LEDGER_FILE
+    from tests.helpers import init_gradebook, submit, write_campaign
+
+    root = write_campaign(tmp_path / "camp", gradebook=False)
+    url = postgres.new_database()
+    with (root / "campaign.yml").open("a", encoding="utf-8") as f:
+        f.write(f'gradebook: "{url}"\n')
+    init_gradebook(root, url)
+    for unit in ("U1", "U2"):
+        submit(load_campaign(root), unit)
+    (root / "accounts.csv").write_text("Tài khoản,Họ tên,Chức vụ,Vai trò\nt_lan,Nguyễn Thị Lan,Chuyên viên,thẩm định\n"
+                                       "t_minh,Trần Văn Minh,Chuyên viên,thẩm định\n"
+                                       "t_thu,Lê Thu,Thư ký,thư ký hội đồng\n", encoding="utf-8")
+    (root / "assignments.csv").write_text("Năm,Cán bộ thẩm định,Mã đơn vị,Lượt\n2024,t_lan,U1,1\n2024,Trần Văn Minh,U2,1\n"
+                                          "2024,t_minh,U1,2\n", encoding="utf-8")
+    folder = tmp_path / "ket-noi"
+    assert main(["gradebook", "grant", "--campaign", str(root), "--credentials", str(folder), "--new-passwords"]) == 0
+    out = capsys.readouterr().out
+    assert "Tài khoản mới: t_lan, t_minh, t_thu" in out
+    assert "postgresql://" not in out  # the passwords are in the files only
+    given = sql(url, "SELECT account, unit, round, count(*) FROM kit_assignments GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")
+    assert [g[:3] for g in given] == [("t_lan", "U1", 1), ("t_minh", "U1", 2), ("t_minh", "U2", 1)]
+    ledger = root / LEDGER_FILE
+    lan = (folder / "t_lan.url").read_text(encoding="utf-8").strip()
+    with Gradebook(lan, ledger=ledger) as gb:
+        gb.record([Decision(2024, "U1", "1.1", Stage.APPRAISAL, 2.0, "t_lan"),
+                   Decision(2024, "U1", "1.3", Stage.APPRAISAL, 1.25, "t_lan", comment="Đủ")])
+        with pytest.raises(GradebookError, match="được giao cho t_minh"):
+            gb.record(Decision(2024, "U2", "1.1", Stage.APPRAISAL, 2.0, "t_lan"))
+    assert main(["gradebook", "verify", "--campaign", str(root)]) == 0
+    (root / "accounts.csv").write_text("Tài khoản,Họ tên,Chức vụ,Vai trò\nt_lan,Nguyễn Thị Lan,Chuyên viên,thẩm định\n"
+                                       "t_thu,Lê Thu,Thư ký,thư ký hội đồng\n", encoding="utf-8")
+    (root / "assignments.csv").write_text("Năm,Cán bộ thẩm định,Mã đơn vị\n2024,t_lan,U1\n", encoding="utf-8")
+    assert main(["gradebook", "grant", "--campaign", str(root), "--credentials", str(folder)]) == 0
+    assert "Tài khoản đã khóa (không còn trong accounts.csv): t_minh" in capsys.readouterr().out
+    assert sql(url, "SELECT rolcanlogin FROM pg_roles WHERE rolname = 't_minh'") == [(False,)]
