@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import random
 import statistics
 import sys
 import tempfile
@@ -42,9 +43,11 @@ def unit_of(i: int) -> str:
     return f"U{i:03d}"
 
 
-def worker(url: str, account: str, unit: str, saves: int, start, out) -> None:
-    """One evaluator's kernel: its own engine, ``saves`` saves one after the other, each timed."""
+def worker(url: str, account: str, unit: str, saves: int, pause: float, start, out) -> None:
+    """One evaluator's kernel: its own engine, ``saves`` saves one after the other, each timed, with a random
+    pause of 0 to 2 x ``pause`` ms between them (0: saving back to back, the worst case)."""
     times, failed = [], 0
+    rng = random.Random(account)
     with Gradebook(url) as gb:
         gb.history(YEAR)  # opened and read once, as the notebook does, before the clock
         start.wait()
@@ -57,14 +60,16 @@ def worker(url: str, account: str, unit: str, saves: int, start, out) -> None:
             except GradebookError:
                 failed += 1
             times.append((time.perf_counter() - began) * 1000)
+            if pause:
+                time.sleep(rng.uniform(0, 2 * pause) / 1000)
     out.put((account, times, failed))
 
 
-def run(urls: dict[str, str], saves: int, owner_url: str) -> dict:
+def run(urls: dict[str, str], saves: int, owner_url: str, pause: float) -> dict:
     """Every account's worker at once; what the gradebook holds afterwards, read by the owner."""
     start = mp.Barrier(len(urls) + 1)
     out: mp.Queue = mp.Queue()
-    procs = [mp.Process(target=worker, args=(url, account, unit_of(i), saves, start, out))
+    procs = [mp.Process(target=worker, args=(url, account, unit_of(i), saves, pause, start, out))
              for i, (account, url) in enumerate(sorted(urls.items()))]
     for p in procs:
         p.start()
@@ -86,42 +91,56 @@ def run(urls: dict[str, str], saves: int, owner_url: str) -> dict:
             "saves": len(times)}
 
 
+def team(cluster: PostgresCluster, names: list[str], saves: int) -> tuple[str, dict[str, str]]:
+    """A new gradebook granted to ``names`` (each given its own unit's ``saves`` criteria): its owner's URL and
+    each account's."""
+    url = cluster.new_database()
+    Gradebook(url).close()
+    engine = create_engine(driver_url(url))
+    given = [Assignment(YEAR, name, unit_of(i), f"C{j:03d}", 1) for i, name in enumerate(names) for j in range(saves)]
+    with tempfile.TemporaryDirectory() as folder, engine.begin() as conn:
+        report = grant(conn, [AccountRoles(n, frozenset({"evaluator"})) for n in names], given, Path(folder), url,
+                       new_passwords=True)
+        urls = {n: report.credentials[n].read_text(encoding="utf-8").strip() for n in names}
+    engine.dispose()
+    return url, urls
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--accounts", type=int, default=20)
     parser.add_argument("--saves", type=int, default=50)
+    parser.add_argument("--pause", type=float, action="append", metavar="MS",
+                        help="mean pause between one account's saves (repeatable; default: 0, back to back, and 100)")
+    parser.add_argument("--no-fsync", action="store_true", help="what the WAL flush costs (not the figure to quote)")
     args = parser.parse_args()
     names = [f"tham_dinh_{i:02d}" for i in range(args.accounts)]
     try:
-        cluster = PostgresCluster(fsync=True)
+        cluster = PostgresCluster(fsync=not args.no_fsync)
     except (FileNotFoundError, OSError) as exc:
         print(f"postgresql: skipped, no server binaries ({exc})")
         return 0
     try:
-        roles_url, shared_url = cluster.new_database(), cluster.new_database()
-        Gradebook(roles_url).close()
-        Gradebook(shared_url).close()
-        engine = create_engine(driver_url(roles_url))
-        given = [Assignment(YEAR, name, unit_of(i), f"C{j:03d}", 1) for i, name in enumerate(names)
-                 for j in range(args.saves)]
-        with tempfile.TemporaryDirectory() as folder, engine.begin() as conn:
-            report = grant(conn, [AccountRoles(n, frozenset({"evaluator"})) for n in names], given, Path(folder),
-                           roles_url, new_passwords=True)
-            urls = {n: report.credentials[n].read_text(encoding="utf-8").strip() for n in names}
-        engine.dispose()
-        with create_engine(driver_url(roles_url)).connect() as conn:
+        with create_engine(driver_url(cluster.url("postgres"))).connect() as conn:
             version = conn.execute(text("SHOW server_version")).scalar()
-        print(f"PostgreSQL {version}, fsync on, {mp.cpu_count()} cores: {args.accounts} accounts x {args.saves} saves, "
-              "each account its own process and connection, all starting together")
-        modes = {"own roles": run(urls, args.saves, roles_url),
-                 "shared role": run({n: shared_url for n in names}, args.saves, shared_url)}
-        for mode, r in modes.items():
-            print(f"{mode:>12}: {r['saves']} saves in {r['wall']:.1f} s; lost {r['lost']} (refused {r['failed']}), "
-                  f"recorded under another account {r['elsewhere']}; save median {r['median']:.1f} ms, "
-                  f"p95 {r['p95']:.1f} ms; chain verified")
-        own, shared = modes["own roles"], modes["shared role"]
-        print(f"ratio own roles / shared role: median {own['median'] / shared['median']:.2f}x, "
-              f"p95 {own['p95'] / shared['p95']:.2f}x")
+        print(f"PostgreSQL {version}, fsync {'off' if args.no_fsync else 'on'}, {mp.cpu_count()} cores: "
+              f"{args.accounts} accounts x {args.saves} saves, each account its own process and connection, all "
+              "starting together")
+        for pause in args.pause or [0.0, 100.0]:
+            print(f"-- pause between one account's saves: {pause:g} ms on average"
+                  + (" (back to back: the lock's queue is the whole figure)" if not pause else ""))
+            roles_url, urls = team(cluster, names, args.saves)
+            shared_url = cluster.new_database()
+            Gradebook(shared_url).close()
+            modes = {"own roles": run(urls, args.saves, roles_url, pause),
+                     "shared role": run({n: shared_url for n in names}, args.saves, shared_url, pause)}
+            for mode, r in modes.items():
+                print(f"{mode:>12}: {r['saves']} saves in {r['wall']:.1f} s; lost {r['lost']} (refused "
+                      f"{r['failed']}), recorded under another account {r['elsewhere']}; save median "
+                      f"{r['median']:.1f} ms, p95 {r['p95']:.1f} ms; chain verified")
+            own, shared = modes["own roles"], modes["shared role"]
+            print(f"ratio own roles / shared role: median {own['median'] / shared['median']:.2f}x, "
+                  f"p95 {own['p95'] / shared['p95']:.2f}x")
     finally:
         cluster.stop()
     return 0

@@ -251,13 +251,13 @@ def test_kit_gradebook_grant_from_the_campaign_and_verify_accepts_what_accounts_
         submit(load_campaign(root), unit)
     (root / "accounts.csv").write_text("Tài khoản,Họ tên,Chức vụ,Vai trò\nt_lan,Nguyễn Thị Lan,Chuyên viên,thẩm định\n"
                                        "t_minh,Trần Văn Minh,Chuyên viên,thẩm định\n"
-                                       "t_thu,Lê Thu,Thư ký,thư ký hội đồng\n", encoding="utf-8")
-    (root / "assignments.csv").write_text("Năm,Cán bộ thẩm định,Mã đơn vị,Lượt\n2024,t_lan,U1,1\n2024,Trần Văn Minh,U2,1\n"
-                                          "2024,t_minh,U1,2\n", encoding="utf-8")
+                                       "t_le,Lê Thu,Thư ký,thư ký hội đồng\n", encoding="utf-8")
+    (root / "assignments.csv").write_text("Năm,Cán bộ thẩm định,Mã đơn vị,Lượt\n2024,t_lan,U1,1\n"
+                                          "2024,Trần Văn Minh,U2,1\n2024,t_minh,U1,2\n", encoding="utf-8")
     folder = tmp_path / "ket-noi"
     assert main(["gradebook", "grant", "--campaign", str(root), "--credentials", str(folder), "--new-passwords"]) == 0
     out = capsys.readouterr().out
-    assert "Tài khoản mới: t_lan, t_minh, t_thu" in out
+    assert "Tài khoản mới: t_lan, t_le, t_minh" in out
     assert "postgresql://" not in out  # the passwords are in the files only
     given = sql(url, "SELECT account, unit, round, count(*) FROM kit_assignments GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")
     assert [g[:3] for g in given] == [("t_lan", "U1", 1), ("t_minh", "U1", 2), ("t_minh", "U2", 1)]
@@ -270,7 +270,7 @@ def test_kit_gradebook_grant_from_the_campaign_and_verify_accepts_what_accounts_
             gb.record(Decision(2024, "U2", "1.1", Stage.APPRAISAL, 2.0, "t_lan"))
     assert main(["gradebook", "verify", "--campaign", str(root)]) == 0
     (root / "accounts.csv").write_text("Tài khoản,Họ tên,Chức vụ,Vai trò\nt_lan,Nguyễn Thị Lan,Chuyên viên,thẩm định\n"
-                                       "t_thu,Lê Thu,Thư ký,thư ký hội đồng\n", encoding="utf-8")
+                                       "t_le,Lê Thu,Thư ký,thư ký hội đồng\n", encoding="utf-8")
     (root / "assignments.csv").write_text("Năm,Cán bộ thẩm định,Mã đơn vị\n2024,t_lan,U1\n", encoding="utf-8")
     assert main(["gradebook", "grant", "--campaign", str(root), "--credentials", str(folder)]) == 0
     assert "Tài khoản đã khóa (không còn trong accounts.csv): t_minh" in capsys.readouterr().out

@@ -52,7 +52,7 @@ class AwardLog(Store):
                "number": event.number.strip(), "effective": event.effective, "created_at": event.created_at or now(),
                "source": event.source}
         if self.restricted:  # an account: the owner's function sets the author, the time, the id and the chain
-            with self._locked() as conn:
+            with self._calling() as conn:
                 done = conn.execute(text("SELECT kit_record_award_event(CAST(:item AS jsonb))"),
                                     {"item": json.dumps({k: v for k, v in row.items()
                                                          if k not in ("evaluator", "created_at")})}).scalar_one()

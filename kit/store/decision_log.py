@@ -72,6 +72,8 @@ def _row(d: Decision) -> dict:
 class DecisionLog(Store):
     """The decisions of a campaign: append (checked against what the author saw), read, verify."""
 
+    _listed: tuple[pd.DataFrame, list[tuple]] | None = None  # restricted reads: every row's chain, for ``damage``
+
     def record(self, items: Decision | Sequence[Decision]) -> list[int]:
         """Append decisions in one transaction; returns their ids once committed (durable)."""
         batch = [items] if isinstance(items, Decision) else list(items)
@@ -122,7 +124,7 @@ class DecisionLog(Store):
         author, the time, the ids and the chains, and returns the new heads; the client sends only the content."""
         items = [{**{k: v for k, v in row.items() if k not in ("evaluator", "created_at")},
                   "check": base is not ANY_BASE, "base": None if base is ANY_BASE else base} for row, base in rows]
-        with self._locked() as conn:
+        with self._calling() as conn:
             done = conn.execute(text("SELECT kit_record_decisions(CAST(:items AS jsonb))"),
                                 {"items": json.dumps(items, allow_nan=False)}).scalar_one()
         ids = [int(i) for i in done["ids"] if i is not None]
@@ -161,7 +163,7 @@ class DecisionLog(Store):
         if unit is None and code is None:
             frame, recorded = self.unchecked_history(year)
             damage = self.damage(year, frame, recorded)
-            frame.attrs.pop("kit_chains", None)
+            self._listed = None
             if damage:
                 raise GradebookError(f"Sổ điểm {shown(self.url)} bị hỏng hoặc bị sửa ngoài kit: {damage} "
                                      f"{RESTORE_HINT}")
@@ -185,7 +187,8 @@ class DecisionLog(Store):
             heads = self._heads(conn)
             result = conn.execute(stmt)
             frame = pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()))
-            frame.attrs["kit_chains"] = self._chains(conn, year)
+            # beside the frame, not in its attrs (pandas deep-copies those on every column read)
+            self._listed = (frame, self._chains(conn, year))
         return frame, heads.get(year, Head())
 
     def heads(self) -> dict[int, Head]:
@@ -218,7 +221,8 @@ class DecisionLog(Store):
         """Every row of ``year`` for ``walk_hidden``: the visible ones with the content read in ``frame``, the
         hidden ones with the server's check. The list comes from the snapshot the rows were read in
         (``unchecked_history``); a visible row missing from ``frame`` or read with another chain counts as changed."""
-        listed = frame.attrs.get("kit_chains")
+        kept = self._listed
+        listed = kept[1] if kept is not None and kept[0] is frame else None
         if listed is None:
             with self._reading() as conn:
                 listed = self._chains(conn, year)

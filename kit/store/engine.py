@@ -24,7 +24,7 @@ from sqlalchemy.pool import StaticPool
 
 from kit.core.errors import GradebookError
 from kit.store.ledger import LedgerFile
-from kit.store.roles import LOCK_KEY, LOCK_WAIT_SECONDS
+from kit.store.roles import LOCK_KEY
 from kit.store.schema import kit_meta
 
 URL_ENV = "KIT_GRADEBOOK_URL"
@@ -167,6 +167,19 @@ class Store:
             raise GradebookError(f"Tệp sổ điểm {self.path} đã bị thay bằng tệp khác trong lúc đang dùng: quyết định "
                                  "CHƯA được lưu. Hãy mở lại sổ tay thẩm định (Run All Cells).")
 
+    @contextlib.contextmanager
+    def _calling(self) -> Iterator[Connection]:
+        """An account's connection for one call of the owner's functions, in autocommit: the function is its own
+        transaction, committed by the server at its end, so the write lock it takes is never held across a round
+        trip to a busy client (``kit.store.roles``; the role's lock_timeout bounds any other wait)."""
+        if self.readonly:
+            raise GradebookError("Sổ điểm đang mở ở chế độ chỉ đọc.")
+        try:
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                yield conn
+        except DBAPIError as exc:
+            raise GradebookError(_failure(self.url, exc)) from None
+
     def _meta(self, conn: Connection, keys: list[str]) -> dict[str, str]:
         """``kit_meta``'s values for ``keys``; an account reads them through the owner's function (it has no right
         on the table)."""
@@ -192,15 +205,14 @@ class Store:
         """A write transaction holding the gradebook's write lock from its first statement: SQLite's BEGIN
         IMMEDIATE; on PostgreSQL a transaction-level advisory lock (checks, upserts, ids, chains and schema
         creation made by several processes at once then run one after the other). An account's connection
-        (``restricted``) takes no lock here: the owner's functions take it with a timeout (``kit.store.roles``)."""
+        (``restricted``) takes no lock here (its desk writes touch only its own rows): the owner's functions take
+        it with a timeout (``kit.store.roles``, ``_calling``)."""
         if self.readonly:
             raise GradebookError("Sổ điểm đang mở ở chế độ chỉ đọc.")
         self._still_there()
         try:
             with self.engine.connect() as conn, conn.execution_options(kit_write=True).begin():
-                if self.restricted:  # the owner's functions take the lock themselves, with a timeout
-                    conn.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT_SECONDS}s'"))
-                elif conn.dialect.name == "postgresql":
+                if conn.dialect.name == "postgresql" and not self.restricted:
                     conn.execute(text(f"SELECT pg_advisory_xact_lock({LOCK_KEY})"))
                 yield conn
         except IntegrityError:  # a constraint: a bug to see, not a state of the disk

@@ -133,36 +133,30 @@ def functions_sql(schema: str) -> list[str]:
             unit text NOT NULL, code text NOT NULL, round integer NOT NULL,
             PRIMARY KEY (year, unit, code, round, account))""",
         # -- the chain, byte for byte kit.store.ledger.link / _text ------------------------------------------
-        f"""CREATE OR REPLACE FUNCTION kit_t(v text) RETURNS bytea LANGUAGE sql IMMUTABLE {path} AS
+        # (pure SQL, no SET clause: inlined into the definer functions, which pin search_path and the float format)
+        """CREATE OR REPLACE FUNCTION kit_t(v text) RETURNS bytea LANGUAGE sql IMMUTABLE AS
             $$ SELECT CASE WHEN v IS NULL THEN '\\x00'::bytea ELSE convert_to(v, 'UTF8') END $$""",
-        # Python's repr of a float: PostgreSQL's shortest text (extra_float_digits = 1) with ".0" on integral
-        # values, inf/-inf; both switch to an exponent below 1e-4, and scores never reach 1e15 (refused there)
-        f"""CREATE OR REPLACE FUNCTION kit_f(v double precision) RETURNS bytea LANGUAGE plpgsql IMMUTABLE
-            {path} SET extra_float_digits = 1 AS $$
-            DECLARE t text;
-            BEGIN
-              IF v IS NULL OR v = 'NaN'::double precision THEN RETURN '\\x00'::bytea; END IF;
-              IF v = 'Infinity'::double precision THEN RETURN convert_to('inf', 'UTF8'); END IF;
-              IF v = '-Infinity'::double precision THEN RETURN convert_to('-inf', 'UTF8'); END IF;
-              t := (v + 0.0)::text;
-              IF position('e' in t) = 0 AND position('.' in t) = 0 THEN t := t || '.0'; END IF;
-              RETURN convert_to(t, 'UTF8');
-            END $$""",
-        f"""CREATE OR REPLACE FUNCTION kit_b(v boolean) RETURNS bytea LANGUAGE sql IMMUTABLE {path} AS
+        # Python's repr of a float: PostgreSQL's shortest text (extra_float_digits = 1, set by the callers) with
+        # ".0" on integral values, inf/-inf; both switch to an exponent below 1e-4, and scores never reach 1e15
+        # (refused there); -0.0 + 0.0 is 0.0 in both
+        """CREATE OR REPLACE FUNCTION kit_f(v double precision) RETURNS bytea LANGUAGE sql STABLE AS $$
+            SELECT CASE WHEN v IS NULL OR v = 'NaN'::double precision THEN '\\x00'::bytea
+                        WHEN v = 'Infinity'::double precision THEN convert_to('inf', 'UTF8')
+                        WHEN v = '-Infinity'::double precision THEN convert_to('-inf', 'UTF8')
+                        ELSE convert_to((v + 0.0)::text || CASE WHEN (v + 0.0)::text ~ '[e.]' THEN '' ELSE '.0' END,
+                                        'UTF8') END $$""",
+        """CREATE OR REPLACE FUNCTION kit_b(v boolean) RETURNS bytea LANGUAGE sql IMMUTABLE AS
             $$ SELECT CASE WHEN v IS NULL THEN '\\x00'::bytea WHEN v THEN '\\x31'::bytea ELSE '\\x30'::bytea END $$""",
-        f"""CREATE OR REPLACE FUNCTION kit_link(previous text, parts bytea[]) RETURNS text LANGUAGE sql
-            IMMUTABLE {path} AS $$
+        """CREATE OR REPLACE FUNCTION kit_link(previous text, parts bytea[]) RETURNS text LANGUAGE sql IMMUTABLE AS $$
             SELECT encode(sha256(convert_to(previous, 'UTF8') || coalesce(
               (SELECT string_agg('\\x1f'::bytea || p, ''::bytea ORDER BY i) FROM unnest(parts) WITH ORDINALITY
                AS u(p, i)), ''::bytea)), 'hex') $$""",
-        f"""CREATE OR REPLACE FUNCTION kit_decision_parts(d decisions) RETURNS bytea[] LANGUAGE sql IMMUTABLE
-            {path} AS $$
+        """CREATE OR REPLACE FUNCTION kit_decision_parts(d decisions) RETURNS bytea[] LANGUAGE sql STABLE AS $$
             SELECT ARRAY[kit_t(d.id::text), kit_t(d.year::text), kit_t(d.unit), kit_t(d.code),
                          kit_t(d.criterion_key), kit_t(d.stage), kit_f(d.score), kit_b(d.na), kit_t(d.evaluator),
                          kit_t(d.comment), kit_t(d.created_at), kit_f(d.self_score), kit_t(d.evidence_hash),
                          kit_t(d.source)] $$""",
-        f"""CREATE OR REPLACE FUNCTION kit_event_parts(e award_events) RETURNS bytea[] LANGUAGE sql IMMUTABLE
-            {path} AS $$
+        """CREATE OR REPLACE FUNCTION kit_event_parts(e award_events) RETURNS bytea[] LANGUAGE sql IMMUTABLE AS $$
             SELECT ARRAY[kit_t(e.id::text), kit_t(e.kind), kit_t(e.decision), kit_t(e.subject), kit_t(e.title),
                          kit_t(e.reason), kit_t(e.evaluator), kit_t(e.number), kit_t(e.effective),
                          kit_t(e.created_at), kit_t(e.source)] $$""",
@@ -197,23 +191,21 @@ def functions_sql(schema: str) -> list[str]:
               RETURN NEW;
             END $$""",
         # -- the write lock, with a timeout that names who holds it ------------------------------------------
-        f"""CREATE OR REPLACE FUNCTION kit_take_lock() RETURNS void LANGUAGE plpgsql {definer} AS $$
-            DECLARE deadline timestamptz := clock_timestamp() + interval '{wait} seconds'; holder text;
+        # waits in the lock manager's queue (first come, first served), lock_timeout bounding the wait
+        f"""CREATE OR REPLACE FUNCTION kit_take_lock() RETURNS void LANGUAGE plpgsql {definer}
+            SET lock_timeout = '{wait}s' AS $$
+            DECLARE holder text;
             BEGIN
-              LOOP
-                IF pg_try_advisory_xact_lock({LOCK_KEY}) THEN RETURN; END IF;
-                IF clock_timestamp() > deadline THEN
-                  SELECT string_agg(DISTINCT a.usename::text, ', ') INTO holder
-                    FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-                   WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = {LOCK_KEY}
-                     AND l.objsubid = 1 AND l.pid <> pg_backend_pid();
-                  RAISE EXCEPTION 'Sổ điểm đang bị tài khoản % giữ khóa ghi quá {wait} giây: quyết định CHƯA được '
-                    'lưu, điểm vừa nhập vẫn còn trên bảng. Hãy bấm Lưu lại sau ít phút; nếu vẫn vậy, nhờ tài khoản '
-                    'đó đóng phiên làm việc hoặc nhờ cán bộ vận hành kiểm tra.', coalesce(holder, '(không rõ)')
-                    USING ERRCODE = '{LOCKED}';
-                END IF;
-                PERFORM pg_sleep(0.005);
-              END LOOP;
+              PERFORM pg_advisory_xact_lock({LOCK_KEY});
+            EXCEPTION WHEN lock_not_available THEN
+              SELECT string_agg(DISTINCT a.usename::text, ', ') INTO holder
+                FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+               WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = {LOCK_KEY}
+                 AND l.objsubid = 1 AND l.pid <> pg_backend_pid();
+              RAISE EXCEPTION 'Sổ điểm đang bị tài khoản % giữ khóa ghi quá {wait} giây: quyết định CHƯA được '
+                'lưu, điểm vừa nhập vẫn còn trên bảng. Hãy bấm Lưu lại sau ít phút; nếu vẫn vậy, nhờ tài khoản '
+                'đó đóng phiên làm việc hoặc nhờ cán bộ vận hành kiểm tra.', coalesce(holder, '(không rõ)')
+                USING ERRCODE = '{LOCKED}';
             END $$""",
         # -- what an account may record ------------------------------------------------------------------------
         f"""CREATE OR REPLACE FUNCTION kit_check_may_write(p_stage text, p_year integer, p_unit text, p_code text)
@@ -246,17 +238,21 @@ def functions_sql(schema: str) -> list[str]:
             END $$""",
         # -- the accounts' only ways to write ---------------------------------------------------------------
         f"""CREATE OR REPLACE FUNCTION kit_record_decisions(items jsonb) RETURNS jsonb LANGUAGE plpgsql {definer}
-            SET lock_timeout = '{wait}s' AS $$
+            SET extra_float_digits = 1 AS $$
             DECLARE heads jsonb; touched jsonb := '{{}}'::jsonb; ids jsonb := '[]'::jsonb; item jsonb;
                     d decisions%ROWTYPE; h jsonb; cur integer; next_id integer;
             BEGIN
+              -- who may write what is checked before the lock (only grant changes it): the lock covers the bases,
+              -- the ids, the chains and the heads
+              FOR item IN SELECT value FROM jsonb_array_elements(items) LOOP
+                PERFORM kit_check_may_write(item->>'stage', (item->>'year')::integer, item->>'unit', item->>'code');
+              END LOOP;
               PERFORM kit_take_lock();
               heads := coalesce((SELECT value FROM kit_meta WHERE key = 'ledger')::jsonb, '{{}}'::jsonb);
               next_id := coalesce((SELECT max(id) FROM decisions), 0) + 1;
               FOR item IN SELECT value FROM jsonb_array_elements(items) LOOP
                 d.year := (item->>'year')::integer; d.unit := item->>'unit'; d.code := item->>'code';
                 d.stage := item->>'stage';
-                PERFORM kit_check_may_write(d.stage, d.year, d.unit, d.code);
                 IF (item->>'check')::boolean THEN
                   SELECT max(id) INTO cur FROM decisions WHERE year = d.year AND unit = d.unit AND code = d.code
                      AND stage = ANY(CASE WHEN d.stage = 'second' THEN ARRAY['second']
@@ -294,7 +290,7 @@ def functions_sql(schema: str) -> list[str]:
               RETURN jsonb_build_object('ids', ids, 'heads', touched);
             END $$""",
         f"""CREATE OR REPLACE FUNCTION kit_record_award_event(item jsonb) RETURNS jsonb LANGUAGE plpgsql {definer}
-            SET lock_timeout = '{wait}s' AS $$
+            AS $$
             DECLARE e award_events%ROWTYPE; h jsonb;
             BEGIN
               IF NOT coalesce('secretary' = ANY(kit_account_roles()), false) THEN
@@ -325,18 +321,21 @@ def functions_sql(schema: str) -> list[str]:
         f"""CREATE OR REPLACE FUNCTION kit_meta_read() RETURNS TABLE (key text, value text) LANGUAGE sql STABLE
             {definer} AS $$ SELECT m.key::text, m.value FROM kit_meta m
                             WHERE m.key IN ('schema_version', 'gradebook_id', 'ledger', 'award_ledger') $$""",
+        # set-based (a year's history is read on every reload): who is blind is asked once, a hidden row's link
+        # recomputed from the chain before it
         f"""CREATE OR REPLACE FUNCTION kit_year_chains(p_year integer) RETURNS TABLE (id integer, unit text,
-            code text, chain text, hidden boolean, ok boolean) LANGUAGE plpgsql STABLE {definer} AS $$
-            DECLARE d decisions%ROWTYPE; previous text := '';
-            BEGIN
-              FOR d IN SELECT * FROM decisions WHERE year = p_year ORDER BY decisions.id LOOP
-                id := d.id; unit := d.unit; code := d.code; chain := d.chain;
-                hidden := kit_hidden(d.stage, d.evaluator, d.year, d.unit, d.code);
-                ok := CASE WHEN hidden THEN kit_link(previous, kit_decision_parts(d)) = d.chain ELSE NULL END;
-                previous := d.chain;
-                RETURN NEXT;
-              END LOOP;
-            END $$""",
+            code text, chain text, hidden boolean, ok boolean) LANGUAGE sql STABLE {definer}
+            SET extra_float_digits = 1 AS $$
+            WITH me AS (SELECT kit_blind() AS blind),
+            listed AS (SELECT d AS row, d.id, d.year, d.unit, d.code, d.stage, d.evaluator, d.chain,
+                              lag(d.chain, 1, '') OVER (ORDER BY d.id) AS previous
+                         FROM decisions d WHERE d.year = p_year),
+            marked AS (SELECT l.*, (l.stage = 'second' AND l.evaluator <> session_user AND me.blind AND NOT EXISTS
+                         (SELECT 1 FROM decisions x WHERE x.year = l.year AND x.unit = l.unit AND x.code = l.code
+                          AND x.stage = 'reconciliation')) AS hidden FROM listed l, me)
+            SELECT m.id, m.unit::text, m.code::text, m.chain::text, m.hidden,
+                   CASE WHEN m.hidden THEN kit_link(m.previous, kit_decision_parts(m.row)) = m.chain END
+              FROM marked m ORDER BY m.id $$""",
         # -- the triggers and policies ------------------------------------------------------------------------
         *[stmt for table in ("decisions", "award_events", "positions", "comment_library") for stmt in (
             f"DROP TRIGGER IF EXISTS kit_author ON {table}",
@@ -432,6 +431,7 @@ def grant(conn: Connection, accounts: Sequence[AccountRoles], assignments: Itera
             report.updated.append(name)
         # a kernel left inside a transaction cannot keep the write lock, or anything else, for long
         _ddl(conn, f"ALTER ROLE {_q(name)} SET idle_in_transaction_session_timeout = '60s'")
+        _ddl(conn, f"ALTER ROLE {_q(name)} SET lock_timeout = '{LOCK_WAIT_SECONDS}s'")
         for role, group in GROUPS.items():
             verb = "GRANT {g} TO {a}" if role in entry.roles else "REVOKE {g} FROM {a}"
             _ddl(conn, verb.format(g=group, a=_q(name)))
