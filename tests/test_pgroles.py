@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from kit.core.errors import GradebookError
 from kit.core.vocab import Stage
 from kit.store.engine import driver_url
-from kit.store.gradebook import Decision, Gradebook
+from kit.store.gradebook import AwardEvent, Decision, Gradebook
 from kit.store.ledger import FIELDS, _text, link
 from kit.store.roles import AccountRoles, Assignment, grant
 
@@ -230,10 +230,14 @@ def test_verify_accepts_everything_written_through_the_functions(team):
         binh.record([d(stage=Stage.SECOND, score=1e-05), d(unit="U2", score=3.0, self_score=1 / 3)])
     with Gradebook(team[SEC]) as thu:
         thu.record(d(stage=Stage.RECONCILIATION, score=0.5, comment="Thống nhất"))
+        thu.record_award_event(AwardEvent("12/QĐ-UBND", "U1", "Kê khai sai", B, title="Tập thể lao động xuất sắc"))
+    with Gradebook(team[A]) as ana, pytest.raises(GradebookError, match="không có quyền"):
+        ana.record_award_event(AwardEvent("12/QĐ-UBND", "U2", "Thử", A))
     with Gradebook(team["owner"]) as owner:
         frame, recorded = owner.unchecked_history(2024)
         assert owner.damage(2024, frame, recorded) == ""
         assert len(frame) == 5 and set(frame["evaluator"]) == {A, B, SEC}
+        assert owner.award_events()["evaluator"].tolist() == [SEC]  # checked against its chain and head
 
 
 def test_kit_gradebook_grant_from_the_campaign_and_verify_accepts_what_accounts_wrote(postgres, tmp_path, capsys):
