@@ -211,8 +211,13 @@ def test_a_council_member_reads_and_records_nothing(team):
                       lambda: hoi.save_position(COUNCIL, {})):
             with pytest.raises(GradebookError, match="không có quyền"):
                 write()
-    with Gradebook(team[A]) as ana, pytest.raises(GradebookError, match="thư ký hội đồng"):
-        ana.record(d(stage=Stage.RECONCILIATION))
+    with Gradebook(team[A]) as ana:
+        for stage in (Stage.RECONCILIATION, Stage.EXPLANATION, Stage.FINAL):
+            with pytest.raises(GradebookError, match="không có vai trò thư ký hội đồng"):
+                ana.record(d(stage=stage))
+        ana.record(Decision(2025, "U9", "Z1", Stage.APPRAISAL, 1.0, A))  # 2025: nobody was given round 1, all may
+    with Gradebook(team[SEC]) as thu, pytest.raises(GradebookError, match="không có vai trò cán bộ thẩm định"):
+        thu.record(d())
 
 
 @pytest.mark.parametrize("value", [0.0, -0.0, 1.0, 2.5, 0.1, 1 / 3, 1e-05, 1.5e-07, 123456.789, 99999999999999.9,

@@ -20,9 +20,10 @@ where a kernel that edits its environment or a colleague typing SQL cannot go ar
 - a trigger on every table with an author refuses (chained tables) or overwrites (positions, comment library) an
   author other than ``session_user`` for accounts, so no path records one account's act under another name;
 - the assignments are synchronised into ``kit_assignments`` (year, account, unit, code, round): an evaluator
-  records a first appraisal only on a round-1 criterion given to them, a second appraisal only on a round-2 one;
-  the secretary records explanations' decisions, reconciliations and revocations; council and operator record
-  nothing;
+  records a first appraisal only on a round-1 criterion given to them, a second appraisal only on a round-2 one
+  (a round nobody was given in a year is open to every evaluator, as the kit's own check says); the secretary
+  records explanations, decisions after them, reconciliations and revocations (``kit.app.actor.RECORDED_BY``);
+  council and operator record nothing;
 - row-level security: an evaluator does not read another's second appraisal of a criterion before its
   reconciliation (the blind second opinion), and reads and writes only their own position.
 
@@ -217,15 +218,23 @@ def functions_sql(schema: str) -> list[str]:
                   'nhờ cán bộ vận hành thêm tài khoản vào accounts.csv rồi chạy kit gradebook grant.', session_user
                   USING ERRCODE = '{REFUSED}';
               END IF;
-              IF p_stage IN ('final', 'reconciliation') OR (p_stage = 'explanation' AND 'secretary' = ANY(r)) THEN
+              IF p_stage IN ('explanation', 'final', 'reconciliation') THEN  -- kit.app.actor.RECORDED_BY
                 IF 'secretary' = ANY(r) THEN RETURN; END IF;
                 RAISE EXCEPTION 'Tài khoản % không có vai trò thư ký hội đồng: không ghi được "%" (tiêu chí % của '
                   '%, năm %). Nếu cần, hãy nhờ cán bộ vận hành cấp vai trò trong accounts.csv.',
                   session_user, {_stage_labels()}, p_code, p_unit, p_year USING ERRCODE = '{REFUSED}';
               END IF;
               rnd := CASE WHEN p_stage = 'second' THEN 2 ELSE 1 END;
-              IF 'evaluator' = ANY(r) AND EXISTS (SELECT 1 FROM kit_assignments WHERE year = p_year
-                   AND account = session_user AND unit = p_unit AND code = p_code AND round = rnd) THEN
+              IF NOT 'evaluator' = ANY(r) THEN
+                RAISE EXCEPTION 'Tài khoản % không có vai trò cán bộ thẩm định: không ghi được "%" (tiêu chí % của '
+                  '%, năm %). Nếu cần, hãy nhờ cán bộ vận hành cấp vai trò trong accounts.csv.',
+                  session_user, {_stage_labels()}, p_code, p_unit, p_year USING ERRCODE = '{REFUSED}';
+              END IF;
+              -- as the kit's own check (Workspace.not_mine): a round nobody was given this year is open to every
+              -- evaluator; otherwise only to the accounts given the criterion
+              IF EXISTS (SELECT 1 FROM kit_assignments WHERE year = p_year AND account = session_user
+                           AND unit = p_unit AND code = p_code AND round = rnd)
+                 OR NOT EXISTS (SELECT 1 FROM kit_assignments WHERE year = p_year AND round = rnd) THEN
                 RETURN;
               END IF;
               SELECT string_agg(account, ', ' ORDER BY account) INTO given FROM kit_assignments
