@@ -152,7 +152,7 @@ def test_kernel_code_names_a_function_the_contract_sees():
 
 # Inside store: the gradebook's parts (kit.store.gradebook composes them into one Gradebook) build only on the
 # modules ranked below them, never on each other or on the façade, so each can be read and changed alone.
-STORE = {"ledger": 0, "schema": 0, "engine": 1, "decision_log": 2, "award_log": 2, "anchors": 2, "desk": 2,
+STORE = {"ledger": 0, "schema": 0, "roles": 0, "engine": 1, "decision_log": 2, "award_log": 2, "anchors": 2, "desk": 2,
          "maintenance": 2, "gradebook": 3}
 
 

@@ -22,6 +22,7 @@ from kit.cli.commands import (
     cmd_export,
     cmd_forms,
     cmd_gradebook_backup,
+    cmd_gradebook_grant,
     cmd_gradebook_init,
     cmd_gradebook_restore,
     cmd_gradebook_verify,
@@ -103,6 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
     q = gsub.add_parser("restore", parents=[common], help="khôi phục sổ điểm từ một bản sao lưu đã kiểm tra")
     q.add_argument("file", type=Path)
     q.set_defaults(func=cmd_gradebook_restore)
+    q = gsub.add_parser("grant", parents=[common], help="cấp tài khoản PostgreSQL và quyền cho từng người theo "
+                        "accounts.csv và bảng phân công (chủ sổ điểm chạy; chạy lại sau mỗi thay đổi)")
+    q.add_argument("--credentials", type=Path, metavar="THƯ_MỤC",
+                   help="thư mục nhận tệp kết nối (có mật khẩu) của tài khoản mới, mỗi người một tệp TÀI_KHOẢN.url "
+                   "chỉ chủ máy đọc được")
+    q.add_argument("--new-passwords", action="store_true", help="đặt mật khẩu mới cho mọi tài khoản")
+    q.set_defaults(func=cmd_gradebook_grant)
 
     p = sub.add_parser("docs", parents=[common], help="văn bản trình ký (.docx, thể thức Nghị định 30/2020)")
     p.add_argument("--year", type=int, help="các văn bản của năm: báo cáo, thông báo, tờ trình, dự thảo quyết định, "

@@ -315,6 +315,20 @@ def cmd_gradebook_backup(args: argparse.Namespace) -> int:
     return 0 if found.ok else 1
 
 
+def cmd_gradebook_grant(args: argparse.Namespace) -> int:
+    from kit.app.grants import grant_campaign
+
+    done = grant_campaign(load_campaign(args.campaign), args.credentials, new_passwords=args.new_passwords)
+    for title, names in (("Tài khoản mới", done.created), ("Tài khoản cập nhật", done.updated),
+                         ("Tài khoản đã khóa (không còn trong accounts.csv)", done.disabled)):
+        if names:
+            print(f"{title}: {', '.join(names)}")
+    print(f"Đã đồng bộ {done.assignments} tiêu chí được phân công vào sổ điểm.")
+    for account, path in sorted(done.credentials.items()):
+        print(f"  Tệp kết nối của {account}: {path} (chỉ trao cho người đó; đặt làm KIT_GRADEBOOK_URL của họ)")
+    return 0
+
+
 def cmd_gradebook_restore(args: argparse.Namespace) -> int:
     from kit.app.audit import restore
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from kit.store.engine import Store
 from kit.store.ledger import Anchor, Head, anchor_of, heads_from_json
-from kit.store.schema import award_events, decisions, kit_meta
+from kit.store.schema import award_events, decisions
 
 
 class Anchors(Store):
@@ -24,8 +24,7 @@ class Anchors(Store):
 
     def anchor(self) -> Anchor:
         with self._reading() as conn:
-            meta = {k: v for k, v in conn.execute(select(kit_meta).where(kit_meta.c.key.in_(["ledger",
-                                                                                                "award_ledger"])))}
+            meta = self._meta(conn, ["ledger", "award_ledger"])
         awards = Head(**json.loads(meta["award_ledger"])) if meta.get("award_ledger") else Head()
         return anchor_of(heads_from_json(meta.get("ledger")), awards)
 

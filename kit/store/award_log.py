@@ -14,13 +14,13 @@ import json
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Connection
 
 from kit.core.errors import GradebookError
 from kit.store.engine import RESTORE_HINT, Store, shown
 from kit.store.ledger import EVENT_FIELDS, Head, contains, link, walk
-from kit.store.schema import award_events, kit_meta, now, set_meta
+from kit.store.schema import award_events, now, set_meta
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,15 @@ class AwardLog(Store):
                "title": event.title, "reason": event.reason.strip(), "evaluator": event.evaluator.strip(),
                "number": event.number.strip(), "effective": event.effective, "created_at": event.created_at or now(),
                "source": event.source}
+        if self.restricted:  # an account: the owner's function sets the author, the time, the id and the chain
+            with self._calling() as conn:
+                done = conn.execute(text("SELECT kit_record_award_event(CAST(:item AS jsonb))"),
+                                    {"item": json.dumps({k: v for k, v in row.items()
+                                                         if k not in ("evaluator", "created_at")})}).scalar_one()
+            head = Head(**done["head"])
+            if self.ledger is not None:
+                self.ledger.write(self.id, {}, awards=head)
+            return int(done["id"])
         with self._locked() as conn:
             head = self._award_head(conn)
             new_id = int(conn.execute(select(func.coalesce(func.max(award_events.c.id), 0))).scalar_one()) + 1
@@ -63,9 +72,8 @@ class AwardLog(Store):
             self.ledger.write(self.id, {}, awards=head)
         return new_id
 
-    @staticmethod
-    def _award_head(conn: Connection) -> Head:
-        value = conn.execute(select(kit_meta.c.value).where(kit_meta.c.key == "award_ledger")).scalar()
+    def _award_head(self, conn: Connection) -> Head:
+        value = self._meta(conn, ["award_ledger"]).get("award_ledger")
         return Head(**json.loads(value)) if value else Head()
 
     def award_head(self) -> Head:

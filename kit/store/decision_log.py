@@ -11,19 +11,20 @@ a history (the workspace, results and reports all use these).
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Connection
 
 from kit.core.errors import GradebookError
 from kit.core.values import optional_float
 from kit.core.vocab import COUNTED_STAGES, Stage
 from kit.store.engine import RESTORE_HINT, Store, shown
-from kit.store.ledger import FIELDS, Head, contains, heads_from_json, heads_to_json, link, walk
-from kit.store.schema import decisions, kit_meta, now, set_meta
+from kit.store.ledger import FIELDS, Head, contains, heads_from_json, heads_to_json, link, walk, walk_hidden
+from kit.store.schema import decisions, now, set_meta
 
 ANY_BASE = object()  # record_if_current: no check (explanations, imports of demo data)
 
@@ -71,6 +72,8 @@ def _row(d: Decision) -> dict:
 class DecisionLog(Store):
     """The decisions of a campaign: append (checked against what the author saw), read, verify."""
 
+    _listed: tuple[pd.DataFrame, list[tuple]] | None = None  # restricted reads: every row's chain, for ``damage``
+
     def record(self, items: Decision | Sequence[Decision]) -> list[int]:
         """Append decisions in one transaction; returns their ids once committed (durable)."""
         batch = [items] if isinstance(items, Decision) else list(items)
@@ -90,6 +93,8 @@ class DecisionLog(Store):
         rows = [(_row(d), base) for d, base in items]
         if not rows:
             return [], []
+        if self.restricted:
+            return self._record_through_function(rows, [d for d, _ in items])
         ids: list[int] = []
         refused: list[Decision] = []
         with self._locked() as conn:
@@ -113,9 +118,24 @@ class DecisionLog(Store):
             self.ledger.write(self.id, touched)
         return ids, refused
 
-    @staticmethod
-    def _heads(conn: Connection) -> dict[int, Head]:
-        return heads_from_json(conn.execute(select(kit_meta.c.value).where(kit_meta.c.key == "ledger")).scalar())
+    def _record_through_function(self, rows: list[tuple[dict, object]], batch: list[Decision]
+                                 ) -> tuple[list[int], list[Decision]]:
+        """An account's save (after ``kit gradebook grant``): the owner's function checks the bases, sets the
+        author, the time, the ids and the chains, and returns the new heads; the client sends only the content."""
+        items = [{**{k: v for k, v in row.items() if k not in ("evaluator", "created_at")},
+                  "check": base is not ANY_BASE, "base": None if base is ANY_BASE else base} for row, base in rows]
+        with self._calling() as conn:
+            done = conn.execute(text("SELECT kit_record_decisions(CAST(:items AS jsonb))"),
+                                {"items": json.dumps(items, allow_nan=False)}).scalar_one()
+        ids = [int(i) for i in done["ids"] if i is not None]
+        refused = [d for d, i in zip(batch, done["ids"], strict=True) if i is None]
+        touched = {int(y): Head(**h) for y, h in done["heads"].items()}
+        if touched and self.ledger is not None:
+            self.ledger.write(self.id, touched)
+        return ids, refused
+
+    def _heads(self, conn: Connection) -> dict[int, Head]:
+        return heads_from_json(self._meta(conn, ["ledger"]).get("ledger"))
 
     @staticmethod
     def _current_id(conn, year: int, unit: str, code: str, stage: str) -> int | None:
@@ -143,6 +163,7 @@ class DecisionLog(Store):
         if unit is None and code is None:
             frame, recorded = self.unchecked_history(year)
             damage = self.damage(year, frame, recorded)
+            self._listed = None
             if damage:
                 raise GradebookError(f"Sổ điểm {shown(self.url)} bị hỏng hoặc bị sửa ngoài kit: {damage} "
                                      f"{RESTORE_HINT}")
@@ -157,7 +178,17 @@ class DecisionLog(Store):
     def unchecked_history(self, year: int) -> tuple[pd.DataFrame, Head]:
         """A year's decisions as stored and the head the database records for it (for ``kit gradebook verify``,
         which reports every problem instead of stopping at the first)."""
-        frame, heads = self._frame(select(decisions).where(decisions.c.year == year).order_by(decisions.c.id))
+        stmt = select(decisions).where(decisions.c.year == year).order_by(decisions.c.id)
+        if not self.restricted:
+            frame, heads = self._frame(stmt)
+            return frame, heads.get(year, Head())
+        with self._reading() as conn:  # one snapshot: the heads, the visible rows and every row's chain agree
+            conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            heads = self._heads(conn)
+            result = conn.execute(stmt)
+            frame = pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()))
+            # beside the frame, not in its attrs (pandas deep-copies those on every column read)
+            self._listed = (frame, self._chains(conn, year))
         return frame, heads.get(year, Head())
 
     def heads(self) -> dict[int, Head]:
@@ -166,9 +197,13 @@ class DecisionLog(Store):
 
     def damage(self, year: int, frame: pd.DataFrame, recorded: Head) -> str:
         """What is wrong with a year's decisions (``frame``, in id order) against their chain, the head recorded
-        in the database and the one in the ledger file; "" when nothing is."""
-        head, broken, chains = walk(zip(*(frame[f].tolist() for f in FIELDS), strict=True) if len(frame) else [],
-                                    frame["chain"].tolist() if len(frame) else [])
+        in the database and the one in the ledger file; "" when nothing is. An account that may not see every row
+        checks the visible ones itself and the hidden ones through the server (``kit.store.roles``)."""
+        if self.restricted:
+            head, broken, chains = walk_hidden(self._entries(year, frame))
+        else:
+            head, broken, chains = walk(zip(*(frame[f].tolist() for f in FIELDS), strict=True) if len(frame)
+                                        else [], frame["chain"].tolist() if len(frame) else [])
         if broken is not None:
             return (f"năm {year}, quyết định số {broken.id} (đơn vị {broken.unit}, tiêu chí {broken.code}) không khớp "
                     "chuỗi kiểm chứng — dữ liệu đã bị thay đổi sau khi ghi.")
@@ -181,6 +216,31 @@ class DecisionLog(Store):
             return (f"năm {year}: lần ghi cuối trên máy này có {known.count} quyết định, sổ điểm hiện có {head.count} "
                     "và không chứa quyết định cuối đã ghi — có thể đây là bản sao lưu cũ hoặc tệp khác.")
         return ""
+
+    def _entries(self, year: int, frame: pd.DataFrame) -> list[tuple]:
+        """Every row of ``year`` for ``walk_hidden``: the visible ones with the content read in ``frame``, the
+        hidden ones with the server's check. The list comes from the snapshot the rows were read in
+        (``unchecked_history``); a visible row missing from ``frame`` or read with another chain counts as changed."""
+        kept = self._listed
+        listed = kept[1] if kept is not None and kept[0] is frame else None
+        if listed is None:
+            with self._reading() as conn:
+                listed = self._chains(conn, year)
+        visible = {int(r[0]): (r[:-1], str(r[-1]))
+                   for r in zip(*(frame[f].tolist() for f in (*FIELDS, "chain")), strict=True)} if len(frame) else {}
+        out: list[tuple] = []
+        for number, unit, code, chain, hidden, ok in listed:
+            seen = visible.get(int(number))
+            if hidden or seen is None or seen[1] != chain:
+                out.append((int(number), unit, code, chain, None, bool(hidden) and bool(ok)))
+            else:
+                out.append((int(number), unit, code, chain, seen[0], None))
+        return out
+
+    @staticmethod
+    def _chains(conn: Connection, year: int) -> list[tuple]:
+        return [tuple(r) for r in conn.execute(text("SELECT id, unit, code, chain, hidden, ok FROM "
+                                                    "kit_year_chains(:y)"), {"y": int(year)})]
 
     def years(self) -> list[int]:
         with self._reading() as conn:

@@ -17,13 +17,15 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.pool import StaticPool
 
 from kit.core.errors import GradebookError
 from kit.store.ledger import LedgerFile
+from kit.store.roles import LOCK_KEY
+from kit.store.schema import kit_meta
 
 URL_ENV = "KIT_GRADEBOOK_URL"
 RESTORE_HINT = ("Không xếp hạng, không ghi thêm trên sổ điểm này. Hãy khôi phục bản sao lưu gần nhất "
@@ -107,6 +109,14 @@ def _failure(url: str, exc: DBAPIError) -> str:
     write failed, and what to do."""
     detail = str(exc.orig).lower()
     where = shown(url)
+    state = str(getattr(exc.orig, "sqlstate", "") or "")
+    if state.startswith("KT"):  # a refusal the owner's functions word themselves (kit.store.roles)
+        diag = getattr(exc.orig, "diag", None)
+        return str(getattr(diag, "message_primary", "") or exc.orig)
+    if state == "42501" and not url.startswith("sqlite"):  # an account without the right (kit gradebook grant)
+        return (f"Tài khoản đang kết nối sổ điểm {where} không có quyền làm việc này: CHƯA có gì được lưu. Nếu "
+                "công việc được giao cho bạn, hãy nhờ cán bộ vận hành kiểm tra vai trò của bạn trong accounts.csv "
+                "và chạy lại kit gradebook grant.")
     if "readonly" in detail or "read-only" in detail or "permission denied" in detail:
         return (f"Sổ điểm {where} chỉ cho phép đọc (thư mục hoặc tệp không ghi được): quyết định CHƯA được lưu, "
                 "điểm vừa nhập vẫn còn trên bảng. Hãy nhờ người quản trị cấp quyền ghi, hoặc chấm bằng tệp Excel "
@@ -134,6 +144,7 @@ class Store:
     path: Path | None  # the SQLite file, None for another database or one in memory
     engine: Engine
     id: str  # the gradebook's identity (kit_meta), recorded in the ledger file
+    restricted: bool = False  # an account's connection after kit gradebook grant: writes through the functions
     _stat: tuple[int, int] | None  # the SQLite file's (device, inode) when opened
 
     def _file_identity(self) -> tuple[int, int] | None:
@@ -157,6 +168,28 @@ class Store:
                                  "CHƯA được lưu. Hãy mở lại sổ tay thẩm định (Run All Cells).")
 
     @contextlib.contextmanager
+    def _calling(self) -> Iterator[Connection]:
+        """An account's connection for one call of the owner's functions, in autocommit: the function is its own
+        transaction, committed by the server at its end, so the write lock it takes is never held across a round
+        trip to a busy client (``kit.store.roles``; the role's lock_timeout bounds any other wait)."""
+        if self.readonly:
+            raise GradebookError("Sổ điểm đang mở ở chế độ chỉ đọc.")
+        try:
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                yield conn
+        except DBAPIError as exc:
+            raise GradebookError(_failure(self.url, exc)) from None
+
+    def _meta(self, conn: Connection, keys: list[str]) -> dict[str, str]:
+        """``kit_meta``'s values for ``keys``; an account reads them through the owner's function (it has no right
+        on the table)."""
+        if self.restricted:
+            rows = conn.execute(text("SELECT key, value FROM kit_meta_read()")).all()
+        else:
+            rows = conn.execute(select(kit_meta.c.key, kit_meta.c.value).where(kit_meta.c.key.in_(keys))).all()
+        return {str(k): str(v) for k, v in rows if k in keys and v is not None}
+
+    @contextlib.contextmanager
     def _reading(self) -> Iterator[Connection]:
         self._still_there()
         try:
@@ -171,14 +204,16 @@ class Store:
     def _locked(self) -> Iterator[Connection]:
         """A write transaction holding the gradebook's write lock from its first statement: SQLite's BEGIN
         IMMEDIATE; on PostgreSQL a transaction-level advisory lock (checks, upserts, ids, chains and schema
-        creation made by several processes at once then run one after the other)."""
+        creation made by several processes at once then run one after the other). An account's connection
+        (``restricted``) takes no lock here (its desk writes touch only its own rows): the owner's functions take
+        it with a timeout (``kit.store.roles``, ``_calling``)."""
         if self.readonly:
             raise GradebookError("Sổ điểm đang mở ở chế độ chỉ đọc.")
         self._still_there()
         try:
             with self.engine.connect() as conn, conn.execution_options(kit_write=True).begin():
-                if conn.dialect.name == "postgresql":
-                    conn.execute(text("SELECT pg_advisory_xact_lock(4242)"))
+                if conn.dialect.name == "postgresql" and not self.restricted:
+                    conn.execute(text(f"SELECT pg_advisory_xact_lock({LOCK_KEY})"))
                 yield conn
         except IntegrityError:  # a constraint: a bug to see, not a state of the disk
             raise

@@ -92,6 +92,9 @@ class Gradebook(DecisionLog, AwardLog, Anchors, Desk, Maintenance):
         self.readonly = readonly and not empty
         self.engine = open_engine(self.url, self.readonly)
         self._stat = None
+        self.restricted = False
+        if not self.url.startswith("sqlite"):
+            self.restricted = self._access()
         if self.ledger is not None:
             self._check_anchored(create, recorded_id, recorded)
         self.id = self._migrate()  # (creates a new SQLite file)

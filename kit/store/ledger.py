@@ -81,6 +81,23 @@ def walk(rows: Iterable[Sequence[object]], chains: Iterable[str]) -> tuple[Head,
     return Head(count, last_id, previous), None, stored
 
 
+def walk_hidden(entries: Iterable[tuple[int, str, str, str, Sequence[object] | None, bool | None]]
+                ) -> tuple[Head, Break | None, list[str]]:
+    """``walk`` for a reader who may not see every row (an evaluator before a reconciliation,
+    ``kit.store.roles``): ``entries`` are every row of the year in id order as (id, unit, code, stored chain,
+    its ``FIELDS`` when visible else None, the server's check of a hidden row). A visible row is recomputed here
+    on what was read; a hidden one counts as intact only when the server found its chain to be its link."""
+    previous, count, last_id = "", 0, 0
+    stored: list[str] = []
+    for number, unit, code, chain, values, ok in entries:
+        intact = link(previous, values) == chain if values is not None else bool(ok)
+        if not intact:
+            return Head(count, last_id, previous), Break(count, number, unit, code), stored
+        stored.append(chain)
+        previous, count, last_id = chain, count + 1, number
+    return Head(count, last_id, previous), None, stored
+
+
 def heads_from_json(text: str | None) -> dict[int, Head]:
     return {int(year): Head(**value) for year, value in json.loads(text).items()} if text else {}
 

@@ -24,6 +24,7 @@ from kit.core.errors import GradebookError
 from kit.core.vocab import Stage
 from kit.store.engine import Store, shown
 from kit.store.ledger import FIELDS, Head, heads_to_json, link
+from kit.store.roles import restricted
 from kit.store.schema import (
     APPEND_ONLY,
     DROP_APPEND_ONLY,
@@ -43,11 +44,20 @@ class Maintenance(Store):
     def _schema_id(self) -> str | None:
         """The gradebook's id when its schema is current; None when it is new or older (to be migrated)."""
         with self._reading() as conn:
-            meta = dict(tuple(r) for r in conn.execute(select(kit_meta))) if self._has_meta(conn) else {}
+            meta = (self._meta(conn, ["schema_version", "gradebook_id"]) if self.restricted else
+                    dict(tuple(r) for r in conn.execute(select(kit_meta))) if self._has_meta(conn) else {})
         version = int(meta.get("schema_version", 0))
         if version > SCHEMA_VERSION:
             raise GradebookError(f"Sổ điểm được tạo bởi phiên bản kit mới hơn (lược đồ {version}); hãy cập nhật kit.")
+        if self.restricted and version < SCHEMA_VERSION:
+            raise GradebookError(f"Sổ điểm {shown(self.url)} cần được cập nhật lược đồ bởi chủ sổ điểm: hãy nhờ cán "
+                                 "bộ vận hành mở sổ điểm một lần bằng tài khoản chủ (kit gradebook verify).")
         return meta["gradebook_id"] if version == SCHEMA_VERSION else None
+
+    def _access(self) -> bool:
+        """Whether this connection is an account's after ``kit gradebook grant`` (``kit.store.roles``)."""
+        with self._reading() as conn:
+            return restricted(conn)
 
     def _upgrade(self) -> str:
         """Create or bring the schema up to date (writers only), in one locked transaction; returns the id."""
