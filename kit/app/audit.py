@@ -66,7 +66,7 @@ def verify(campaign: Campaign, gradebook: Gradebook) -> Verification:
         if damage:
             found.problems.append(P.make(P.Code.LEDGER_BROKEN, file=where, detail=damage))
         found.problems += _against_campaign(campaign, year, frame.to_dict("records"), where)
-        acts.update(zip(frame["evaluator"], (Stage(s).label.lower() for s in frame["stage"]), strict=True))
+        acts.update(zip(frame["evaluator"], map(_act, frame["stage"]), strict=True))
     events, recorded = gradebook.unchecked_award_events()
     if len(events):
         acts.update((who, "hủy bỏ khen thưởng") for who in events["evaluator"])
@@ -75,6 +75,15 @@ def verify(campaign: Campaign, gradebook: Gradebook) -> Verification:
     if damage:
         found.problems.append(P.make(P.Code.LEDGER_BROKEN, file=where, detail=damage))
     return found
+
+
+def _act(stage: object) -> str:
+    """The act a decision's stage names; a stage damaged outside the kit is shown as stored (the chain check has
+    already reported it) rather than stopping the listing."""
+    try:
+        return Stage(stage).label.lower()
+    except ValueError:
+        return f"giai đoạn không hợp lệ «{stage}»"
 
 
 def _authors(campaign: Campaign, acts: Counter[tuple[str, str]]) -> list[str]:
