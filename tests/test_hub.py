@@ -1,0 +1,319 @@
+"""The team server (``kit hub``, kit.app.hub): its configuration from the registry, and a real browser through it.
+
+The browser test starts JupyterHub on loopback with throwaway accounts in a copy of the demo campaign: accounts
+sign up and log in on the hub's own page, an operator approves them, each evaluator saves on their own assignment
+in their own single-user server, and the gradebook records the accounts. It needs Node's configurable-http-proxy
+(``.ci/run`` installs it) and Debian's chromium; it stops the hub, the proxy and every server even when it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from traitlets.config import Config
+
+from kit.app.hub import (
+    CULLER_SCOPES,
+    MEETING_URL,
+    OPERATOR_ROLE,
+    SCORING_URL,
+    Auth,
+    HubSettings,
+    configure,
+    find_proxy,
+    hub_command,
+    landing,
+    registry,
+    registry_problems,
+    spawn_settings,
+    write_config,
+)
+from kit.cli import main
+from kit.core.errors import ActorError
+from kit.core.vocab import Role
+from tests.helpers import ROOT, copy_demo
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "reports" / "screenshots"
+PASSWORD = "mat-khau-thu-nghiem-2025"
+# The demo's 2025 assignments name Nguyễn Thị Lan (group CQ, first appraisal), Trần Văn Minh (XA) and Phạm Quốc
+# Bảo (second appraisals): each becomes an account; plus an operator and a council member.
+ACCOUNTS_CSV = """\
+Tài khoản,Họ tên,Chức vụ,Vai trò
+vanhanh,Đỗ Văn Hành,Chuyên viên,vận hành
+lan,Nguyễn Thị Lan,Chuyên viên,thẩm định
+minh,Trần Văn Minh,Chuyên viên,thẩm định
+bao,Phạm Quốc Bảo,Chuyên viên,thẩm định
+hoa,Lê Thị Hoa,Phó Giám đốc Sở,hội đồng
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _project(root: Path) -> Path:
+    """A project folder as an office has it: the notebooks and the campaign (with its registry)."""
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    copy_demo(root / "data")
+    (root / "data" / "accounts.csv").write_text(ACCOUNTS_CSV, encoding="utf-8")
+    return root
+
+
+def _settings(root: Path, **kwargs) -> HubSettings:
+    return HubSettings(project=str(root), campaign=str(root / "data"), state=str(root / ".hub"), **kwargs)
+
+
+# --- the configuration, without starting anything --------------------------------------------------------------
+
+def test_groups_and_roles_follow_the_registry_and_no_one_may_act_as_another(tmp_path):
+    c = Config()
+    configure(c, _settings(_project(tmp_path), proxy="/usr/bin/true"))
+    assert c.JupyterHub.load_groups == {"evaluator": {"users": ["bao", "lan", "minh"]},
+                                        "secretary": {"users": []}, "council": {"users": ["hoa"]},
+                                        "operator": {"users": ["vanhanh"]}}
+    operator = next(r for r in c.JupyterHub.load_roles if r["name"] == OPERATOR_ROLE)
+    assert operator["users"] == ["vanhanh"] and "admin:users" in operator["scopes"]
+    # JupyterHub's own admin role would let the operator open an evaluator's server and record as them
+    assert not {"access:servers", "tokens", "admin:auth_state"} & set(operator["scopes"])
+    assert "admin_users" not in c.Authenticator
+    culler = next(r for r in c.JupyterHub.load_roles if r["name"] == "idle-culler")
+    assert culler["scopes"] == CULLER_SCOPES and culler["services"] == ["idle-culler"]
+    assert any("jupyterhub_idle_culler" in part for part in c.JupyterHub.services[0]["command"])
+    assert c.JupyterHub.ip == "127.0.0.1" and c.JupyterHub.hub_ip == "127.0.0.1"
+    assert c.NativeAuthenticator.open_signup is False
+    assert c.JupyterHub.spawner_class.endswith("SimpleLocalProcessSpawner")
+
+
+def test_only_the_registry_accounts_may_sign_up_or_log_in_and_the_list_is_read_each_time(tmp_path):
+    root = _project(tmp_path)
+    c = Config()
+    configure(c, _settings(root, auth=Auth.PAM, proxy="/usr/bin/true"))
+    assert c.JupyterHub.spawner_class.endswith(".LocalProcessSpawner")  # PAM: each account its own OS user
+    authenticator = c.JupyterHub.authenticator_class()
+    assert authenticator.check_allowed("lan") and authenticator.validate_username("lan")
+    assert not authenticator.check_allowed("mallory") and not authenticator.validate_username("mallory")
+    with (root / "data" / "accounts.csv").open("a", encoding="utf-8") as f:
+        f.write("mallory,Ngô Văn Mới,Chuyên viên,thẩm định\n")
+    assert authenticator.check_allowed("mallory")  # added to the registry: admitted without restarting the hub
+
+
+def test_each_account_lands_on_its_page_with_its_own_gradebook_connection(tmp_path):
+    root = _project(tmp_path)
+    settings = _settings(root)
+    assert landing(frozenset({Role.EVALUATOR})) == SCORING_URL
+    assert landing(frozenset({Role.COUNCIL})) == MEETING_URL
+    assert landing(frozenset({Role.COUNCIL, Role.SECRETARY})) == SCORING_URL
+    urls = root / ".hub" / "gradebook-urls"
+    urls.mkdir(parents=True)
+    (urls / "lan.url").write_text("postgresql://lan:secret@db.so-noi-vu.local/thidua\n", encoding="utf-8")
+    url, env = spawn_settings(settings, "lan")
+    assert url == SCORING_URL and env["KIT_GRADEBOOK_URL"] == "postgresql://lan:secret@db.so-noi-vu.local/thidua"
+    assert "kit_report" not in env["JUPYTER_PATH"] and "templates" in env["JUPYTER_PATH"]
+    url, env = spawn_settings(settings, "hoa")
+    assert url == MEETING_URL and "KIT_GRADEBOOK_URL" not in env
+    with pytest.raises(ActorError, match="mallory"):
+        spawn_settings(settings, "mallory")
+
+
+def test_the_hub_refuses_to_start_without_a_registry_or_an_operator(tmp_path, capsys):
+    data = copy_demo(tmp_path / "data")
+    assert registry_problems(registry(data))  # the demo has no accounts.csv
+    assert main(["hub", "--campaign", str(data), "--state", str(tmp_path / ".hub")]) == 2
+    assert "accounts.csv" in capsys.readouterr().out
+    (data / "accounts.csv").write_text("Tài khoản,Họ tên,Vai trò\nlan,Nguyễn Thị Lan,thẩm định\n", encoding="utf-8")
+    assert "vận hành" in registry_problems(registry(data))[0]
+
+
+# --- through a real browser ------------------------------------------------------------------------------------
+
+def _descendants(pid: int) -> list:
+    import psutil
+
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return []
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory):
+    """JupyterHub on loopback over a copy of the demo with throwaway accounts; stopped with everything it started
+    (proxy, single-user servers, their kernels), whatever happens."""
+    import psutil
+
+    proxy = find_proxy()
+    if not proxy:
+        if os.environ.get("CI"):
+            pytest.fail("configurable-http-proxy is missing: .ci/run installs it (npm install -g …)")
+        pytest.skip("configurable-http-proxy (Node) is not installed: npm install -g configurable-http-proxy")
+    root = _project(tmp_path_factory.mktemp("hub"))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    # every cell attached to the page (as in test_browser): a cell JupyterLab's windowing skips cannot be waited for
+    tracker = root / ".lab-settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True)
+    tracker.write_text('{"windowingMode": "none"}', encoding="utf-8")
+    settings = _settings(root, port=_free_port(), hub_port=_free_port(), api_port=_free_port(), proxy=proxy)
+    config = write_config(settings)
+    log = SHOTS / "jupyterhub.log"
+    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(root / ".lab-settings")}
+    server = subprocess.Popen(hub_command(settings, config), cwd=settings.state, env=env, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=log.open("w", encoding="utf-8"))
+    base = f"http://127.0.0.1:{settings.port}"
+    seen: dict[int, psutil.Process] = {}
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/hub/api", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("JupyterHub did not start:\n" + log.read_text(encoding="utf-8")[-3000:])
+                time.sleep(0.5)
+        yield base, root, seen, server.pid
+    finally:
+        seen.update({p.pid: p for p in _descendants(server.pid)})
+        server.send_signal(signal.SIGTERM)  # the hub stops its servers and the proxy (cleanup_servers)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        gone, alive = psutil.wait_procs(list(seen.values()), timeout=15)
+        for p in alive:
+            p.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is installed by .ci/run")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+def _person(browser, request, name: str):
+    """One person's browser (their own cookies); a picture of the page when the test fails."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+
+    def picture() -> None:
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed and not page.is_closed():
+            page.screenshot(path=SHOTS / f"FAILED-hub-{name}.png", full_page=True)
+            print(f"What {name}'s page showed:\n" + page.inner_text("body")[-2000:])
+        context.close()
+
+    request.addfinalizer(picture)
+    return page
+
+
+def _sign_up(page, base: str, account: str) -> str:
+    page.goto(f"{base}/hub/signup")
+    page.fill("#username_input", account)
+    page.fill("#password_input", PASSWORD)
+    page.fill("#password_confirmation_input", PASSWORD)
+    page.click("#signup_submit")
+    page.wait_for_load_state()
+    return page.inner_text("body")
+
+
+def _log_in(page, base: str, account: str, then: str = "") -> None:
+    page.goto(f"{base}/hub/login" + (f"?next={then}" if then else ""))
+    page.fill("#username_input", account)
+    page.fill("#password_input", PASSWORD)
+    page.click("#login_submit")
+
+
+def _open_panel(page) -> None:
+    """The scoring notebook the hub opened for this account, run to its panel."""
+    page.wait_for_selector(".jp-Notebook", timeout=120_000)
+    page.get_by_text("| Idle").first.wait_for(timeout=120_000)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    page.locator("select:has(option:text-is('— chưa chấm —'))").first.wait_for(timeout=120_000)
+
+
+def _choose_group(page, label: str) -> None:
+    page.locator("select:has(option:text-is('UBND cấp xã'))").first.select_option(label=label)
+    page.wait_for_timeout(1500)  # the kernel refills the units and rows for the group
+
+
+def _score_first_row(page, comment: str) -> None:
+    score = page.locator("select:has(option:text-is('— chưa chấm —'))").first
+    score.wait_for(timeout=60_000)
+    current = score.evaluate("s => s.options[s.selectedIndex].text")
+    labels = score.evaluate("s => Array.from(s.options).map(o => o.text)")
+    score.select_option(label=next(label for label in labels[1:] if label != current))
+    page.locator("input[placeholder='Nhận xét (chọn hoặc gõ mới)']").first.fill(comment)
+    page.locator("button.widget-button", has_text="Lưu").first.click()
+
+
+@pytest.mark.browser
+def test_two_evaluators_and_a_council_member_through_the_hub(hub, browser, request):
+    base, root, seen, hub_pid = hub
+    operator, lan, minh, hoa = (_person(browser, request, n) for n in ("vanhanh", "lan", "minh", "hoa"))
+
+    # sign-up: only the registry's accounts; the operator is approved at once, the others wait for the operator
+    assert "Something went wrong" in _sign_up(lan, base, "mallory")  # not in the registry
+    for account, page in (("vanhanh", operator), ("lan", lan), ("minh", minh), ("hoa", hoa)):
+        assert "sent to the admin" in _sign_up(page, base, account)
+    _log_in(lan, base, "lan")
+    lan.get_by_text("has not been authorized").first.wait_for(timeout=30_000)  # not yet approved
+    _log_in(operator, base, "vanhanh", then="/hub/authorize")
+    operator.wait_for_url("**/hub/authorize", timeout=30_000)
+    table = operator.inner_text("table")
+    assert "mallory" not in table and "minh" in table
+    for account in ("lan", "minh", "hoa"):
+        operator.goto(f"{base}/hub/authorize/{account}")
+    operator.screenshot(path=SHOTS / "hub-1-approved.png", full_page=True)
+
+    # each evaluator in their own server, opened on the scoring notebook
+    _log_in(lan, base, "lan")
+    _log_in(minh, base, "minh")
+    lan.wait_for_url(f"**/user/lan{SCORING_URL}", timeout=120_000)
+    minh.wait_for_url(f"**/user/minh{SCORING_URL}", timeout=120_000)
+    _open_panel(lan)
+    _open_panel(minh)
+    seen.update({p.pid: p for p in _descendants(hub_pid)})
+
+    _score_first_row(lan, "Lan chấm qua máy chủ")  # group CQ, first appraisal: Lan's assignment
+    lan.get_by_text("Đã lưu 1 tiêu chí").wait_for(timeout=60_000)
+    _choose_group(minh, "UBND cấp xã")
+    _score_first_row(minh, "Minh chấm qua máy chủ")
+    minh.get_by_text("Đã lưu 1 tiêu chí").wait_for(timeout=60_000)
+    _choose_group(lan, "UBND cấp xã")  # Minh's assignment
+    _score_first_row(lan, "Lan chấm hộ")
+    lan.get_by_text("Trần Văn Minh").first.wait_for(timeout=60_000)  # refused, naming the assigned evaluator
+    lan.screenshot(path=SHOTS / "hub-2-refused.png", full_page=True)
+
+    with sqlite3.connect(root / "data" / "gradebook.sqlite") as db:
+        rows = db.execute("SELECT evaluator, comment FROM decisions WHERE comment LIKE '%qua máy chủ%' OR "
+                          "comment = 'Lan chấm hộ' ORDER BY id").fetchall()
+    assert rows == [("lan", "Lan chấm qua máy chủ"), ("minh", "Minh chấm qua máy chủ")]
+
+    # a council member gets the read-only meeting view: no code, nothing to save
+    _log_in(hoa, base, "hoa")
+    hoa.wait_for_url(f"**/user/hoa{MEETING_URL}", timeout=120_000)
+    hoa.get_by_text("Xếp hạng năm 2024").wait_for(timeout=120_000)
+    assert hoa.locator(".jp-CodeMirrorEditor").count() == 0
+    assert hoa.locator("button.widget-button", has_text="Lưu").count() == 0
+    hoa.screenshot(path=SHOTS / "hub-3-council.png", full_page=True)
+    seen.update({p.pid: p for p in _descendants(hub_pid)})
