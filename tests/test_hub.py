@@ -242,12 +242,16 @@ def _log_in(page, base: str, account: str, then: str = "") -> None:
     page.click("#login_submit")
 
 
-def _open_panel(page) -> None:
-    """The scoring notebook the hub opened for this account, run to its panel."""
+def _run_all(page) -> None:
+    """Run the scoring notebook the hub opened for this account (its panel is waited for by ``_wait_panel``, so
+    that two accounts' kernels work at the same time)."""
     page.wait_for_selector(".jp-Notebook", timeout=120_000)
     page.get_by_text("| Idle").first.wait_for(timeout=120_000)
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+
+
+def _wait_panel(page) -> None:
     page.locator("select:has(option:text-is('— chưa chấm —'))").first.wait_for(timeout=120_000)
 
 
@@ -277,6 +281,7 @@ def test_two_evaluators_and_a_council_member_through_the_hub(hub, browser, reque
         assert "sent to the admin" in _sign_up(page, base, account)
     _log_in(lan, base, "lan")
     lan.get_by_text("has not been authorized").first.wait_for(timeout=30_000)  # not yet approved
+    assert "chờ cán bộ vận hành duyệt" in lan.inner_text("body")  # the hub's page says what to do, in Vietnamese
     _log_in(operator, base, "vanhanh", then="/hub/authorize")
     operator.wait_for_url("**/hub/authorize", timeout=30_000)
     table = operator.inner_text("table")
@@ -290,8 +295,10 @@ def test_two_evaluators_and_a_council_member_through_the_hub(hub, browser, reque
     _log_in(minh, base, "minh")
     lan.wait_for_url(f"**/user/lan{SCORING_URL}", timeout=120_000)
     minh.wait_for_url(f"**/user/minh{SCORING_URL}", timeout=120_000)
-    _open_panel(lan)
-    _open_panel(minh)
+    _run_all(lan)
+    _run_all(minh)
+    _wait_panel(lan)
+    _wait_panel(minh)
     seen.update({p.pid: p for p in _descendants(hub_pid)})
 
     _score_first_row(lan, "Lan chấm qua máy chủ")  # group CQ, first appraisal: Lan's assignment

@@ -252,7 +252,7 @@ def configure(c: Any, settings: HubSettings) -> None:
     c.Spawner.notebook_dir = settings.project
     root = settings.auth is Auth.NATIVE and hasattr(os, "geteuid") and os.geteuid() == 0
     c.Spawner.args = ["--VoilaConfiguration.template=kit_meeting", "--VoilaConfiguration.strip_sources=True",
-                      "--LabApp.news_url=", *(["--allow-root"] if root else [])]
+                      *(["--allow-root"] if root else [])]
     c.LocalProcessSpawner.env_keep = ENV_KEEP
     c.Spawner.start_timeout = c.Spawner.http_timeout = 120
 
