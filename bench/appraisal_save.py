@@ -48,7 +48,7 @@ def run(units: int, saves: int, url: str = "", evidence: bool = True) -> None:
             report = synth_report(campaign, year, rng)
             files = with_evidence(campaign, report) if evidence else 0
             state = year_state(campaign, report, gb.history(year))
-            panel = AppraisalPanel(Workspace(state, gb), "Bench")
+            panel = AppraisalPanel(Workspace(state, gb))
             opened = time.perf_counter() - start
             cold = warm = 0.0
             if evidence:  # what caching buys: the row citing the 5 MB file, first (streamed) and then cached

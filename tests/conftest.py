@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from kit.config.campaign import Campaign, load_campaign
 from kit.store.gradebook import Gradebook
 from tests.helpers import DEMO, copy_demo, init_gradebook, submit, write_campaign
+from tools.demogen import accounts as demo_accounts
 from tools.pgtemp import PostgresCluster
 
 # Test modules whose gradebook tests run on both backends (the others use SQLite). A test that is about SQLite's
@@ -25,6 +27,7 @@ SLOW = {"browser": "drives Chromium through JupyterLab or Voilà",
 
 
 def pytest_configure(config):
+    config.pluginmanager.register(NotebookLogin(), "kit-notebook-login")
     config.addinivalue_line("markers", "sqlite_only: a test of the SQLite file itself")
     for name, why in SLOW.items():
         config.addinivalue_line("markers", f"{name}: {why} (left out by make test-fast)")
@@ -44,6 +47,35 @@ def pytest_generate_tests(metafunc):
         both = (metafunc.module.__name__.rsplit(".", 1)[-1] in BOTH_BACKENDS
                 and metafunc.definition.get_closest_marker("sqlite_only") is None)
         metafunc.parametrize("backend", ["sqlite", "postgresql"] if both else ["sqlite"])
+
+
+class NotebookLogin:
+    """The project's notebooks run by nbval (notebooks/01-tham-dinh.ipynb opens the scoring panel on the demo) act
+    as the demo's evaluator Nguyễn Thị Lan: their kernel is another process, so the login reaches it the way a hub
+    gives it (kit.app.actor), set before nbval starts the kernel and taken away for the next test that is not a
+    notebook cell. Whoever runs the tests is not in the demo's accounts, and a test never depends on who runs it.
+    A plugin, not a conftest hook: the notebooks are not under tests/."""
+
+    LOGIN = {"JUPYTERHUB_API_TOKEN": "kit-tests", "JUPYTERHUB_USER": demo_accounts.LAN}
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item):
+        if item.path.suffix == ".ipynb":
+            os.environ.update(self.LOGIN)
+        elif all(os.environ.get(k) == v for k, v in self.LOGIN.items()):
+            for k in self.LOGIN:
+                del os.environ[k]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _signed_in_as_the_demo_operator():
+    """Every test (and every fixture: session-scoped, so it comes first) acts as the demo's operator account unless
+    it signs in otherwise (kit.app.actor's seam, never a typed name): the account running the tests is not in the
+    demo's registry. A campaign without a registry lets this account act alone with every role."""
+    from kit.app.actor import signed_in
+
+    with signed_in(demo_accounts.OPERATOR):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -116,6 +116,7 @@ def test_without_a_registry_the_os_account_acts_alone_with_every_role(tmp_path):
 
 
 def test_the_login_is_read_once_per_process(monkeypatch):
+    monkeypatch.setattr(A, "login_override", None)  # what the process itself says, not the tests' seam
     monkeypatch.setattr(A, "_login", None)
     monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "t")
     monkeypatch.setenv("JUPYTERHUB_USER", "lan.nt")
@@ -128,6 +129,7 @@ def test_outside_jupyterhub_the_login_is_the_os_account_not_the_environment(monk
     import os
     import pwd
 
+    monkeypatch.setattr(A, "login_override", None)
     monkeypatch.setattr(A, "_login", None)
     monkeypatch.delenv("JUPYTERHUB_API_TOKEN", raising=False)
     monkeypatch.setenv("JUPYTERHUB_USER", "lan.nt")  # without the hub's token it is not believed

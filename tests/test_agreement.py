@@ -146,6 +146,7 @@ def test_the_demo_agreement_report():
     assert "khắt khe hơn" in bao["Mức nghiêm (bình quân điểm của cán bộ − điểm thống nhất)"]
     progress = rd.assignment_progress(yd)
     assert {"Thẩm định", "Thẩm định lần 2 (độc lập)"} <= set(progress["Lượt"])
+    assert "Phạm Quốc Bảo (bao.pq)" in set(progress["Cán bộ thẩm định"])  # the registry's name, and the account
     assert len(rd.most_disagreed(yd)) == 5 and len(rd.reconciliations(yd)) > 0
     assert (rd.reconciliations(yd)["Lý do"] != "").all()  # 2024 is reconciled in full, each with its reason
     pending = rd.reconciliations(load_year(DEMO, 2025))

@@ -10,6 +10,7 @@ import zipfile
 import ipywidgets as w
 import pytest
 
+from kit.app.actor import signed_in
 from kit.app.appraisal import Entry, Workspace
 from kit.core.filememo import CHUNK
 from kit.intake import evidence as E
@@ -152,9 +153,9 @@ def test_hash_streams_in_chunks_and_is_cached_by_size_and_mtime(tmp_path, monkey
     assert E.digest(f) != first and reads
 
 
-def _appraise(tiny, book, evaluator="Lan"):
+def _appraise(tiny, book):
     ws = Workspace.open(tiny, 2024, book)
-    result = ws.save(evaluator, [Entry("U1", code, 2.0) for code in ("1.1", "1.2")])
+    result = ws.save([Entry("U1", code, 2.0) for code in ("1.1", "1.2")])
     assert len(result.saved) == 2
     return Workspace.open(tiny, 2024, book)
 
@@ -187,7 +188,7 @@ def test_text_only_evidence_hashes_as_before_the_upgrade(tiny, book):
 def test_panel_opens_image_pdf_office_and_says_when_a_file_is_missing(tiny, book):
     submit(tiny, "U1", cited("tệp: anh.png, KH.pdf, bang.xlsx, thieu.pdf"))
     _zip(tiny.submissions_dir(2024) / "U1_2024.zip", {"anh.png": PNG, "KH.pdf": PDF, "bang.xlsx": b"PK-office"})
-    p = AppraisalPanel(Workspace.open(tiny, 2024, book), "Lan")
+    p = AppraisalPanel(Workspace.open(tiny, 2024, book))
     editor = next(e for e in p.editors if e.row.code == "1.1")
     viewer = editor.evidence
     assert viewer is not None and viewer.box in editor.box.children
@@ -235,9 +236,10 @@ def test_blind_second_appraisal_still_shows_the_units_files_and_nothing_of_the_f
     submit(camp, "U1", cited("tệp: KH.pdf"))
     (camp.submissions_dir(2024) / "U1").mkdir()
     (camp.submissions_dir(2024) / "U1" / "KH.pdf").write_bytes(PDF)
-    ws = Workspace.open(camp, 2024, book)
-    ws.save("Lan", [Entry("U1", "1.1", 0.0, comment="Bí mật lần một")])
-    p = AppraisalPanel(Workspace.open(camp, 2024, book), "Minh")
+    with signed_in("Lan"):  # no registry: each login acts alone, under its own name
+        Workspace.open(camp, 2024, book).save([Entry("U1", "1.1", 0.0, comment="Bí mật lần một")])
+    with signed_in("Minh"):
+        p = AppraisalPanel(Workspace.open(camp, 2024, book))
     p.stage.value = Stage.SECOND
     editor = next(e for e in p.editors if e.row.code == "1.1")
     editor.evidence.buttons[0].click()

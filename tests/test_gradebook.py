@@ -167,9 +167,13 @@ def test_two_saves_at_the_same_moment_exactly_one_wins(tiny, book, monkeypatch):
     The check and the insert are one transaction holding the write lock, so the second waits, then is refused."""
     import threading
 
+    from kit.app.actor import signed_in
     from kit.app.appraisal import Entry, Workspace
 
-    first, second = Workspace.open(tiny, 2024, book), Workspace.open(tiny, 2024, book)
+    with signed_in("Nguyễn Thị Lan"):  # no registry: each login acts alone, under its own name
+        first = Workspace.open(tiny, 2024, book)
+    with signed_in("Trần Văn Minh"):
+        second = Workspace.open(tiny, 2024, book)
     other = Gradebook.for_campaign(tiny)
     second.gradebook = other
     results = {}
@@ -180,7 +184,7 @@ def test_two_saves_at_the_same_moment_exactly_one_wins(tiny, book, monkeypatch):
         if not calls:
             calls.append(row)
             competitor = threading.Thread(target=lambda: results.update(
-                second=second.save("Trần Văn Minh", [Entry("U1", "1.3", 1.0, comment="thiếu tin bài")])))
+                second=second.save([Entry("U1", "1.3", 1.0, comment="thiếu tin bài")])))
             competitor.start()
             competitor.join(timeout=0.5)  # it blocks on the lock while this transaction is open
             assert competitor.is_alive()
@@ -188,7 +192,7 @@ def test_two_saves_at_the_same_moment_exactly_one_wins(tiny, book, monkeypatch):
         return original(conn, row)
 
     monkeypatch.setattr(Gradebook, "_insert", staticmethod(insert_after_a_competitor))
-    mine = first.save("Nguyễn Thị Lan", [Entry("U1", "1.3", 2.0)])
+    mine = first.save([Entry("U1", "1.3", 2.0)])
     results["thread"].join(timeout=30)
     other.close()
     assert [c for _, c, _ in mine.saved] == ["1.3"] and mine.conflicts == []
@@ -199,15 +203,16 @@ def test_two_saves_at_the_same_moment_exactly_one_wins(tiny, book, monkeypatch):
 
 
 def _racer(root, rounds, barrier, out, name):
+    from kit.app.actor import signed_in
     from kit.app.appraisal import Entry, Workspace
     from kit.config.campaign import load_campaign
 
     campaign = load_campaign(root)
-    with Gradebook.for_campaign(campaign) as gb:
+    with Gradebook.for_campaign(campaign) as gb, signed_in(name):
         ws = Workspace.open(campaign, 2024, gb)
         for unit, code in rounds:
             barrier.wait(timeout=60)
-            result = ws.save(name, [Entry(unit, code, 1.0 if code != "1.5" else -0.5, comment="đua")])
+            result = ws.save([Entry(unit, code, 1.0 if code != "1.5" else -0.5, comment="đua")])
             out.put((unit, code, name, bool(result.saved)))
 
 

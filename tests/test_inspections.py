@@ -160,15 +160,15 @@ def test_the_evaluator_decides_and_the_decision_records_the_finding(tiny, book):
     assert row.proposal == -1.0 and row.findings == ("12/BB-KTCV ngày 05/04/2024 (Phòng Nội vụ): 3 vi phạm",)
     assert row.problem(-1.0, False, "") is None  # below the self score (-0.5): the finding is the reason
     assert ws.rows["U2"]["1.5"].problem(-1.0, False, "") is not None  # no finding: a reason is required
-    done = ws.save("Nguyễn Thị Lan", [Entry("U1", "1.5", -1.0, comment="Đã đối chiếu biên bản")])
+    done = ws.save([Entry("U1", "1.5", -1.0, comment="Đã đối chiếu biên bản")])
     assert len(done.saved) == 1
     stored = book.history(2024, "U1", "1.5").iloc[-1]
     assert stored["comment"] == ("Đã đối chiếu biên bản. Căn cứ kết quả kiểm tra: 12/BB-KTCV ngày 05/04/2024 "
                                  "(Phòng Nội vụ): 3 vi phạm")
-    assert stored["evaluator"] == "Nguyễn Thị Lan" and stored["score"] == -1.0
+    assert stored["evaluator"] == ws.actor.account and stored["score"] == -1.0  # the login, never typed
     # the evaluator may decide otherwise; the decision still names the finding it was made against
-    ws.save("Nguyễn Thị Lan", [Entry("U1", "1.5", -0.5, comment="Vi phạm đã tính ở năm trước",
-                                     base_id=ws.rows["U1"]["1.5"].current["id"])])
+    ws.save([Entry("U1", "1.5", -0.5, comment="Vi phạm đã tính ở năm trước",
+                   base_id=ws.rows["U1"]["1.5"].current["id"])])
     assert "12/BB-KTCV" in book.history(2024, "U1", "1.5").iloc[-1]["comment"]
     assert not Workspace.open(tiny, 2024, book).rows["U1"]["1.5"].needs_review
 
@@ -177,7 +177,7 @@ def test_a_finding_entered_after_the_appraisal_asks_for_a_review(tiny, book):
     from kit.app.appraisal import Entry, Workspace
 
     ws = Workspace.open(tiny, 2024, book)
-    ws.save("Nguyễn Thị Lan", [Entry("U1", "1.5", -0.5)])
+    ws.save([Entry("U1", "1.5", -0.5)])
     assert not Workspace.open(tiny, 2024, book).rows["U1"]["1.5"].needs_review
     _register(tiny, GOOD_ROW)
     again = Workspace.open(tiny, 2024, book)

@@ -119,7 +119,7 @@ def test_another_gradebook_in_its_place_is_refused(tiny, book, tmp_path):
 
 @pytest.mark.sqlite_only
 def test_a_gradebook_deleted_while_an_evaluator_works_is_said_and_the_input_kept(tiny, book):
-    panel = AppraisalPanel(Workspace.open(tiny, 2024, book), "Nguyễn Thị Lan")
+    panel = AppraisalPanel(Workspace.open(tiny, 2024, book))
     row = next(e for e in panel.editors if e.row.code == "1.3")
     row.score.value = "1"
     row.comment.value = "Thiếu tin bài"
@@ -133,7 +133,7 @@ def test_a_gradebook_deleted_while_an_evaluator_works_is_said_and_the_input_kept
 @pytest.mark.parametrize("failure, said", [("database or disk is full", "Ổ đĩa chứa sổ điểm đã đầy"),
                                            ("attempt to write a readonly database", "chỉ cho phép đọc")])
 def test_a_full_or_read_only_disk_is_said_in_vietnamese_and_the_input_kept(tiny, book, monkeypatch, failure, said):
-    panel = AppraisalPanel(Workspace.open(tiny, 2024, book), "Nguyễn Thị Lan")
+    panel = AppraisalPanel(Workspace.open(tiny, 2024, book))
     row = next(e for e in panel.editors if e.row.code == "1.3")
     row.score.value = "1"
     row.comment.value = "Thiếu tin bài"

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
+from kit.app.actor import signed_in
 from kit.app.audit import verify
 from kit.app.pipeline import proposals
 from kit.app.year import load_year, load_years
@@ -21,6 +22,7 @@ from kit.scoring.awards import awards_for, evaluate, individual_yearly, prepare
 from kit.store.gradebook import AwardEvent, Gradebook
 from kit.ui.meeting_panel import MeetingPanel
 from tests.helpers import DEMO
+from tools.demogen import accounts as demo_accounts
 
 PACKS = """\
 example: true
@@ -197,8 +199,9 @@ def test_demo_revoked_award_leaves_the_honour_roll_and_the_next_years_count(tmp_
 
 
 def test_revoke_from_the_command_line_is_append_only_and_shows_in_history(demo_copy, tmp_path, capsys):
-    def run(*args):
-        return main(["awards", *args, "--campaign", str(demo_copy)])
+    def run(*args, login=demo_accounts.SECRETARY):  # the council's secretary records revocations
+        with signed_in(login):
+            return main(["awards", *args, "--campaign", str(demo_copy)])
 
     history = pd.read_csv(demo_copy / "award_history.csv")
     person = history[(history["year"] == 2023) & history["person_id"].notna()].iloc[1]
@@ -208,19 +211,23 @@ def test_revoke_from_the_command_line_is_append_only_and_shows_in_history(demo_c
     main(["awards", "--campaign", str(demo_copy), *reports, "--year", "2023"])  # (exit 1: the demo's bad rows)
     assert name in (tmp_path / "2023" / "bang-vang-2023.html").read_text(encoding="utf-8")
     capsys.readouterr()
-    assert run("revoke", "--decision", "999/QĐ-UBND", "--reason", "x", "--by", "Lan") == 2  # unknown decision
+    assert run("revoke", "--decision", "999/QĐ-UBND", "--reason", "x") == 2  # unknown decision
     assert "Không có quyết định số \"999/QĐ-UBND\"" in capsys.readouterr().err
-    assert run("revoke", "--decision", person["decision"], "--reason", "x", "--by", "Lan") == 2  # several people
+    assert run("revoke", "--decision", person["decision"], "--reason", "x") == 2  # several people
     assert "--subject" in capsys.readouterr().err
-    assert run("revoke", "--decision", person["decision"], "--reason", " ", "--by", "Lan",
+    assert run("revoke", "--decision", person["decision"], "--reason", " ",
                "--subject", person["person_id"]) == 2
     args = ["revoke", "--decision", person["decision"].lower().replace("/", " / "), "--subject", person["person_id"],
-            "--reason", "Kê khai sai", "--by", "Lan", "--number", "41/QĐ-UBND", "--date", "01/06/2024"]
-    assert run(*args) == 0 and "Đã ghi nhận hủy bỏ" in capsys.readouterr().out
+            "--reason", "Kê khai sai", "--number", "41/QĐ-UBND", "--date", "01/06/2024"]
+    assert run(*args, "--by", "Lan") == 2 and "--by" in capsys.readouterr().err  # the author is never typed
+    assert run(*args, login=demo_accounts.LAN) == 2  # an evaluator does not record revocations
+    assert "không có vai trò \"thư ký hội đồng\"" in capsys.readouterr().err
+    assert run(*args) == 0 and "người ghi nhận: Lê Ngọc Hà (ha.ln)" in capsys.readouterr().out
     assert run(*args) == 2 and "đã được ghi nhận hủy bỏ" in capsys.readouterr().err  # never twice
     assert run("history", "--subject", person["person_id"]) == 0
     shown = capsys.readouterr().out
     assert person["decision"] in shown and "HỦY BỎ" in shown and "Kê khai sai" in shown and "41/QĐ-UBND" in shown
+    assert "bởi Lê Ngọc Hà:" in shown  # the registry's name for the account recorded
     main(["awards", "--campaign", str(demo_copy), *reports, "--year", "2023"])
     assert name not in (tmp_path / "2023" / "bang-vang-2023.html").read_text(encoding="utf-8")
     campaign = load_campaign(demo_copy)

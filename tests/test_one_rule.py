@@ -95,5 +95,5 @@ def test_panel_totals_equal_results_on_random_years(tiny, seed):
         # the panel saves: its totals, updated in memory, are what a fresh computation publishes
         row = next(r for r in ws.unit_rows("U1") if r.type == "judgement")
         base = row.current["id"] if row.current else None
-        assert ws.save("Kiểm thử", [Entry(row.unit, row.code, 0.5, comment="lý do", base_id=base)]).saved
+        assert ws.save([Entry(row.unit, row.code, 0.5, comment="lý do", base_id=base)]).saved
         assert assert_same_totals(ws, year_state(tiny, report, gb.history(2024))) == 3

@@ -17,6 +17,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
+from kit.app.actor import signed_in
 from kit.cli import main
 from kit.config.campaign import load_campaign
 from kit.core.vocab import Kind
@@ -26,6 +27,7 @@ from kit.outputs.forms import HEADER_ROW
 from kit.outputs.official import MARGINS
 from kit.outputs.sheet_print import QUOC_HIEU, TIEU_NGU
 from tests.helpers import DEMO, title_row
+from tools.demogen import accounts as demo_accounts
 
 A4 = (595.3, 841.9)  # points
 FORM_HEADERS = [h for _, h, _ in COLUMNS]
@@ -41,8 +43,9 @@ def printed(tmp_path_factory) -> dict[str, Path]:
                  "--units", "NV"]) == 0
     assert main(["results", "--campaign", str(DEMO), "--year", "2024", "--out", str(out / "ket-qua.xlsx")]) == 0
     assert main(["awards", "--campaign", str(DEMO), "--reports", str(out), "--year", "2024"]) == 0
-    assert main(["decisions", "export", "--campaign", str(DEMO), "--year", "2024", "--evaluator", "Nguyễn Thị Lan",
-                 "--units", "NV", "--out", str(out / "tham-dinh.xlsx")]) == 0
+    with signed_in(demo_accounts.LAN):  # the demo's evaluator of the offices
+        assert main(["decisions", "export", "--campaign", str(DEMO), "--year", "2024", "--units", "NV", "--out",
+                     str(out / "tham-dinh.xlsx")]) == 0
     return {"form": out / "forms" / "NV_2024.xlsx", "form_xa": out / "forms" / "TRIBINH_2024.xlsx",
             "form_2025": out / "forms25" / "NV_2025.xlsx", "results": out / "ket-qua.xlsx",
             "proposals": out / "2024" / "de-nghi-khen-thuong-2024.xlsx", "offline": out / "tham-dinh.xlsx"}

@@ -1,16 +1,22 @@
-"""The scoring panel driven as an evaluator would, without a browser."""
+"""The scoring panel driven as an evaluator would, without a browser. Who works is the login, set through
+kit.app.actor's seam (``signed_in``); without a registry each login acts alone under its own name."""
 
 import re
 
+from kit.app.actor import signed_in
 from kit.app.appraisal import Entry, Workspace
 from kit.config.campaign import load_campaign
 from kit.core.vocab import Stage
 from kit.ui.scoring_panel import NA_CHOICE, AppraisalPanel
 from tests.helpers import GOOD, fill_form
 
+ACCOUNTS = ("Tài khoản,Họ tên,Chức vụ,Vai trò\nlan.nt,Nguyễn Thị Lan,Chuyên viên,thẩm định\n"
+            "ha.ln,Lê Ngọc Hà,Thư ký Hội đồng,thư ký\nhung.vv,Võ Văn Hùng,Thành viên Hội đồng,hội đồng\n")
 
-def panel(tiny, book, evaluator="Nguyễn Thị Lan"):
-    return AppraisalPanel(Workspace.open(tiny, 2024, book), evaluator)
+
+def panel(tiny, book, login="Nguyễn Thị Lan", campaign=None):
+    with signed_in(login):
+        return AppraisalPanel(Workspace.open(campaign or tiny, 2024, book))
 
 
 def editor(p, code):
@@ -18,7 +24,10 @@ def editor(p, code):
 
 
 def test_score_comment_save_is_stored_with_who_and_totals_update(tiny, book):
-    p = panel(tiny, book)
+    (tiny.root / "accounts.csv").write_text(ACCOUNTS, encoding="utf-8")
+    p = panel(tiny, book, "lan.nt")
+    assert "Đang đăng nhập: <b>Nguyễn Thị Lan (lan.nt) — cán bộ thẩm định</b>" in p.signed_in.value
+    assert "Cán bộ:" not in _strings(p.widget) and "Họ tên người thẩm định" not in _strings(p.widget)  # not asked
     assert p.unit.value == "U1" and len(p.editors) == 6
     assert "50 %" in p.totals.value and "đã thẩm định 0/6" in p.totals.value
     e = editor(p, "1.1")
@@ -28,8 +37,8 @@ def test_score_comment_save_is_stored_with_who_and_totals_update(tiny, book):
     p.save_button.click()
     hist = book.history(2024, "U1", "1.1")
     assert hist[["stage", "score", "evaluator", "comment"]].values.tolist() == [
-        ["appraisal", 0.0, "Nguyễn Thị Lan", "Kế hoạch ban hành sau thời hạn"]]
-    assert hist["created_at"].iloc[0] and not e.dirty and "Nguyễn Thị Lan" in e.status.value
+        ["appraisal", 0.0, "lan.nt", "Kế hoạch ban hành sau thời hạn"]]  # the account is recorded
+    assert hist["created_at"].iloc[0] and not e.dirty and "Nguyễn Thị Lan" in e.status.value  # the name is shown
     assert "30 %" in p.totals.value and "đã thẩm định 1/6" in p.totals.value
     assert "Kế hoạch ban hành sau thời hạn" in book.comments()
 
@@ -51,15 +60,15 @@ def test_only_allowed_values_and_invalid_input_is_kept(tiny, book):
     assert "2 tiêu chí chưa lưu được" in p.message.value
 
 
-def test_no_evaluator_no_save_nothing_lost(tiny, book):
-    p = panel(tiny, book, evaluator="")
+def test_a_council_member_reads_but_saves_nothing_and_nothing_typed_is_lost(tiny, book):
+    (tiny.root / "accounts.csv").write_text(ACCOUNTS, encoding="utf-8")
+    p = panel(tiny, book, "hung.vv")
+    assert "Võ Văn Hùng (hung.vv) — thành viên hội đồng" in p.signed_in.value and len(p.editors) == 6
     editor(p, "1.3").score.value = "1"
     editor(p, "1.3").comment.value = "Chỉ có 6 tin bài"
-    p.save_button.click()
-    assert book.count() == 0 and "họ tên" in p.message.value and editor(p, "1.3").score.value == "1"
-    p.evaluator.value = "Trần Văn Minh"
-    p.save_button.click()
-    assert book.history(2024, "U1")["evaluator"].tolist() == ["Trần Văn Minh"]
+    assert p.save() is False
+    assert book.count() == 0 and editor(p, "1.3").score.value == "1" and editor(p, "1.3").dirty
+    assert "hung.vv" in p.message.value and "không có vai trò &quot;cán bộ thẩm định&quot;" in p.message.value
 
 
 def test_leaving_a_unit_with_unsaved_changes_asks_first(tiny, book):
@@ -79,7 +88,7 @@ def test_leaving_a_unit_with_unsaved_changes_asks_first(tiny, book):
 
 
 def test_conflicting_saves_are_refused_then_explicit(tiny, book):
-    a, b = panel(tiny, book, "Lan"), panel(tiny, book, "Minh")
+    a, b = panel(tiny, book, "Lan"), panel(tiny, book, "Minh")  # two logins (no registry: their names)
     editor(a, "1.3").score.value = "1"
     editor(a, "1.3").comment.value = "Thiếu kiểm chứng"
     editor(b, "1.3").score.value = "2"
@@ -174,13 +183,11 @@ def test_lowering_a_self_score_needs_a_reason(tiny, book):
     assert book.history(2024, "U1", "1.3")["comment"].tolist() == ["Không có tin bài nào trong năm"]
 
 
-def test_typing_ones_name_resumes_where_one_stopped(tiny, book):
-    first = panel(tiny, book, evaluator="Lê Hà")
+def test_signing_in_again_resumes_where_one_stopped(tiny, book):
+    first = panel(tiny, book, "Lê Hà")
     first.unit.value = "U2"  # works on U2, then closes the notebook
-    reopened = panel(tiny, book, evaluator="")  # the parameters cell was left as it is
-    assert reopened.unit.value == "U1"
-    reopened.evaluator.value = "Lê Hà"  # types the name into the box
-    assert reopened.unit.value == "U2" and "lần trước" in reopened.message.value
+    assert panel(tiny, book, "Người khác").unit.value == "U1"  # another login starts at the first unit
+    assert panel(tiny, book, "Lê Hà").unit.value == "U2"  # the same login is back where it stopped
 
 
 def test_save_then_move_confirms_the_save(tiny, book):
@@ -239,14 +246,14 @@ def _sampled(tiny, book, share="1.0", assignments=""):
 
 def test_the_second_appraisal_never_shows_the_first(tiny, book):
     camp = _sampled(tiny, book)
-    lan = AppraisalPanel(Workspace.open(camp, 2024, book), "Nguyễn Thị Lan")
+    lan = panel(tiny, book, "Nguyễn Thị Lan", camp)
     e = editor(lan, "1.3")
     e.score.value = "0,75"
     e.comment.value = SECRET
     lan.save_button.click()
     assert book.history(2024, "U1", "1.3")["stage"].tolist() == ["appraisal"]
 
-    bao = AppraisalPanel(Workspace.open(camp, 2024, book), "Phạm Quốc Bảo")
+    bao = panel(tiny, book, "Phạm Quốc Bảo", camp)
     bao.stage.value = Stage.SECOND
     assert bao.blind and [e.row.code for e in bao.editors] == ["1.1", "1.2", "1.3", "1.4", "1.5"]  # no survey
     blind = editor(bao, "1.3")
@@ -273,16 +280,17 @@ def test_the_second_appraisal_never_shows_the_first(tiny, book):
     # the first evaluator never appraises the same criterion a second time
     lan.stage.value = Stage.SECOND
     assert "1.3" not in [e.row.code for e in lan.editors]
-    refused = lan.ws.save("Nguyễn Thị Lan", [Entry("U1", "1.3", 1.0, comment="x")], stage=Stage.SECOND)
+    refused = lan.ws.save([Entry("U1", "1.3", 1.0, comment="x")], stage=Stage.SECOND)
     assert "lần 1" in refused.invalid[0][2]
 
 
 def test_reconciliation_shows_both_needs_a_reason_and_counts(tiny, book):
     camp = _sampled(tiny, book)
-    ws = Workspace.open(camp, 2024, book)
-    ws.save("Lan", [Entry("U1", "1.3", 0.75, comment=SECRET)])
-    ws.save("Bảo", [Entry("U1", "1.3", 1.5)], stage=Stage.SECOND)
-    council = AppraisalPanel(Workspace.open(camp, 2024, book), "Hội đồng")
+    with signed_in("Lan"):
+        Workspace.open(camp, 2024, book).save([Entry("U1", "1.3", 0.75, comment=SECRET)])
+    with signed_in("Bảo"):
+        Workspace.open(camp, 2024, book).save([Entry("U1", "1.3", 1.5)], stage=Stage.SECOND)
+    council = panel(tiny, book, "Thư ký", camp)
     council.stage.value = Stage.RECONCILIATION
     assert [e.row.code for e in council.editors] == ["1.3"]
     e = council.editors[0]
@@ -299,13 +307,13 @@ def test_reconciliation_shows_both_needs_a_reason_and_counts(tiny, book):
 def test_an_evaluator_sees_their_own_queue_first(tiny, book):
     camp = _sampled(tiny, book, share="0.5", assignments=(
         "Năm,Cán bộ thẩm định,Mã đơn vị,Nhóm,Lĩnh vực,Lượt\n2024,Trần Văn Minh,U2,,,1\n2024,Lê Hà,,A,1,1\n"))
-    minh = AppraisalPanel(Workspace.open(camp, 2024, book), "Trần Văn Minh")
+    minh = panel(tiny, book, "Trần Văn Minh", camp)
     assert [v for _, v in minh.unit.options] == ["U2", "U1"] and minh.unit.options[0][0].startswith("★ U2")
     assert "Việc được giao cho bạn: <b>0/6</b>" in minh.progress.value
-    other = AppraisalPanel(Workspace.open(camp, 2024, book), "Người khác")
+    other = panel(tiny, book, "Người khác", camp)
     assert [v for _, v in other.unit.options] == ["U1", "U2"]
-    ha = AppraisalPanel(Workspace.open(camp, 2024, book), "Lê Hà")
-    assert ha.ws.my_progress("Lê Hà") == (0, 10)  # area 1 (five criteria) of both units of group A
+    ha = panel(tiny, book, "Lê Hà", camp)
+    assert ha.ws.my_progress() == (0, 10)  # area 1 (five criteria) of both units of group A
 
 
 def test_moving_between_units_closes_the_rows_it_leaves(tiny, book):

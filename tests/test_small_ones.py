@@ -18,7 +18,7 @@ ESC = "Thiếu\x1b[31m kiểm chứng\x07"
 
 def test_a_control_character_in_a_comment_is_cleaned_before_it_is_stored(tiny, book):
     ws = Workspace.open(tiny, 2024, book)
-    assert ws.save("Lan", [Entry("U1", "1.3", 1.0, comment=ESC)]).saved
+    assert ws.save([Entry("U1", "1.3", 1.0, comment=ESC)]).saved
     stored = book.history(2024, "U1", "1.3")["comment"].iloc[-1]
     assert stored == "Thiếu kiểm chứng"
 
@@ -45,7 +45,7 @@ def _finding(campaign) -> None:
 
 def test_reimporting_the_same_workbook_adds_nothing_for_any_kind_of_row(tiny, book, tmp_path):
     _finding(tiny)
-    path = export_workbook(Workspace.open(tiny, 2024, book), "Phạm Thu", tmp_path / "x.xlsx", ["U1"])
+    path = export_workbook(Workspace.open(tiny, 2024, book), tmp_path / "x.xlsx", ["U1"])
     fill(path, {("U1", "1.1"): {"Điểm thẩm định": 2}, ("U1", "1.2"): {"Không áp dụng": "Có"},
                 ("U1", "1.3"): {"Điểm thẩm định": 1, "Nhận xét": "Chỉ 6 tin bài"},
                 ("U1", "1.4"): {"Điểm thẩm định": 0}, ("U1", "1.5"): {"Điểm thẩm định": -1},

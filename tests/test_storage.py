@@ -12,10 +12,12 @@ import time
 
 import pytest
 
+from kit.app.actor import signed_in
 from kit.cli import main
 from kit.core import atomic
 from kit.core.errors import StorageError
 from tests.helpers import ROOT, copy_demo
+from tools.demogen import accounts as demo_accounts
 
 
 def _mount(path, *options: str) -> None:
@@ -56,7 +58,7 @@ COMMANDS = {
     "docs": ["docs", "--year", "2025"],
     "awards": ["awards", "--year", "2025"],
     "archive": ["archive", "--out", "{reports}/ban-giao.zip"],
-    "export": ["decisions", "export", "--year", "2025", "--evaluator", "Lan", "--out", "{reports}/tham-dinh.xlsx"],
+    "export": ["decisions", "export", "--year", "2025", "--out", "{reports}/tham-dinh.xlsx"],  # as an evaluator
     "render": ["render", "--year", "2025", "--quiet"],
 }
 
@@ -67,7 +69,8 @@ NAMES = [pytest.param(n, marks=pytest.mark.notebooks) if n == "render" else n fo
 
 def _run(name, campaign, reports, capsys) -> tuple[int, str]:
     args = [a.format(reports=reports) for a in COMMANDS[name]]
-    code = main([*args, "--campaign", str(campaign), "--reports", str(reports)])
+    with signed_in(demo_accounts.LAN if name == "export" else demo_accounts.OPERATOR):
+        code = main([*args, "--campaign", str(campaign), "--reports", str(reports)])
     out = capsys.readouterr()
     return code, out.out + out.err
 

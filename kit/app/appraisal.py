@@ -3,6 +3,10 @@
 The scoring panel (kit.ui.scoring_panel) is a thin view over ``Workspace``; the offline workbook
 import uses the same ``save``. The year comes from kit.app.year and the totals from kit.scoring:
 what an evaluator sees after saving is what the results will publish. Testable without a browser.
+
+A workspace belongs to one actor (kit.app.actor: the login, never a typed name). ``save`` and
+``record_explanation`` are the one place decisions are recorded, so the roles are checked there: the stage's role
+(``RECORDED_BY``), and for an evaluator's appraisal the assignment of the row.
 """
 
 from __future__ import annotations
@@ -11,13 +15,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from kit.app.actor import RECORDED_BY, Actor, current_actor
 from kit.app.year import YearState, load_year
 from kit.config.answers import NA, Tier, appraisal_choices, appraisal_problem, na_problem
 from kit.config.campaign import Campaign
 from kit.core.errors import GradebookError, StorageError, UsageError
 from kit.core.values import clean, person_key
 from kit.core.values import optional_float as _num
-from kit.core.vocab import COUNTED_STAGES, Stage
+from kit.core.vocab import COUNTED_STAGES, Role, Stage
+from kit.intake.accounts import Accounts, load_accounts
 from kit.intake.evidence import Bundle, EvidenceFile, cited_names, scan_year, seen_line
 from kit.scoring.agreement import assigned, drawn_units, over_gap
 from kit.scoring.inspections import reference
@@ -141,9 +147,12 @@ class SaveResult:
 class Workspace:
     """One year's rows, automatic proposals and current decisions, kept in memory for an evaluator."""
 
-    def __init__(self, state: YearState, gradebook: Gradebook):
+    def __init__(self, state: YearState, gradebook: Gradebook, actor: Actor | None = None,
+                 accounts: Accounts | None = None):
         self.state, self.gradebook = state, gradebook
         self.campaign, self.year, self.report = state.campaign, state.year, state.check
+        self.accounts = load_accounts(self.campaign) if accounts is None else accounts
+        self.actor = current_actor(self.campaign, self.accounts) if actor is None else actor
         long = state.results.long
         self._long = {str(unit): frame for unit, frame in long.groupby("unit", sort=False)}
         names = self.campaign.unit_names
@@ -163,16 +172,24 @@ class Workspace:
         for f in state.results.findings.to_dict("records"):
             if found := self.rows.get(f["unit"], {}).get(f["code"]):
                 found.findings += (reference(f),)
-        # who was given what this year: (person, round) -> criteria, in the order of the assignments
+        # who was given what this year: (person, round) -> criteria, in the order of the assignments, and the
+        # other way round: (round, unit, criterion) -> who was given it (accounts when there is a registry)
         self.given: dict[tuple[str, int], dict[tuple[str, str], None]] = {}
+        self.assignees: dict[tuple[int, str, str], list[str]] = {}
         for a in assigned(state.movement.assignments.rows, long, self.year).itertuples(index=False):
             self.given.setdefault((person_key(a.evaluator), int(a.round)), {})[(a.unit, a.code)] = None
+            self.assignees.setdefault((int(a.round), a.unit, a.code), []).append(a.evaluator)
         self.sampled_units = drawn_units(self.campaign, self.year, self.rows)
         self.reload()
 
     @classmethod
-    def open(cls, campaign: Campaign, year: int, gradebook: Gradebook) -> Workspace:
-        return cls(load_year(campaign, year, gradebook=gradebook), gradebook)
+    def open(cls, campaign: Campaign, year: int, gradebook: Gradebook, actor: Actor | None = None) -> Workspace:
+        """The year's workspace for ``actor`` (default: whoever is logged in, kit.app.actor)."""
+        return cls(load_year(campaign, year, gradebook=gradebook), gradebook, actor)
+
+    def name_of(self, recorded: object) -> str:
+        """The họ tên a display shows for a recorded author (an account; an old typed name as is)."""
+        return self.accounts.name_of(recorded)
 
     def reload(self) -> None:
         """Read the current decisions again (another evaluator may have saved)."""
@@ -212,10 +229,10 @@ class Workspace:
         return row.unit in self.sampled_units or over_gap(row.self_score, _num(first.get("score")),
                                                           bool(first.get("na")), self.campaign.second_appraisal.gap)
 
-    def second_rows(self, unit: str, evaluator: str) -> list[Row]:
-        """What ``evaluator`` may appraise a second time in ``unit``: sampled criteria they did not appraise first
+    def second_rows(self, unit: str) -> list[Row]:
+        """What the actor may appraise a second time in ``unit``: sampled criteria they did not appraise first
         and nobody else appraised a second time (theirs stay, to be corrected)."""
-        me = person_key(evaluator)
+        me = person_key(self.actor.account)
         return [r for r in self.unit_rows(unit) if self.in_sample(r)
                 and (r.first is None or person_key(r.first["evaluator"]) != me)
                 and (r.second is None or person_key(r.second["evaluator"]) == me)]
@@ -224,17 +241,18 @@ class Workspace:
         """Criteria appraised twice, to be reconciled (or reconciled already)."""
         return [r for r in self.unit_rows(unit) if r.first is not None and r.second is not None]
 
-    def rows_for(self, stage: Stage, unit: str, evaluator: str) -> list[Row]:
+    def rows_for(self, stage: Stage, unit: str) -> list[Row]:
         if stage is Stage.SECOND:
-            return self.second_rows(unit, evaluator)
+            return self.second_rows(unit)
         if stage is Stage.RECONCILIATION:
             return self.reconcile_rows(unit)
         return self.unit_rows(unit)
 
-    def queue(self, evaluator: str, group: str, stage: Stage = Stage.APPRAISAL) -> list[tuple[str, int]]:
-        """The group's units as ``evaluator`` should take them: first those given to them (assignments of the
+    def queue(self, group: str, stage: Stage = Stage.APPRAISAL) -> list[tuple[str, int]]:
+        """The group's units as the actor should take them: first those given to them (assignments of the
         stage's round) with work left, in the table's order, then the rest in units.csv order. Each with the
         number of criteria given and not done (0 for a unit not given)."""
+        evaluator = self.actor.account
         mine = self.assignment(evaluator, stage)
         left: dict[str, int] = {}
         for unit, code in mine:
@@ -243,7 +261,7 @@ class Workspace:
                 left[unit] = left.get(unit, 0) + 1
         units = self.units(group)
         if stage is Stage.SECOND:
-            units = [u for u in units if self.second_rows(u, evaluator)]
+            units = [u for u in units if self.second_rows(u)]
         elif stage is Stage.RECONCILIATION:
             units = [u for u in units if self.reconcile_rows(u)]
         first = [u for u in dict.fromkeys(u for u, _ in mine) if u in left and u in units]
@@ -264,8 +282,12 @@ class Workspace:
             return row.reconciled is not None
         return row.current is not None
 
-    def my_progress(self, evaluator: str, stage: Stage = Stage.APPRAISAL) -> tuple[int, int]:
-        """(done, given) of the criteria given to ``evaluator`` for the stage."""
+    def my_progress(self, stage: Stage = Stage.APPRAISAL) -> tuple[int, int]:
+        """(done, given) of the criteria given to the actor for the stage."""
+        return self.progress_of(self.actor.account, stage)
+
+    def progress_of(self, evaluator: str, stage: Stage = Stage.APPRAISAL) -> tuple[int, int]:
+        """(done, given) of the criteria given to ``evaluator`` (an account) for the stage, from the ledger."""
         items = self.assignment(evaluator, stage)
         done = sum(self._done(self.rows[u][c], evaluator, stage) for u, c in items if c in self.rows.get(u, {}))
         return done, len(items)
@@ -303,10 +325,12 @@ class Workspace:
         sizes = [len(self.rows[u]) for u in units]
         return sum(reviewed), sum(sizes), sum(r == s for r, s in zip(reviewed, sizes, strict=True)), len(units)
 
-    def history(self, unit: str, code: str, blind_for: str | None = None) -> list[dict]:
-        """self score (stage None) → every decision, oldest first, as the council reads it. ``blind_for``: what an
-        evaluator making the second appraisal may see — the self score and their own second appraisals."""
+    def history(self, unit: str, code: str, blind: bool = False) -> list[dict]:
+        """self score (stage None) → every decision, oldest first, as the council reads it, each author by họ tên.
+        ``blind``: what the actor making the second appraisal may see — the self score and their own second
+        appraisals."""
         row = self.rows[unit][code]
+        blind_for = self.actor.account if blind else None
         steps: list[dict] = [{"stage": None, "score": row.self_score, "na": row.self_na, "by": row.unit_name,
                               "at": "", "comment": row.explanation, "evidence": row.evidence}]
         for rec in self.gradebook.history(self.year, unit, code).to_dict("records"):
@@ -314,13 +338,17 @@ class Workspace:
                                           or person_key(rec["evaluator"]) != person_key(blind_for)):
                 continue
             steps.append({"stage": Stage(rec["stage"]), "score": _num(rec["score"]), "na": bool(rec["na"]),
-                          "by": rec["evaluator"], "at": rec["created_at"], "comment": rec["comment"], "evidence": ""})
+                          "by": self.name_of(rec["evaluator"]), "at": rec["created_at"], "comment": rec["comment"],
+                          "evidence": ""})
         return steps
 
     # -- saving --------------------------------------------------------------------------------------------
-    def save(self, evaluator: str, entries: list[Entry], stage: Stage = Stage.APPRAISAL, source: str = "notebook"
-             ) -> SaveResult:
-        """Validate and append decisions; refuse those whose base decision is no longer the latest."""
+    def save(self, entries: list[Entry], stage: Stage = Stage.APPRAISAL, source: str = "notebook") -> SaveResult:
+        """Validate and append the actor's decisions; refuse those whose base decision is no longer the latest,
+        and those on a criterion assigned to someone else. An actor without the stage's role records nothing
+        (ActorError)."""
+        self.actor.require(RECORDED_BY[stage], act=f"ghi \"{stage.label}\"")
+        evaluator = self.actor.account
         result = SaveResult()
         batch: list[tuple[Row, Decision, int | None]] = []
         for e in entries:
@@ -383,8 +411,29 @@ class Workspace:
                                                                  else "current") or {}))
         return result
 
+    def not_mine(self, row: Row, stage: Stage) -> str | None:
+        """Why the actor, as an evaluator, may not appraise this row in this stage's round, naming who was given it
+        (None: theirs). Without a registry (one person) or without any assignment of the round this year, every
+        evaluator may appraise every row."""
+        if RECORDED_BY[stage] is not Role.EVALUATOR or not self.actor.registered:
+            return None
+        rnd = 2 if stage is Stage.SECOND else 1
+        if not any(r == rnd for r, _, _ in self.assignees) or (row.unit, row.code) in self.given.get(
+                (person_key(self.actor.account), rnd), {}):
+            return None
+        whom = self.assignees.get((rnd, row.unit, row.code), [])
+        where = f"Tiêu chí {row.code} của đơn vị {row.unit_name} ({row.unit})"
+        if not whom:
+            return (f"{where} chưa được giao cho ai ở lượt {rnd}; hãy đề nghị thư ký hội đồng phân công "
+                    "(assignments.csv) trước khi chấm")
+        names = ", ".join(f"{self.name_of(a)} ({a})" if self.name_of(a) != a else a for a in whom)
+        return f"{where} được giao cho {names}, không phải cho bạn ({self.actor.name}); không lưu điểm của bạn"
+
     def _stage_problem(self, row: Row, evaluator: str, stage: Stage, comment: str) -> str | None:
-        """Why a second appraisal or a reconciliation cannot be recorded on this row, or None."""
+        """Why this actor cannot record this stage on this row (someone else's assignment; a second appraisal or
+        a reconciliation out of turn), or None."""
+        if (theirs := self.not_mine(row, stage)) is not None:
+            return theirs
         if stage is Stage.SECOND:
             if not self.in_sample(row):
                 return "tiêu chí này không thuộc mẫu thẩm định lần 2"
@@ -399,8 +448,11 @@ class Workspace:
                 return "thống nhất kết quả phải ghi lý do"
         return None
 
-    def record_explanation(self, recorded_by: str, unit: str, code: str, requested: float | None, text: str) -> int:
-        """A unit's explanation (giải trình): the score it asks for and why. Not counted until decided."""
+    def record_explanation(self, unit: str, code: str, requested: float | None, text: str) -> int:
+        """A unit's explanation (giải trình), recorded by the actor: the score it asks for and why. Not counted
+        until decided."""
+        self.actor.require(RECORDED_BY[Stage.EXPLANATION], act="ghi nhận giải trình của đơn vị")
+        recorded_by = self.actor.account
         row = self.rows[unit][code]
         text = clean(text)
         if not text.strip():

@@ -3,12 +3,15 @@
 Reading a year already checks its chain (``Gradebook.history``); this walks every year, asks the database
 engine to check its own pages, and checks each decision against the campaign: a known unit and criterion,
 a score inside the criterion's range. A restore keeps the replaced file and says how many decisions the
-backup does not hold, so evaluators know what to enter again.
+backup does not hold, so evaluators know what to enter again. The check also says who did what: every act
+recorded, counted by account (shown with the registry's họ tên) and kind, so an author the registry does not know
+(an old row with a typed name, a row written outside the kit) stands out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +21,8 @@ from kit.core import problems as P
 from kit.core import vn
 from kit.core.errors import UsageError
 from kit.core.values import cell_text
+from kit.core.vocab import Stage
+from kit.intake.accounts import load_accounts
 from kit.store.gradebook import Gradebook, default_url, shown, sqlite_path
 from kit.store.ledger import LEDGER_FILE, Head, LedgerFile
 
@@ -28,6 +33,7 @@ class Verification:
     counts: dict[int, int] = field(default_factory=dict)
     problems: list[P.Problem] = field(default_factory=list)
     anchors: list[str] = field(default_factory=list)  # each issued anchor checked (kit.app.anchors), as lines
+    authors: list[str] = field(default_factory=list)  # who recorded what, one line per author (``_authors``)
 
     @property
     def ok(self) -> bool:
@@ -38,6 +44,7 @@ class Verification:
         per_year = ", ".join(f"năm {y}: {n}" for y, n in sorted(self.counts.items())) or "chưa có quyết định nào"
         head = f"Sổ điểm {self.url}: {total} quyết định ({per_year})."
         checked = [f"Đối chiếu {len(self.anchors)} mã sổ điểm đã ban hành:", *self.anchors] if self.anchors else []
+        checked += ["Người ghi (theo tài khoản):", *self.authors] if self.authors else []
         if self.ok:
             return "\n".join([head, "Chuỗi kiểm chứng nguyên vẹn; mọi quyết định đều đúng đơn vị, tiêu chí và mức "
                                "điểm.", *checked])
@@ -48,6 +55,7 @@ def verify(campaign: Campaign, gradebook: Gradebook) -> Verification:
     """Every check the gradebook can be put through, every problem listed (not only the first)."""
     found = Verification(shown(gradebook.url))
     where = found.url
+    acts: Counter[tuple[str, str]] = Counter()
     pages = gradebook.integrity()
     if pages != "ok":
         found.problems.append(P.make(P.Code.GRADEBOOK_DAMAGED, file=where, detail=pages))
@@ -58,11 +66,29 @@ def verify(campaign: Campaign, gradebook: Gradebook) -> Verification:
         if damage:
             found.problems.append(P.make(P.Code.LEDGER_BROKEN, file=where, detail=damage))
         found.problems += _against_campaign(campaign, year, frame.to_dict("records"), where)
+        acts.update(zip(frame["evaluator"], (Stage(s).label.lower() for s in frame["stage"]), strict=True))
     events, recorded = gradebook.unchecked_award_events()
+    if len(events):
+        acts.update((who, "hủy bỏ khen thưởng") for who in events["evaluator"])
+    found.authors = _authors(campaign, acts)
     damage = gradebook.award_damage(events, recorded)
     if damage:
         found.problems.append(P.make(P.Code.LEDGER_BROKEN, file=where, detail=damage))
     return found
+
+
+def _authors(campaign: Campaign, acts: Counter[tuple[str, str]]) -> list[str]:
+    """One line per recorded author: họ tên (account) and how many acts of each kind; an author the account
+    registry does not know is said (a campaign without a registry has none to compare with)."""
+    accounts = load_accounts(campaign)
+    lines = []
+    for who in sorted({w for w, _ in acts}):
+        found = accounts.get(who)
+        name = f"{found.name} ({who})" if found else who
+        unknown = " — KHÔNG có trong danh sách tài khoản" if accounts.present and found is None else ""
+        kinds = ", ".join(f"{vn.integer(n)} {kind}" for (w, kind), n in sorted(acts.items()) if w == who)
+        lines.append(f"    {name}: {kinds}{unknown}")
+    return lines
 
 
 def against(found: Verification, gradebook: Gradebook, paths: list[Path], heads: list[str]) -> None:

@@ -3,6 +3,10 @@
 The export carries, per row, the id of the decision the evaluator saw; on import, a row whose
 criterion got a newer decision in the meantime is refused and listed, never applied over it.
 Reading reuses the form reader's tolerance and problem reporting.
+
+A workbook belongs to an account: it is exported for the acting evaluator (kit.app.actor) and holds the criteria
+assigned to them; on import its decisions are recorded under the acting account, and a workbook exported for
+another account is refused, naming it (what the file says never decides who is recorded).
 """
 
 from __future__ import annotations
@@ -15,13 +19,17 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from kit.app.actor import Actor, current_actor
 from kit.app.appraisal import Entry, Workspace
+from kit.app.year import load_year
 from kit.config.answers import TYPE_LABELS
 from kit.config.framework import part_label
 from kit.core import problems as P
 from kit.core import vn
 from kit.core.errors import FileProblem
 from kit.core.values import cell_text, code_text, is_blank, parse_number
+from kit.core.vocab import Role, Stage
+from kit.intake.accounts import load_accounts
 from kit.intake.layout import header_key
 from kit.intake.sheets import read_grids
 from kit.outputs.sheet_print import fit_rows, set_print
@@ -40,12 +48,16 @@ COLUMNS = [
     ("score", "Điểm thẩm định", 10, True), ("na", "Không áp dụng", 10, True), ("comment", "Nhận xét", 40, True),
 ]
 _KEYS = {header_key(h): f for f, h, _, _ in COLUMNS}
-_META = {"nam": "year", "can bo tham dinh": "evaluator", "xuat luc": "exported", "dot thi dua": "campaign"}
+_META = {"nam": "year", "can bo tham dinh": "evaluator", "tai khoan": "account", "xuat luc": "exported",
+         "dot thi dua": "campaign"}
 _INPUT = PatternFill("solid", fgColor="FFF7D6")
 
 
-def export_workbook(ws_: Workspace, evaluator: str, out: Path, units: list[str] | None = None) -> Path:
-    """Write the rows of ``units`` (default: every unit with a submission) for offline appraisal."""
+def export_workbook(ws_: Workspace, out: Path, units: list[str] | None = None) -> Path:
+    """Write, for the workspace's actor, the rows of ``units`` (default: every unit with a submission) that are
+    theirs to appraise (with a registry and assignments: their assignment) for offline appraisal."""
+    actor = ws_.actor
+    actor.require(Role.EVALUATOR, act="xuất phiếu thẩm định")
     campaign = ws_.campaign
     wb = Workbook()
     sheet = wb.active
@@ -53,15 +65,14 @@ def export_workbook(ws_: Workspace, evaluator: str, out: Path, units: list[str] 
     sheet["A1"] = f"PHIẾU THẨM ĐỊNH ĐIỂM CCHC NĂM {ws_.year} (làm ngoài máy)"
     sheet["A1"].font = Font(bold=True, size=14)
     exported = vn.moment(dt.datetime.now())
-    meta = [("Năm", ws_.year), ("Cán bộ thẩm định", evaluator), ("Xuất lúc", exported),
-            ("Đợt thi đua", f"{campaign.identity} — {campaign.name}")]
+    meta = [("Năm", ws_.year), ("Cán bộ thẩm định", actor.name), ("Tài khoản", actor.account),
+            ("Xuất lúc", exported), ("Đợt thi đua", f"{campaign.identity} — {campaign.name}")]
     for i, (label, value) in enumerate(meta, start=2):
         sheet.cell(i, 1, label).font = Font(bold=True)
         sheet.cell(i, 3, value)
-    if campaign.demo:
-        sheet["A6"] = "Dữ liệu minh họa"
-    sheet["A7"] = ("Chỉ nhập vào các cột nền vàng. Không sửa cột \"Mã quyết định\": kit dùng nó để không ghi đè "
-                   "quyết định mới hơn.")
+    sheet["A7"] = ("Dữ liệu minh họa. " if campaign.demo else "") + (
+        "Chỉ nhập vào các cột nền vàng. Không sửa cột \"Mã quyết định\": kit dùng nó để không ghi đè quyết định mới "
+        "hơn.")
     for col, (_, header, width, _) in enumerate(COLUMNS, start=1):
         cell = sheet.cell(HEADER_ROW, col, header)
         cell.font, cell.alignment = Font(bold=True), Alignment(wrap_text=True)
@@ -72,6 +83,8 @@ def export_workbook(ws_: Workspace, evaluator: str, out: Path, units: list[str] 
     wanted = units or [u.code for u in campaign.units if u.code in ws_.rows]
     for unit in wanted:
         for r in ws_.unit_rows(unit):
+            if ws_.not_mine(r, Stage.APPRAISAL) is not None:
+                continue  # someone else's assignment
             row_no += 1
             cur = r.current or {}
             values = {"unit": r.unit, "unit_name": r.unit_name, "code": r.code,
@@ -80,7 +93,7 @@ def export_workbook(ws_: Workspace, evaluator: str, out: Path, units: list[str] 
                       "method": TYPE_LABELS[r.type], "self": r.self_score, "proposal": r.proposal,
                       "evidence": r.evidence, "explanation": r.explanation,
                       "current": "Không áp dụng" if cur.get("na") else cur.get("score"),
-                      "current_by": cur.get("evaluator"), "base": cur.get("id")}
+                      "current_by": ws_.name_of(cur["evaluator"]) if cur else None, "base": cur.get("id")}
             for col, (fieldname, _, _, is_input) in enumerate(COLUMNS, start=1):
                 cell = sheet.cell(row_no, col)
                 cell.value = text_safe(values.get(fieldname))  # save_workbook keeps any "=..." as text
@@ -98,7 +111,8 @@ def export_workbook(ws_: Workspace, evaluator: str, out: Path, units: list[str] 
 @dataclass
 class ImportReport:
     file: str
-    evaluator: str = ""
+    evaluator: str = ""  # the acting account's họ tên
+    account: str = ""  # the acting account: what the decisions are recorded under
     year: int | None = None
     rows_read: int = 0
     recorded: int = 0
@@ -178,7 +192,7 @@ def _read_rows(ws_: Workspace, rows: list[list[object]], header: int, cols: dict
         base = parse_number(cells.get("base"))
         entry = Entry(unit, code, score, na, cell_text(cells.get("comment")), int(base) if base is not None else None)
         cur = row.current
-        if cur and cur["evaluator"] == report.evaluator:
+        if cur and cur["evaluator"] == report.account:
             entry.base_id = cur["id"]  # the latest decision is the evaluator's own (an earlier import): not a conflict
         # compared as it would be stored: the findings a row rests on are added to its comment when saved
         if cur and entry.base_id == cur["id"] and bool(cur["na"]) == na \
@@ -190,9 +204,12 @@ def _read_rows(ws_: Workspace, rows: list[list[object]], header: int, cols: dict
     return entries
 
 
-def import_workbook(campaign, gradebook, path: Path, evaluator: str = "") -> ImportReport:
-    """Read an appraisal workbook and append its decisions; see ``ImportReport``."""
-    report = ImportReport(path.name)
+def import_workbook(campaign, gradebook, path: Path, actor: Actor | None = None) -> ImportReport:
+    """Read an appraisal workbook and append its decisions under the acting account (default: whoever is logged
+    in); see ``ImportReport``."""
+    accounts = load_accounts(campaign)
+    actor = current_actor(campaign, accounts) if actor is None else actor
+    report = ImportReport(path.name, actor.name, actor.account)
     try:
         grids = read_grids(path)
     except FileProblem as exc:
@@ -213,17 +230,20 @@ def import_workbook(campaign, gradebook, path: Path, evaluator: str = "") -> Imp
         report.problems.append(P.make(P.Code.CAMPAIGN_MISMATCH, file=path.name, sheet=grid.sheet,
                                       value=stated or "(không ghi)", expected=f"{campaign.identity} — {campaign.name}"))
         return report
-    report.evaluator = evaluator.strip() or cell_text(meta.get("evaluator"))
-    if not report.evaluator:
-        report.problems.append(P.make(P.Code.EVALUATOR_MISSING, file=path.name, sheet=grid.sheet))
+    stated = cell_text(meta.get("account")).strip() or cell_text(meta.get("evaluator")).strip()
+    owner = accounts.resolve(stated) if stated else None
+    if owner is not None and owner.account != actor.account:  # exported for someone else: theirs to import
+        report.problems.append(P.make(P.Code.WORKBOOK_OTHER_ACCOUNT, file=path.name, sheet=grid.sheet,
+                                      value=f"{owner.name} ({owner.account})",
+                                      expected=f"{actor.name} ({actor.account})"))
         return report
-    ws_ = Workspace.open(campaign, report.year, gradebook)
+    ws_ = Workspace(load_year(campaign, report.year, gradebook=gradebook), gradebook, actor, accounts)
     where: dict[tuple[str, str], P.AtRow] = {}
     entries = _read_rows(ws_, grid.rows, header, cols, report, where)
-    result = ws_.save(report.evaluator, entries, source="import")
+    result = ws_.save(entries, source="import")
     report.recorded = len(result.saved)
     for unit, code, current in result.conflicts:
-        who = f"{current.get('evaluator', '?')}, {vn.moment(current.get('created_at', ''))}, " \
+        who = f"{ws_.name_of(current.get('evaluator', '?'))}, {vn.moment(current.get('created_at', ''))}, " \
               f"điểm {'Không áp dụng' if current.get('na') else current.get('score')}"
         report.problems.append(P.make(P.Code.DECISION_NEWER, **where[(unit, code)], detail=who))
     for unit, code, problem in result.invalid:

@@ -29,11 +29,18 @@ from kit.cli.commands import (
     cmd_import,
     cmd_lab,
     cmd_meeting,
+    cmd_progress,
     cmd_render,
     cmd_results,
 )
 from kit.config.campaign import DEFAULT_CAMPAIGN
 from kit.core.errors import GradebookError, KitError, StorageError
+
+
+def _gone(parser: argparse.ArgumentParser, option: str) -> None:
+    """An option that named the actor (--by, --evaluator) before the actor came from the login: still read, so an
+    old script stops with a clear Vietnamese message instead of argparse's English one."""
+    parser.add_argument(option, dest="typed_actor", help=argparse.SUPPRESS)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,13 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
     dsub = p.add_subparsers(dest="action", required=True, metavar="VIỆC")
     q = dsub.add_parser("export", parents=[common], help="xuất tệp Excel để thẩm định ngoài máy")
     q.add_argument("--year", type=int, required=True)
-    q.add_argument("--evaluator", required=True, help="họ tên cán bộ thẩm định")
+    _gone(q, "--evaluator")
     q.add_argument("--units", help="mã các đơn vị, cách nhau bởi dấu phẩy (mặc định: mọi đơn vị đã nộp)")
     q.add_argument("--out", type=Path, required=True, help="tệp .xlsx")
     q.set_defaults(func=cmd_export)
     q = dsub.add_parser("import", parents=[common], help="nhập tệp Excel đã thẩm định")
     q.add_argument("file", type=Path)
-    q.add_argument("--evaluator", help="họ tên cán bộ (mặc định: ghi trong tệp)")
+    _gone(q, "--evaluator")
     q.add_argument("--format", choices=["text", "json"], default="text")
     q.set_defaults(func=cmd_import)
 
@@ -145,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     q = actions.add_parser("revoke", parents=[common], help="ghi nhận hủy bỏ một khen thưởng đã tặng (không xóa gì)")
     q.add_argument("--decision", required=True, metavar="SỐ", help="số quyết định khen thưởng, ví dụ 123/QĐ-UBND")
     q.add_argument("--reason", required=True, help="lý do hủy bỏ (ví dụ: kê khai thành tích không đúng)")
-    q.add_argument("--by", required=True, metavar="HỌ_TÊN", help="người ghi nhận")
+    _gone(q, "--by")
     q.add_argument("--subject", default="", metavar="MÃ",
                    help="mã cá nhân hoặc mã đơn vị, khi quyết định khen thưởng nhiều đối tượng")
     q.add_argument("--number", default="", metavar="SỐ", help="số quyết định hủy bỏ (nếu có)")
@@ -154,6 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
     q = actions.add_parser("history", parents=[common], help="lịch sử khen thưởng (cả các lần hủy bỏ)")
     q.add_argument("--subject", default="", metavar="MÃ", help="chỉ một cá nhân (mã cá nhân) hoặc đơn vị")
     q.set_defaults(func=cmd_awards_history)
+
+    p = sub.add_parser("progress", parents=[common], help="tiến độ thẩm định: mỗi cán bộ, việc được giao, đã xong, "
+                       "còn lại")
+    p.add_argument("--year", type=int, required=True)
+    p.set_defaults(func=cmd_progress)
 
     p = sub.add_parser("lab", help="mở JupyterLab để thẩm định (sổ tay 01) và họp hội đồng, có mã truy cập")
     p.add_argument("--port", type=int, default=8888)
@@ -191,6 +203,10 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8")  # Vietnamese on Windows consoles
     args = build_parser().parse_args(argv)
     try:
+        if getattr(args, "typed_actor", None) is not None:
+            raise KitError("Không còn ghi tên người thực hiện bằng --by hay --evaluator: kit ghi nhận tài khoản đang "
+                           "đăng nhập (xem \"Tài khoản và vai trò\" trong README). Hãy bỏ tùy chọn này rồi chạy lại "
+                           "bằng tài khoản của người thực hiện.")
         return args.func(args)
     except (GradebookError, StorageError) as exc:  # the data cannot be trusted or stored: like a failed check, exit 1
         print(f"Lỗi: {exc}", file=sys.stderr)

@@ -11,6 +11,7 @@ import datetime as dt
 import sys
 import time
 from collections import Counter
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,15 @@ if TYPE_CHECKING:
     from kit.outputs.render import Rendered
 
 
+def _operator(campaign: Campaign, act: str) -> None:
+    """The operator's commands (forms, check, results, render, documents, archive) run for the operator role only
+    (kit.app.actor: the login mapped to the campaign's accounts; every role when the campaign has none)."""
+    from kit.app.actor import current_actor
+    from kit.core.vocab import Role
+
+    current_actor(campaign).require(Role.OPERATOR, act=act)
+
+
 def _years(campaign: Campaign, year: int | None) -> list[int]:
     if year is None:
         return campaign.years
@@ -38,6 +48,7 @@ def cmd_forms(args: argparse.Namespace) -> int:
     from kit.outputs.forms import write_forms
 
     campaign = load_campaign(args.campaign)
+    _operator(campaign, "tạo phiếu tự đánh giá")
     out = args.out or args.reports / "forms" / str(args.year)
     campaign.require_year(args.year)
     units = campaign.units_of(args.year)  # a unit formed later, or merged before, gets no form of that year
@@ -72,6 +83,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from kit.intake.check import format_json, format_text
 
     campaign = load_campaign(args.campaign)
+    _operator(campaign, "kiểm tra phiếu")
     status = 0
     outputs = []
     for i, year in enumerate(_years(campaign, args.year)):
@@ -98,6 +110,7 @@ def cmd_results(args: argparse.Namespace) -> int:
     from kit.outputs.results_book import results_path, write_results
 
     campaign = load_campaign(args.campaign)
+    _operator(campaign, "ghi bảng kết quả")
     campaign.require_year(args.year)
     out = Path(args.out) if args.out else results_path(args.reports, args.year)
     if out.suffix.lower() not in (".xlsx", ".csv"):
@@ -118,16 +131,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     campaign = load_campaign(args.campaign)
     campaign.require_year(args.year)
-    if not args.evaluator.strip():
-        raise KitError("Hãy ghi tên cán bộ thẩm định: --evaluator \"Họ tên\".")
     with Gradebook.for_campaign(campaign, readonly=True) as gb:
         ws = Workspace.open(campaign, args.year, gb)
         units = [c.strip().upper() for c in args.units.split(",")] if args.units else None
         missing = [u for u in units or [] if u not in ws.rows]
         if missing:
             raise KitError(f"Các đơn vị này chưa có phiếu được chấp nhận năm {args.year}: {', '.join(missing)}")
-        export_workbook(ws, args.evaluator.strip(), args.out, units)
-    print(f"Đã xuất phiếu thẩm định năm {args.year} cho {args.evaluator}: {args.out}")
+        export_workbook(ws, args.out, units)
+    print(f"Đã xuất phiếu thẩm định năm {args.year} cho {ws.actor.name} ({ws.actor.account}): {args.out}")
     return 0
 
 
@@ -137,7 +148,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     campaign = load_campaign(args.campaign)
     with Gradebook.for_campaign(campaign) as gb:
-        report = import_workbook(campaign, gb, args.file, args.evaluator or "")
+        report = import_workbook(campaign, gb, args.file)
     print(P.to_json(report.problems, file=report.file, recorded=report.recorded, unchanged=report.unchanged,
                     rows_read=report.rows_read, ok=report.ok) if args.format == "json" else report.format())
     return 0 if report.ok else 1
@@ -151,6 +162,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
     from kit.scoring.awards import proposals_date
 
     campaign = load_campaign(args.campaign)
+    _operator(campaign, "lập văn bản")
     if args.templates:
         exported, kept = export_templates(args.out or campaign.root / FOLDER)
         for path in exported:
@@ -239,7 +251,9 @@ def cmd_archive(args: argparse.Namespace) -> int:
     if args.verify:
         found = check_archive(args.verify, args.expect or "")
     elif args.out:
-        out, found = write_archive(load_campaign(args.campaign), args.reports, args.out)
+        campaign = load_campaign(args.campaign)
+        _operator(campaign, "tạo gói lưu trữ")
+        out, found = write_archive(campaign, args.reports, args.out)
         print(f"Đã tạo gói lưu trữ bàn giao {out}.")
     else:
         raise KitError("Hãy chọn: --out TỆP.zip (tạo gói) hoặc --verify TỆP.zip (kiểm tra gói).")
@@ -356,6 +370,7 @@ def _render(campaign: Campaign, args: argparse.Namespace, *, years: list[int], f
 
 def cmd_render(args: argparse.Namespace) -> int:
     campaign = load_campaign(args.campaign)
+    _operator(campaign, "tạo báo cáo")
     if not (args.year or args.final or args.units or args.all):
         raise KitError("Hãy chọn báo cáo: --year NĂM, --final, --units hoặc --all.")
     if args.year:
@@ -372,6 +387,7 @@ def cmd_awards(args: argparse.Namespace) -> int:
     from kit.outputs.proposals import PROVISIONAL, PROVISIONAL_NOTE, period_text
 
     campaign = load_campaign(args.campaign)
+    _operator(campaign, "lập danh sách đề nghị khen thưởng")
     if bool(args.year) == bool(args.final):
         raise KitError("Hãy chọn một trong hai: --year NĂM (khen thưởng hằng năm) hoặc --final (tổng kết).")
     years = [args.year] if args.year else campaign.years
@@ -418,6 +434,7 @@ def cmd_awards(args: argparse.Namespace) -> int:
 
 
 def cmd_awards_revoke(args: argparse.Namespace) -> int:
+    from kit.app.actor import current_actor
     from kit.app.revocation import revoke
     from kit.core.values import parse_date
 
@@ -425,10 +442,11 @@ def cmd_awards_revoke(args: argparse.Namespace) -> int:
     day = parse_date(args.date) if args.date else None
     if args.date and day is None:
         raise KitError(f"--date \"{args.date}\": cần một ngày dạng ngày/tháng/năm, ví dụ 15/03/2025.")
-    for a in revoke(campaign, args.decision, args.reason, args.by, subject=args.subject, number=args.number,
-                    effective=day):
+    actor = current_actor(campaign)
+    for a in revoke(campaign, args.decision, args.reason, subject=args.subject, number=args.number, effective=day,
+                    actor=actor):
         print(f"Đã ghi nhận hủy bỏ: {a['title']} ({a['subject']}, năm {a['year']}) theo quyết định {a['decision']} — "
-              f"lý do: {args.reason}; người ghi nhận: {args.by}.")
+              f"lý do: {args.reason}; người ghi nhận: {actor.name} ({actor.account}).")
     print("Khen thưởng này không còn trong bảng vàng và không được tính trong các điều kiện khen thưởng sau; "
           "hãy tạo lại danh sách (kit awards --year NĂM hoặc kit render --all).")
     return 0
@@ -436,9 +454,11 @@ def cmd_awards_revoke(args: argparse.Namespace) -> int:
 
 def cmd_awards_history(args: argparse.Namespace) -> int:
     from kit.app.revocation import history
+    from kit.intake.accounts import load_accounts
 
     campaign = load_campaign(args.campaign)
     rows = history(campaign, args.subject)
+    who = load_accounts(campaign).name_of
     if not rows:
         print("Chưa có khen thưởng nào trong lịch sử (award_history.csv).")
     for a in rows:
@@ -447,16 +467,39 @@ def cmd_awards_history(args: argparse.Namespace) -> int:
               f"{a['decision']}" + (f", {a['issuer']}" if a["issuer"] else ""))
         e = a["revocation"]
         if e:
-            print(f"{'':12}↳ HỦY BỎ lúc {e['created_at'][:16].replace('T', ' ')} bởi {e['evaluator']}: {e['reason']}"
+            print(f"{'':12}↳ HỦY BỎ lúc {e['created_at'][:16].replace('T', ' ')} bởi {who(e['evaluator'])}: "
+                  f"{e['reason']}"
                   + (f" (quyết định {e['number']})" if e["number"] else ""))
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    campaign = load_campaign(args.campaign)
+    with _as_demo_operator(campaign):
+        _operator(campaign, "chạy đợt thi đua minh họa")
+        return _demo(campaign, args)
+
+
+def _as_demo_operator(campaign: Campaign) -> AbstractContextManager:
+    """``kit demo`` acts as the demo's own operator account, said aloud: the demo is invented data, and whoever
+    runs it (a CI job, a newcomer) is not in its registry. Only for a campaign marked ``demo: true``; any other
+    campaign is run by the login, like every command."""
+    from kit.app.actor import signed_in
+    from kit.core.vocab import Role
+    from kit.intake.accounts import load_accounts
+
+    operators = load_accounts(campaign).with_role(Role.OPERATOR) if campaign.demo else []
+    if not operators:
+        return nullcontext()
+    print(f"Đợt thi đua minh họa: chạy với tài khoản vận hành của dữ liệu minh họa, {operators[0].name} "
+          f"({operators[0].account}).")
+    return signed_in(operators[0].account)
+
+
+def _demo(campaign: Campaign, args: argparse.Namespace) -> int:
     from kit.app.pipeline import run_tables, summary_lines
     from kit.intake.check import submission_files
 
-    campaign = load_campaign(args.campaign)
     total = sum(len(submission_files(campaign.submissions_dir(y))) for y in campaign.years)
     with tqdm(total=total, desc="Đọc phiếu", unit="tệp", disable=args.quiet) as bar:
         outcomes = run_tables(campaign, args.reports, progress=bar.update)
@@ -472,6 +515,32 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for end in ([campaign.own_end] if campaign.own_end else []) + [None]:  # the district's own final, then the last
         batches.append(final_documents(states, documents_folder(args.reports, None), on=end))
     return max(code, _documents_done(batches, pdf=False))
+
+
+def cmd_progress(args: argparse.Namespace) -> int:
+    """Who is working on what: every evaluator's assignment of the year, done and left, from the ledger."""
+    from kit.app.actor import current_actor
+    from kit.app.progress import team_progress
+    from kit.app.year import load_year
+
+    campaign = load_campaign(args.campaign)
+    campaign.require_year(args.year)
+    current_actor(campaign)  # any account of the campaign may read it; a login it does not know may not
+    table = team_progress(load_year(campaign, args.year))
+    if table.empty:
+        print(f"Năm {args.year} chưa có phân công thẩm định (assignments.csv).")
+        return 0
+    print(f"TIẾN ĐỘ THẨM ĐỊNH NĂM {args.year} (theo phân công, tính từ sổ điểm)")
+    lines = [("Cán bộ thẩm định", "Lượt", "Được giao", "Đã xong", "Còn lại")]
+    for t in table.itertuples(index=False):
+        who = f"{t.name} ({t.evaluator})" if t.name != t.evaluator else t.evaluator or "(chưa phân công)"
+        lines.append((who, "lần 2 (độc lập)" if t.round == 2 else "thẩm định", str(t.given), str(t.done),
+                      str(t.left)))
+    width = [max(len(line[i]) for line in lines) for i in range(5)]
+    for line in lines:
+        print("  ".join(cell.ljust(n) if i < 2 else cell.rjust(n) for i, (cell, n) in enumerate(zip(line, width,
+                                                                                                   strict=True))))
+    return 0
 
 
 def _serve(command: list[str], token: str, address: str, what: str) -> int:

@@ -207,9 +207,11 @@ class Code(str, Enum):
         "ROW_DUPLICATE",
         "Tiêu chí {value} của đơn vị {detail} đã có ở dòng {expected}; chỉ nhập dòng đầu. Hãy xóa dòng lặp.",
     )
-    EVALUATOR_MISSING = (
-        "EVALUATOR_MISSING",
-        "Tệp không ghi tên cán bộ thẩm định. Hãy điền ô \"Cán bộ thẩm định\" hoặc dùng --evaluator.",
+    WORKBOOK_OTHER_ACCOUNT = (
+        "WORKBOOK_OTHER_ACCOUNT",
+        "Tệp thẩm định này được xuất cho {value}, không phải cho tài khoản đang đăng nhập ({expected}); không nhập "
+        "dòng nào. Người được giao hãy tự nhập tệp của mình bằng tài khoản của họ; muốn thẩm định phần việc của "
+        "bạn, hãy xuất tệp mới (kit decisions export).",
     )
     YEAR_UNKNOWN = "YEAR_UNKNOWN", "Không xác định được năm của tệp (ô \"Năm\" phía trên bảng)."
     NOT_SUBMITTED = (

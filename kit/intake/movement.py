@@ -18,6 +18,7 @@ from kit.config.campaign import Campaign
 from kit.core import problems as P
 from kit.core.values import cell_text, code_text, is_blank, parse_date, parse_number
 from kit.core.vocab import Registration
+from kit.intake.accounts import Accounts
 from kit.intake.inspections import load_inspections
 from kit.intake.layout import header_key
 from kit.intake.tables import Table, read_table
@@ -184,12 +185,12 @@ class Movement:
     records: Records  # campaign-wide: people, collectives, award history, holds (kit.intake.records)
     inspections: Table = field(default_factory=lambda: Table("inspections"))  # the year's (kit.intake.inspections)
     assignments: Table = field(default_factory=lambda: Table("assignments.csv"))  # campaign-wide: who appraises what
-    accounts: Table = field(default_factory=lambda: Table("accounts.csv"))  # the account registry's problems
+    registry: Accounts = field(default_factory=Accounts)  # campaign-wide: who may act (kit.intake.accounts)
 
     @property
     def problems(self) -> list[P.Problem]:
         return self.registrations.problems + self.initiatives.problems + self.nominations.problems \
-            + self.inspections.problems + self.assignments.problems + self.accounts.problems
+            + self.inspections.problems + self.assignments.problems + self.registry.problems
 
 
 def load_movement(campaign: Campaign, year: int) -> Movement:
@@ -201,4 +202,4 @@ def load_movement(campaign: Campaign, year: int) -> Movement:
     accounts = load_accounts(campaign)
     return Movement(load_registrations(campaign), initiatives, load_nominations(campaign, year, initiatives),
                     load_records(campaign), load_inspections(campaign, year), load_assignments(campaign, accounts),
-                    Table(accounts.file, problems=accounts.problems))
+                    accounts)

@@ -7,11 +7,13 @@ they are shown as they are.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 
 import pandas as pd
 
 from kit.app.pipeline import proposals
+from kit.app.progress import second_sample, team_progress
 from kit.app.year import YearState
 from kit.config.campaign import Campaign
 from kit.config.framework import part_label
@@ -108,6 +110,11 @@ def change(yd: YearState, previous: YearState | None) -> pd.DataFrame:
                        "band": f"Xếp loại {yd.year}", "rank_prev": f"Hạng {previous.year}", "rank": f"Hạng {yd.year}"})
 
 
+def _who(yd: YearState) -> Callable[[object], str]:
+    """How a table shows a recorded author: the registry's họ tên; an old row recorded with a typed name, as is."""
+    return yd.movement.registry.name_of
+
+
 def open_explanations(yd: YearState) -> pd.DataFrame:
     """Explanations with no later appraisal or final decision on the same criterion."""
     open_ = pending_explanations(yd.decisions)
@@ -116,7 +123,7 @@ def open_explanations(yd: YearState) -> pd.DataFrame:
     names = yd.campaign.unit_names
     return pd.DataFrame({"Đơn vị": open_["unit"].map(names), "Tiêu chí": open_["code"],
                          "Điểm xin": open_["score"], "Nội dung giải trình": open_["comment"],
-                         "Ghi nhận bởi": open_["evaluator"], "Lúc": open_["created_at"].map(vn.moment)})
+                         "Ghi nhận bởi": open_["evaluator"].map(_who(yd)), "Lúc": open_["created_at"].map(vn.moment)})
 
 
 def not_fully_appraised(yd: YearState) -> pd.DataFrame:
@@ -467,11 +474,7 @@ def _stages(yd: YearState) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd
 
 
 def _sample(yd: YearState, first: pd.DataFrame) -> set[tuple[str, str]]:
-    long = yd.results.long
-    if not yd.campaign.second_appraisal.active:
-        return set()
-    return ag.second_sample(long, first, ag.drawn_units(yd.campaign, yd.year, long["unit"]),
-                            yd.campaign.second_appraisal.gap)
+    return second_sample(yd, first)
 
 
 def _percent(share: float | None) -> str:
@@ -488,14 +491,12 @@ def _percent(share: float | None) -> str:
 
 def assignment_progress(yd: YearState) -> pd.DataFrame:
     """Per evaluator and round: criteria given (assignments.csv), done, left; criteria nobody was given."""
-    long = yd.results.long
-    counted, first, second, _ = _stages(yd)
-    given = ag.assigned(yd.movement.assignments.rows, long, yd.year)
-    table = ag.progress(given, long, counted, second, _sample(yd, first))
+    table = team_progress(yd)
     if table.empty:
         return pd.DataFrame()
     return pd.DataFrame({
-        "Cán bộ thẩm định": table["evaluator"].replace("", "(chưa phân công)"),
+        "Cán bộ thẩm định": [f"{n} ({a})" if n != a else a if a else "(chưa phân công)"
+                             for a, n in zip(table["evaluator"], table["name"], strict=True)],
         "Lượt": table["round"].map({1: "Thẩm định", 2: "Thẩm định lần 2 (độc lập)"}),
         "Số đơn vị": table["units"], "Tiêu chí được giao": table["given"], "Đã xong": table["done"],
         "Còn lại": table["left"],
@@ -566,7 +567,7 @@ def agreement_by_evaluator(yd: YearState) -> pd.DataFrame:
         return f"{'+' if v > 1e-9 else ''}{vn.number(v)} ({word} kết quả thống nhất)"
 
     return pd.DataFrame({
-        "Cán bộ thẩm định": table["evaluator"], "Số tiêu chí chấm đôi": table["pairs"],
+        "Cán bộ thẩm định": table["evaluator"].map(_who(yd)), "Số tiêu chí chấm đôi": table["pairs"],
         "Trùng khớp với người chấm còn lại": table["exact"].map(_percent),
         "Chênh lệch bình quân (điểm)": table["mean_abs"].map(vn.number),
         "Số tiêu chí đã có kết quả thống nhất": table["settled"],
@@ -583,12 +584,12 @@ def reconciliations(yd: YearState) -> pd.DataFrame:
         return "Không áp dụng" if na else vn.number(score)
 
     differ = found[~ag.agrees(found)]
-    names = yd.campaign.unit_names
+    names, who = yd.campaign.unit_names, _who(yd)
     return pd.DataFrame({
         "Đơn vị": differ["unit"].map(names), "Tiêu chí": differ["code"],
-        "Lần 1": [f"{shown(s, n)} ({w})" for s, n, w in zip(differ["first"], differ["first_na"],
+        "Lần 1": [f"{shown(s, n)} ({who(w)})" for s, n, w in zip(differ["first"], differ["first_na"],
                                                             differ["first_by"], strict=True)],
-        "Lần 2": [f"{shown(s, n)} ({w})" for s, n, w in zip(differ["second"], differ["second_na"],
+        "Lần 2": [f"{shown(s, n)} ({who(w)})" for s, n, w in zip(differ["second"], differ["second_na"],
                                                             differ["second_by"], strict=True)],
         "Thống nhất": [shown(s, n) if w else "Chờ thống nhất" for s, n, w in zip(
             differ["reconciled"], differ["reconciled_na"], differ["reconciled_by"], strict=True)],

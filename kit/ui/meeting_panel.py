@@ -132,11 +132,12 @@ class MeetingPanel:
         rows = res.long[(res.long["unit"] == self.unit.value) & (res.long["area"] == self.area.value)]
         decisions = self.state(self.year.value).decisions
         history = decisions[decisions["unit"] == self.unit.value]
+        who = self.state(self.year.value).movement.registry.name_of  # the registry's họ tên, not the account
         blocks = []
         for r in rows.itertuples():
             steps = history[history["code"] == r.code]
             trail = "".join(f"<li>{Stage(s.stage).label}: {'Không áp dụng' if s.na else vn.points(s.score)} — "
-                            f"{html.escape(s.evaluator)}, {vn.moment(s.created_at)}"
+                            f"{html.escape(who(s.evaluator))}, {vn.moment(s.created_at)}"
                             f"{': ' + html.escape(s.comment) if s.comment else ''}</li>" for s in steps.itertuples())
             self_score = "—" if pd.isna(r.self) else vn.points(r.self)
             counted = "Không áp dụng" if r.na else vn.points(r.counted)

@@ -1,13 +1,15 @@
 """The evaluators' scoring panel (ipywidgets). Logic is in kit.app.appraisal; this is the view.
 
 Tests drive it without a browser: set widget values, call ``.click()`` on buttons, and read
-the gradebook. Nothing typed is lost silently: invalid input stays in its box with a message,
-and leaving a unit with unsaved changes asks first.
+the gradebook. Who is working is not asked: the panel shows the signed-in account (kit.app.actor) and
+everything it saves is recorded under that account. Nothing typed is lost silently: invalid input stays in its
+box with a message, and leaving a unit with unsaved changes asks first.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 import ipywidgets as w
 
@@ -15,7 +17,7 @@ from kit.app.appraisal import Entry, Row, Workspace
 from kit.config.answers import TYPE_LABELS
 from kit.config.framework import part_label
 from kit.core import vn
-from kit.core.errors import GradebookError, KitError
+from kit.core.errors import ActorError, GradebookError, KitError
 from kit.core.values import parse_number
 from kit.core.vocab import Stage
 from kit.ui.closing import close_tree
@@ -40,8 +42,10 @@ class RowEditor:
     row needs review or awaits an explanation).
     """
 
-    def __init__(self, row: Row, label: str, comments: list[str], on_change, stage: Stage = Stage.APPRAISAL):
+    def __init__(self, row: Row, label: str, comments: list[str], on_change, stage: Stage = Stage.APPRAISAL,
+                 name_of: Callable[[object], str] = str):
         self.row = row
+        self.name_of = name_of  # a recorded author (an account) as shown: the registry's họ tên
         self.stage = stage
         self.blind = stage is Stage.SECOND
         self._loading = False
@@ -104,13 +108,12 @@ class RowEditor:
                 f" · đề xuất tự động <b>{vn.points(r.proposal)}</b><br><i>Kiểm chứng:</i> "
                 f"{html.escape(r.evidence) or _NO_EVIDENCE}{found}{explanation}{request}</div>")
 
-    @staticmethod
-    def _said(rec: dict | None) -> str:
+    def _said(self, rec: dict | None) -> str:
         if not rec:
             return "—"
         score = "Không áp dụng" if rec["na"] else f"{vn.points(rec['score'])} đ"
         comment = f" — {html.escape(str(rec['comment']))}" if rec.get("comment") else ""
-        return f"<b>{score}</b> ({html.escape(str(rec['evaluator']))}, {_when(rec['created_at'])}){comment}"
+        return f"<b>{score}</b> ({html.escape(self.name_of(rec['evaluator']))}, {_when(rec['created_at'])}){comment}"
 
     def stored(self) -> tuple[object, str]:
         cur = self.decision
@@ -132,7 +135,7 @@ class RowEditor:
         self._loading = False
         self.dirty = False
         cur = self.decision
-        self.status.value = (f"<span style='color:#2e7d32'>✔ {html.escape(str(cur['evaluator']))}, "
+        self.status.value = (f"<span style='color:#2e7d32'>✔ {html.escape(self.name_of(cur['evaluator']))}, "
                              f"{_when(cur['created_at'])}</span>") if cur else "chưa chấm"
 
     def _changed(self, on_change) -> None:
@@ -189,13 +192,12 @@ class RowEditor:
 class AppraisalPanel:
     """Choose year/group/unit (or one criterion across a group), score, comment, save."""
 
-    def __init__(self, workspace: Workspace, evaluator: str = ""):
+    def __init__(self, workspace: Workspace):
         self.ws = workspace
         campaign = workspace.campaign
         groups = [(name, code) for code, name in campaign.groups.items()]
-        # continuous_update off: the name counts when typed in full (Enter or leaving the box), not letter by letter
-        self.evaluator = w.Text(value=evaluator, description="Cán bộ:", placeholder="Họ tên người thẩm định",
-                                style={"description_width": "initial"}, continuous_update=False)
+        self.who = workspace.actor.account  # what is recorded; never typed (kit.app.actor)
+        self.signed_in = w.HTML(f"Đang đăng nhập: <b>{html.escape(workspace.actor.display)}</b>")
         self.group = w.Dropdown(options=groups, description="Nhóm:")
         self.mode = w.ToggleButtons(options=[("Theo đơn vị", "unit"), ("Theo tiêu chí", "criterion")])
         self.unit = w.Dropdown(description="Đơn vị:", layout=w.Layout(width="520px"))
@@ -225,7 +227,7 @@ class AppraisalPanel:
         self.widget = w.VBox([
             w.HTML(f"<h3>Thẩm định năm {workspace.year} — {html.escape(campaign.name)}"
                    f"{' — <span style=color:#c00>Dữ liệu minh họa</span>' if campaign.demo else ''}</h3>"),
-            w.HBox([self.evaluator, self.group, self.mode]), self.unit, self.criterion, self.stage,
+            self.signed_in, w.HBox([self.group, self.mode]), self.unit, self.criterion, self.stage,
             self.progress, self.totals, w.HBox([self.save_button, self.fill_button, self.reload_button]),
             self.message, self.pending_box, self.rows_box,
             w.HTML("<h4>Lịch sử tiêu chí và giải trình</h4>"), self.history,
@@ -235,19 +237,19 @@ class AppraisalPanel:
         self._resume()
 
     @classmethod
-    def open(cls, campaign_dir: str = "data", year: int | None = None, evaluator: str = "") -> AppraisalPanel:
-        """What the notebook calls: load the campaign, its gradebook and the year's submissions."""
+    def open(cls, campaign_dir: str = "data", year: int | None = None) -> AppraisalPanel:
+        """What the notebook calls: load the campaign, its gradebook and the year's submissions, for whoever is
+        logged in (a login the campaign's accounts do not know stops here, with what to do)."""
         from kit.config.campaign import load_campaign
         from kit.store.gradebook import Gradebook
 
         campaign = load_campaign(campaign_dir)
-        return cls(Workspace.open(campaign, year or campaign.years[-1], Gradebook.for_campaign(campaign)), evaluator)
+        return cls(Workspace.open(campaign, year or campaign.years[-1], Gradebook.for_campaign(campaign)))
 
     # -- wiring and navigation -----------------------------------------------------------------------------
     def _wire(self) -> None:
         for widget in (self.group, self.mode, self.unit, self.criterion, self.stage):
             widget.observe(self._navigate, names="value")
-        self.evaluator.observe(lambda _c: self._named(), names="value")
         self.save_button.on_click(lambda _b: self.save())
         self.fill_button.on_click(lambda _b: self.fill_proposals())
         self.reload_button.on_click(lambda _b: self._reload())
@@ -281,7 +283,7 @@ class AppraisalPanel:
         group = self.group.value
         self._guard = True
         try:
-            queue = self.ws.queue(self.evaluator.value.strip(), group, self.stage.value)
+            queue = self.ws.queue(group, self.stage.value)
             self.unit.options = [(self._unit_label(u, left), u) for u, left in queue]
             self.criterion.options = [(f"{c} — {text[:90]}", c) for c, text in self.ws.criteria(group)]
             for dropdown in (self.unit, self.criterion):
@@ -293,7 +295,7 @@ class AppraisalPanel:
 
     def _resume(self) -> None:
         """Reopen where this evaluator stopped (same year), else at the first unit."""
-        state = self.ws.gradebook.position(self.evaluator.value.strip()) if self.evaluator.value.strip() else None
+        state = self.ws.gradebook.position(self.who)
         if state and state.get("year") == self.ws.year and state.get("group") in self.ws.campaign.groups:
             self._set(self.group, state["group"])
             self._fill_choices()
@@ -305,18 +307,6 @@ class AppraisalPanel:
         else:
             self._fill_choices()
         self.render()
-
-    def _named(self) -> None:
-        """The evaluator typed their name: take them back to where they stopped (unless edits are pending)."""
-        if self.dirty or not self.evaluator.value.strip():
-            return
-        state = self.ws.gradebook.position(self.evaluator.value.strip())
-        if state and state.get("year") == self.ws.year:
-            self._resume()
-            self.message.value = "Đã mở lại đúng chỗ lần trước bạn dừng."
-        else:  # their own queue first, and (second appraisal) only what they may appraise
-            self._fill_choices()
-            self.render()
 
     def _navigate(self, change: dict) -> None:
         if self._guard:
@@ -364,17 +354,17 @@ class AppraisalPanel:
         by_unit = self.mode.value == "unit"
         self.unit.layout.display = "" if by_unit else "none"
         self.criterion.layout.display = "none" if by_unit else ""
-        who, stage = self.evaluator.value.strip(), self.stage.value
+        stage = self.stage.value
         # a blind second appraisal is offered only its author's own reusable comments
-        comments = self.ws.gradebook.comments(by=who) if self.blind else self.ws.gradebook.comments()
+        comments = self.ws.gradebook.comments(by=self.who) if self.blind else self.ws.gradebook.comments()
         if by_unit:
-            rows = self.ws.rows_for(stage, self.unit.value, who) if self.unit.value else []
+            rows = self.ws.rows_for(stage, self.unit.value) if self.unit.value else []
             labels = [f"{r.code}. {part_label(r.content, r.parent)}" for r in rows]  # parts under their heading
         else:
-            rows = [r for u in self.ws.units(self.group.value) for r in self.ws.rows_for(stage, u, who)
+            rows = [r for u in self.ws.units(self.group.value) for r in self.ws.rows_for(stage, u)
                     if r.code == self.criterion.value] if self.criterion.value else []
             labels = [f"{r.unit} — {r.unit_name}" for r in rows]
-        self.editors = [RowEditor(r, label, comments, self._row_changed, stage)
+        self.editors = [RowEditor(r, label, comments, self._row_changed, stage, self.ws.name_of)
                         for r, label in zip(rows, labels, strict=True)]
         self._target, self.history.value = None, ""  # a history shown before may not stay beside other rows
         for editor in self.editors:
@@ -392,7 +382,7 @@ class AppraisalPanel:
             close_tree(old)
         self.refresh()
         try:  # where this evaluator stopped: a convenience, never a reason to interrupt the work
-            self.ws.gradebook.save_position(self.evaluator.value.strip(), {
+            self.ws.gradebook.save_position(self.who, {
                 "year": self.ws.year, "group": self.group.value, "mode": self.mode.value, "unit": self.unit.value,
                 "criterion": self.criterion.value})
         except GradebookError:
@@ -405,13 +395,13 @@ class AppraisalPanel:
         """Totals of the unit shown (or of the units just saved) and progress; cheap enough for every save."""
         if units is None:
             units = [self.unit.value] if self.mode.value == "unit" and self.unit.value else []
-        who, stage = self.evaluator.value.strip(), self.stage.value
-        done, given = self.ws.my_progress(who, stage) if who else (0, 0)
-        mine = f" Việc được giao cho bạn: <b>{done}/{given}</b> tiêu chí." if given else ""
+        stage = self.stage.value
+        done, given = self.ws.my_progress(stage)
+        mine = f" Việc được giao cho bạn: <b>{done}/{given}</b> tiêu chí (còn {given - done})." if given else ""
         if self.blind:  # totals would add up the first appraisal: the blind evaluator sees none
             self.totals.value = ("<div style='font-size:15px'>Thẩm định lần 2 (độc lập): tổng điểm và kết quả "
                                  "thẩm định lần 1 được ẩn.</div>")
-            left = sum(len(self.ws.second_rows(u, who)) for u in self.ws.units(self.group.value))
+            left = sum(len(self.ws.second_rows(u)) for u in self.ws.units(self.group.value))
             self.progress.value = f"Tiêu chí thẩm định lần 2 bạn có thể chấm trong nhóm: <b>{left}</b>.{mine}"
             return
         parts = []
@@ -433,8 +423,7 @@ class AppraisalPanel:
         self._target = editor
         r = editor.row
         lines = []
-        blind_for = self.evaluator.value.strip() if editor.blind else None
-        for step in self.ws.history(r.unit, r.code, blind_for=blind_for):
+        for step in self.ws.history(r.unit, r.code, blind=editor.blind):
             score = "Không áp dụng" if step["na"] else vn.points(step["score"])
             stage = "Tự chấm" if step["stage"] is None else step["stage"].label
             lines.append(f"<tr><td>{stage}</td><td>{score}</td>"
@@ -447,11 +436,6 @@ class AppraisalPanel:
     # -- actions -------------------------------------------------------------------------------------------
     def save(self) -> bool:
         """Save every changed row; True when nothing is left unsaved."""
-        evaluator = self.evaluator.value.strip()
-        if not evaluator:
-            self.message.value = ("<b style='color:#c00'>Hãy nhập họ tên cán bộ thẩm định trước khi lưu.</b> "
-                                  "Các điểm đã nhập vẫn được giữ nguyên.")
-            return False
         entries, editors = [], {}
         invalid = 0
         for editor in self.dirty:
@@ -465,8 +449,9 @@ class AppraisalPanel:
                 entries.append(entry)
                 editors[(entry.unit, entry.code)] = editor
         try:
-            result = self.ws.save(evaluator, entries, stage=self.stage.value)
-        except GradebookError as exc:  # a full, read-only, missing or damaged gradebook: nothing was saved
+            result = self.ws.save(entries, stage=self.stage.value)
+        except (GradebookError, ActorError) as exc:  # a full, read-only, missing or damaged gradebook, or a role
+            # this account does not hold: nothing was saved
             self.message.value = (f"<b style='color:#c00'>{html.escape(str(exc))}</b> Các điểm đã nhập vẫn được giữ "
                                   "nguyên trên bảng.")
             return False
@@ -480,7 +465,7 @@ class AppraisalPanel:
                 editor.show_error("người khác vừa thẩm định lần 2 tiêu chí này; bấm Tải lại")
                 continue
             editor.status.value = (
-                f"<span style='color:#c00'>✖ {html.escape(str(current.get('evaluator', '?')))} vừa lưu "
+                f"<span style='color:#c00'>✖ {html.escape(self.ws.name_of(current.get('evaluator', '?')))} vừa lưu "
                 f"{vn.points(current.get('score'))} lúc {_when(current.get('created_at', ''))}; "
                 "xem lại rồi bấm Lưu lần nữa để ghi quyết định của bạn</span>")
         left = invalid + len(result.invalid) + len(result.conflicts)
@@ -499,10 +484,10 @@ class AppraisalPanel:
 
     def record_explanation(self) -> None:
         """Record the unit's explanation for the criterion whose history is shown."""
-        editor, who = self._target, self.evaluator.value.strip()
-        if editor is None or not who:
-            self.message.value = ("<b style='color:#c00'>Chọn \"Lịch sử\" của một tiêu chí và nhập tên cán bộ "
-                                  "trước khi ghi giải trình.</b>")
+        editor = self._target
+        if editor is None:
+            self.message.value = ("<b style='color:#c00'>Chọn \"Lịch sử\" của một tiêu chí trước khi ghi giải "
+                                  "trình.</b>")
             return
         raw = self.explain_score.value.strip()
         requested = parse_number(raw) if raw else None
@@ -510,7 +495,7 @@ class AppraisalPanel:
             self.message.value = f"<b style='color:#c00'>Điểm xin \"{html.escape(raw)}\" không phải là số.</b>"
             return
         try:
-            self.ws.record_explanation(who, editor.row.unit, editor.row.code, requested, self.explain_text.value)
+            self.ws.record_explanation(editor.row.unit, editor.row.code, requested, self.explain_text.value)
         except KitError as exc:
             self.message.value = f"<b style='color:#c00'>{html.escape(str(exc))}</b>"
             return

@@ -19,12 +19,13 @@ from pathlib import Path
 
 import yaml
 
+from kit.app.actor import signed_in
 from kit.config.answers import NA, NO, YES, tier_points
 from kit.config.campaign import Campaign, Unit, load_campaign
 from kit.config.framework import Criterion
 from kit.intake.layout import COLUMNS
 from kit.outputs.forms import HEADER_ROW, build_form, form_name, meta_ref
-from tools.demogen import levels
+from tools.demogen import accounts, levels
 from tools.demogen.catalogue import AREA_ORDER, AREAS, CATALOGUE, GROUPS, PCT, groups_of
 from tools.demogen.evidence import generate_evidence
 from tools.demogen.inspections import generate_inspections
@@ -89,7 +90,7 @@ LATE = {2022: ["ANCO", "TNMT"], 2023: ["HAODUOC", "YT", "NINHDIEN"], 2024: ["TTR
 FIXED_TIME = (2022, 2, 2, 0, 0, 0)
 GROUP_NAMES = {"CQ": "cơ quan chuyên môn cấp huyện", "XA": "UBND xã, thị trấn",
                "NG": "cơ quan ngành dọc cấp tỉnh đóng trên địa bàn huyện"}
-SECRETARY, COUNCIL = "Lê Ngọc Hà (thư ký Hội đồng)", "Hội đồng Thi đua – Khen thưởng huyện"
+SECRETARY = COUNCIL = accounts.SECRETARY  # the secretary records the explanations and the council's decisions
 COMMENTS = ["Thiếu tài liệu kiểm chứng", "Tài liệu kiểm chứng không thuộc năm đánh giá",
             "Tự chấm cao hơn kết quả thực hiện", "Số liệu không khớp với Hệ thống một cửa điện tử"]
 EXPLANATIONS = ["Đơn vị bổ sung văn bản kiểm chứng đã ban hành đúng hạn",
@@ -418,9 +419,11 @@ def generate(root: Path) -> Campaign:
     generate_evidence(campaign, SEED + 4)
     generate_inspections(load_campaign(root), SEED + 3)
     write_assignments(campaign, root)
-    _decisions(load_campaign(root), rng, own)
-    generate_movement(campaign, SEED + 1)
-    generate_records(load_campaign(root), SEED + 2)
+    accounts.write_accounts(root)
+    with signed_in(accounts.OPERATOR):  # the generator reads the campaign as the demo's operator (kit demo does too)
+        _decisions(load_campaign(root), rng, own)
+        generate_movement(campaign, SEED + 1)
+        generate_records(load_campaign(root), SEED + 2)
     return campaign
 
 

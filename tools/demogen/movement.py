@@ -11,6 +11,7 @@ import random
 from pathlib import Path
 
 from kit.config.campaign import Campaign, Unit
+from tools.demogen.accounts import SECRETARY
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Trương", "Đặng", "Bùi", "Đỗ", "Ngô"]
 MIDDLE = ["Văn", "Thị", "Ngọc", "Minh", "Thanh", "Hoàng", "Kim", "Quốc", "Thị Thu", "Văn Hoài"]
@@ -300,7 +301,7 @@ def generate_records(campaign: Campaign, seed: int) -> None:
                 award = next(g for g in granted if g[0] == chosen and g[6] == 2023)
                 with Gradebook(f"sqlite:///{(root / 'gradebook.sqlite').resolve()}", ledger=root / LEDGER_FILE) as gb:
                     gb.record_award_event(AwardEvent(
-                        award[3], award[0], "Kê khai thành tích không đúng sự thật (minh họa)", "Nguyễn Thị Lan",
+                        award[3], award[0], "Kê khai thành tích không đúng sự thật (minh họa)", SECRETARY,
                         award[2], "40/QĐ-UBND", "2024-05-15", source="demo", created_at="2024-05-15T09:00:00+07:00"))
         loaded = load_campaign(root)
         awards = proposals([load_year(loaded, year)], "yearly")

@@ -16,12 +16,14 @@ import random
 from pathlib import Path
 
 from kit.config.campaign import Campaign
+from tools.demogen.accounts import BAO, LAN, MINH, SECRETARY
 
-SECOND_EVALUATOR = "Phạm Quốc Bảo"
-FIRST = {"CQ": "Nguyễn Thị Lan", "XA": "Trần Văn Minh", "NG": "Nguyễn Thị Lan"}
-SECOND = {"CQ": SECOND_EVALUATOR, "XA": SECOND_EVALUATOR, "NG": "Trần Văn Minh"}
-RECONCILER = "Hội đồng Thi đua – Khen thưởng huyện"
-AREA_HELP = (2025, "CQ", "so", "Trần Văn Minh")  # (year, group, area key, evaluator): an area given in round 1
+# by account (tools.demogen.accounts): what the assignments name and the gradebook records
+SECOND_EVALUATOR = BAO
+FIRST = {"CQ": LAN, "XA": MINH, "NG": LAN}
+SECOND = {"CQ": SECOND_EVALUATOR, "XA": SECOND_EVALUATOR, "NG": MINH}
+RECONCILER = SECRETARY  # the secretary records the council's reconciliation
+AREA_HELP = (2025, "CQ", "so", MINH)  # (year, group, area key, evaluator): an area given in round 1
 KEEP_FIRST = ["Đối chiếu tài liệu kiểm chứng: giữ kết quả thẩm định lần 1",
               "Văn bản kiểm chứng chưa đủ theo yêu cầu của tiêu chí: giữ điểm lần 1"]
 TAKE_SECOND = ["Tài liệu kiểm chứng thể hiện đúng mức đạt của lần 2",
