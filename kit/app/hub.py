@@ -13,8 +13,8 @@ Why these choices:
   code cannot read another's files.
 - **Operators administer the hub, but are not JupyterHub's ``admin``**: that built-in role (which cannot be
   narrowed) holds ``access:servers`` and ``tokens``, i.e. opening anyone's notebook server and acting in it as them.
-  ``kit-operator`` holds what approving accounts and stopping servers needs, and nothing that lets one act as
-  another.
+  ``kit-operator`` holds what approving accounts and stopping servers needs, not those two. (It can still reset a
+  forgotten password, then sign in with it: a trusted act, which the owner notices at their next login; README.)
 - **One landing page per role**: evaluators, secretaries and operators open the scoring notebook (as ``kit lab``
   does); an account that is only a council member opens the read-only meeting view (Voilà, as ``kit meeting``).
   The roles the kit enforces are checked by the kit itself (kit.app.actor), from ``JUPYTERHUB_USER``, which the hub
