@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kit.app import actor as A
+from kit.cli import main
 from kit.config.campaign import load_campaign
 from kit.core.errors import ActorError, KitError
 from kit.core.vocab import Role
@@ -22,6 +23,7 @@ minh.tv,Trần Văn Minh,,evaluator
 tuan.la,,,council
 khoa.nd,Ngô Đăng Khoa,,"quản trị, evaluator"
 vy.tt,Trịnh Thị Vy,,
+ops,Lê Văn Vận,,vận hành
 """
 
 
@@ -43,11 +45,27 @@ def test_registry_rows_are_checked_with_file_row_and_column(campaign):
         ("ROLE_MISSING", 9, "D (Vai trò)"),
     ]
     assert "quản trị" in reg.problems[3].message
-    assert sorted(reg.entries) == ["hoa.pt", "lan.nt", "minh.tv"]
+    assert sorted(reg.entries) == ["hoa.pt", "lan.nt", "minh.tv", "ops"]
     lan = reg.entries["lan.nt"]
     assert (lan.name, lan.title, lan.roles) == ("Nguyễn Thị Lan", "Chuyên viên chính",
                                                 frozenset({Role.EVALUATOR, Role.SECRETARY}))
     assert reg.entries["hoa.pt"].roles == frozenset({Role.COUNCIL})
+
+
+def test_kit_check_lists_the_registrys_problems(campaign, capsys):
+    with A.signed_in("ops"):
+        main(["check", "--campaign", str(campaign.root)])
+    out = capsys.readouterr().out
+    assert "accounts.csv, dòng 5, cột A (Tài khoản)" in out and "ACCOUNT_INVALID" in out and "ROLE_MISSING" in out
+
+
+def test_a_renamed_account_is_seen_by_a_long_lived_kernel(campaign):
+    from kit.app.year import check_files
+
+    assert check_files(campaign, 2024)[2].registry.name_of("lan.nt") == "Nguyễn Thị Lan"
+    path = campaign.root / "accounts.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Nguyễn Thị Lan", "Nguyễn Thị Lân"), encoding="utf-8")
+    assert check_files(campaign, 2024)[2].registry.name_of("lan.nt") == "Nguyễn Thị Lân"  # part of the cache's key
 
 
 def test_registry_resolves_accounts_and_names_and_lists_roles(campaign):
@@ -106,6 +124,19 @@ def test_a_login_not_in_the_registry_cannot_act(campaign):
         A.current_actor(campaign)
     assert isinstance(refused.value, KitError)
     assert "\"intruder\"" in str(refused.value) and "accounts.csv" in str(refused.value)
+
+
+def test_a_notebook_shows_the_refusal_without_a_traceback(campaign, capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    shell.user_ns.update(A=A, campaign=campaign)
+    with A.signed_in("intruder"):
+        result = shell.run_cell("A.current_actor(campaign)")
+    assert isinstance(result.error_in_exec, ActorError)
+    shown = capsys.readouterr()
+    said = shown.out + shown.err
+    assert "Lỗi: Tài khoản đăng nhập \"intruder\"" in said and "Traceback" not in said and "actor.py" not in said
 
 
 def test_without_a_registry_the_os_account_acts_alone_with_every_role(tmp_path):

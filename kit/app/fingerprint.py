@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 CONFIG_FILES = ("campaign.yml", "units.csv", "commendation.yml", "registrations.csv", "initiatives.csv", "people.csv",
                 "people.xlsx", "collectives.csv", "collectives.xlsx", "award_history.csv", "award_history.xlsx",
-                "holds.csv", "holds.xlsx", "assignments.csv", "assignments.xlsx")
+                "holds.csv", "holds.xlsx", "assignments.csv", "assignments.xlsx", "accounts.csv", "accounts.xlsx")
 
 
 @dataclass(frozen=True)

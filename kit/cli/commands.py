@@ -89,11 +89,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     for i, year in enumerate(_years(campaign, args.year)):
         _, report, movement = check_files(campaign, year)
         # The campaign's own files are checked with the same reporting: configuration warnings, the rules,
-        # registrations, the initiatives registry, the people's records and the assignments once (with the first
-        # year shown), nominations and the inspection register per year.
+        # registrations, the initiatives registry, the people's records, the accounts and the assignments once (with
+        # the first year shown), nominations and the inspection register per year.
         rules = campaign.rules.problems if campaign.rules else []
         shared = campaign.warnings + rules + movement.registrations.problems + movement.initiatives.problems \
-            + movement.records.problems + movement.assignments.problems if i == 0 else []
+            + movement.records.problems + movement.registry.problems + movement.assignments.problems if i == 0 else []
         shown = dataclasses.replace(report, problems=report.problems + shared + movement.nominations.problems
                                     + movement.inspections.problems)
         outputs.append(format_json(shown) if args.format == "json" else format_text(shown))

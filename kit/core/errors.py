@@ -15,6 +15,11 @@ if TYPE_CHECKING:
 class KitError(Exception):
     """Base of every error the kit raises on purpose; ``str()`` is the user-facing message."""
 
+    def _render_traceback_(self) -> list[str]:
+        """What a notebook shows (IPython asks an exception for this): the message, no traceback — e.g. a login
+        the campaign's accounts do not know, opening the scoring notebook."""
+        return [f"Lỗi: {self}"]
+
 
 class CampaignError(KitError):
     """The campaign configuration (campaign.yml, units.csv, criteria) cannot be used.
