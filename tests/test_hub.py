@@ -130,6 +130,17 @@ def test_the_hub_refuses_to_start_without_a_registry_or_an_operator(tmp_path, ca
     assert "vận hành" in registry_problems(registry(data))[0]
 
 
+def test_the_hub_says_what_is_missing_and_the_registry_s_problems_located(tmp_path, capsys, monkeypatch):
+    data = copy_demo(tmp_path / "data")
+    with (data / "accounts.csv").open("a", encoding="utf-8") as f:
+        f.write("Sai Tên,Ngô Văn Sai,Chuyên viên,thẩm định\n")
+    monkeypatch.setenv("KIT_HUB_PROXY", str(tmp_path / "no-such-proxy"))
+    assert main(["hub", "--campaign", str(data), "--state", str(tmp_path / ".hub")]) == 2
+    out = capsys.readouterr().out
+    assert "configurable-http-proxy" in out and "npm install -g" in out
+    assert "accounts.csv, dòng 9, cột" in out and "Problem(" not in out  # located, as kit check says it
+
+
 # --- through a real browser ------------------------------------------------------------------------------------
 
 def _descendants(pid: int) -> list:

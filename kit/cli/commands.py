@@ -588,7 +588,7 @@ def cmd_hub(args: argparse.Namespace) -> int:
     accounts = registry(settings.campaign)
     blocking = missing_parts(settings.proxy) + registry_problems(accounts)
     for problem in accounts.problems:
-        print(f"Cảnh báo (danh sách tài khoản): {problem}")
+        print(problem.format())
     if blocking:
         print("Chưa mở được máy chủ nhiều người:\n" + "\n".join(f"  - {line}" for line in blocking))
         return 2
