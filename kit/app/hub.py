@@ -54,6 +54,9 @@ PROXY = "configurable-http-proxy"
 PROXY_ENV = "KIT_HUB_PROXY"  # where the proxy is, when it is not on PATH
 GRADEBOOK_URLS = "gradebook-urls"  # <state>/gradebook-urls/<account>.url: that account's KIT_GRADEBOOK_URL
 CONFIG = "jupyterhub_config.py"
+# The hub's own pages in Vietnamese (login, sign-up, approval), found before nativeauthenticator's English ones.
+HUB_TEMPLATES = Path(__file__).resolve().parents[1] / "outputs" / "templates" / "hub"
+MIN_PASSWORD = 10
 OPERATOR_ROLE = "kit-operator"
 # What an operator needs: the admin page, approving and managing accounts, starting and stopping servers, groups.
 # Not access:servers, not tokens (acting as another account).
@@ -231,15 +234,15 @@ def configure(c: Any, settings: HubSettings) -> None:
     if settings.auth is Auth.NATIVE:
         import nativeauthenticator
 
-        c.JupyterHub.template_paths = [str(Path(nativeauthenticator.__file__).parent / "templates")]
+        c.JupyterHub.template_paths = [str(HUB_TEMPLATES), str(Path(nativeauthenticator.__file__).parent / "templates")]
         c.NativeAuthenticator.open_signup = False  # an operator approves each sign-up
-        c.NativeAuthenticator.minimum_password_length = 10
+        c.NativeAuthenticator.minimum_password_length = MIN_PASSWORD
         c.NativeAuthenticator.check_common_password = True
         c.NativeAuthenticator.allowed_failed_logins = 5
         c.NativeAuthenticator.seconds_before_next_try = 300
-    c.JupyterHub.template_vars = {"announcement_login": (
-        "Đăng nhập bằng tài khoản của mình trong danh sách tài khoản của đợt thi đua. Lần đầu: bấm \"Signup\" để "
-        "đăng ký mật khẩu (ít nhất 10 ký tự), rồi chờ cán bộ vận hành duyệt.")}
+    c.JupyterHub.template_vars = {"kit_min_password": MIN_PASSWORD, "announcement_login": (
+        "Đăng nhập bằng tài khoản của mình trong danh sách tài khoản của đợt thi đua. Lần đầu: bấm \"đăng ký\" để "
+        f"đặt mật khẩu (ít nhất {MIN_PASSWORD} ký tự), rồi chờ cán bộ vận hành duyệt.")}
     c.JupyterHub.load_groups = groups(accounts)
     c.JupyterHub.load_roles = roles(accounts)
     c.JupyterHub.services = [{"name": "idle-culler", "command": [
