@@ -124,6 +124,9 @@ def test_a_login_not_in_the_registry_cannot_act(campaign):
         A.current_actor(campaign)
     assert isinstance(refused.value, KitError)
     assert "\"intruder\"" in str(refused.value) and "accounts.csv" in str(refused.value)
+    with A.signed_in("Bad Name"), pytest.raises(ActorError) as refused:  # a row left out: the registry's problems said
+        A.current_actor(campaign)
+    assert "accounts.csv, dòng 5, cột A (Tài khoản)" in str(refused.value) and "ROLE_MISSING" in str(refused.value)
 
 
 def test_a_notebook_shows_the_refusal_without_a_traceback(campaign, capsys):

@@ -105,10 +105,14 @@ def actor_for(account: str, accounts: Accounts) -> Actor:
         return Actor(account, account, "", frozenset(Role), registered=False)
     found = accounts.get(account)
     if found is None:
+        # the registry's own problems are said too: a row left out for a mistake (the operator's own, say) is the
+        # likeliest reason, and `kit check` cannot show it to someone it does not let in
+        errors = "".join(f"\n    {p.format()}" for p in accounts.problems)
         raise ActorError(f"Tài khoản đăng nhập \"{account}\" không có trong danh sách tài khoản của đợt thi đua "
                          f"({accounts.file}), nên không được làm việc với đợt thi đua này. Hãy đề nghị cán bộ vận "
                          "hành thêm tài khoản này (tài khoản, họ tên, chức vụ, vai trò) rồi mở lại, hoặc đăng nhập "
-                         "bằng tài khoản của mình.")
+                         "bằng tài khoản của mình." + (f" Danh sách tài khoản có dòng bị bỏ qua vì lỗi:{errors}"
+                                                       if errors else ""))
     return Actor(found.account, found.name, found.title, found.roles)
 
 
