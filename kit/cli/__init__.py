@@ -26,6 +26,7 @@ from kit.cli.commands import (
     cmd_gradebook_init,
     cmd_gradebook_restore,
     cmd_gradebook_verify,
+    cmd_hub,
     cmd_import,
     cmd_lab,
     cmd_meeting,
@@ -181,6 +182,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("meeting", help="mở riêng màn hình họp hội đồng (Voilà), có mã truy cập")
     p.add_argument("--port", type=int, default=8866)
     p.set_defaults(func=cmd_meeting)
+
+    p = sub.add_parser("hub", parents=[common], help="máy chủ nhiều người (JupyterHub): mỗi tài khoản đăng nhập, "
+                       "làm việc trong máy chủ riêng")
+    p.add_argument("--ip", default="127.0.0.1", help="địa chỉ nghe (mặc định 127.0.0.1: chỉ máy này; đặt sau "
+                   "proxy HTTPS của cơ quan)")
+    p.add_argument("--port", type=int, default=8000, help="cổng (mặc định 8000)")
+    p.add_argument("--hub-port", type=int, default=8081, help="cổng nội bộ của JupyterHub (mặc định 8081)")
+    p.add_argument("--api-port", type=int, default=8001, help="cổng nội bộ của bộ chuyển tiếp (mặc định 8001)")
+    p.add_argument("--pam", action="store_true", help="đăng nhập bằng tài khoản của máy (mỗi người một tài khoản "
+                   "hệ điều hành; chạy với quyền root)")
+    p.add_argument("--idle", type=int, default=60, help="số phút không dùng trước khi dừng máy chủ của một người")
+    p.add_argument("--state", type=Path, help="thư mục của JupyterHub (mặc định .hub)")
+    p.set_defaults(func=cmd_hub)
 
     p = sub.add_parser("demo", parents=[common], help="chạy toàn bộ trên đợt thi đua minh họa")
     p.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình")

@@ -580,6 +580,50 @@ def cmd_lab(args: argparse.Namespace) -> int:
     return _serve(command, token, f"{base}/lab/tree/notebooks/01-tham-dinh.ipynb?token={token}", "Thẩm định")
 
 
+def cmd_hub(args: argparse.Namespace) -> int:
+    """The team server: checks what it needs, writes its config in its state folder, runs JupyterHub there."""
+    import os
+
+    from kit.app.hub import (
+        Auth,
+        HubSettings,
+        find_proxy,
+        hub_command,
+        missing_parts,
+        registry,
+        registry_problems,
+        write_config,
+    )
+
+    project = Path.cwd().resolve()
+    state = (args.state or project / ".hub").resolve()
+    settings = HubSettings(project=str(project), campaign=str(args.campaign.resolve()), state=str(state),
+                           ip=args.ip, port=args.port, hub_port=args.hub_port, api_port=args.api_port,
+                           auth=Auth.PAM if args.pam else Auth.NATIVE, idle_timeout=args.idle * 60,
+                           proxy=find_proxy())
+    accounts = registry(settings.campaign)
+    blocking = missing_parts(settings.proxy) + registry_problems(accounts)
+    for problem in accounts.problems:
+        print(problem.format())
+    if blocking:
+        print("Chưa mở được máy chủ nhiều người:\n" + "\n".join(f"  - {line}" for line in blocking))
+        return 2
+    config = write_config(settings)
+    shown = "127.0.0.1" if args.ip in ("", "0.0.0.0") else args.ip
+    base = f"http://{shown}:{args.port}/hub"
+    print(f"Máy chủ nhiều người (JupyterHub): {base}/login\n"
+          + ("" if args.pam else f"  Đăng ký tài khoản: {base}/signup — cán bộ vận hành duyệt tại {base}/authorize\n")
+          + f"  Tài khoản được phép: {len(accounts.entries)} (danh sách {accounts.file}); máy chủ của mỗi người "
+          f"tự dừng sau {args.idle} phút không dùng.\n  Thư mục của máy chủ: {state}\n(nhấn Ctrl+C để dừng)",
+          flush=True)
+    # the hub replaces this process: a stop signal (Ctrl+C, systemd's SIGTERM) reaches it, and it stops the proxy
+    # and every single-user server it started; a parent that died would leave them running
+    command = hub_command(settings, config)
+    os.chdir(state)
+    os.execv(command[0], command)
+    return 0  # not reached
+
+
 def cmd_meeting(args: argparse.Namespace) -> int:
     from kit.app.serve import meeting_command
 
