@@ -31,12 +31,15 @@ from kit.cli.commands import (
     cmd_render,
     cmd_results,
 )
+from kit.cli.init_cmd import add_init_parser
 from kit.config.campaign import DEFAULT_CAMPAIGN
 from kit.core.errors import GradebookError, KitError, StorageError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kit", description="Bộ công cụ chấm điểm thi đua CCHC (Châu Thành 2022-2025)")
+    parser = argparse.ArgumentParser(prog="kit", description="Bộ công cụ chấm điểm thi đua CCHC: phiếu tự "
+                                     "đánh giá, kiểm tra, thẩm định, kết quả, báo cáo và văn bản của một đợt thi đua "
+                                     "(thư mục --campaign; tạo đợt mới: kit init)")
     parser.add_argument("--version", action="version", version=f"kit {__version__}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--campaign", type=Path, default=DEFAULT_CAMPAIGN, help="thư mục đợt thi đua (mặc định: data)")
@@ -168,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, help="số tiến trình tạo báo cáo (mặc định: số nhân CPU)")
     p.add_argument("--force", action="store_true", help="tạo lại mọi báo cáo (mặc định: chỉ báo cáo có thay đổi)")
     p.set_defaults(func=cmd_demo)
+    add_init_parser(sub)
     return parser
 
 
