@@ -107,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--units", action="store_true", help="chỉ thông báo kết quả cho từng đơn vị (năm --year, hoặc "
                    "mọi năm)")
     p.add_argument("--on", metavar="NGÀY", help="ngày của văn bản: chỉ dùng những gì đã biết đến ngày đó (ví dụ "
-                   "30/06/2025 cùng --final: tổng kết của huyện)")
+                   "30/06/2025 cùng --final: tổng kết của cơ quan tổ chức phong trào trước khi giải thể)")
     p.add_argument("--provisional", action="store_true",
                    help="xét cả đơn vị chưa thẩm định đủ (TẠM TÍNH; ghi vào thư mục van-ban-tam-tinh bên cạnh)")
     p.add_argument("--out", type=Path, help="thư mục văn bản (mặc định: reports/NĂM/van-ban, reports/final/van-ban)")
@@ -138,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--final", action="store_true", help="khen thưởng tổng kết giai đoạn")
     p.add_argument("--out", type=Path, help="tệp .xlsx (mặc định: reports/NĂM/de-nghi-khen-thuong-NĂM.xlsx)")
     p.add_argument("--on", metavar="NGÀY", help="ngày xét tổng kết (mặc định: cuối giai đoạn), ví dụ 30/06/2025: "
-                   "tổng kết của huyện trước khi giải thể")
+                   "tổng kết của cơ quan tổ chức phong trào trước khi giải thể")
     p.add_argument("--provisional", action="store_true",
                    help="xét cả đơn vị chưa thẩm định đủ (danh sách TẠM TÍNH, ghi rõ trên mọi dòng liên quan; ghi vào "
                         "tệp …-tam-tinh bên cạnh, không ghi đè danh sách chính thức)")

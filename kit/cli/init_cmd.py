@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from kit.app.init.settings import DEFAULT_BANDS, DEFAULT_DEADLINES, DEADLINE_NAMES, Settings
+from kit.app.init.settings import DEADLINE_NAMES, DEFAULT_BANDS, DEFAULT_DEADLINES, Settings
 from kit.core.errors import UsageError
 
 DEFAULT_GROUPS = {"XA": "UBND xã, phường", "SO": "Sở, ban, ngành"}

@@ -134,6 +134,9 @@ def create_example(name: str, folder: Path, *, submissions: bool = True, seed: i
     assert name in EXAMPLES, name  # the CLI offers only these
     report = [f"Ví dụ \"{name}\" (Dữ liệu minh họa): {COMMUNES} xã, {WARDS} phường, {DEPARTMENTS} sở; tên đơn vị "
               f"là tên bịa (\"Xã Minh Họa 01\"), điểm và phiếu sinh ngẫu nhiên với hạt giống {seed}."]
-    new = NewCampaign(settings(), units(), report=report,
-                      extra=(lambda staging: fill_submissions(staging, seed) and None) if submissions else None)
+
+    def submit(staging: Path) -> None:
+        fill_submissions(staging, seed)
+
+    new = NewCampaign(settings(), units(), report=report, extra=submit if submissions else None)
     return create_campaign(folder, new)

@@ -86,8 +86,8 @@ def campaign_yml(s: Settings) -> str:
         upper = f", to: {ordered[i - 1][1]:g}" if i else ""
         bands.append(f"  - {{name: {_q(name)}, from: {lower:g}{upper}}}")
     district = f"district: {_q(s.district)}\n" if s.district else ""
-    return f"""{demo}# Đợt thi đua (phong trào thi đua CCHC) — tệp do `kit init` tạo; sửa được bằng Notepad hoặc bất kỳ trình soạn
-# thảo nào (lưu mã UTF-8). Sau mỗi lần sửa, chạy `kit check` để kiểm tra.
+    return f"""{demo}# Đợt thi đua (phong trào thi đua CCHC) — tệp do `kit init` tạo; sửa được bằng Notepad hoặc bất kỳ
+# trình soạn thảo nào (lưu mã UTF-8). Sau mỗi lần sửa, chạy `kit check` để kiểm tra.
 #
 # Tên phong trào, in ở đầu mọi báo cáo và văn bản.
 name: {_q(s.name)}

@@ -2,7 +2,8 @@
 
 Everything is written into a hidden staging folder beside the target (each file through kit.core.atomic), loaded
 back with ``load_campaign`` (so a campaign ``kit init`` writes is one ``kit check`` accepts), and only then renamed
-to the target. A target that exists and holds anything is refused: a new campaign never overwrites an old one.
+to the target, where its empty gradebook is begun (as ``kit gradebook init`` would). A target that exists and holds
+anything is refused: a new campaign never overwrites an old one.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from kit.config.campaign import Campaign, load_campaign
 from kit.config.framework import framework_path
 from kit.core import atomic
 from kit.core.errors import CampaignError, KitError, UsageError
+from kit.store.gradebook import Gradebook
 
 REPORT_FILE = "bao-cao-khoi-tao.txt"  # what kit init did: codes told apart, frameworks carried
 UNIT_COLUMNS = ("code", "name", "group", "valid_from", "valid_to", "kind", "parent")
@@ -89,4 +91,7 @@ def create_campaign(folder: Path, new: NewCampaign) -> Campaign:
     except (CampaignError, KitError, OSError):
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return load_campaign(folder)
+    campaign = load_campaign(folder)
+    with Gradebook.initialize(campaign):  # an empty gradebook and its ledger: the campaign is ready to appraise
+        pass
+    return campaign
