@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from kit.app.init.settings import DEADLINE_NAMES, DEFAULT_BANDS, DEFAULT_DEADLINES, Settings
@@ -93,10 +92,10 @@ def _deadlines(items: list[str]) -> dict[str, tuple[int, int]]:
     return out
 
 
-def _ask(prompt: str, default: str = "", reader: Callable[[str], str] = input) -> str:
+def _ask(prompt: str, default: str = "") -> str:
     shown = f"{prompt} [{default}]: " if default else f"{prompt}: "
     while True:
-        answer = reader(shown).strip()
+        answer = input(shown).strip()
         if answer or default:
             return answer or default
         print("  (cần trả lời)")

@@ -18,7 +18,6 @@ from pathlib import Path
 from kit.config.units import _RESERVED, UNIT_CODE, UNIT_KINDS
 from kit.core import problems as P
 from kit.core.values import cell_text, code_text, fold
-from kit.intake.layout import header_key
 from kit.intake.tables import read_table
 
 COLUMNS: dict[str, set[str]] = {
@@ -126,7 +125,7 @@ def read_unit_list(path: Path, groups: dict[str, str]) -> UnitList:
         if not name:
             bad("name", "thiếu tên đơn vị; hãy ghi tên hoặc xóa dòng này")
             continue
-        key = header_key(name)
+        key = name.casefold()  # case and spacing do not tell two units apart; letters and marks do
         if key in names:
             bad("name", f"\"{name}\" trùng tên với dòng {names[key]}; mỗi đơn vị chỉ ghi một dòng (xóa dòng lặp, "
                         "hoặc ghi tên đầy đủ để phân biệt)")
