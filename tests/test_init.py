@@ -207,6 +207,7 @@ def test_frameworks_from_needs_the_old_year(tmp_path, capsys):
     (["--group", "X-A=Xã"], "Mã nhóm X-A"),
     (["--bands", "Tốt=tám mươi"], "sau dấu = phải là số"),
     (["--deadline", "nop=11-30"], "Hạn \"nop\" không có"),
+    (["--example", "tinh"], "--example tạo sẵn mọi thứ nên không dùng cùng --name"),
 ])
 def test_bad_flags_are_named(tmp_path, capsys, flags, words):
     assert main(["init", str(tmp_path / "moi"), *BASE, *flags]) == 2

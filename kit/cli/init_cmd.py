@@ -150,6 +150,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     folder: Path = args.folder
     if args.example:
+        given = [flag for flag in ("name", "body", "place", "years", "group", "bands", "deadline", "units",
+                                   "frameworks_from") if getattr(args, flag)]
+        if given:
+            raise UsageError(f"--example tạo sẵn mọi thứ nên không dùng cùng --{given[0].replace('_', '-')}.")
         campaign = create_example(args.example, folder, submissions=not args.no_submissions)
         report = folder / REPORT_FILE
     else:
