@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -212,3 +213,20 @@ def test_frameworks_from_needs_the_old_year(tmp_path, capsys):
 def test_bad_flags_are_named(tmp_path, capsys, flags, words):
     assert main(["init", str(tmp_path / "moi"), *BASE, *flags]) == 2
     assert words in capsys.readouterr().err
+
+
+def test_the_forms_guide_speaks_of_the_campaigns_own_units_and_body(tmp_path):
+    """The guide sheet of a form named the demo's office (NV_2026.xlsx, "Phòng Nội vụ") in every campaign."""
+    from kit.intake.layout import GUIDE_SHEET
+    from kit.outputs.forms import build_form
+
+    folder = tmp_path / "moi"
+    assert main(["init", str(folder), *BASE]) == 0
+    text = (folder / "campaign.yml").read_text(encoding="utf-8")
+    (folder / "campaign.yml").write_text(re.sub(r"\ndeadlines:\n(  .*\n)+", "\n", text), encoding="utf-8")
+    campaign = load_campaign(folder)
+    assert campaign.deadline(2026) is None
+    guide = build_form(campaign, campaign.units[0], 2026)[GUIDE_SHEET]
+    lines = [str(c.value) for c in guide["A"] if c.value]
+    assert "8. Đặt tên tệp bắt đầu bằng mã đơn vị, ví dụ MAUXA_2026.xlsx; ghi ngày gửi ở ô \"Ngày gửi\"." in lines
+    assert "9. Hạn gửi: theo văn bản của Sở Nội vụ." in lines
