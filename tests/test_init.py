@@ -61,8 +61,9 @@ def test_without_a_terminal_missing_answers_are_named(tmp_path, capsys):
 
 
 def test_in_a_terminal_the_questions_are_asked_in_vietnamese(tmp_path, monkeypatch, capsys):
+    units = _csv(tmp_path / "ds.csv", "Tên đơn vị,Nhóm\nVăn phòng HĐND và UBND xã,VP\nPhòng Kinh tế,CC\n")
     answers = iter(["Phong trào thi đua CCHC xã Minh Họa", "UBND xã Minh Họa", "", "Minh Họa", "Tây Ninh", "2026",
-                    "VP=Văn phòng; CC=Công chức", "", "", "12-05", "", ""])
+                    "VP=Văn phòng; CC=Công chức", "", "", "12-05", "", "", str(units), ""])
     asked: list[str] = []
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
     monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or next(answers))
@@ -72,6 +73,7 @@ def test_in_a_terminal_the_questions_are_asked_in_vietnamese(tmp_path, monkeypat
                                                                                            "CC": "Công chức"}
     assert campaign.issuers[0].signer == "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH" and campaign.province == "Tây Ninh"
     assert str(campaign.deadline(2026)) == "2026-12-05"
+    assert [(u.code, u.kind) for u in campaign.units] == [("VPHDNDVAUBNDXA", "van_phong"), ("KINHTE", "phong")]
     assert asked[0] == "Tên phong trào thi đua: " and any("Cơ quan chủ quản" in a for a in asked)
 
 

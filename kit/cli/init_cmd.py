@@ -92,6 +92,13 @@ def _deadlines(items: list[str]) -> dict[str, tuple[int, int]]:
     return out
 
 
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise UsageError(f"\"{text}\" không phải một năm, ví dụ 2025.") from None
+
+
 def _ask(prompt: str, default: str = "") -> str:
     shown = f"{prompt} [{default}]: " if default else f"{prompt}: "
     while True:
@@ -124,6 +131,14 @@ def _interactive(args: argparse.Namespace) -> None:
             value = _ask(f"Hạn {DEADLINE_NAMES[what]} hằng năm (THÁNG-NGÀY)", f"{month:02d}-{day:02d}")
             asked.append(f"{what}={value}")
         args.deadline = asked
+    if args.units is None:
+        units = _ask("Tệp danh sách đơn vị (.xlsx, .csv: cột Tên đơn vị, Loại, Nhóm; Enter nếu chưa có)", "-")
+        args.units = None if units == "-" else Path(units)
+    if args.frameworks_from is None:
+        old = _ask("Thư mục đợt thi đua cũ để mang bộ tiêu chí sang (Enter nếu không)", "-")
+        if old != "-":
+            args.frameworks_from = Path(old)
+            args.year = args.year or _int(_ask("Năm của bộ tiêu chí cũ (ví dụ 2025)"))
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -146,9 +161,10 @@ def settings_from(args: argparse.Namespace) -> Settings:
 def cmd_init(args: argparse.Namespace) -> int:
     from kit.app.init import plan
     from kit.app.init.example import create_example
-    from kit.app.init.writer import REPORT_FILE, create_campaign
+    from kit.app.init.writer import REPORT_FILE, create_campaign, refuse_nonempty
 
     folder: Path = args.folder
+    refuse_nonempty(folder)  # before any question is asked
     if args.example:
         given = [flag for flag in ("name", "body", "place", "years", "group", "bands", "deadline", "units",
                                    "frameworks_from") if getattr(args, flag)]
