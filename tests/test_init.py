@@ -232,3 +232,11 @@ def test_the_forms_guide_speaks_of_the_campaigns_own_units_and_body(tmp_path):
     lines = [str(c.value) for c in guide["A"] if c.value]
     assert "8. Đặt tên tệp bắt đầu bằng mã đơn vị, ví dụ MAUXA_2026.xlsx; ghi ngày gửi ở ô \"Ngày gửi\"." in lines
     assert "9. Hạn gửi: theo văn bản của Sở Nội vụ." in lines
+
+
+def test_the_current_empty_folder_can_be_the_new_campaign(tmp_path, monkeypatch):
+    folder = tmp_path / "moi"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    assert main(["init", ".", *BASE]) == 0
+    assert load_campaign(folder).years[0] == 2026 and sorted(p.name for p in tmp_path.iterdir()) == ["moi"]

@@ -65,6 +65,7 @@ def framework_yaml(fw: dict, note: str = "") -> str:
 
 def create_campaign(folder: Path, new: NewCampaign) -> Campaign:
     """Write ``new`` into ``folder`` (new or empty) and return the loaded campaign."""
+    folder = folder.resolve()  # "kit init ." names the current folder: its staging folder goes beside it
     refuse_nonempty(folder)
     s = new.settings
     staging = folder.parent / f".{folder.name}.~kit-init-{os.getpid()}"
@@ -85,9 +86,12 @@ def create_campaign(folder: Path, new: NewCampaign) -> Campaign:
         if new.extra is not None:
             new.extra(staging)
         load_campaign(staging)  # what kit check reads must load
-        if folder.exists():
-            folder.rmdir()  # empty (refuse_nonempty)
-        os.replace(staging, folder)
+        if folder.exists():  # empty (refuse_nonempty), perhaps the current folder: filled, not replaced
+            for child in sorted(staging.iterdir()):
+                os.replace(child, folder / child.name)
+            staging.rmdir()
+        else:
+            os.replace(staging, folder)
     except (CampaignError, KitError, OSError):
         shutil.rmtree(staging, ignore_errors=True)
         raise
