@@ -240,3 +240,14 @@ def test_the_current_empty_folder_can_be_the_new_campaign(tmp_path, monkeypatch)
     monkeypatch.chdir(folder)
     assert main(["init", ".", *BASE]) == 0
     assert load_campaign(folder).years[0] == 2026 and sorted(p.name for p in tmp_path.iterdir()) == ["moi"]
+
+
+def test_an_old_campaign_without_that_years_frameworks_is_named(tmp_path, capsys):
+    assert main(["init", str(tmp_path / "moi"), *BASE, *DEMO_GROUPS, "--frameworks-from", str(DEMO),
+                 "--year", "2021"]) == 2
+    err = capsys.readouterr().err
+    assert "Thiếu tệp cấu hình bộ tiêu chí năm 2021 của các nhóm CQ, XA, NG (có: 2022-CQ" in err
+    assert main(["init", str(tmp_path / "moi"), *BASE, "--frameworks-from", str(tmp_path / "khong-co"),
+                 "--year", "2025"]) == 2
+    assert "khong-co không có thư mục criteria/" in capsys.readouterr().err
+    assert not (tmp_path / "moi").exists()

@@ -137,6 +137,14 @@ def carry_frameworks(old: Path, year: int, new_years: list[int], groups: dict[st
     when a unit list is known."""
     out = Carried()
     found: dict[str, Framework] = {}
+    have = sorted(p.stem for p in (old / "criteria").glob("*-*.yml")) if (old / "criteria").is_dir() else []
+    if not any(framework_path(old, year, group).exists() for group in groups):
+        where = f"có: {', '.join(have)}" if have else f"{old} không có thư mục criteria/ của một đợt thi đua"
+        out.problems.append(P.make(P.Code.CONFIG_MISSING, file=old / "criteria",
+                                   value=f"bộ tiêu chí năm {year} của các nhóm {', '.join(groups)} ({where}); hãy "
+                                         "chỉ đúng thư mục đợt thi đua cũ (--frameworks-from), năm (--year) và mã "
+                                         "nhóm (--group)"))
+        return out
     for group in groups:
         path = framework_path(old, year, group)
         if not path.exists():
