@@ -251,3 +251,8 @@ def test_an_old_campaign_without_that_years_frameworks_is_named(tmp_path, capsys
                  "--year", "2025"]) == 2
     assert "khong-co không có thư mục criteria/" in capsys.readouterr().err
     assert not (tmp_path / "moi").exists()
+
+
+def test_a_problem_in_a_column_the_list_lacks_says_which_column_to_add(tmp_path):
+    found = read_unit_list(_csv(tmp_path / "ds.csv", "Tên đơn vị,Nhóm\nCông an tỉnh,SO\n"), GROUPS)
+    assert [(p.row, p.column) for p in found.problems] == [(2, "Loại (thêm cột này)")]

@@ -27,6 +27,7 @@ COLUMNS: dict[str, set[str]] = {
     "code": {"ma", "ma don vi", "code"},
     "parent": {"co quan cap tren", "co quan chu quan", "parent"},
 }
+LABELS = {"name": "Tên đơn vị", "kind": "Loại", "group": "Nhóm", "code": "Mã đơn vị", "parent": "Cơ quan cấp trên"}
 # The first words of a name that say its kind (folded), longest first so "thi tran" wins over "thi"…
 KIND_WORDS: list[tuple[str, str]] = sorted([
     ("xa", "xa"), ("phuong", "phuong"), ("thi tran", "thi_tran"), ("so", "so"), ("ban", "ban"),
@@ -119,7 +120,7 @@ def read_unit_list(path: Path, groups: dict[str, str]) -> UnitList:
     for row, cells in records:
         def bad(column: str, detail: str, row: int = row) -> None:
             problems.append(P.make(P.Code.UNIT_LIST_INVALID, file=label, row=row,
-                                   column=where.get(column, column), detail=detail))
+                                   column=where.get(column, f"{LABELS[column]} (thêm cột này)"), detail=detail))
 
         name = " ".join(cell_text(cells.get("name")).split())
         if not name:
