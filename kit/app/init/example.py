@@ -2,11 +2,11 @@
 scale two-level local government gives it, for trying the kit and for measuring it (bench/province.py).
 
 The shape is the new Tây Ninh's (merged with Long An from 1/7/2025): 96 commune-level units, 82 xã and 14 phường
-(counts as announced on 30/6/2025), and 14 departments (a count assumed, not verified), in two groups. The unit names are invented ("Xã Minh Họa
-01"): the full list of the new communes' names was not verified, and an example must not pass for an official list.
-Scores and submissions are drawn from a seeded generator (the same seed gives the same campaign), and the campaign is
-``demo: true``, so every report and document says "Dữ liệu minh họa". It lives in the kit (users run it from an
-installed kit) and is generated on demand, never committed.
+(counts as announced on 30/6/2025), and 14 departments (a count assumed, not verified), in two groups. The unit
+names are invented ("Xã Minh Họa 01"): the full list of the new communes' names was not verified, and an example
+must not pass for an official list. Scores and submissions are drawn from a seeded generator (the same seed gives
+the same campaign), and the campaign is ``demo: true``, so every report and document says "Dữ liệu minh họa". It
+lives in the kit (users run it from an installed kit) and is generated on demand, never committed.
 """
 
 from __future__ import annotations
