@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/results_scale.py
 	$(BIN)/python bench/appraisal_save.py
 	$(BIN)/python bench/render_reports.py
+	$(BIN)/python bench/province.py
 
 clean:
 	rm -rf $(VENV) reports/*/ .pytest_cache

@@ -1,4 +1,4 @@
-"""Evaluation kit for the CCHC emulation movement (phong trào thi đua CCHC), Châu Thành 2022-2025.
+"""Evaluation kit for a CCHC emulation movement (phong trào thi đua CCHC): any campaign folder (``kit init``).
 
 The package holds the logic; notebooks only narrate and call it.
 """

@@ -236,3 +236,22 @@ def test_printed_proposals_list_carries_heading_every_proposal_and_the_signature
     # the signature block is printed (known limit: it may be split over the last two pages, see README)
     assert "TM. HỘI ĐỒNG CHỦ TỊCH" in text  # the council signs as itself (#22)
 
+
+
+def test_fitting_rows_reads_the_sheets_width_once_not_once_per_row(monkeypatch):
+    """openpyxl's ``ws[row]`` measures the whole sheet (max_column) each time: fitting a province's results book
+    (2,420 criterion rows) took 3-4 s of `kit results`, quadratic in its rows."""
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from kit.outputs.sheet_print import fit_rows
+
+    ws = Workbook().active
+    for r in range(1, 301):
+        ws.append([f"dòng {r}", "x" * (r % 40), r])
+    calls = []
+    measured = Worksheet.max_column
+    monkeypatch.setattr(Worksheet, "max_column", property(lambda self: calls.append(1) or measured.fget(self)))
+    fit_rows(ws, 1, 300)
+    assert len(calls) <= 2
+    assert ws.row_dimensions[39].height and ws.row_dimensions[39].height > 15  # still fitted

@@ -34,6 +34,7 @@ from kit.cli.commands import (
     cmd_render,
     cmd_results,
 )
+from kit.cli.init_cmd import add_init_parser
 from kit.config.campaign import DEFAULT_CAMPAIGN
 from kit.core.errors import GradebookError, KitError, StorageError
 
@@ -45,7 +46,9 @@ def _gone(parser: argparse.ArgumentParser, option: str) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kit", description="Bộ công cụ chấm điểm thi đua CCHC (Châu Thành 2022-2025)")
+    parser = argparse.ArgumentParser(prog="kit", description="Bộ công cụ chấm điểm thi đua CCHC: phiếu tự "
+                                     "đánh giá, kiểm tra, thẩm định, kết quả, báo cáo và văn bản của một đợt thi đua "
+                                     "(thư mục --campaign; tạo đợt mới: kit init)")
     parser.add_argument("--version", action="version", version=f"kit {__version__}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--campaign", type=Path, default=DEFAULT_CAMPAIGN, help="thư mục đợt thi đua (mặc định: data)")
@@ -120,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--units", action="store_true", help="chỉ thông báo kết quả cho từng đơn vị (năm --year, hoặc "
                    "mọi năm)")
     p.add_argument("--on", metavar="NGÀY", help="ngày của văn bản: chỉ dùng những gì đã biết đến ngày đó (ví dụ "
-                   "30/06/2025 cùng --final: tổng kết của huyện)")
+                   "30/06/2025 cùng --final: tổng kết của cơ quan tổ chức phong trào trước khi giải thể)")
     p.add_argument("--provisional", action="store_true",
                    help="xét cả đơn vị chưa thẩm định đủ (TẠM TÍNH; ghi vào thư mục van-ban-tam-tinh bên cạnh)")
     p.add_argument("--out", type=Path, help="thư mục văn bản (mặc định: reports/NĂM/van-ban, reports/final/van-ban)")
@@ -151,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--final", action="store_true", help="khen thưởng tổng kết giai đoạn")
     p.add_argument("--out", type=Path, help="tệp .xlsx (mặc định: reports/NĂM/de-nghi-khen-thuong-NĂM.xlsx)")
     p.add_argument("--on", metavar="NGÀY", help="ngày xét tổng kết (mặc định: cuối giai đoạn), ví dụ 30/06/2025: "
-                   "tổng kết của huyện trước khi giải thể")
+                   "tổng kết của cơ quan tổ chức phong trào trước khi giải thể")
     p.add_argument("--provisional", action="store_true",
                    help="xét cả đơn vị chưa thẩm định đủ (danh sách TẠM TÍNH, ghi rõ trên mọi dòng liên quan; ghi vào "
                         "tệp …-tam-tinh bên cạnh, không ghi đè danh sách chính thức)")
@@ -202,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, help="số tiến trình tạo báo cáo (mặc định: số nhân CPU)")
     p.add_argument("--force", action="store_true", help="tạo lại mọi báo cáo (mặc định: chỉ báo cáo có thay đổi)")
     p.set_defaults(func=cmd_demo)
+    add_init_parser(sub)
     return parser
 
 

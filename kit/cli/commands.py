@@ -418,8 +418,8 @@ def cmd_awards(args: argparse.Namespace) -> int:
         if on is None:
             raise KitError(f"--on \"{args.on}\": cần một ngày dạng ngày/tháng/năm (ví dụ 30/06/2025).")
         if not args.final:
-            raise KitError("--on chỉ dùng cùng --final (tổng kết đến một ngày, ví dụ của huyện trước khi giải thể); "
-                           "danh sách năm dùng ngày xét khen thưởng của năm đó.")
+            raise KitError("--on chỉ dùng cùng --final (tổng kết đến một ngày, ví dụ của cơ quan tổ chức phong trào "
+                           "trước khi giải thể); danh sách năm dùng ngày xét khen thưởng của năm đó.")
     # with --on, the lists say only what was known that day (the working list otherwise: everything known now)
     awards, out, roll = write_proposals(load_years(campaign, years, on=on), level, args.reports, args.out,
                                         args.provisional, on)

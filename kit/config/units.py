@@ -44,6 +44,8 @@ UNIT_KINDS: dict[str, str] = {
     "thanh_tra": "Thanh tra",
     "nganh_doc": "Cơ quan ngành dọc",
     "su_nghiep": "Đơn vị sự nghiệp",
+    "so": "Sở",  # a province's departments (a province's own campaign: kit init --example tinh)
+    "ban": "Ban",  # a province's boards (Ban Quản lý khu kinh tế…)
 }
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 

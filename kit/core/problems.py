@@ -412,6 +412,13 @@ class Code(str, Enum):
     )
     BANDS_OVERLAP = "BANDS_OVERLAP", "Các mức xếp loại chồng lấn hoặc để hở: {detail}."
     ANSWER_TYPE_UNKNOWN = "ANSWER_TYPE_UNKNOWN", "Kiểu trả lời \"{value}\" không được hỗ trợ; chỉ dùng: {expected}."
+    # a new campaign (kit init): the official unit list and the framework carried forward
+    UNIT_LIST_INVALID = "UNIT_LIST_INVALID", "{detail}"
+    FRAMEWORK_KEY_COLLISION = (
+        "FRAMEWORK_KEY_COLLISION",
+        "Khóa tiêu chí \"{value}\" bị trùng trong bộ tiêu chí cũ ({detail}): khóa là danh tính của tiêu chí qua các "
+        "năm nên không mang sang được. Hãy đặt khóa khác nhau (\"key\") trong tệp cũ rồi chạy lại.",
+    )
 
 
 class Where(TypedDict, total=False):

@@ -155,7 +155,7 @@ def _parent_row(ws: Worksheet, row: int, parent: Parent) -> None:
         cell.border, cell.alignment, cell.font = _BOX, _WRAP, Font(bold=True)
 
 
-def _guide(wb: Workbook, campaign: Campaign, fw: Framework) -> None:
+def _guide(wb: Workbook, campaign: Campaign, fw: Framework, unit: Unit) -> None:
     ws = wb.create_sheet(GUIDE_SHEET)
     deadline = campaign.deadline(fw.year)
     lines = [
@@ -168,8 +168,9 @@ def _guide(wb: Workbook, campaign: Campaign, fw: Framework) -> None:
         "5. Tài liệu kiểm chứng: ghi số, ngày văn bản hoặc đường dẫn; mỗi tiêu chí có điểm phải có kiểm chứng.",
         "6. Chọn \"Không áp dụng\" khi tiêu chí không thuộc chức năng của đơn vị: điểm tối đa giảm tương ứng.",
         "7. Không xóa, không đổi mã tiêu chí; không đặt mật khẩu cho tệp; giữ định dạng .xlsx.",
-        f"8. Đặt tên tệp bắt đầu bằng mã đơn vị, ví dụ NV_{fw.year}.xlsx; ghi ngày gửi ở ô \"Ngày gửi\".",
-        f"9. Hạn gửi: {deadline:%d/%m/%Y}." if deadline else "9. Hạn gửi: theo văn bản của Phòng Nội vụ.",
+        f"8. Đặt tên tệp bắt đầu bằng mã đơn vị, ví dụ {form_name(unit, fw.year)}; ghi ngày gửi ở ô \"Ngày gửi\".",
+        f"9. Hạn gửi: {deadline:%d/%m/%Y}." if deadline else
+        f"9. Hạn gửi: theo văn bản của {issued_by(campaign, fw.year).name}.",
         "",
         f"Bộ tiêu chí: {fw.title} — tổng {vn.points(fw.total)} điểm.",
     ]
@@ -222,7 +223,7 @@ def build_form(campaign: Campaign, unit: Unit, year: int) -> Workbook:
     fit_rows(ws, HEADER_ROW, row - 1)
     end = _unit_signature(ws, row + 1)
     set_print(ws, (HEADER_ROW, HEADER_ROW), len(COLUMNS), end - 1, campaign.demo_note)
-    _guide(wb, campaign, fw)
+    _guide(wb, campaign, fw, unit)
     wb.properties.creator = "kit"
     return wb
 

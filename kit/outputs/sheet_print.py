@@ -92,9 +92,10 @@ def fit_rows(ws: Worksheet, first: int, last: int) -> None:
     height at the default 15 pt, whatever its wrapped text, so a criterion's wording or a proposal's reasons
     would print cut off. Merged cells are left to whoever merged them."""
     merged = {cell for rng in ws.merged_cells.ranges for cell in rng.cells}
-    for r in range(first, last + 1):
+    columns = ws.max_column  # measured once: ws[row] measures the whole sheet each time (quadratic in rows)
+    for r, cells in enumerate(ws.iter_rows(min_row=first, max_row=last, max_col=columns), start=first):
         need = 0.0
-        for cell in ws[r]:
+        for cell in cells:
             if cell.value is None or (cell.row, cell.column) in merged:
                 continue
             wrap = bool(cell.alignment and cell.alignment.wrap_text)

@@ -352,7 +352,7 @@ def lineage_table(campaign: Campaign, successor: str | None = None) -> pd.DataFr
     links = [x for x in campaign.lineage if successor is None or x.successor == successor]
     return pd.DataFrame({
         "Đơn vị cũ": [x.predecessor_name for x in links],
-        "Trong đợt thi đua": ["Có" if x.predecessor else "Không (đơn vị ngoài huyện, không chấm trong đợt này)"
+        "Trong đợt thi đua": ["Có" if x.predecessor else "Không (đơn vị ngoài đợt thi đua, không chấm trong đợt này)"
                               for x in links],
         "Phần chuyển sang": [f"{vn.points(x.share * 100)} %" for x in links],
         "Đơn vị mới": [names[x.successor] for x in links],

@@ -66,12 +66,13 @@ def header(campaign: Campaign, title: str, parameters: dict, fp: Fingerprint) ->
         if campaign.demo else ""
     issuer = issuer_on(campaign.issuers, report_date(campaign, parameters))
     body = " — ".join(html.escape(x) for x in letterhead(issuer) if x) if issuer else ""
+    # the campaign's own place: a province's campaign has no district (no ", Tây Ninh")
+    place = ", ".join(x for x in (campaign.district, campaign.province) if x)
     # what the report is about, in words; the campaign folder is the operator's business (and a local path)
     params = "; ".join(f"{PARAMETER_NAMES.get(k, k)}: {html.escape(str(v))}" for k, v in parameters.items()
                        if k != "campaign" and v != "")
     _display(f"{_CSS}<div class='kit-report'>{demo}<p class='kit-issuer'>{body}</p><h1>{html.escape(title)}</h1>"
-             f"<p><b>{html.escape(campaign.name)}</b><br>{html.escape(campaign.district)}, "
-             f"{html.escape(campaign.province)}</p>"
+             f"<p><b>{html.escape(campaign.name)}</b><br>{html.escape(place)}</p>"
              f"<p style='font-size:13px;color:#444'>{params}<br>"
              f"Tạo bởi kit {__version__} lúc {report_time():%d/%m/%Y %H:%M}<br>"
              f"Dấu vân tay dữ liệu đầu vào: <code>{html.escape(str(fp))}</code> — hai báo cáo cùng dấu vân tay "

@@ -58,10 +58,10 @@ def learning_pairs(areas: pd.DataFrame, evidence: Callable[[str, str], list[str]
     for (group, key), frame in areas.groupby(["group", "key"], sort=False):
         ordered = frame.sort_values(["percent", "unit"], ascending=[True, True]).reset_index(drop=True)
         stats[(group, key)] = ordered
-    top: dict[tuple[str, str], pd.DataFrame] = {}
-    for gk, ordered in stats.items():  # each group's top quarter in the area, best first
-        best = ordered.sort_values(["percent", "unit"], ascending=[False, True])
-        top[gk] = best.head(math.ceil(len(best) / 4))
+    top: dict[tuple[str, str], list] = {}
+    for gk, ordered in stats.items():  # each group's top quarter in the area, best first (rows made once: a
+        best = ordered.sort_values(["percent", "unit"], ascending=[False, True])  # province's 96 communes
+        top[gk] = list(best.head(math.ceil(len(best) / 4)).itertuples())  # asked for them thousands of times)
     rows = []
     for (group, key), ordered in stats.items():
         n = len(ordered)
@@ -71,8 +71,8 @@ def learning_pairs(areas: pd.DataFrame, evidence: Callable[[str, str], list[str]
         for position, r in enumerate(ordered.head(math.ceil(n / 4)).itertuples(), start=1):
             if r.percent >= best:
                 continue
-            same = [m for m in top[(group, key)].itertuples() if m.percent > r.percent][:SAME_GROUP]
-            others = sorted((m for (g, k), t in top.items() if k == key and g != group for m in t.itertuples()
+            same = [m for m in top[(group, key)] if m.percent > r.percent][:SAME_GROUP]
+            others = sorted((m for (g, k), t in top.items() if k == key and g != group for m in t
                              if m.percent > r.percent), key=lambda m: (-m.percent, m.unit))[:OTHER_GROUPS]
             mentors = [{"unit": m.unit, "unit_name": m.unit_name, "group": m.group, "percent": m.percent,
                         "evidence": evidence(m.unit, key)[:EVIDENCE]} for m in [*same, *others]]
