@@ -302,6 +302,59 @@ class Code(str, Enum):
         "FINDING_DATES",
         "{detail} ({value}) trước ngày kiểm tra ({expected}). Hãy kiểm tra lại ngày.",
     )
+    # the service index of Decision 766 (feeds/dvc766/, kit.intake.feeds.dvc766)
+    FEED_LOGIN_PAGE = (
+        "FEED_LOGIN_PAGE",
+        "Tệp này là trang web (có vẻ là trang đăng nhập), không phải bảng điểm Bộ chỉ số 766: khi lưu, phiên làm "
+        "việc trên Cổng Dịch vụ công đã hết hạn. Hãy đăng nhập lại, mở trang bảng điểm, lưu bảng (xlsx, CSV) hoặc "
+        "dữ liệu JSON của trang rồi thay tệp này.",
+    )
+    FEED_NO_TABLE = (
+        "FEED_NO_TABLE",
+        "Không tìm thấy bảng điểm Bộ chỉ số 766 trong tệp ({detail}). Hãy lưu lại bảng của trang (xlsx, CSV) "
+        "hoặc dữ liệu JSON mà trang tải về.",
+    )
+    FEED_PERIOD_INVALID = (
+        "FEED_PERIOD_INVALID",
+        "Tên tệp \"{value}\" không cho biết kỳ đánh giá; tệp bị bỏ qua. Hãy đặt tên theo kỳ: {expected}.",
+    )
+    FEED_PERIOD_OUTSIDE_YEAR = (
+        "FEED_PERIOD_OUTSIDE_YEAR",
+        "Kỳ {value} không thuộc năm {expected}{detail}; tệp bị bỏ qua. Hãy chuyển tệp vào thư mục của năm đó.",
+    )
+    FEED_PERIOD_TWICE = (
+        "FEED_PERIOD_TWICE",
+        "Kỳ {value} có nhiều tệp: {detail}. Chỉ giữ một tệp cho mỗi kỳ; các tệp này chưa được dùng.",
+    )
+    FEED_NAME_UNMATCHED = (
+        "FEED_NAME_UNMATCHED",
+        "Cơ quan \"{value}\" trên Cổng Dịch vụ công không khớp đơn vị nào của đợt thi đua{detail}. Hãy thêm một "
+        "dòng vào {expected}: tên như trên Cổng và mã đơn vị (ghi \"-\" nếu cơ quan không tham gia đợt thi đua).",
+    )
+    FEED_NAME_AMBIGUOUS = (
+        "FEED_NAME_AMBIGUOUS",
+        "Cơ quan \"{value}\" trên Cổng Dịch vụ công khớp nhiều đơn vị ({detail}); chưa dùng được. Hãy ghi đúng một "
+        "mã đơn vị cho tên này trong {expected}.",
+    )
+    FEED_UNIT_TWICE = (
+        "FEED_UNIT_TWICE",
+        "Đơn vị {value} có nhiều dòng trong kỳ {expected} ({detail}); số liệu của đơn vị trong kỳ này chưa được "
+        "dùng. Hãy kiểm tra bảng ánh xạ tên hoặc tệp của kỳ.",
+    )
+    FEED_VALUE_OUT_OF_RANGE = (
+        "FEED_VALUE_OUT_OF_RANGE",
+        "Điểm \"{value}\" của chỉ số {detail} ngoài khoảng 0 – {expected}; giá trị này không được dùng. Hãy lưu lại "
+        "bảng từ Cổng Dịch vụ công.",
+    )
+    FEED_TOTAL_MISMATCH = (
+        "FEED_TOTAL_MISMATCH",
+        "Tổng điểm {value} khác tổng các nhóm chỉ số ({expected}). Hãy kiểm tra tệp có bị sửa tay không.",
+    )
+    FEED_DISAGREES = (
+        "FEED_DISAGREES",
+        "Đơn vị {value} tự chấm tiêu chí {detail} nhưng Bộ chỉ số 766 ({expected}) chỉ cho phép tối đa mức đó. "
+        "Người thẩm định hãy đối chiếu với Cổng Dịch vụ công trước khi chấm.",
+    )
     # commendation rule packs and the people's records
     PACK_OVERLAP = (
         "PACK_OVERLAP",
