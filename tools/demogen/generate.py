@@ -27,6 +27,7 @@ from kit.outputs.forms import HEADER_ROW, build_form, form_name, meta_ref
 from tools.demogen import levels
 from tools.demogen.catalogue import AREA_ORDER, AREAS, CATALOGUE, GROUPS, PCT, groups_of
 from tools.demogen.evidence import generate_evidence
+from tools.demogen.feed766 import generate_766
 from tools.demogen.inspections import generate_inspections
 from tools.demogen.movement import generate_movement, generate_records
 from tools.demogen.second import first_evaluator, second_round, write_assignments
@@ -417,6 +418,7 @@ def generate(root: Path) -> Campaign:
             csv.writer(fh).writerows([("unit", "code", "value"), *surveys])
     generate_evidence(campaign, SEED + 4)
     generate_inspections(load_campaign(root), SEED + 3)
+    generate_766(load_campaign(root), SEED + 5)
     write_assignments(campaign, root)
     _decisions(load_campaign(root), rng, own)
     generate_movement(campaign, SEED + 1)
