@@ -75,7 +75,7 @@ def tier_points(tiers: tuple[Tier, ...], value: Any) -> Any:
     out = np.zeros(np.shape(value))
     for tier in reversed(tiers):  # ascending, so higher tiers overwrite
         out = np.where(value >= tier.min, tier.points, out)
-    return out
+    return float(out) if np.ndim(out) == 0 else out
 
 
 @dataclass(frozen=True)
