@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from kit.config.campaign import Campaign, load_campaign
 from kit.intake.feeds import dvc766 as F
+from kit.intake.feeds.registry import FeedTable, period_label, year_values
 from tests.helpers import write_campaign
 
 HEADERS = ["STT", "Tên cơ quan", "Công khai, minh bạch", "Tiến độ giải quyết", "Dịch vụ công trực tuyến",
@@ -45,32 +46,34 @@ def _xlsx(path: Path, rows: list[list[object]], title: str = "BẢNG ĐIỂM B�
     return path
 
 
-def _codes(feed: F.Feed766) -> list[str]:
+def _codes(feed: FeedTable) -> list[str]:
     return [p.code for p in feed.problems]
 
 
 def test_period_of_a_file_name():
-    assert F.period_of_name("quy-1") == (None, F.Period(F.PeriodKind.QUARTER, 1))
-    assert F.period_of_name("2025-Q4") == (2025, F.Period(F.PeriodKind.QUARTER, 4))
-    assert F.period_of_name("Quý 2") == (None, F.Period(F.PeriodKind.QUARTER, 2))
-    assert F.period_of_name("6 tháng đầu năm") == (None, F.Period(F.PeriodKind.HALF, 1))
-    assert F.period_of_name("2025_H2") == (2025, F.Period(F.PeriodKind.HALF, 2))
-    assert F.period_of_name("thang-03") == (None, F.Period(F.PeriodKind.MONTH, 3))
-    assert F.period_of_name("nam") == (None, F.Period(F.PeriodKind.YEAR))
-    assert F.period_of_name("2025") == (2025, F.Period(F.PeriodKind.YEAR))
+    assert F.period_of_name("quy-1") == (None, "Q1")
+    assert F.period_of_name("2025-Q4") == (2025, "Q4")
+    assert F.period_of_name("Quý 2") == (None, "Q2")
+    assert F.period_of_name("6 tháng đầu năm") == (None, "H1")
+    assert F.period_of_name("2025_H2") == (2025, "H2")
+    assert F.period_of_name("thang-03") == (None, "M03")
+    assert F.period_of_name("nam") == (None, "year")
+    assert F.period_of_name("2025") == (2025, "year")
     assert F.period_of_name("quy-5") == (None, None)
     assert F.period_of_name("bang-diem") == (None, None)
-    assert F.Period(F.PeriodKind.QUARTER, 2).label(2025) == "quý 2/2025"
-    assert F.Period.of("M07") == F.Period(F.PeriodKind.MONTH, 7)
+    assert F.period_words("Q2", 2025) == "quý 2/2025" and F.period_words("H1", 2025) == "6 tháng đầu năm 2025"
+    assert [F.first_month(p) for p in ("year", "H2", "Q3", "M05")] == [1, 7, 7, 5]
 
 
 def test_xlsx_with_vietnamese_headers_is_read_and_mapped_by_exact_name(camp):
     _xlsx(_folder(camp) / "quy-1.xlsx", [_row(1, "Đơn vị Một", GOOD), _row(2, "xã  ba", GOOD)])
-    feed = F.read_766(camp, 2024)
+    feed = F.read(camp, 2024)
     assert feed.problems == []
-    got = feed.frame.set_index(["unit", "indicator"])["value"]
-    assert got[("U1", "tdgq")] == 18.5 and got[("U3", "mdsh")] == 20.0
-    assert set(feed.frame["period"]) == {"Q1"} and len(feed.frame) == 2 * 7
+    got = feed.rows.set_index(["unit", "indicator"])["value"]
+    assert got[("U1", "tien_do")] == 18.5 and got[("U3", "so_hoa")] == 20.0
+    assert got[("U1", "tien_do_pct")] == 92.5 and got[("U1", "tong")] == 89.5
+    assert set(feed.rows["period"]) == {"Q1"} and set(feed.rows["feed"]) == {"dvc766"}
+    assert len(feed.rows) == 2 * 13 and set(feed.rows["indicator"]) == set(F.INDICATORS)
 
 
 def test_csv_with_the_portals_field_codes_and_a_mapping_file(camp):
@@ -83,10 +86,10 @@ def test_csv_with_the_portals_field_codes_and_a_mapping_file(camp):
         "ID;TEN;MA_COQUAN;CAPDONVIID;TDGQ;MDHL;MDSH;TTTT;CLGQ;CKMB;TONG_SCORE\n"
         "1;Tên khác hẳn;H01.187;2;19,5;18;20,75;8,55;8,1;18;92,9\n"
         "2;Sở Nội vụ - tỉnh Tây Ninh;H01.02;1;20;18;22;10;10;18;98\n", encoding="utf-8")
-    feed = F.read_766(camp, 2024)
+    feed = F.read(camp, 2024)
     assert feed.problems == []
-    assert set(feed.frame["unit"]) == {"U3"}
-    assert feed.frame.set_index("indicator")["value"]["tdgq"] == 19.5
+    assert set(feed.rows["unit"]) == {"U3"}
+    assert feed.rows.set_index("indicator")["value"]["tien_do"] == 19.5
 
 
 def test_json_the_page_loads(camp):
@@ -94,10 +97,10 @@ def test_json_the_page_loads(camp):
               "MDHL": "18", "MDSH": "21", "TTTT": "9", "CLGQ": "8", "CKMB": "15", "TONG_SCORE": "88.25",
               "ROW_STT": "1"}]
     (_folder(camp) / "thang-03.json").write_text(json.dumps({"data": items}), encoding="utf-8")
-    feed = F.read_766(camp, 2024)
+    feed = F.read(camp, 2024)
     assert feed.problems == []
-    assert feed.frame.set_index("indicator")["value"]["tdgq"] == 17.25
-    assert set(feed.frame["period"]) == {"M03"}
+    assert feed.rows.set_index("indicator")["value"]["tien_do"] == 17.25
+    assert set(feed.rows["period"]) == {"M03"}
 
 
 def test_a_login_page_saved_as_xls_is_named_as_such(camp):
@@ -105,11 +108,11 @@ def test_a_login_page_saved_as_xls_is_named_as_such(camp):
         "<!DOCTYPE html><html><body><form><h1>Đăng nhập</h1><input type='text' name='u'>"
         "<input type='password' name='p'></form></body></html>", encoding="utf-8")
     _xlsx(_folder(camp) / "quy-1.xlsx", [_row(1, "Đơn vị Một", GOOD)])
-    feed = F.read_766(camp, 2024)
+    feed = F.read(camp, 2024)
     assert _codes(feed) == ["FEED_LOGIN_PAGE"]
     assert feed.problems[0].file == "feeds/dvc766/2024/quy-3.xls"
     assert "đăng nhập" in feed.problems[0].message
-    assert set(feed.frame["period"]) == {"Q1"}  # the other files are still read
+    assert set(feed.rows["period"]) == {"Q1"}  # the other files are still read
 
 
 def test_a_web_table_saved_as_xls_is_read(camp):
@@ -117,9 +120,9 @@ def test_a_web_table_saved_as_xls_is_read(camp):
     row = "".join(f"<td>{v}</td>" for v in _row(1, "Đơn vị Hai", GOOD))
     (_folder(camp) / "quy-4.xls").write_text(f"<html><body><table><tr>{cells}</tr><tr>{row}</tr></table>"
                                              "</body></html>", encoding="utf-8")
-    feed = F.read_766(camp, 2024)
+    feed = F.read(camp, 2024)
     assert feed.problems == []
-    assert set(feed.frame["unit"]) == {"U2"}
+    assert set(feed.rows["unit"]) == {"U2"}
 
 
 def test_unmatched_and_ambiguous_names_are_listed_never_guessed(camp):
@@ -129,7 +132,7 @@ def test_unmatched_and_ambiguous_names_are_listed_never_guessed(camp):
                                        encoding="utf-8")
     _xlsx(feeds / "2024" / "quy-1.xlsx", [_row(1, "Phòng Hai", GOOD), _row(2, "Phòng Năm", GOOD)])
     _xlsx(feeds / "2024" / "quy-2.xlsx", [_row(1, "Phòng Năm", GOOD)])
-    feed = F.read_766(camp, 2024)
+    feed = F.read(camp, 2024)
     assert sorted(_codes(feed)) == ["FEED_NAME_AMBIGUOUS", "FEED_NAME_UNMATCHED", "UNIT_UNKNOWN"]
     unknown = next(p for p in feed.problems if p.code == "UNIT_UNKNOWN")
     assert (unknown.file, unknown.row) == ("feeds/dvc766/mapping.csv", 4)
@@ -138,7 +141,7 @@ def test_unmatched_and_ambiguous_names_are_listed_never_guessed(camp):
     assert "quy-2.xlsx dòng 3" in unmatched.message and unmatched.severity == "warning"
     ambiguous = next(p for p in feed.problems if p.code == "FEED_NAME_AMBIGUOUS")
     assert (ambiguous.row, "U1, U2" in ambiguous.message) == (3, True)
-    assert feed.frame.empty
+    assert feed.rows.empty
 
 
 def test_a_unit_twice_in_one_period_and_values_outside_their_range(camp):
@@ -148,13 +151,14 @@ def test_a_unit_twice_in_one_period_and_values_outside_their_range(camp):
     bad = (16.0, 21.0, 10.0, 8.0, 17.0, 20.0)  # 21 > 20 for TDGQ
     _xlsx(feeds / "2024" / "quy-1.xlsx", [_row(1, "Đơn vị Một", GOOD), _row(2, "Một cửa U1", GOOD),
                                           _row(3, "Đơn vị Hai", bad)])
-    feed = F.read_766(camp, 2024)
+    feed = F.read(camp, 2024)
     assert sorted(_codes(feed)) == ["FEED_UNIT_TWICE", "FEED_VALUE_OUT_OF_RANGE"]
     twice = next(p for p in feed.problems if p.code == "FEED_UNIT_TWICE")
-    assert twice.row == 4 and "U1" in twice.message and "quý 1/2024" in twice.message
+    assert twice.row == 4 and "U1" in twice.message and "dòng 3" in twice.message  # the first row is kept
     out = next(p for p in feed.problems if p.code == "FEED_VALUE_OUT_OF_RANGE")
-    assert (out.row, out.column, "TDGQ" in out.message) == (5, "D (Tiến độ giải quyết)", True)
-    assert set(feed.frame["unit"]) == {"U2"} and "tdgq" not in set(feed.frame["indicator"])
+    assert (out.row, out.column, "21" in out.message) == (5, "D (Tiến độ giải quyết)", True)
+    kept = feed.rows.set_index(["unit", "indicator"])["value"]
+    assert kept[("U1", "tien_do")] == 18.5 and ("U2", "tien_do") not in kept and kept[("U2", "so_hoa")] == 20
 
 
 def test_periods_outside_the_year_or_unnamed_are_refused(camp):
@@ -163,42 +167,38 @@ def test_periods_outside_the_year_or_unnamed_are_refused(camp):
     _xlsx(folder / "bang-diem.xlsx", [_row(1, "Đơn vị Một", GOOD)])
     _xlsx(folder / "quy-2.xlsx", [_row(1, "Đơn vị Một", GOOD)])
     (folder / "Q2.csv").write_text("TEN,TDGQ\nĐơn vị Một,19\n", encoding="utf-8")
-    feed = F.read_766(camp, 2024)
+    feed = F.read(camp, 2024)
     assert sorted(_codes(feed)) == ["FEED_PERIOD_INVALID", "FEED_PERIOD_OUTSIDE_YEAR", "FEED_PERIOD_TWICE"]
     outside = next(p for p in feed.problems if p.code == "FEED_PERIOD_OUTSIDE_YEAR")
-    assert "quý 4/2023" in outside.message and "2024" in outside.message
-    assert feed.frame.empty
+    assert "quý 4/2023" in outside.message and "2024" in outside.message and outside.file.endswith("2023-Q4.xlsx")
+    assert feed.rows.empty
 
 
 def test_a_total_that_is_not_the_sum_is_a_warning(camp):
     row = _row(1, "Đơn vị Một", GOOD)
     row[-1] = 99
     _xlsx(_folder(camp) / "nam.xlsx", [row])
-    feed = F.read_766(camp, 2024)
+    feed = F.read(camp, 2024)
     assert _codes(feed) == ["FEED_TOTAL_MISMATCH"] and feed.problems[0].severity == "warning"
-    assert len(feed.frame) == 7
+    assert len(feed.rows) == 13
 
 
-def test_the_years_value_is_the_year_table_else_the_mean_of_quarters(camp):
+def test_the_years_value_is_the_mean_of_the_quarters_unless_configured(camp):
     folder = _folder(camp)
     for q, tdgq in ((1, 16.0), (2, 18.0), (3, 20.0)):
-        _xlsx(folder / f"quy-{q}.xlsx", [_row(1, "Đơn vị Một", (16, tdgq, 10, 8, 17, 20)),
-                                        _row(2, "Đơn vị Hai", (16, 12.0, 10, 8, 17, 20))])
-    _xlsx(folder / "nam.xlsx", [_row(1, "Đơn vị Hai", (16, 15.5, 10, 8, 17, 20))])
-    frame = F.read_766(camp, 2024).frame
-    auto = F.year_values(frame, 2024).set_index(["unit", "indicator"])
-    assert auto.loc[("U1", "tdgq"), "value"] == 18.0
-    assert auto.loc[("U1", "tdgq"), "basis"] == "trung bình quý 1, 2, 3/2024"
-    assert auto.loc[("U2", "tdgq"), "value"] == 15.5 and auto.loc[("U2", "tdgq"), "basis"] == "năm 2024"
-    quarters = F.year_values(frame, 2024, "quarters").set_index(["unit", "indicator"])
-    assert quarters.loc[("U2", "tdgq"), "value"] == 12.0
-    q3 = F.year_values(frame, 2024, "Q3").set_index(["unit", "indicator"])
-    assert q3.loc[("U1", "tdgq"), "value"] == 20.0 and q3.loc[("U1", "tdgq"), "basis"] == "quý 3/2024"
+        _xlsx(folder / f"quy-{q}.xlsx", [_row(1, "Đơn vị Một", (16, tdgq, 10, 8, 17, 20))])
+    _xlsx(folder / "nam.xlsx", [_row(1, "Đơn vị Một", (16, 15.5, 10, 8, 17, 20))])
+    table = F.read(camp, 2024)
+    assert F.SOURCE.period == "mean_quarters"
+    mean = year_values(table, F.SOURCE.period).set_index(["unit", "indicator"])
+    assert mean.loc[("U1", "tien_do"), "value"] == 18.0 and mean.loc[("U1", "tien_do_pct"), "value"] == 90.0
+    assert period_label(mean.loc[("U1", "tien_do"), "period"]) == "bình quân quý 1, 2, 3"
+    year = year_values(table, "year").set_index(["unit", "indicator"])
+    assert year.loc[("U1", "tien_do"), "value"] == 15.5
 
 
-def test_indicator_names_a_framework_line_may_use():
-    assert F.indicator("tien_do") is F.INDICATORS["tdgq"]
-    assert F.indicator("TDGQ") is F.INDICATORS["tdgq"]
-    assert F.indicator("tttt") is F.INDICATORS["tttt"] and not F.INDICATORS["tttt"].verified
-    assert F.indicator("thanh_toan") is None
-    assert sum(F.INDICATORS[k].maximum for k in ("ckmb", "tdgq", "mdhl", "mdsh")) + 22 == 100
+def test_indicators_a_framework_line_may_name():
+    assert F.SOURCE.indicator("tien_do").maximum == 20 and F.SOURCE.indicator("tien_do_pct").maximum == 100
+    assert F.SOURCE.indicator("tttt") is not None and not F.FIELDS["tttt"].verified
+    assert F.SOURCE.indicator("thanh_toan") is None and F.SOURCE.indicator("TDGQ") is None
+    assert sum(F.FIELDS[k].maximum for k in ("cong_khai", "tien_do", "hai_long", "so_hoa")) + 22 == 100

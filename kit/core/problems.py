@@ -283,6 +283,35 @@ class Code(str, Enum):
         "({value}). Không đề nghị theo quy định này; hãy thêm hình thức thay thế đang có hiệu lực vào \"title\" "
         "(ví dụ title: [GK_HUYEN, GK_SO]).",
     )
+    # feeds: values from outside systems (kit.intake.feeds) and the criteria's feed: lines
+    FEED_UNKNOWN = (
+        "FEED_UNKNOWN",
+        "Tiêu chí {detail} lấy số liệu từ nguồn \"{value}\" nhưng kit không có nguồn này (các nguồn có: {expected}). "
+        "Hãy sửa dòng \"feed\" của tiêu chí.",
+    )
+    FEED_INDICATOR_UNKNOWN = (
+        "FEED_INDICATOR_UNKNOWN",
+        "Chỉ số \"{value}\" không có trong nguồn số liệu (tiêu chí {detail}). Các chỉ số có: {expected}.",
+    )
+    FEED_CONVERSION_INVALID = (
+        "FEED_CONVERSION_INVALID",
+        "Cách lấy số liệu của tiêu chí {value} không hợp lệ: {detail}.",
+    )
+    FEED_VALUE_OUT_OF_RANGE = (
+        "FEED_VALUE_OUT_OF_RANGE",
+        "Giá trị \"{value}\" ({detail}) không hợp lệ: phải là số trong khoảng {expected}. Dòng này không được dùng; "
+        "hãy đối chiếu với số liệu gốc.",
+    )
+    FEED_UNIT_TWICE = (
+        "FEED_UNIT_TWICE",
+        "Đơn vị {value} có hai dòng số liệu cho cùng kỳ ({detail}); dòng đầu tiên (dòng {expected}) được dùng. Hãy "
+        "xóa dòng thừa.",
+    )
+    FEED_PERIOD_OUTSIDE_YEAR = (
+        "FEED_PERIOD_OUTSIDE_YEAR",
+        "Kỳ số liệu \"{value}\" không đọc được hoặc không thuộc năm {expected}. Ghi kỳ như: Quý 1, 6 tháng đầu năm, "
+        "Tháng 3, Năm {expected}; số liệu của năm khác để trong tệp của năm đó.",
+    )
     # the inspection register (inspections/<year>.csv)
     FINDING_NOT_DEDUCTION = (
         "FINDING_NOT_DEDUCTION",
@@ -318,10 +347,6 @@ class Code(str, Enum):
         "FEED_PERIOD_INVALID",
         "Tên tệp \"{value}\" không cho biết kỳ đánh giá; tệp bị bỏ qua. Hãy đặt tên theo kỳ: {expected}.",
     )
-    FEED_PERIOD_OUTSIDE_YEAR = (
-        "FEED_PERIOD_OUTSIDE_YEAR",
-        "Kỳ {value} không thuộc năm {expected}{detail}; tệp bị bỏ qua. Hãy chuyển tệp vào thư mục của năm đó.",
-    )
     FEED_PERIOD_TWICE = (
         "FEED_PERIOD_TWICE",
         "Kỳ {value} có nhiều tệp: {detail}. Chỉ giữ một tệp cho mỗi kỳ; các tệp này chưa được dùng.",
@@ -335,16 +360,6 @@ class Code(str, Enum):
         "FEED_NAME_AMBIGUOUS",
         "Cơ quan \"{value}\" trên Cổng Dịch vụ công khớp nhiều đơn vị ({detail}); chưa dùng được. Hãy ghi đúng một "
         "mã đơn vị cho tên này trong {expected}.",
-    )
-    FEED_UNIT_TWICE = (
-        "FEED_UNIT_TWICE",
-        "Đơn vị {value} có nhiều dòng trong kỳ {expected} ({detail}); số liệu của đơn vị trong kỳ này chưa được "
-        "dùng. Hãy kiểm tra bảng ánh xạ tên hoặc tệp của kỳ.",
-    )
-    FEED_VALUE_OUT_OF_RANGE = (
-        "FEED_VALUE_OUT_OF_RANGE",
-        "Điểm \"{value}\" của chỉ số {detail} ngoài khoảng 0 – {expected}; giá trị này không được dùng. Hãy lưu lại "
-        "bảng từ Cổng Dịch vụ công.",
     )
     FEED_TOTAL_MISMATCH = (
         "FEED_TOTAL_MISMATCH",

@@ -2,18 +2,23 @@
 
 The National Public Service Portal (dichvucong.gov.vn) scores every agency and commune of a province on the
 index, by year, half, quarter or month. An office saves the page's table (xlsx or CSV, Vietnamese headers or the
-portal's field codes), or the JSON the page loads, one file per period, in ``feeds/dvc766/<year>/``; the file's
-name says the period (``nam``, ``quy-1`` … ``quy-4``, ``6-thang-dau``/``6-thang-cuoi``, ``thang-03``; or
-``Q1``, ``H1``, ``M03``, optionally after the year: ``2025-Q1``). The portal names agencies its own way, so a
-mapping file (``feeds/dvc766/mapping.csv``: name on the portal, the portal's agency code MA_COQUAN, unit code)
-says which unit each is; a name exactly equal to one unit's name needs no line. A name that matches no unit, or
-several, is listed, never guessed.
+portal's field codes; a web page saved as .xls is read too), or the JSON the page loads, one file per period, in
+``feeds/dvc766/<year>/``; the file's name says the period (``nam``, ``quy-1`` … ``quy-4``, ``6-thang-dau``/
+``6-thang-cuoi``, ``thang-03``; or ``Q1``, ``H1``, ``M03``, optionally after the year: ``2025-Q1``). The portal
+names agencies its own way, so a mapping file (``feeds/dvc766/mapping.csv``: name on the portal, the portal's
+agency code MA_COQUAN, unit code, or "-" for an agency outside the campaign) says which unit each is; a name
+exactly equal to one unit's name needs no line. A name that matches no unit, or several, is listed, never guessed.
+
+Registered as the feed ``dvc766`` (kit.intake.feeds.registry); its indicators are the index's groups, in points
+(``cong_khai``, ``tien_do``, ``clgq``, ``tttt``, ``hai_long``, ``so_hoa``, ``tong``) and, for a criterion scored
+in tiers of a percentage, each group's points as a share of its maximum in % (``tien_do_pct`` …). The year's value
+is the mean of the quarters unless campaign.yml or the criterion says otherwise.
 
 What was verified, and from where, is in README ("Bộ chỉ số 766"): the five groups and their maxima from the
 decision as published by provincial departments; the portal's field codes from a public client that reads the
 page's JSON. The two online-service fields (TTTT, CLGQ) are not certain: the decision gives their group 22 points
 together, the client splits them 10 and 12 and is not consistent about which is which, so each is checked only
-against the larger share (``Indicator.verified`` is False for them).
+against the larger share (``Field.verified`` is False for them) and neither has a name of its meaning.
 """
 
 from __future__ import annotations
@@ -21,34 +26,35 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from enum import Enum
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
 
 from kit.config.campaign import Campaign
+from kit.config.feedlinks import MEAN_OF_QUARTERS, YEAR
 from kit.core import problems as P
 from kit.core import vn
 from kit.core.errors import FileProblem
 from kit.core.textfile import read_text
 from kit.core.values import cell_text, fold, is_blank, parse_number
+from kit.intake.feeds.registry import FEED_COLUMNS, Collector, FeedKind, FeedTable, Indicator, register
 from kit.intake.layout import header_key
 from kit.intake.tables import _header, read_table
 
 NAME = "dvc766"
+TITLE = "Bộ chỉ số 766"
 FOLDER = Path("feeds") / NAME
 MAPPING = FOLDER / "mapping.csv"
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".json", ".htm", ".html")
-SOURCE = "Bộ chỉ số 766"
 
 
 @dataclass(frozen=True)
-class Indicator:
+class Field:
     """One column of the portal's table: its field code in the page's JSON, its name, its maximum."""
 
-    key: str
-    field: str
+    name: str  # the indicator's name in ``feed:`` lines
+    code: str  # the field in the page's JSON
     label: str
     maximum: float
     verified: bool = True  # False: the maximum is an upper bound, not the decision's own figure
@@ -59,29 +65,31 @@ def _words(*texts: str) -> frozenset[str]:
     return frozenset(header_key(t) for t in texts)
 
 
-INDICATORS: dict[str, Indicator] = {i.key: i for i in (
-    Indicator("ckmb", "CKMB", "Công khai, minh bạch", 18, True, _words("CKMB", "Công khai, minh bạch",
-                                                                        "Công khai minh bạch")),
-    Indicator("tdgq", "TDGQ", "Tiến độ giải quyết", 20, True, _words("TDGQ", "Tiến độ giải quyết",
-                                                                      "Tiến độ, kết quả giải quyết")),
-    Indicator("clgq", "CLGQ", "Dịch vụ công trực tuyến", 12, False, _words("CLGQ", "Dịch vụ công trực tuyến",
-                                                                           "Cung cấp dịch vụ công trực tuyến")),
-    Indicator("tttt", "TTTT", "Thanh toán trực tuyến", 12, False, _words("TTTT", "Thanh toán trực tuyến")),
-    Indicator("mdhl", "MDHL", "Mức độ hài lòng", 18, True, _words("MDHL", "Mức độ hài lòng")),
-    Indicator("mdsh", "MDSH", "Số hóa hồ sơ", 22, True, _words("MDSH", "Số hóa hồ sơ", "Mức độ số hóa")),
-    Indicator("tong", "TONG_SCORE", "Tổng điểm", 100, True, _words("TONG_SCORE", "Tổng điểm", "Điểm tổng",
-                                                                     "Tổng")),
+FIELDS: dict[str, Field] = {f.name: f for f in (
+    Field("cong_khai", "CKMB", "Công khai, minh bạch", 18, True,
+          _words("CKMB", "Công khai, minh bạch", "Công khai minh bạch")),
+    Field("tien_do", "TDGQ", "Tiến độ giải quyết", 20, True,
+          _words("TDGQ", "Tiến độ giải quyết", "Tiến độ, kết quả giải quyết")),
+    Field("clgq", "CLGQ", "Dịch vụ công trực tuyến", 12, False,
+          _words("CLGQ", "Dịch vụ công trực tuyến", "Cung cấp dịch vụ công trực tuyến")),
+    Field("tttt", "TTTT", "Thanh toán trực tuyến", 12, False, _words("TTTT", "Thanh toán trực tuyến")),
+    Field("hai_long", "MDHL", "Mức độ hài lòng", 18, True, _words("MDHL", "Mức độ hài lòng")),
+    Field("so_hoa", "MDSH", "Số hóa hồ sơ", 22, True, _words("MDSH", "Số hóa hồ sơ", "Mức độ số hóa")),
+    Field("tong", "TONG_SCORE", "Tổng điểm", 100, True, _words("TONG_SCORE", "Tổng điểm", "Điểm tổng", "Tổng")),
 )}
-GROUPS = [k for k in INDICATORS if k != "tong"]
-# Names a framework line may use besides the field codes (``feed: dvc766.tien_do``); none for TTTT and CLGQ,
-# whose meaning is not certain.
-ALIASES = {"cong_khai": "ckmb", "tien_do": "tdgq", "hai_long": "mdhl", "so_hoa": "mdsh", "tong_diem": "tong"}
+GROUPS = [name for name in FIELDS if name != "tong"]
+PCT = "_pct"  # a group's points as a share of its maximum, in % (for criteria scored in tiers of a percentage)
+INDICATORS: dict[str, Indicator] = {
+    **{f.name: Indicator(f.name, f"{f.label} ({f.code}, điểm)", f.maximum) for f in FIELDS.values()},
+    **{f.name + PCT: Indicator(f.name + PCT, f"{f.label} ({f.code}, % điểm tối đa)", 100.0)
+       for f in FIELDS.values() if f.name != "tong"},
+}
 
 COLUMNS: dict[str, set[str]] = {
     "name": set(_words("TEN", "TEN_COQUAN", "Tên", "Tên cơ quan", "Tên đơn vị", "Cơ quan", "Đơn vị",
                        "Cơ quan, đơn vị")),
     "agency": set(_words("MA_COQUAN", "Mã cơ quan")),
-    **{k: set(i.headers) for k, i in INDICATORS.items()},
+    **{name: set(f.headers) for name, f in FIELDS.items()},
 }
 MAPPING_COLUMNS: dict[str, set[str]] = {
     "name": set(_words("Tên trên Cổng", "Tên trên Cổng DVC", "Tên trên Cổng Dịch vụ công", "Tên cơ quan", "TEN",
@@ -92,85 +100,57 @@ MAPPING_COLUMNS: dict[str, set[str]] = {
 IGNORE = "-"  # a mapping line whose unit is "-": an agency that takes no part in the campaign
 
 
-def indicator(name: str) -> Indicator | None:
-    """The indicator a framework line names: its field code in any case ("TDGQ", "tdgq") or an alias."""
-    key = name.strip().lower()
-    return INDICATORS.get(ALIASES.get(key, key))
-
-
-class PeriodKind(str, Enum):
-    YEAR = "year"
-    HALF = "half"
-    QUARTER = "quarter"
-    MONTH = "month"
-
-
-_COUNT = {PeriodKind.YEAR: 1, PeriodKind.HALF: 2, PeriodKind.QUARTER: 4, PeriodKind.MONTH: 12}
-_ORDER = list(PeriodKind)
-
-
-@dataclass(frozen=True)
-class Period:
-    """A period the portal scores: the year, a half, a quarter or a month (``number`` 1-based, 1 for the year)."""
-
-    kind: PeriodKind
-    number: int = 1
-
-    @property
-    def code(self) -> str:
-        """As kept in tables: N, H1, Q3, M07."""
-        return {PeriodKind.YEAR: "N", PeriodKind.HALF: f"H{self.number}", PeriodKind.QUARTER: f"Q{self.number}",
-                PeriodKind.MONTH: f"M{self.number:02d}"}[self.kind]
-
-    def label(self, year: int) -> str:
-        """In Vietnamese, as a report writes it: "quý 2/2025", "6 tháng đầu năm 2025", "năm 2025"."""
-        if self.kind is PeriodKind.YEAR:
-            return f"năm {year}"
-        if self.kind is PeriodKind.HALF:
-            return f"6 tháng {'đầu' if self.number == 1 else 'cuối'} năm {year}"
-        return f"{'quý' if self.kind is PeriodKind.QUARTER else 'tháng'} {self.number}/{year}"
-
-    def first_month(self) -> int:
-        return (self.number - 1) * 12 // _COUNT[self.kind] + 1
-
-    @classmethod
-    def of(cls, code: str) -> Period | None:
-        """The period a table code names (``code`` above), or None."""
-        m = re.fullmatch(r"N|([HQM])(\d{1,2})", code.strip().upper())
-        if m is None:
-            return None
-        if not m.group(1):
-            return cls(PeriodKind.YEAR)
-        kind = {"H": PeriodKind.HALF, "Q": PeriodKind.QUARTER, "M": PeriodKind.MONTH}[m.group(1)]
-        number = int(m.group(2))
-        return cls(kind, number) if 1 <= number <= _COUNT[kind] else None
-
+# --- periods, from the file's name -------------------------------------------------------------------------------
 
 NAMING = "nam, quy-1 … quy-4, 6-thang-dau, 6-thang-cuoi, thang-01 … thang-12 (hoặc 2025-Q1, 2025-H1, 2025-M01)"
-_NAME = re.compile(r"(?:(\d{4})[-_. ]*)?(.*)")
-_KINDS = [(re.compile(r"(?:nam|ca-?nam|year|n)"), PeriodKind.YEAR, None),
-          (re.compile(r"6-?thang-?dau(?:-?nam)?"), PeriodKind.HALF, 1),
-          (re.compile(r"6-?thang-?cuoi(?:-?nam)?"), PeriodKind.HALF, 2),
-          (re.compile(r"(?:h|6-?thang-?|nua-?nam-?)(\d{1,2})"), PeriodKind.HALF, None),
-          (re.compile(r"(?:q|quy-?)(\d{1,2})"), PeriodKind.QUARTER, None),
-          (re.compile(r"(?:m|t|thang-?)(\d{1,2})"), PeriodKind.MONTH, None)]
+_NAME = re.compile(r"(?:(\d{4})-*)?(.*)")
+_KINDS: list[tuple[re.Pattern[str], str, int | None]] = [
+    (re.compile(r"nam|ca-?nam|year|n"), "Y", 1),
+    (re.compile(r"6-?thang-?dau(?:-?nam)?"), "H", 1),
+    (re.compile(r"6-?thang-?cuoi(?:-?nam)?"), "H", 2),
+    (re.compile(r"(?:h|6-?thang-?|nua-?nam-?)(\d{1,2})"), "H", None),
+    (re.compile(r"(?:q|quy-?)(\d{1,2})"), "Q", None),
+    (re.compile(r"(?:m|t|thang-?)(\d{1,2})"), "M", None),
+]
+_COUNT = {"Y": 1, "H": 2, "Q": 4, "M": 12}
 
 
-def period_of_name(stem: str) -> tuple[int | None, Period | None]:
-    """The year (when the name starts with one) and the period a file's name says ("2025-quy-1" → 2025, Q1)."""
+def period_of_name(stem: str) -> tuple[int | None, str | None]:
+    """The year (when the name starts with one) and the period (a code of kit.config.feedlinks ``PERIODS``) a
+    file's name says: "2025-quy-1" → (2025, "Q1"), "6 tháng đầu năm" → (None, "H1"), "nam" → (None, "year")."""
     text = re.sub(r"[\s_.]+", "-", fold(stem)).strip("-")
     m = _NAME.fullmatch(text)
     assert m is not None  # the pattern matches every text
     year, rest = (int(m.group(1)) if m.group(1) else None), m.group(2).strip("-")
     if year is not None and not rest:
-        return year, Period(PeriodKind.YEAR)
+        return year, YEAR
     for pattern, kind, fixed in _KINDS:
         found = pattern.fullmatch(rest)
         if found is None:
             continue
-        number = fixed or (int(found.group(1)) if found.groups() else 1)
-        return year, (Period(kind, number) if 1 <= number <= _COUNT[kind] else None)
+        number = fixed or int(found.group(1))
+        if not 1 <= number <= _COUNT[kind]:
+            return year, None
+        return year, {"Y": YEAR, "H": f"H{number}", "Q": f"Q{number}", "M": f"M{number:02d}"}[kind]
     return year, None
+
+
+def first_month(period: str) -> int:
+    """The month a period starts (year, H2 → 7, Q3 → 7, M05 → 5)."""
+    if period == YEAR:
+        return 1
+    number = int(period[1:])
+    return {"H": (number - 1) * 6 + 1, "Q": (number - 1) * 3 + 1, "M": number}[period[0]]
+
+
+def period_words(period: str, year: int) -> str:
+    """A period as a sentence says it: "quý 2/2025", "6 tháng đầu năm 2025", "năm 2025"."""
+    if period == YEAR:
+        return f"năm {year}"
+    number = int(period[1:])
+    if period[0] == "H":
+        return f"6 tháng {'đầu' if number == 1 else 'cuối'} năm {year}"
+    return f"{'quý' if period[0] == 'Q' else 'tháng'} {number}/{year}"
 
 
 # --- the mapping of the portal's names to unit codes --------------------------------------------------------
@@ -273,7 +253,7 @@ Records = list[tuple[int, dict[str, object]]]
 
 def _from_rows(rows: list[list[object]], label: str) -> tuple[Records, dict[str, str], list[P.Problem]]:
     i, found, missing = _header(rows, COLUMNS, ["name"])
-    if missing or not set(INDICATORS) & set(found):
+    if missing or not set(FIELDS) & set(found):
         what = "tên cơ quan" if missing else "điểm các nhóm chỉ số"
         return [], {}, [P.make(P.Code.FEED_NO_TABLE, file=label, detail=f"không có cột {what}")]
     records = []
@@ -295,11 +275,11 @@ def _from_json(path: Path, label: str) -> tuple[Records, dict[str, str], list[P.
     items = data.get("data") if isinstance(data, dict) else data
     if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
         return [], {}, [P.make(P.Code.FEED_NO_TABLE, file=label, detail="JSON không phải danh sách cơ quan")]
-    fields = {**{i.field: i.key for i in INDICATORS.values()}, "TEN": "name", "MA_COQUAN": "agency"}
+    fields = {**{f.code: f.name for f in FIELDS.values()}, "TEN": "name", "MA_COQUAN": "agency"}
     records = [(n, {fields[k]: v for k, v in item.items() if k in fields}) for n, item in enumerate(items, start=1)]
     if items and not any("name" in cells for _, cells in records):
         return [], {}, [P.make(P.Code.FEED_NO_TABLE, file=label, detail="JSON không có trường TEN")]
-    return records, {"name": "TEN", "agency": "MA_COQUAN", **{i.key: i.field for i in INDICATORS.values()}}, []
+    return records, {"name": "TEN", "agency": "MA_COQUAN", **{f.name: f.code for f in FIELDS.values()}}, []
 
 
 def read_file(path: Path, label: str) -> tuple[Records, dict[str, str], list[P.Problem]]:
@@ -320,67 +300,49 @@ def read_file(path: Path, label: str) -> tuple[Records, dict[str, str], list[P.P
     table, records, where = read_table(path, label, COLUMNS, ["name"])
     if table.problems:
         return [], {}, table.problems
-    if not set(INDICATORS) & set(where):
+    if not set(FIELDS) & set(where):
         return [], {}, [P.make(P.Code.FEED_NO_TABLE, file=label, detail="không có cột điểm các nhóm chỉ số")]
     return records, where, []
 
 
 # --- the year's feed --------------------------------------------------------------------------------------------
 
-@dataclass
-class Feed766:
-    """A year's scores per unit, period and indicator (``frame``: unit, period, indicator, value, file, row) and
-    every problem found reading them."""
-
-    year: int
-    frame: pd.DataFrame
-    problems: list[P.Problem]
-    files: list[Path]
-
-
-FRAME_COLUMNS = ["unit", "period", "indicator", "value", "file", "row"]
-
-
-def feed_files(root: Path, year: int) -> list[Path]:
-    """The saved tables of ``year`` (every input file the feed reads, with the mapping file)."""
+def files(root: Path, year: int) -> list[Path]:
+    """What the feed reads for ``year``: the saved tables of its folder and the mapping file (the fingerprint)."""
     folder = root / FOLDER / str(year)
-    found = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES) \
+    tables = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES) \
         if folder.is_dir() else []
-    return found
+    return [*tables, root / MAPPING]
 
 
-def read_766(campaign: Campaign, year: int) -> Feed766:
+def read(campaign: Campaign, year: int) -> FeedTable:
     """Every saved table of ``year``, mapped to units and checked; a bad row or value is left out, located."""
     mapping, problems = load_mapping(campaign, year)
-    taking_part = {u.code for u in campaign.units_of(year)}
-    out: list[tuple] = []
+    rows: list[pd.DataFrame] = []
+    labels: list[str] = []
     unmatched: dict[str, list[str]] = {}
-    files = feed_files(campaign.root, year)
-    by_period: dict[Period, list[tuple[Path, str]]] = {}
-    for path in files:
+    by_period: dict[str, list[tuple[Path, str]]] = {}
+    for path in files(campaign.root, year)[:-1]:
         label = (FOLDER / str(year) / path.name).as_posix()
         named_year, period = period_of_name(path.stem)
         if period is None:
             problems.append(P.make(P.Code.FEED_PERIOD_INVALID, file=label, value=path.name, expected=NAMING))
             continue
-        outside = named_year is not None and named_year != year
-        late = _last_month(campaign, year) < period.first_month()
-        if outside or late:
-            detail = "" if outside else f" của đợt thi đua (đợt kết thúc {vn.date(campaign.year_end(year))})"
+        if named_year is not None and named_year != year or first_month(period) > _last_month(campaign, year):
             problems.append(P.make(P.Code.FEED_PERIOD_OUTSIDE_YEAR, file=label,
-                                   value=period.label(named_year or year), expected=year, detail=detail))
+                                   value=period_words(period, named_year or year), expected=year))
             continue
         by_period.setdefault(period, []).append((path, label))
-    for period, paths in sorted(by_period.items(), key=lambda kv: (_ORDER.index(kv[0].kind), kv[0].number)):
+    for period, paths in by_period.items():
         if len(paths) > 1:
-            problems.append(P.make(P.Code.FEED_PERIOD_TWICE, file=paths[0][1], value=period.label(year),
+            problems.append(P.make(P.Code.FEED_PERIOD_TWICE, file=paths[0][1], value=period_words(period, year),
                                    detail=", ".join(p.name for p, _ in paths)))
             continue
         path, label = paths[0]
+        labels.append(label)
         records, where, found = read_file(path, label)
         problems += found
-        rows_of: dict[str, list[int]] = {}
-        kept: list[tuple] = []
+        collect = Collector(SOURCE, campaign, year, label, where)
         for row, cells in records:
             name, agency = cell_text(cells.get("name")), cell_text(cells.get("agency"))
             units = mapping.units(agency, name)
@@ -391,44 +353,38 @@ def read_766(campaign: Campaign, year: int) -> Feed766:
             if units == {IGNORE}:
                 continue
             if len(units) > 1:
-                problems.append(P.make(P.Code.FEED_NAME_AMBIGUOUS, file=label, row=row,
-                                       column=where.get("name", ""), value=shown,
-                                       detail=", ".join(sorted(units)), expected=MAPPING.as_posix()))
+                collect.problem(P.Code.FEED_NAME_AMBIGUOUS, row, "name", value=shown, detail=", ".join(sorted(units)),
+                                expected=MAPPING.as_posix())
                 continue
-            unit = next(iter(units))
-            if unit not in taking_part:
+            unit = collect.unit(next(iter(units)), row, "name")
+            if unit is None:
                 continue
-            rows_of.setdefault(unit, []).append(row)
-            values = {}
-            for key, ind in INDICATORS.items():
-                raw = cells.get(key)
-                if is_blank(raw):
-                    continue
-                value = parse_number(raw)
-                if value is None or not 0 <= value <= ind.maximum:
-                    problems.append(P.make(P.Code.FEED_VALUE_OUT_OF_RANGE, file=label, row=row,
-                                           column=where.get(key, ind.field), value=cell_text(raw),
-                                           expected=vn.points(ind.maximum), detail=f"{ind.field} ({ind.label})"))
-                    continue
-                values[key] = value
-            parts = [values[k] for k in GROUPS if k in values]
-            if "tong" in values and len(parts) == len(GROUPS) and abs(sum(parts) - values["tong"]) > 0.05:
-                problems.append(P.make(P.Code.FEED_TOTAL_MISMATCH, P.WARNING, file=label, row=row,
-                                       column=where.get("tong", "TONG_SCORE"), value=vn.number(values["tong"]),
-                                       expected=vn.number(sum(parts))))
-            kept += [(unit, period.code, key, value, label, row) for key, value in values.items()]
-        for unit, rows in rows_of.items():
-            if len(rows) > 1:
-                problems.append(P.make(P.Code.FEED_UNIT_TWICE, file=label, row=rows[1], value=unit,
-                                       expected=period.label(year), detail="dòng " + ", ".join(map(str, rows))))
-        twice = {u for u, rows in rows_of.items() if len(rows) > 1}
-        out += [r for r in kept if r[0] not in twice]
+            _add(collect, unit, period, cells, row)
+        problems += collect.problems
+        rows.append(collect.table().rows)
     for shown, places in unmatched.items():
         more = f" (gặp ở {', '.join(places[:3])}{' …' if len(places) > 3 else ''})"
-        problems.append(P.make(P.Code.FEED_NAME_UNMATCHED, P.WARNING, file=FOLDER.as_posix() + f"/{year}",
+        problems.append(P.make(P.Code.FEED_NAME_UNMATCHED, P.WARNING, file=f"{FOLDER.as_posix()}/{year}",
                                value=shown, detail=more, expected=MAPPING.as_posix()))
-    frame = pd.DataFrame(out, columns=FRAME_COLUMNS)
-    return Feed766(year, frame, problems, files)
+    frame = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=FEED_COLUMNS)
+    return FeedTable(NAME, year, frame, problems, tuple(labels))
+
+
+def _add(collect: Collector, unit: str, period: str, cells: dict[str, object], row: int) -> None:
+    """One unit's row of one period: each group's points (and their share of its maximum), the total checked
+    against the groups' sum."""
+    values = {}
+    for name, f in FIELDS.items():
+        raw = cells.get(name)
+        if is_blank(raw) or not collect.add(unit, name, raw, row, period=period, field_name=name):
+            continue
+        values[name] = float(parse_number(raw) or 0.0)
+        if name != "tong":
+            collect.add(unit, name + PCT, values[name] * 100 / f.maximum, row, period=period, field_name=name)
+    parts = [values[k] for k in GROUPS if k in values]
+    if "tong" in values and len(parts) == len(GROUPS) and abs(sum(parts) - values["tong"]) > 0.05:
+        collect.problem(P.Code.FEED_TOTAL_MISMATCH, row, "tong", P.WARNING, value=vn.number(values["tong"]),
+                        expected=vn.number(sum(parts)))
 
 
 def _last_month(campaign: Campaign, year: int) -> int:
@@ -437,46 +393,4 @@ def _last_month(campaign: Campaign, year: int) -> int:
     return end.month if end.year == year else 12
 
 
-# --- the year's value --------------------------------------------------------------------------------------------
-
-AUTO = "auto"
-MEAN_OF_QUARTERS = "quarters"
-
-
-def year_values(frame: pd.DataFrame, year: int, period: str = AUTO) -> pd.DataFrame:
-    """One value per unit and indicator for the year, with the label of where it comes from (``basis``).
-
-    ``period``: a period code (N, H1, Q4 …: that period only), ``quarters`` (the mean of the quarters there
-    are) or ``auto``: the year's table when there is one, else the mean of the quarters, else of the halves,
-    else of the months — decided per unit, so a unit missing from the year's table still gets its quarters."""
-    columns = ["unit", "indicator", "value", "basis"]
-    if frame.empty:
-        return pd.DataFrame(columns=columns)
-    kinds = frame["period"].map(lambda c: Period.of(c).kind)  # type: ignore[union-attr]
-    if period not in (AUTO, MEAN_OF_QUARTERS):
-        chosen = Period.of(period)
-        picked = frame[frame["period"] == (chosen.code if chosen else period)]
-        out = picked.assign(basis=chosen.label(year) if chosen else period)
-        return out[columns].reset_index(drop=True)
-    order = [PeriodKind.QUARTER] if period == MEAN_OF_QUARTERS else _ORDER
-    rank = kinds.map({k: i for i, k in enumerate(order)})
-    usable = frame.assign(kind=kinds, rank=rank).dropna(subset=["rank"])
-    best = usable.groupby("unit")["rank"].transform("min")
-    chosen_rows = usable[usable["rank"] == best]
-    grouped = chosen_rows.groupby(["unit", "indicator"], sort=True)
-    result = grouped["value"].mean().reset_index()
-    periods = chosen_rows.groupby("unit")["period"].agg(lambda s: sorted(set(s)))
-    result["basis"] = result["unit"].map(lambda u: _basis(periods[u], year))
-    return result[columns]
-
-
-def _basis(codes: list[str], year: int) -> str:
-    """Where a year's value comes from, in words: "năm 2025", "quý 2/2025", "trung bình quý 1, 2, 3, 4/2025"."""
-    periods = [p for p in (Period.of(c) for c in codes) if p is not None]
-    if len(periods) == 1:
-        return periods[0].label(year)
-    kind = periods[0].kind
-    numbers = ", ".join(str(p.number) for p in periods)
-    if kind is PeriodKind.HALF:
-        return f"trung bình 2 kỳ 6 tháng năm {year}"
-    return f"trung bình {'quý' if kind is PeriodKind.QUARTER else 'tháng'} {numbers}/{year}"
+SOURCE = register(FeedKind(NAME, TITLE, read, files, indicators=INDICATORS, period=MEAN_OF_QUARTERS))
