@@ -367,8 +367,8 @@ class Code(str, Enum):
     )
     FEED_DISAGREES = (
         "FEED_DISAGREES",
-        "Đơn vị {value} tự chấm tiêu chí {detail} nhưng Bộ chỉ số 766 ({expected}) chỉ cho phép tối đa mức đó. "
-        "Người thẩm định hãy đối chiếu với Cổng Dịch vụ công trước khi chấm.",
+        "Đơn vị {value}, tiêu chí {detail}: {expected}. Người thẩm định hãy đối chiếu với nguồn số liệu trước khi "
+        "chấm (mức cho phép: khóa \"tolerance\" của nguồn trong mục \"feeds\" của campaign.yml).",
     )
     # commendation rule packs and the people's records
     PACK_OVERLAP = (

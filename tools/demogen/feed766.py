@@ -26,13 +26,18 @@ from kit.config.units import Unit
 from kit.core.values import optional_float
 from kit.intake.feeds import dvc766 as F
 
-YEARS = (2024, 2025)
-FED = {"dung_han": "tdgq", "so_hoa": "mdsh"}  # criterion key -> indicator (the framework lines say the same)
+FEED_YEARS = (2024, 2025)
+FEED_GROUPS = ("CQ", "XA")
+# The framework lines of the demo's criteria (tools.demogen.generate): the on-time rate and the digitised rate,
+# scored in tiers of a percentage, take the share of the group's maximum in % (a stand-in the office chooses:
+# the index's group is wider than the one rate).
+FEED_LINES = {"dung_han": "dvc766.tien_do_pct", "so_hoa": "dvc766.so_hoa_pct"}
+FED = list(FEED_LINES)
 PLANTED_PER_YEAR = {2024: 1, 2025: 2}
 UNMATCHED = "XLONGCHU"  # the portal's new name for it is not in mapping.csv yet
 HEADERS = ["STT", "Tên cơ quan", "Mã cơ quan", "Công khai, minh bạch", "Tiến độ giải quyết",
            "Dịch vụ công trực tuyến", "Thanh toán trực tuyến", "Mức độ hài lòng", "Số hóa hồ sơ", "Tổng điểm"]
-ORDER = ["ckmb", "tdgq", "clgq", "tttt", "mdhl", "mdsh"]  # the headers' order after the agency code
+ORDER = ["cong_khai", "tien_do", "clgq", "tttt", "hai_long", "so_hoa"]  # the headers' order after the agency code
 NOTE = "Dữ liệu minh họa — bảng điểm Bộ chỉ số 766 tự tạo, không phải số liệu của Cổng Dịch vụ công"
 
 
@@ -69,12 +74,12 @@ def _scores(rng: random.Random, quality: float, rates: dict[str, float | None], 
     def near(share: float, top: float) -> float:
         return round(min(top, max(0.0, share * top)), 2)
 
-    out = {"ckmb": near(rng.gauss(quality, 0.05), 18), "clgq": near(rng.gauss(quality, 0.08), 12),
-           "tttt": near(rng.gauss(quality - 0.1, 0.1), 10), "mdhl": near(rng.gauss(quality + 0.05, 0.03), 18)}
+    out = {"cong_khai": near(rng.gauss(quality, 0.05), 18), "clgq": near(rng.gauss(quality, 0.08), 12),
+           "tttt": near(rng.gauss(quality - 0.1, 0.1), 10), "hai_long": near(rng.gauss(quality + 0.05, 0.03), 18)}
     on_time = (rates.get("dung_han") or quality * 100) / 100
-    out["tdgq"] = near(rng.uniform(0.5, 0.62) if over else min(1.0, on_time + rng.uniform(0.005, 0.02)), 20)
+    out["tien_do"] = near(rng.uniform(0.5, 0.62) if over else min(1.0, on_time + rng.uniform(0.005, 0.02)), 20)
     digital = (rates.get("so_hoa") or quality * 100) / 100
-    out["mdsh"] = near(min(1.0, digital + rng.uniform(0.005, 0.02)), 22)
+    out["so_hoa"] = near(min(1.0, digital + rng.uniform(0.005, 0.02)), 22)
     return out
 
 
@@ -98,14 +103,14 @@ def _write(path: Path, rows: list[list[object]], title: str) -> None:
         _write_xlsx(path, rows, title)
     elif path.suffix == ".json":  # what the page loads: strings, the portal's field codes
         items = [{"ID": str(r[0]), "TEN": r[1], "MA_COQUAN": r[2], "CAPDONVIID": "2" if "UBND" in str(r[1]) else "1",
-                  **{F.INDICATORS[k].field: f"{v:g}" for k, v in zip(ORDER, r[3:9], strict=True)},
+                  **{F.FIELDS[k].code: f"{v:g}" for k, v in zip(ORDER, r[3:9], strict=True)},
                   "TONG_SCORE": f"{r[9]:g}", "ROW_STT": str(r[0])} for r in rows]
         path.write_text(json.dumps({"note": NOTE, "data": items}, ensure_ascii=False, indent=1) + "\n",
                         encoding="utf-8")
     else:  # a CSV with the field codes, as a public client saves the JSON
         with open(path, "w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh)
-            writer.writerow(["ID", "TEN", "MA_COQUAN", *(F.INDICATORS[k].field for k in ORDER), "TONG_SCORE"])
+            writer.writerow(["ID", "TEN", "MA_COQUAN", *(F.FIELDS[k].code for k in ORDER), "TONG_SCORE"])
             writer.writerows(rows)
 
 
@@ -117,7 +122,7 @@ def generate_766(campaign: Campaign, seed: int) -> dict[int, list[str]]:
     rng = random.Random(seed)
     folder = campaign.root / F.FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    fed_units = [u for u in campaign.units if u.group in ("CQ", "XA")]
+    fed_units = [u for u in campaign.units if u.group in FEED_GROUPS]
     codes = {u.code: agency_code(i) for i, u in enumerate(fed_units, start=1)}
     with open(campaign.root / F.MAPPING, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
@@ -127,11 +132,11 @@ def generate_766(campaign: Campaign, seed: int) -> dict[int, list[str]]:
             if u.code != UNMATCHED:
                 writer.writerow([portal_name(u, campaign), codes[u.code], u.code, "Dữ liệu minh họa"])
     planted: dict[int, list[str]] = {}
-    for year in YEARS:
+    for year in FEED_YEARS:
         _, report, _ = check_files(campaign, year)
         table = report.table()
         declared = {(r.unit, r.key): (r.value, r.self) for r in table.itertuples()}
-        units = [u for u in campaign.units_of(year) if u.group in ("CQ", "XA")]
+        units = [u for u in campaign.units_of(year) if u.group in FEED_GROUPS]
         criteria = {(u.code, c.key): c for u in units for c in campaign.framework(year, u.group).criteria
                     if c.key in FED}
         maxima = {u: c.max for (u, key), c in criteria.items() if key == "dung_han"}
