@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 
 from kit.core import problems as P
-from kit.core.yamlfile import finite, line_of
+from kit.core.yamlfile import LINE, finite, line_of
 
 CONVERSIONS = ("value", "share", "tiers")
 YEAR = "year"
@@ -110,12 +110,16 @@ def feed_settings(raw: object, where: P.Where, problems: list[P.Problem]) -> dic
         return {}
     out: dict[str, dict[str, object]] = {}
     for name, settings in raw.items():
+        if name == LINE:  # the loader's line number of the mapping, not a source
+            continue
         row = line_of(settings) if isinstance(settings, dict) else line_of(raw)
         if not isinstance(settings, dict):
             problems.append(P.make(P.Code.CONFIG_INVALID, row=row, **where,
                                    detail=f"feeds.{name}: ghi các thiết lập, ví dụ {{period: mean_quarters}}"))
             continue
         for key in settings:
+            if key == LINE:
+                continue
             if key not in FEED_SETTING_KEYS:
                 known = ", ".join(sorted(FEED_SETTING_KEYS))
                 problems.append(P.make(P.Code.CONFIG_INVALID, row=row, **where,
@@ -128,5 +132,5 @@ def feed_settings(raw: object, where: P.Where, problems: list[P.Problem]) -> dic
         if tolerance is not None and (not finite(tolerance) or float(tolerance) < 0):
             problems.append(P.make(P.Code.CONFIG_INVALID, row=row, **where,
                                    detail=f"feeds.{name}.tolerance phải là một số từ 0 trở lên"))
-        out[str(name)] = dict(settings)
+        out[str(name)] = {k: v for k, v in settings.items() if k != LINE}
     return out
