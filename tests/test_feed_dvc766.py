@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
+from kit.app.appraisal import Workspace
+from kit.app.year import check_files
+from kit.cli import main
 from kit.config.campaign import Campaign, load_campaign
 from kit.intake.feeds import dvc766 as F
 from kit.intake.feeds.registry import FeedTable, period_label, year_values
-from tests.helpers import write_campaign
+from kit.scoring.feed_checks import DEFAULT_TOLERANCE, tolerance
+from kit.scoring.results import year_results
+from kit.store.gradebook import Gradebook
+from kit.ui.scoring_panel import AppraisalPanel
+from tests.helpers import DEMO, FRAMEWORK_YML, submit, write_campaign
 
 HEADERS = ["STT", "Tên cơ quan", "Công khai, minh bạch", "Tiến độ giải quyết", "Dịch vụ công trực tuyến",
            "Thanh toán trực tuyến", "Mức độ hài lòng", "Số hóa hồ sơ", "Tổng điểm"]
@@ -202,3 +212,72 @@ def test_indicators_a_framework_line_may_name():
     assert F.SOURCE.indicator("tttt") is not None and not F.FIELDS["tttt"].verified
     assert F.SOURCE.indicator("thanh_toan") is None and F.SOURCE.indicator("TDGQ") is None
     assert sum(F.FIELDS[k].maximum for k in ("cong_khai", "tien_do", "hai_long", "so_hoa")) + 22 == 100
+
+
+# --- the feed where people decide: proposal, panel, kit check ----------------------------------------------------
+
+TIERS = "        type: tiers\n"
+FED_FRAMEWORK = FRAMEWORK_YML.replace(TIERS, TIERS + "        feed: dvc766.tien_do_pct\n", 1)
+
+
+@pytest.fixture
+def fed(tmp_path: Path) -> Campaign:
+    """The tiny campaign whose criterion 1.2 (tiers of a %) takes the 766 index's "Tiến độ giải quyết" (% of its
+    maximum); U1 claims 2 points (95,5 %) where the index says 60 % (1 point), U2 as much as the index says."""
+    camp = load_campaign(write_campaign(tmp_path / "fed", framework=FED_FRAMEWORK))
+    _xlsx(_folder(camp) / "quy-1.xlsx", [_row(1, "Đơn vị Một", (16, 12.0, 10, 8, 17, 20)),
+                                         _row(2, "Đơn vị Hai", (16, 19.0, 10, 8, 17, 20))])
+    for unit in ("U1", "U2", "U3"):
+        submit(camp, unit)
+    return camp
+
+
+def test_the_proposal_of_a_fed_criterion_comes_from_the_feed(fed):
+    _, report, _ = check_files(fed, 2024)
+    long = year_results(fed, report).long.set_index(["unit", "code"])
+    assert long.loc[("U1", "1.2"), "proposal"] == 1.0 and long.loc[("U2", "1.2"), "proposal"] == 2.0
+    assert long.loc[("U1", "1.2"), "feed"] == "dvc766.tien_do_pct" and long.loc[("U1", "1.2"), "fed_value"] == 60
+    assert long.loc[("U3", "1.2"), "proposal"] == 2.0  # no value on the portal: its own rate, as before
+
+
+def test_the_panel_shows_the_766_value_beside_the_self_score(fed):
+    with Gradebook.for_campaign(fed) as book:
+        p = AppraisalPanel(Workspace.open(fed, 2024, book), "Nguyễn Thị Lan")
+        info = {e.row.code: e.info.value for e in p.editors}
+    assert "<b>tự chấm 2</b>; giá trị đo: 95,5 · <b style='color:#6a1b9a'>Theo Bộ chỉ số 766 (quý 1/2024): " \
+           "Tiến độ giải quyết (TDGQ, % điểm tối đa) 60,00</b>" in info["1.2"]
+    assert "đề xuất tự động <b>1</b>" in info["1.2"]
+    assert "Bộ chỉ số 766" not in info["1.1"]
+
+
+def _check(camp: Campaign, year: int = 2024) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["check", "--campaign", str(camp.root), "--year", str(year)])
+    return code, out.getvalue()
+
+
+def test_kit_check_lists_a_claim_the_feed_does_not_support(fed):
+    code, text = _check(fed)
+    lines = [line for line in text.splitlines() if "FEED_DISAGREES" in line]
+    assert len(lines) == 1 and "[CẢNH BÁO FEED_DISAGREES] 2024/U1_2024.xlsx" in lines[0]
+    assert "Đơn vị U1 (Đơn vị Một), tiêu chí 1.2 (Tỷ lệ hồ sơ trực tuyến): tự chấm 2 điểm; theo Bộ chỉ số 766 " \
+           "(quý 1/2024): Tiến độ giải quyết (TDGQ, % điểm tối đa) 60,00, tương ứng 1 điểm — cao hơn " \
+           "1 điểm, quá mức cho phép 0,5 điểm" in lines[0]
+    assert code == 0  # a warning: the forms are valid, the evaluator decides
+
+
+def test_the_tolerance_is_configured_per_source(fed):
+    with (fed.root / "campaign.yml").open("a", encoding="utf-8") as f:
+        f.write("feeds: {dvc766: {tolerance: 1}}\n")
+    assert "FEED_DISAGREES" not in _check(load_campaign(fed.root))[1]
+    assert tolerance(load_campaign(fed.root), "dvc766") == 1 and tolerance(fed, "dvc766") == DEFAULT_TOLERANCE
+
+
+def test_kit_check_on_the_demo_lists_the_planted_over_claims_and_the_unmatched_name():
+    _, text = _check(load_campaign(DEMO), 2025)
+    flagged = re.findall(r"FEED_DISAGREES\] \S+: Đơn vị (\w+) .*?tiêu chí (\S+)", text)
+    assert flagged == [("KTHT", "3.2"), ("TP", "3.2")]  # tools/demogen/feed766.py: drawn among those claiming 4
+    assert "bình quân quý 1, 2/2025" in text and "FEED_NAME_UNMATCHED" in text
+    assert re.findall(r"FEED_NAME_UNMATCHED\] [^:]+: Cơ quan \"([^\"]+)\"", text) == [
+        "UBND xã Long Chữ - tỉnh Tây Ninh (mới) (MH.999)"]
