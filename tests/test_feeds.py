@@ -163,3 +163,42 @@ def test_the_feed_file_is_part_of_the_fingerprint(tmp_path, toy):
 ])
 def test_periods_as_people_write_them(text, period):
     assert parse_period(text, 2024) == period
+
+
+def test_surveys_and_inspections_come_through_the_seam(tmp_path):
+    campaign = load_campaign(write_campaign(tmp_path / "c"))
+    submit(campaign, "U1")
+    (campaign.root / "surveys").mkdir()
+    (campaign.root / "surveys" / "2024.csv").write_text("unit,code,value\nU1,2.1,75\n")
+    (campaign.root / "inspections").mkdir()
+    (campaign.root / "inspections" / "2024.csv").write_text(
+        "Ngày kiểm tra,Mã đơn vị,Cơ quan kiểm tra,Số quyết định/biên bản,Nội dung phát hiện,Mã tiêu chí,Số vi phạm\n"
+        "05/04/2024,U1,Phòng Nội vụ,12/BB,Trễ hạn,1.5,3\n", encoding="utf-8")
+    state = load_year(campaign, 2024)
+    assert {"surveys", "inspections"} <= set(state.feeds.tables)
+    assert state.movement.inspections is state.feeds["inspections"].detail
+    survey, deduction = _row(state, "U1", "2.1"), _row(state, "U1", "1.5")
+    assert (survey["feed"], survey["fed_value"], survey["fed"], survey["proposal"]) == ("surveys.2.1", 75, 3, 3)
+    assert (deduction["feed"], deduction["fed"], deduction["proposal"]) == ("inspections.1.5", 3, -1)
+
+
+def test_the_mean_of_the_quarters_given():
+    table = registry.FeedTable("toy", 2024, registry.pd.DataFrame(
+        [("toy", 2024, "U1", q, "diem", v, i) for i, (q, v) in enumerate([("Q1", 60), ("Q2", 70), ("Q4", 95),
+                                                                          ("year", 10)])],
+        columns=registry.FEED_COLUMNS))
+    mean = registry.year_values(table, "mean_quarters").iloc[0]
+    assert (mean["value"], mean["period"]) == (75, "Q1+Q2+Q4")
+    assert registry.period_label(mean["period"]) == "bình quân quý 1, 2, 4"
+    assert registry.year_values(table, "year")["value"].tolist() == [10]
+    assert registry.year_values(table, "Q3").empty
+
+
+def test_feed_settings_in_campaign_yml_are_checked(tmp_path):
+    bad = CAMPAIGN_YML + "feeds:\n  toy: {period: quy3, tolerance: -1}\n"
+    with pytest.raises(CampaignError) as caught:
+        load_campaign(write_campaign(tmp_path / "c", campaign=bad))
+    assert [p.code for p in caught.value.problems] == ["CONFIG_INVALID", "CONFIG_INVALID"]
+    good = CAMPAIGN_YML + "feeds:\n  toy: {period: Q4, tolerance: 0.5}\n"
+    assert load_campaign(write_campaign(tmp_path / "d", campaign=good)).feed_settings == {
+        "toy": {"period": "Q4", "tolerance": 0.5}}
