@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 
 from kit.core import problems as P
-from kit.core.yamlfile import LINE, finite, line_of
+from kit.core.yamlfile import LINE, finite, line_of, unknown_keys
 
 CONVERSIONS = ("value", "share", "tiers")
 YEAR = "year"
@@ -110,20 +110,14 @@ def feed_settings(raw: object, where: P.Where, problems: list[P.Problem]) -> dic
         return {}
     out: dict[str, dict[str, object]] = {}
     for name, settings in raw.items():
-        if name == LINE:  # the loader's line number of the mapping, not a source
+        if name == LINE:
             continue
         row = line_of(settings) if isinstance(settings, dict) else line_of(raw)
         if not isinstance(settings, dict):
             problems.append(P.make(P.Code.CONFIG_INVALID, row=row, **where,
                                    detail=f"feeds.{name}: ghi các thiết lập, ví dụ {{period: mean_quarters}}"))
             continue
-        for key in settings:
-            if key == LINE:
-                continue
-            if key not in FEED_SETTING_KEYS:
-                known = ", ".join(sorted(FEED_SETTING_KEYS))
-                problems.append(P.make(P.Code.CONFIG_INVALID, row=row, **where,
-                                       detail=f"feeds.{name}: \"{key}\" không có; dùng {known}"))
+        unknown_keys(settings, FEED_SETTING_KEYS, where.get("file", ""), problems)
         period = settings.get("period")
         if period is not None and str(period) not in YEAR_VALUE_SETTINGS:
             problems.append(P.make(P.Code.CONFIG_INVALID, row=row, **where,

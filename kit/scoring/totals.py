@@ -79,17 +79,19 @@ def _add_proposals(df: pd.DataFrame) -> pd.DataFrame:
     yes = codes == (words.get_loc(YES) if YES in words else -2)
     value = pd.to_numeric(df["value"], errors="coerce").to_numpy(dtype=float)
     self_score = pd.to_numeric(df["self"], errors="coerce").to_numpy(dtype=float)
-    fed = pd.to_numeric(df["fed"], errors="coerce").to_numpy(dtype=float) if "fed" in df else np.full(len(df), np.nan)
+    fed = pd.to_numeric(df["fed"], errors="coerce").to_numpy(dtype=float, copy=True) if "fed" in df else \
+        np.full(len(df), np.nan)
     top, bottom = df["max"].to_numpy(dtype=float), df["min"].to_numpy(dtype=float)
     per_item = df["per_item"].to_numpy(dtype=float)
     kind = _type_codes(df)
     # a table carrying only the two oldest sources' columns (survey in %, violations found) says the same as ``fed``
-    if "survey" in df:
-        legacy = survey_points(top, pd.to_numeric(df["survey"], errors="coerce").to_numpy(dtype=float))
-        fed = np.where(np.isnan(fed) & (kind == _TYPE["survey"]), legacy, fed)
-    if "found" in df:
-        found = pd.to_numeric(df["found"], errors="coerce").to_numpy(dtype=float)
-        fed = np.where(np.isnan(fed) & (kind == _TYPE["deduction"]), found, fed)
+    for column, tcode in (("survey", _TYPE["survey"]), ("found", _TYPE["deduction"])):
+        if column in df:
+            given = pd.to_numeric(df[column], errors="coerce").to_numpy(dtype=float)
+            take = np.flatnonzero(np.isnan(fed) & (kind == tcode) & ~np.isnan(given))
+            fed[take] = survey_points(top[take], given[take]) if column == "survey" else given[take]
+    if "fed" in df:
+        df["fed"] = fed
     proposal = np.full(len(df), np.nan)
 
     def fill(rows: np.ndarray, rule: str, tiers: tuple[Tier, ...] = ()) -> None:
@@ -155,9 +157,7 @@ def _with_fed(df: pd.DataFrame, fed: pd.DataFrame | None, surveys: pd.DataFrame 
             df = df.merge(frame[[*keys, column]], on=keys, how="left")
             given = pd.to_numeric(df[column], errors="coerce").to_numpy(dtype=float)
             take = np.isnan(df["fed"].to_numpy(dtype=float)) & ~np.isnan(given) & (kind == tcode)
-            if take.any():
-                points = survey_points(df["max"].to_numpy(dtype=float), given) if column == "survey" else given
-                df.loc[take, "fed"] = points[take]
+            if take.any():  # the figure itself is converted with the proposals (_add_proposals)
                 df.loc[take, "fed_value"] = given[take]
                 df.loc[take, "feed"] = name + "." + df.loc[take, "code"].astype(str)
                 df.loc[take, "fed_period"] = "year"

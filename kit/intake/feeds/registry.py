@@ -312,7 +312,7 @@ def link_problems(campaign: Campaign, year: int) -> list[P.Problem]:
             link = c.feed
             if link is None:
                 continue
-            where = {"file": fw.path.relative_to(campaign.root).as_posix() if fw.path else "", "row": link.row}
+            where = {"file": f"criteria/{fw.path.name}" if fw.path else "", "row": link.row}
             source = kind(link.feed)
             if source is None:
                 problems.append(P.make(P.Code.FEED_UNKNOWN, **where, value=link.feed, detail=c.code,  # type: ignore[arg-type]
