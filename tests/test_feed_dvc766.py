@@ -12,11 +12,14 @@ import pytest
 from openpyxl import Workbook
 
 from kit.app.appraisal import Workspace
-from kit.app.year import check_files
+from kit.app.year import check_files, load_year
 from kit.cli import main
 from kit.config.campaign import Campaign, load_campaign
+from kit.core import vn
 from kit.intake.feeds import dvc766 as F
 from kit.intake.feeds.registry import FeedTable, period_label, year_values
+from kit.reporting import data as rd
+from kit.reporting import display
 from kit.scoring.feed_checks import DEFAULT_TOLERANCE, tolerance
 from kit.scoring.results import year_results
 from kit.store.gradebook import Gradebook
@@ -281,3 +284,41 @@ def test_kit_check_on_the_demo_lists_the_planted_over_claims_and_the_unmatched_n
     assert "bình quân quý 1, 2/2025" in text and "FEED_NAME_UNMATCHED" in text
     assert re.findall(r"FEED_NAME_UNMATCHED\] [^:]+: Cơ quan \"([^\"]+)\"", text) == [
         "UBND xã Long Chữ - tỉnh Tây Ninh (mới) (MH.999)"]
+
+
+# --- the yearly report's comparison section -----------------------------------------------------------------------
+
+def test_the_yearly_report_compares_self_scores_with_the_feed_per_unit_and_area():
+    yd = load_year(DEMO, 2025)
+    by_unit = rd.fed_by_unit(yd).set_index("Đơn vị")
+    assert by_unit.loc["Phòng Kinh tế và Hạ tầng", "Tự chấm vượt nguồn"] == 1
+    assert by_unit.loc["Phòng Tư pháp", "Tự chấm vượt nguồn"] == 1
+    assert by_unit["Tự chấm vượt nguồn"].sum() == 2 and (by_unit["Số tiêu chí có nguồn"] == 2).all()
+    long = yd.results.long
+    fed = long[long["feed"].str.startswith("dvc766.") & long["self"].notna()]
+    claimed = fed[fed["unit"] == "KTHT"]
+    assert by_unit.loc["Phòng Kinh tế và Hạ tầng", "Tự chấm"] == vn.points(claimed["self"].sum())
+    assert by_unit.loc["Phòng Kinh tế và Hạ tầng", "Theo nguồn"] == vn.points(claimed["proposal"].sum())
+    by_area = rd.fed_by_area(yd)
+    assert list(by_area["Lĩnh vực"].unique()) == ["3. Cải cách thủ tục hành chính"]
+    assert by_area["Số đơn vị"].sum() == len(by_unit)
+    claims = rd.fed_claims(yd)
+    assert list(claims["Đơn vị"]) == ["Phòng Kinh tế và Hạ tầng", "Phòng Tư pháp"]
+    assert claims["Nguồn số liệu"].str.startswith("Bộ chỉ số 766 (bình quân quý 1, 2/2025): Tiến độ giải quyết").all()
+
+
+def test_the_yearly_report_notebook_has_the_section(monkeypatch):
+    """The notebook's cells up to the section, run on the demo's 2025 (as kit render runs them), show its tables."""
+    shown: list[str] = []
+    monkeypatch.setattr(display, "_display", shown.append)
+    nb = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / "10-bao-cao-nam.ipynb").read_text("utf-8"))
+    cells = {c.get("id"): "".join(c["source"]) for c in nb["cells"]}
+    assert "## 14. Đối chiếu điểm tự chấm với nguồn số liệu bên ngoài (Bộ chỉ số 766)" in cells["feeds-md"]
+    namespace: dict[str, object] = {}
+    exec(f"campaign = {str(DEMO)!r}\nyear = 2025\nrun = ''", namespace)  # the parameters cell, as papermill does
+    exec("from kit.app.year import load_year\nfrom kit.reporting import data as rd\n"
+         "from kit.reporting.display import show_table, show_text\nyd = load_year(campaign, year)", namespace)
+    exec(cells["feeds-code"], namespace)
+    page = "".join(shown)
+    assert "Theo đơn vị" in page and "Phòng Kinh tế và Hạ tầng" in page and "FEED_DISAGREES" in page
+    assert "Bộ chỉ số 766 (bình quân quý 1, 2/2025)" in page
