@@ -12,6 +12,7 @@ import pytest
 from openpyxl import Workbook
 
 from kit.app.appraisal import Workspace
+from kit.app.fingerprint import unit_fingerprint
 from kit.app.year import check_files, load_year
 from kit.cli import main
 from kit.config.campaign import Campaign, load_campaign
@@ -322,3 +323,22 @@ def test_the_yearly_report_notebook_has_the_section(monkeypatch):
     page = "".join(shown)
     assert "Theo đơn vị" in page and "Phòng Kinh tế và Hạ tầng" in page and "FEED_DISAGREES" in page
     assert "Bộ chỉ số 766 (bình quân quý 1, 2/2025)" in page
+
+
+def test_a_new_766_table_changes_exactly_what_it_changes(fed):
+    """A new quarter's table naming only U1: the year's fingerprint (year and period reports) and U1's scorecard
+    change; U2's (its quarters unchanged) and U3's (not on the portal) do not, so kit render leaves them."""
+    def prints() -> tuple[str, dict[str, str]]:
+        yd = load_year(fed, 2024)
+        return yd.fingerprint.digest, {u: unit_fingerprint([yd], u).digest for u in ("U1", "U2", "U3")}
+
+    year_before, units_before = prints()
+    assert prints() == (year_before, units_before)
+    _xlsx(_folder(fed) / "quy-2.xlsx", [_row(1, "Đơn vị Một", (16, 19.5, 10, 8, 17, 20))])
+    year_after, units_after = prints()
+    assert year_after != year_before
+    assert [u for u in units_before if units_after[u] != units_before[u]] == ["U1"]
+    long = load_year(fed, 2024).results.long.set_index(["unit", "code"])
+    assert long.loc[("U1", "1.2"), "fed_value"] == (60 + 97.5) / 2 and long.loc[("U1", "1.2"), "proposal"] == 1
+    (fed.root / F.MAPPING).write_text("Tên trên Cổng,Mã đơn vị\nSở Nội vụ,-\n", encoding="utf-8")
+    assert prints()[0] != year_after  # the mapping file is one of the feed's files
