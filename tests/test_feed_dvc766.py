@@ -342,3 +342,25 @@ def test_a_new_766_table_changes_exactly_what_it_changes(fed):
     assert long.loc[("U1", "1.2"), "fed_value"] == (60 + 97.5) / 2 and long.loc[("U1", "1.2"), "proposal"] == 1
     (fed.root / F.MAPPING).write_text("Tên trên Cổng,Mã đơn vị\nSở Nội vụ,-\n", encoding="utf-8")
     assert prints()[0] != year_after  # the mapping file is one of the feed's files
+
+
+def test_a_login_page_saved_as_json_and_a_broken_json_are_located(camp):
+    folder = _folder(camp)
+    (folder / "quy-1.json").write_text("<html><body>Đăng nhập hệ thống<input type=password></body></html>",
+                                       encoding="utf-8")
+    (folder / "quy-2.json").write_text('{"data": [\n{"TEN": "Đơn vị Một", "TDGQ": "19"\n', encoding="utf-8")
+    feed = F.read(camp, 2024)
+    assert [(p.code, p.file) for p in feed.problems] == [
+        ("FEED_LOGIN_PAGE", "feeds/dvc766/2024/quy-1.json"), ("FEED_NO_TABLE", "feeds/dvc766/2024/quy-2.json")]
+    assert feed.problems[1].row == 3 and "JSON" in feed.problems[1].message
+
+
+def test_the_demos_2025_tables_list_merged_communes_which_are_left_to_their_successors():
+    demo = load_campaign(DEMO)
+    feed = F.read(demo, 2025)
+    first = F.read_file(DEMO / "feeds" / "dvc766" / "2025" / "quy-1.xlsx", "quy-1.xlsx")[0]
+    listed = {str(cells["name"]) for _, cells in first}
+    assert "UBND xã An Bình - tỉnh Tây Ninh" in listed  # merged into Xã Châu Thành on 1/7/2025
+    assert "ANBINH" in demo.departed(2025) and "ANBINH" not in set(feed.rows["unit"])
+    assert [p.code for p in feed.problems] == ["FEED_NAME_UNMATCHED"]
+    assert {"XCHAUTHANH", "KTHT", "TP"} <= set(feed.rows["unit"])

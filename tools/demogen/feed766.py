@@ -141,14 +141,17 @@ def generate_766(campaign: Campaign, seed: int) -> dict[int, list[str]]:
                     if c.key in FED}
         maxima = {u: c.max for (u, key), c in criteria.items() if key == "dung_han"}
         planted[year] = _planted(declared, units, maxima, rng, PLANTED_PER_YEAR[year])
-        quality = {u.code: rng.uniform(0.7, 0.95) for u in units}
+        # the portal lists every agency of its day: the communes merged on 1/7/2025 are in the first two quarters
+        # of 2025 (the reader leaves them: their year is their successors')
+        listed = units + [u for u in fed_units if u.code in campaign.departed(year)]
+        quality = {u.code: rng.uniform(0.7, 0.95) for u in listed}
         out = folder / str(year)
         out.mkdir(exist_ok=True)
         for old in out.iterdir():
             old.unlink()
         for quarter in (1, 2, 3, 4):
             first, last = f"{year}-{3 * quarter - 2:02d}-01", f"{year}-{3 * quarter:02d}-28"
-            present = [u for u in units if (u.valid_from is None or u.valid_from.isoformat() <= last)
+            present = [u for u in listed if (u.valid_from is None or u.valid_from.isoformat() <= last)
                        and (u.valid_to is None or u.valid_to.isoformat() >= first)]
             rows: list[tuple[str, str, list[float], float]] = []
             for u in present:

@@ -162,7 +162,6 @@ class Mapping:
     by_agency: dict[str, set[str]]
     by_name: dict[str, set[str]]
     units_by_name: dict[str, set[str]]  # the year's units by folded name: an exact equal name needs no line
-    file: str
 
     def units(self, agency: str, name: str) -> set[str]:
         if agency and agency in self.by_agency:
@@ -204,7 +203,7 @@ def load_mapping(campaign: Campaign, year: int) -> tuple[Mapping, list[P.Problem
     units_by_name: dict[str, set[str]] = {}
     for u in campaign.units_of(year):
         units_by_name.setdefault(_name_key(u.name), set()).add(u.code)
-    return Mapping(by_agency, by_name, units_by_name, label), problems
+    return Mapping(by_agency, by_name, units_by_name), problems
 
 
 # --- reading one saved file -----------------------------------------------------------------------------------
@@ -239,7 +238,12 @@ class _Tables(HTMLParser):
 
 
 def _looks_like_html(path: Path) -> bool:
-    head = path.read_bytes()[:2048].lstrip().lower()
+    """A web page saved under a spreadsheet's (or JSON's) name: the portal's table, or its login page."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(2048).lstrip().lower()
+    except OSError:
+        return False
     return head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<meta", b"<head", b"\xef\xbb\xbf<"))
 
 
@@ -270,8 +274,8 @@ def _from_json(path: Path, label: str) -> tuple[Records, dict[str, str], list[P.
         data = json.loads(read_text(path, label))
     except FileProblem as exc:
         return [], {}, [P.Problem(**{**exc.problem.to_dict(), "file": label})]
-    except ValueError as exc:
-        return [], {}, [P.make(P.Code.FEED_NO_TABLE, file=label, detail=f"JSON không hợp lệ: {exc}")]
+    except json.JSONDecodeError as exc:
+        return [], {}, [P.make(P.Code.FEED_NO_TABLE, file=label, row=exc.lineno, detail="nội dung JSON không hợp lệ")]
     items = data.get("data") if isinstance(data, dict) else data
     if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
         return [], {}, [P.make(P.Code.FEED_NO_TABLE, file=label, detail="JSON không phải danh sách cơ quan")]
@@ -284,8 +288,6 @@ def _from_json(path: Path, label: str) -> tuple[Records, dict[str, str], list[P.
 
 def read_file(path: Path, label: str) -> tuple[Records, dict[str, str], list[P.Problem]]:
     """One saved table: (record number, field → raw value), where each field is, and why it cannot be read."""
-    if path.suffix.lower() == ".json":
-        return _from_json(path, label)
     if _looks_like_html(path) or path.suffix.lower() in (".htm", ".html"):
         try:
             text = read_text(path, label)
@@ -297,6 +299,8 @@ def read_file(path: Path, label: str) -> tuple[Records, dict[str, str], list[P.P
         if problems and _login_page(text, parser):
             return [], {}, [P.make(P.Code.FEED_LOGIN_PAGE, file=label)]
         return records, where, problems
+    if path.suffix.lower() == ".json":
+        return _from_json(path, label)
     table, records, where = read_table(path, label, COLUMNS, ["name"])
     if table.problems:
         return [], {}, table.problems
@@ -318,6 +322,7 @@ def files(root: Path, year: int) -> list[Path]:
 def read(campaign: Campaign, year: int) -> FeedTable:
     """Every saved table of ``year``, mapped to units and checked; a bad row or value is left out, located."""
     mapping, problems = load_mapping(campaign, year)
+    departed = campaign.departed(year)
     rows: list[pd.DataFrame] = []
     labels: list[str] = []
     unmatched: dict[str, list[str]] = {}
@@ -355,6 +360,8 @@ def read(campaign: Campaign, year: int) -> FeedTable:
             if len(units) > 1:
                 collect.problem(P.Code.FEED_NAME_AMBIGUOUS, row, "name", value=shown, detail=", ".join(sorted(units)),
                                 expected=MAPPING.as_posix())
+                continue
+            if next(iter(units)) in departed:  # merged or ceased: its year is its successor's, never carried over
                 continue
             unit = collect.unit(next(iter(units)), row, "name")
             if unit is None:
