@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -69,17 +69,49 @@ def counts_in_max(answer_type: str) -> bool:
     return answer_type not in ("bonus", "deduction")
 
 
+# What the rules are written with: each works on floats (one row: plain Python, a form's ~45 rows cost microseconds)
+# and on NumPy arrays (a year's rows), so one rule serves both paths.
+def _pick(cond: Any, a: Any, b: Any) -> Any:
+    """``a`` where ``cond``, else ``b``."""
+    if isinstance(cond, (bool, np.bool_)):
+        return a if cond else b
+    return np.where(cond, a, b)
+
+
+def _missing(x: Any) -> Any:
+    """Where ``x`` is NaN (NaN is the one value unequal to itself)."""
+    return x != x
+
+
+def _clip(x: Any, low: Any, high: Any) -> Any:
+    if isinstance(x, float):
+        return min(max(x, low), high)
+    return np.minimum(np.maximum(x, low), high)
+
+
+def _larger(a: Any, b: Any) -> Any:
+    """The larger of two values, a NaN giving way to the other (``np.fmax``)."""
+    if isinstance(a, float):
+        return b if a != a or (b == b and b > a) else a
+    return np.fmax(a, b)
+
+
+def _zero_if_missing(x: Any) -> Any:
+    if isinstance(x, float):
+        return 0.0 if x != x else x
+    return np.nan_to_num(x)
+
+
 def tier_points(tiers: tuple[Tier, ...], value: Any) -> Any:
     """Points of the highest tier whose threshold the value reaches (tiers sorted high to low), 0 below every tier
     or for NaN; on a float or an array alike."""
-    out = np.zeros(np.shape(value))
+    out: Any = 0.0
     for tier in reversed(tiers):  # ascending, so higher tiers overwrite
-        out = np.where(value >= tier.min, tier.points, out)
-    return float(out) if np.ndim(out) == 0 else out
+        out = _pick(value >= tier.min, tier.points, out)
+    return out
 
 
-@dataclass(frozen=True)
-class Rows:
+class Rows(NamedTuple):
     """What a proposal is computed from, for one row (floats) or many (NumPy arrays of one answer type).
 
     ``fed`` is a criterion's figure from an outside source (kit.scoring.feeds), NaN where there is none: the
@@ -97,23 +129,19 @@ class Rows:
     tiers: tuple[Tier, ...] = ()
 
 
-def _held(rows: Rows, points: Any) -> Any:
-    return np.minimum(np.maximum(points, rows.min), rows.max)
-
-
 def _yes_no(r: Rows) -> Any:
-    return np.where(np.isnan(r.fed), np.where(r.yes, r.max, 0.0), _held(r, r.fed))
+    return _pick(_missing(r.fed), _pick(r.yes, r.max, 0.0), _clip(r.fed, r.min, r.max))
 
 
 def _tiers(r: Rows) -> Any:
     """The fed measure, where there is one, is what the tiers apply to; no measure at all: 0 points."""
-    return tier_points(r.tiers, np.where(np.isnan(r.fed), r.value, r.fed))
+    return tier_points(r.tiers, _pick(_missing(r.fed), r.value, r.fed))
 
 
 def _deduction(r: Rows) -> Any:
     """At least the violations found outside (inspections): the unit's own count may include them, so the larger
     of the two, never their sum."""
-    return np.maximum(-np.nan_to_num(np.fmax(r.value, r.fed)) * r.per_item, r.min)
+    return _larger(-_zero_if_missing(_larger(r.value, r.fed)) * r.per_item, r.min)
 
 
 def _survey(r: Rows) -> Any:
@@ -124,7 +152,7 @@ def _survey(r: Rows) -> Any:
 def _judged(r: Rows) -> Any:
     """Judgement and bonus: the kit cannot know better than the unit, so the self score held to the allowed range
     (0 when absent) — or what a source says, where a criterion is fed. An evaluator must still look."""
-    return _held(r, np.where(np.isnan(r.fed), np.nan_to_num(r.self_score), r.fed))
+    return _clip(_pick(_missing(r.fed), _zero_if_missing(r.self_score), r.fed), r.min, r.max)
 
 
 # The one table of proposal rules: each works on floats and on arrays alike, so the row-by-row path (``proposal``,
@@ -150,7 +178,7 @@ def proposal(answer_type: str, *, max_points: float, min_points: float, answer: 
     if answer == NA:
         return math.nan
     if fed is None:
-        fed = survey_points(max_points, survey) if survey is not None else found
+        fed = float(survey_points(max_points, survey)) if survey is not None else found
     rows = Rows(answer == YES, math.nan if value is None else float(value),
                 math.nan if self_score is None else float(self_score), math.nan if fed is None else float(fed),
                 float(max_points), float(min_points), float(per_item), tiers)

@@ -183,7 +183,7 @@ class Movement:
     initiatives: Table
     nominations: Table
     records: Records  # campaign-wide: people, collectives, award history, holds (kit.intake.records)
-    inspections: Table = field(default_factory=lambda: Table("inspections"))  # the year's (kit.intake.inspections)
+    inspections: Table = field(default_factory=lambda: Table("inspections"))  # the year's: the inspections feed's
     assignments: Table = field(default_factory=lambda: Table("assignments.csv"))  # campaign-wide: who appraises what
 
     @property
