@@ -81,7 +81,7 @@ def test_the_meeting_view_ranks_the_third_group_and_shows_learning_pairs():
         m.band_sliders[1].value = 70  # "Tốt" from 70 %: agencies at 73-79 % move up; per-group quotas follow
         m.apply_button.click()
         assert "Kho bạc Nhà nước Châu Thành" not in m.whatif.value.split("Đề nghị khen thưởng thay đổi")[0]
-        assert "Chi cục Thuế huyện Châu Thành" in m.whatif.value and "không được lưu" in m.whatif.value
+        assert "Chi cục Thống kê huyện Châu Thành" in m.whatif.value and "không được lưu" in m.whatif.value
 
 
 @pytest.fixture

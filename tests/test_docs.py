@@ -75,7 +75,7 @@ def test_the_map_has_a_line_for_every_module():
     """A module added to kit/ gets its line in the table of docs/architecture.md ("What lives where")."""
     text = (ROOT / "docs/architecture.md").read_text(encoding="utf-8")
     floor, listed = "", set()
-    for name, module in re.findall(r"^\|([^|]*)\| `(\w+\.py)` \|", text, flags=re.MULTILINE):
+    for name, module in re.findall(r"^\|([^|]*)\| `((?:\w+/)*\w+\.py)` \|", text, flags=re.MULTILINE):
         floor = name.strip() or floor  # a row without a floor continues the one above
         listed.add(module if floor == "—" else f"{floor}/{module}")  # "—": a module of kit/ itself
     modules = {p.relative_to(ROOT / "kit").as_posix() for p in (ROOT / "kit").rglob("*.py")

@@ -4,9 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit.config.answers import Tier, proposal
+from kit.config.answers import ANSWER_TYPES, Tier, proposal
 from kit.config.campaign import Band, load_campaign
 from kit.intake.check import check_year
+from kit.scoring.feeds import fed_frame
 from kit.scoring.totals import (
     BASIS_FULL,
     BASIS_NONE,
@@ -23,17 +24,41 @@ BANDS = [Band("Tốt", 80, None), Band("Khá", 50, 80), Band("Kém", 0, 50)]
 
 
 def test_vectorised_proposals_equal_the_scalar_rule():
-    """Every demo row: the table version gives what answers.proposal gives one by one."""
+    """Every demo row: the table version gives what answers.proposal gives one by one — with the demo's survey
+    results and inspection counts (through the feed seam) and a fed figure on a third of the other rows of every
+    answer type, some outside the criterion's range."""
     campaign = load_campaign(DEMO)
     report = check_year(campaign, 2024)
-    long = long_table(criteria_table(campaign, 2024), report.table(), report.surveys)
+    criteria = criteria_table(campaign, 2024)
+    seam = fed_frame(campaign, 2024, report.feeds)
+    plain = long_table(criteria, report.table())
+    rng = np.random.default_rng(25)
+    keys = ["year", "unit", "code"]
+    others = plain[~plain.set_index(keys).index.isin(seam.set_index(keys).index)].iloc[::3]
+    figure = np.where(others["type"].isin(["tiers"]), rng.uniform(0, 100, len(others)),
+                      np.where(others["type"] == "deduction", rng.integers(0, 6, len(others)),
+                               rng.uniform(-1, others["max"] + 1)))
+    toy = others[keys].assign(fed=figure, fed_value=figure, feed="toy.diem", fed_period="year")
+    long = long_table(criteria, report.table(), fed=pd.concat([seam, toy], ignore_index=True))
+    fed_rows = long[long["fed"].notna()]
+    assert set(fed_rows["type"]) == set(ANSWER_TYPES)  # every type with a fed figure, and without (survey: all fed)
+    assert set(long[long["fed"].isna()]["type"]) == set(ANSWER_TYPES) - {"survey"}
+    assert fed_rows["feed"].str.startswith("inspections.").any() and fed_rows["feed"].str.startswith("surveys.").any()
     for row in long.itertuples():
         expected = proposal(row.type, max_points=row.max, min_points=row.min, answer=row.answer or None,
                             value=None if pd.isna(row.value) else row.value,
                             self_score=None if pd.isna(row.self) else row.self,
                             tiers=tuple(Tier(*t) for t in row.tiers), per_item=row.per_item,
-                            survey=None if pd.isna(row.survey) else row.survey)
-        assert (math.isnan(expected) and math.isnan(row.proposal)) or expected == pytest.approx(row.proposal)
+                            fed=None if pd.isna(row.fed) else row.fed)
+        assert (math.isnan(expected) and math.isnan(row.proposal)) or expected == pytest.approx(row.proposal), row
+    # the two oldest sources as their own arguments say the same as through the seam
+    for row in long[long["feed"].str.startswith(("inspections.", "surveys."))].itertuples():
+        legacy = proposal(row.type, max_points=row.max, min_points=row.min, answer=row.answer or None,
+                          value=None if pd.isna(row.value) else row.value,
+                          self_score=None if pd.isna(row.self) else row.self, per_item=row.per_item,
+                          survey=row.fed_value if row.type == "survey" else None,
+                          found=row.fed_value if row.type == "deduction" else None)
+        assert (math.isnan(legacy) and math.isnan(row.proposal)) or legacy == pytest.approx(row.proposal), row
 
 
 def test_not_applicable_lowers_the_maximum(tiny):

@@ -26,6 +26,7 @@ from kit.core.vocab import COUNTED_STAGES, Role, Stage
 from kit.intake.accounts import Accounts, load_accounts
 from kit.intake.evidence import Bundle, EvidenceFile, cited_names, scan_year, seen_line
 from kit.scoring.agreement import assigned, drawn_units, over_gap
+from kit.scoring.feed_checks import linked, source_line
 from kit.scoring.inspections import reference
 from kit.scoring.totals import classify, totals, with_decisions
 from kit.store.gradebook import Decision, Gradebook, evidence_hash, latest
@@ -62,6 +63,7 @@ class Row:
     parent: str = ""  # the code of the criterion this sub-criterion belongs to ("" for a two-level criterion)
     parent_content: str = ""
     bundle: Bundle | None = None  # the evidence files the unit sent this year (kit.intake.evidence)
+    fed: str = ""  # what the criterion's source says, shown beside the self score (kit.scoring.feed_checks)
 
     @property
     def self_na(self) -> bool:
@@ -156,6 +158,7 @@ class Workspace:
         long = state.results.long
         self._long = {str(unit): frame for unit, frame in long.groupby("unit", sort=False)}
         names = self.campaign.unit_names
+        linked_rows = linked(self.campaign, self.year)  # criteria with a feed: line (the 766 index …)
         self.rows: dict[str, dict[str, Row]] = {}
         for r in long.itertuples(index=False):
             self.rows.setdefault(r.unit, {})[r.code] = Row(
@@ -164,7 +167,9 @@ class Workspace:
                 r.answer if isinstance(r.answer, str) else "", _num(r.value), _num(r.self),
                 r.evidence if isinstance(r.evidence, str) else "",
                 r.explanation if isinstance(r.explanation, str) else "", _num(r.proposal),
-                parent=getattr(r, "parent", "") or "", parent_content=getattr(r, "parent_content", "") or "")
+                parent=getattr(r, "parent", "") or "", parent_content=getattr(r, "parent_content", "") or "",
+                fed=source_line(r.feed, r.fed_value, r.fed_period, self.year) if (r.group, r.code) in linked_rows
+                else "")
         bundles = scan_year(self.campaign.submissions_dir(self.year))
         for unit, bundle in bundles.items():
             for row in self.rows.get(unit, {}).values():

@@ -1,7 +1,8 @@
 """A fingerprint of what a report was made from, so two reports can be told apart and reproduced.
 
 It covers the configuration (campaign.yml, units.csv, criteria, commendation rules), the movement's
-files, the inspection registers, the surveys and submissions of the years concerned, and the gradebook's
+files, every registered feed's files (kit.intake.feeds: surveys, inspection registers, …) and the submissions of
+the years concerned, and the gradebook's
 decisions of those years (their content, not the database file, whose bytes change with housekeeping). The year state
 (``kit.app.year``) keys its cache on it: whatever changes the fingerprint changes the results.
 
@@ -27,6 +28,7 @@ from kit.config.units import LINEAGE_FILE
 from kit.core import vn
 from kit.core.filememo import FileMemo, sha256
 from kit.intake.check import RECEIVED_REGISTER, submission_files
+from kit.intake.feeds import kinds as feed_kinds
 from kit.scoring.awards import proposals_date  # the date a scorecard's findings are followed up to
 from kit.store.ledger import LEDGER_FILE
 
@@ -59,9 +61,9 @@ def input_files(root: Path, years: list[int]) -> list[Path]:
     per_year = []
     for year in years:
         folder = root / "submissions" / str(year)
-        per_year += [root / "surveys" / f"{year}.csv", root / "nominations" / f"{year}.csv",
-                     root / "nominations" / f"{year}.xlsx", root / "inspections" / f"{year}.csv",
-                     root / "inspections" / f"{year}.xlsx", *submission_files(folder), folder / RECEIVED_REGISTER]
+        per_year += [root / "nominations" / f"{year}.csv", root / "nominations" / f"{year}.xlsx",
+                     *(path for source in feed_kinds() for path in source.files(root, year)),  # every feed's files
+                     *submission_files(folder), folder / RECEIVED_REGISTER]
     return [p for p in config + per_year if p.is_file()]
 
 

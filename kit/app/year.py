@@ -25,6 +25,7 @@ from kit.config.campaign import Campaign, find_campaign, load_campaign
 from kit.core.errors import UsageError
 from kit.core.vocab import Status
 from kit.intake.check import CheckReport, check_year
+from kit.intake.feeds import Feeds
 from kit.intake.movement import Movement, load_movement
 from kit.intake.tables import Table
 from kit.scoring.results import YearResults, year_results
@@ -56,6 +57,12 @@ class YearState:
     award_events: pd.DataFrame | None = None  # the gradebook's award events (revocations), campaign-wide
     on: dt.date | None = None  # the state as known on this day (``load_year(on=…)``); None: everything known
     anchor: Anchor | None = None  # the gradebook's anchor when read (printed on the documents made from it)
+
+    @property
+    def feeds(self) -> Feeds:
+        """Every outside source's table of the year (kit.intake.feeds), read with the forms; as of ``on`` when
+        given, the inspection register as known that day (its findings: ``movement.inspections``)."""
+        return self.check.feeds
 
     @property
     def revocations(self) -> list[dict]:
@@ -92,7 +99,8 @@ def _checked(campaign: Campaign | str | Path, year: int, jobs: int | None,
     def build() -> _Checked:
         loaded = campaign if isinstance(campaign, Campaign) else load_campaign(root)
         loaded.require_year(year)
-        return _Checked(loaded, check_year(loaded, year, jobs=jobs, progress=progress), load_movement(loaded, year))
+        check = check_year(loaded, year, jobs=jobs, progress=progress)  # with every feed of the year, read once
+        return _Checked(loaded, check, load_movement(loaded, year, check.feeds))
 
     checked = _cached(("checked files", str(root), year, digest), build)
     assert isinstance(checked, _Checked)
@@ -251,7 +259,7 @@ def year_state(campaign: Campaign, check: CheckReport, decisions: pd.DataFrame,
     root = _root(campaign)
     files = input_files(root, [check.year])
     fp = Fingerprint(files_digest(root, files), decisions_digest(decisions), len(files), len(decisions))
-    movement = movement or load_movement(campaign, check.year)
+    movement = movement or load_movement(campaign, check.year, check.feeds)
     return YearState(campaign, check.year, check, movement, decisions,
                      year_results(campaign, check, appraisals(decisions), movement.inspections.rows), fp)
 

@@ -82,13 +82,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     from kit.app.previous import history_problems
     from kit.app.year import check_files
     from kit.intake.check import format_json, format_text
+    from kit.scoring.feed_checks import disagreement_problems, linked
+    from kit.scoring.results import year_results
 
     campaign = load_campaign(args.campaign)
     _operator(campaign, "kiểm tra phiếu")
     status = 0
     outputs = []
     for i, year in enumerate(_years(campaign, args.year)):
-        _, report, movement = check_files(campaign, year)
+        checked, report, movement = check_files(campaign, year)
+        # claims a source (feed: lines, e.g. the 766 index) does not support: warnings listed with the forms
+        disagree = disagreement_problems(checked, year_results(checked, report).long,
+                                         {s.unit: s.label for s in report.submissions if s.unit}) \
+            if linked(checked, year) else []
         # The campaign's own files are checked with the same reporting: configuration warnings, the rules,
         # registrations, the initiatives registry, the people's records, the accounts and the assignments once (with
         # the first year shown), nominations and the inspection register per year.
@@ -96,7 +102,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         shared = campaign.warnings + rules + movement.registrations.problems + movement.initiatives.problems \
             + movement.records.problems + movement.registry.problems + movement.assignments.problems \
             + history_problems(campaign) if i == 0 else []
-        shown = dataclasses.replace(report, problems=report.problems + shared + movement.nominations.problems
+        shown = dataclasses.replace(report, problems=report.problems + disagree + shared + movement.nominations.problems
                                     + movement.inspections.problems)
         outputs.append(format_json(shown) if args.format == "json" else format_text(shown))
         status = status or (0 if shown.ok else 1)

@@ -16,7 +16,11 @@ Types (as written in the criteria files):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import numpy as np
 
 from kit.core import vn
 from kit.core.values import fold, round_half_up
@@ -65,38 +69,120 @@ def counts_in_max(answer_type: str) -> bool:
     return answer_type not in ("bonus", "deduction")
 
 
-def tier_points(tiers: tuple[Tier, ...], value: float) -> float:
-    """Points of the highest tier whose threshold the value reaches (tiers sorted high to low)."""
-    for tier in tiers:
-        if value >= tier.min:
-            return tier.points
-    return 0.0
+# What the rules are written with: each works on floats (one row: plain Python, a form's ~45 rows cost microseconds)
+# and on NumPy arrays (a year's rows), so one rule serves both paths.
+def _pick(cond: Any, a: Any, b: Any) -> Any:
+    """``a`` where ``cond``, else ``b``."""
+    if isinstance(cond, (bool, np.bool_)):
+        return a if cond else b
+    return np.where(cond, a, b)
+
+
+def _missing(x: Any) -> Any:
+    """Where ``x`` is NaN (NaN is the one value unequal to itself)."""
+    return x != x
+
+
+def _clip(x: Any, low: Any, high: Any) -> Any:
+    if isinstance(x, float):
+        return min(max(x, low), high)
+    return np.minimum(np.maximum(x, low), high)
+
+
+def _larger(a: Any, b: Any) -> Any:
+    """The larger of two values, a NaN giving way to the other (``np.fmax``)."""
+    if isinstance(a, float):
+        return b if a != a or (b == b and b > a) else a
+    return np.fmax(a, b)
+
+
+def _zero_if_missing(x: Any) -> Any:
+    if isinstance(x, float):
+        return 0.0 if x != x else x
+    return np.nan_to_num(x)
+
+
+def tier_points(tiers: tuple[Tier, ...], value: Any) -> Any:
+    """Points of the highest tier whose threshold the value reaches (tiers sorted high to low), 0 below every tier
+    or for NaN; on a float or an array alike."""
+    out: Any = 0.0
+    for tier in reversed(tiers):  # ascending, so higher tiers overwrite
+        out = _pick(value >= tier.min, tier.points, out)
+    return out
+
+
+class Rows(NamedTuple):
+    """What a proposal is computed from, for one row (floats) or many (NumPy arrays of one answer type).
+
+    ``fed`` is a criterion's figure from an outside source (kit.scoring.feeds), NaN where there is none: the
+    measure for the types that take one (``uses_value``: tiers, deduction), the points otherwise. ``tiers`` are
+    one criterion's: the table path calls ``tiers`` once per criterion.
+    """
+
+    yes: Any  # the answer is "Có"
+    value: Any  # the unit's measured value, NaN when absent
+    self_score: Any  # the unit's self score, NaN when absent
+    fed: Any
+    max: Any
+    min: Any
+    per_item: Any = 0.0
+    tiers: tuple[Tier, ...] = ()
+
+
+def _yes_no(r: Rows) -> Any:
+    return _pick(_missing(r.fed), _pick(r.yes, r.max, 0.0), _clip(r.fed, r.min, r.max))
+
+
+def _tiers(r: Rows) -> Any:
+    """The fed measure, where there is one, is what the tiers apply to; no measure at all: 0 points."""
+    return tier_points(r.tiers, _pick(_missing(r.fed), r.value, r.fed))
+
+
+def _deduction(r: Rows) -> Any:
+    """At least the violations found outside (inspections): the unit's own count may include them, so the larger
+    of the two, never their sum."""
+    return _larger(-_zero_if_missing(_larger(r.value, r.fed)) * r.per_item, r.min)
+
+
+def _survey(r: Rows) -> Any:
+    """Nothing to propose (NaN) until the survey results are in: units cannot score it themselves."""
+    return r.fed + 0.0
+
+
+def _judged(r: Rows) -> Any:
+    """Judgement and bonus: the kit cannot know better than the unit, so the self score held to the allowed range
+    (0 when absent) — or what a source says, where a criterion is fed. An evaluator must still look."""
+    return _clip(_pick(_missing(r.fed), _zero_if_missing(r.self_score), r.fed), r.min, r.max)
+
+
+# The one table of proposal rules: each works on floats and on arrays alike, so the row-by-row path (``proposal``,
+# the form check) and the table path (kit.scoring.totals) are the same code.
+PROPOSALS: dict[str, Callable[[Rows], Any]] = {"yes_no": _yes_no, "tiers": _tiers, "judgement": _judged,
+                                               "deduction": _deduction, "bonus": _judged, "survey": _survey}
+
+
+def survey_points(max_points: Any, percent: Any) -> Any:
+    """A survey result in % as points: max × % / 100, rounded as officials round (the share conversion of a
+    source whose maximum is 100)."""
+    return round_half_up(max_points * np.clip(percent, 0.0, 100.0) / 100.0)
 
 
 def proposal(answer_type: str, *, max_points: float, min_points: float, answer: str | None, value: float | None,
              self_score: float | None, tiers: tuple[Tier, ...] = (), per_item: float = 0.0,
-             survey: float | None = None, found: float | None = None) -> float:
-    """The automatic proposal for one criterion of one unit; NaN when not applicable.
+             survey: float | None = None, found: float | None = None, fed: float | None = None) -> float:
+    """The automatic proposal for one criterion of one unit (``PROPOSALS``); NaN when not applicable.
 
-    A deduction counts at least the ``found`` violations of inspection findings (the unit's own count may
-    include them: the larger of the two).
-
-    A survey criterion has no proposal (NaN) until the survey results are in.
-    For judgement and bonus the kit cannot know better than the unit, so the proposal is the
-    self score held to the allowed range (0 when absent): an evaluator must still look.
+    ``fed``: the criterion's figure from its source (kit.scoring.feeds). ``survey`` (a result in %) and ``found``
+    (violations inspections found) say the same for the two oldest sources: points = max × % / 100, and the count.
     """
     if answer == NA:
         return math.nan
-    if answer_type == "yes_no":
-        return max_points if answer == YES else 0.0
-    if answer_type == "tiers":
-        return tier_points(tiers, value) if value is not None else 0.0
-    if answer_type == "deduction":
-        return max(-max(value or 0.0, found or 0.0) * per_item, min_points)
-    if answer_type == "survey":  # nothing to propose until the survey results are in
-        return math.nan if survey is None else round_half_up(max_points * min(max(survey, 0.0), 100.0) / 100.0)
-    score = self_score if self_score is not None else 0.0
-    return min(max(score, min_points), max_points)
+    if fed is None:
+        fed = float(survey_points(max_points, survey)) if survey is not None else found
+    rows = Rows(answer == YES, math.nan if value is None else float(value),
+                math.nan if self_score is None else float(self_score), math.nan if fed is None else float(fed),
+                float(max_points), float(min_points), float(per_item), tiers)
+    return float(PROPOSALS[answer_type](rows))
 
 
 def is_automatic(answer_type: str) -> bool:

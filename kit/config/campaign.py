@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from kit.config.authorities import Authorities, check_authorities, load_authorities
+from kit.config.feedlinks import feed_settings
 from kit.config.framework import Framework, load_framework
 from kit.config.issuers import Issuer, issuer_on, load_issuers
 from kit.config.rules import Rules, load_rules
@@ -28,7 +29,7 @@ from kit.core.yamlfile import line_of, load, syntax_problem, unknown_keys
 DEFAULT_CAMPAIGN = Path("data")
 CAMPAIGN_KEYS = {"name", "district", "province", "plan", "demo", "years", "groups", "deadlines", "bands", "target",
                  "bands_by_year", "gradebook", "period_end", "issuers", "authorities", "second_appraisal",
-                 "ceased_unit_reports", "history_from"}
+                 "ceased_unit_reports", "history_from", "feeds"}
 # Who writes the achievement report of a unit that had ceased on the report's date (kit.app.documents):
 # its successor (lineage.csv), or the unit itself on its last day; the successor when it has none.
 CEASED_UNIT_REPORTS = ("successor", "last_day")
@@ -180,6 +181,7 @@ class Campaign:
     ceased_unit_reports: str = "successor"  # CEASED_UNIT_REPORTS
     authorities: Authorities = field(default_factory=Authorities)  # kit.config.authorities
     history_from: HistorySource | None = None  # the previous campaign (kit.app.previous)
+    feed_settings: dict[str, dict[str, object]] = field(default_factory=dict)  # campaign.yml feeds:
 
     def __post_init__(self) -> None:
         self.units_by_code = {u.code: u for u in self.units}
@@ -368,7 +370,8 @@ def load_campaign(root: Path | str = DEFAULT_CAMPAIGN) -> Campaign:
                         second_appraisal=_second_appraisal(raw.get("second_appraisal"), path, problems),
                         ceased_unit_reports=str(raw.get("ceased_unit_reports") or "successor"),
                         history_from=_history_from(raw.get("history_from"), root, path, {u.code for u in units},
-                                                   problems))
+                                                   problems),
+                        feed_settings=feed_settings(raw.get("feeds"), {"file": path}, problems))
     if campaign.ceased_unit_reports not in CEASED_UNIT_REPORTS:
         problems.append(P.make(P.Code.CONFIG_INVALID, file=path, row=line_of(raw),
                                detail=f"\"ceased_unit_reports\" phải là successor (đơn vị kế thừa lập báo cáo thành "

@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from kit.config.answers import ANSWER_TYPES, Tier, counts_in_max
+from kit.config.feedlinks import LINK_KEYS, FeedLink, parse_link
 from kit.config.units import UNIT_KINDS
 from kit.core import problems as P
 from kit.core import vn
@@ -33,7 +34,7 @@ _EPS = 1e-6
 FRAMEWORK_KEYS = {"year", "group", "title", "total", "areas"}
 AREA_KEYS = {"code", "key", "name", "max", "criteria"}
 CRITERION_KEYS = {"code", "key", "content", "type", "max", "min", "na", "tiers", "per_item", "value_min", "value_max",
-                  "guide", "applies_to", "not_for"}
+                  "guide", "applies_to", "not_for", *LINK_KEYS}
 PARENT_KEYS = {"code", "key", "content", "max", "cap", "parts", "applies_to", "not_for"}
 
 
@@ -73,6 +74,7 @@ class Criterion:
     parent: Parent | None = None
     applies_to: tuple[str, ...] = ()
     not_for: tuple[str, ...] = ()
+    feed: FeedLink | None = None  # its proposal comes from an outside source (kit.config.feedlinks)
 
     @property
     def counts_in_max(self) -> bool:
@@ -191,6 +193,7 @@ def _criterion(raw: dict, area: str, where: P.Where, problems: list[P.Problem],
         unknown_keys(t, {"min", "points"}, where.get("file", ""), problems)
         tiers.append(Tier(_num(t, "min", None, where, problems), _num(t, "points", None, where, problems)))
     applies_to, not_for = _kinds(raw, code, where, problems)
+    link = parse_link(raw, code, kind, numbers["max"], [t.points for t in tiers], where, problems)
     if any(p.is_error for p in problems[found:]):
         return None
     if parent is not None and not counts_in_max(kind):
@@ -202,7 +205,7 @@ def _criterion(raw: dict, area: str, where: P.Where, problems: list[P.Problem],
                      type=kind, max=numbers["max"], min=numbers["min"], na=bool(raw.get("na", False)),
                      tiers=tuple(tiers), per_item=numbers["per_item"], value_min=numbers["value_min"],
                      value_max=numbers["value_max"], guide=str(raw.get("guide", "")).strip(), parent=parent,
-                     applies_to=applies_to or inherited[0], not_for=not_for or inherited[1])
+                     applies_to=applies_to or inherited[0], not_for=not_for or inherited[1], feed=link)
     _check_criterion(crit, row, where, problems)
     return crit
 
@@ -220,7 +223,7 @@ def _check_criterion(c: Criterion, row: int | None, where: P.Where, problems: li
         bad("điểm tối đa phải lớn hơn 0")
     if c.type != "deduction" and c.min != 0:
         bad("chỉ tiêu chí điểm trừ mới có min âm")
-    if c.type == "tiers":
+    if c.type == "tiers" or (c.feed is not None and c.feed.convert == "tiers"):
         mins = [t.min for t in c.tiers]
         if not c.tiers:
             bad("chấm theo mức cần danh sách \"tiers\"")

@@ -285,6 +285,35 @@ class Code(str, Enum):
         "({value}). Không đề nghị theo quy định này; hãy thêm hình thức thay thế đang có hiệu lực vào \"title\" "
         "(ví dụ title: [GK_HUYEN, GK_SO]).",
     )
+    # feeds: values from outside systems (kit.intake.feeds) and the criteria's feed: lines
+    FEED_UNKNOWN = (
+        "FEED_UNKNOWN",
+        "Tiêu chí {detail} lấy số liệu từ nguồn \"{value}\" nhưng kit không có nguồn này (các nguồn có: {expected}). "
+        "Hãy sửa dòng \"feed\" của tiêu chí.",
+    )
+    FEED_INDICATOR_UNKNOWN = (
+        "FEED_INDICATOR_UNKNOWN",
+        "Chỉ số \"{value}\" không có trong nguồn số liệu (tiêu chí {detail}). Các chỉ số có: {expected}.",
+    )
+    FEED_CONVERSION_INVALID = (
+        "FEED_CONVERSION_INVALID",
+        "Cách lấy số liệu của tiêu chí {value} không hợp lệ: {detail}.",
+    )
+    FEED_VALUE_OUT_OF_RANGE = (
+        "FEED_VALUE_OUT_OF_RANGE",
+        "Giá trị \"{value}\" ({detail}) không hợp lệ: phải là số trong khoảng {expected}. Dòng này không được dùng; "
+        "hãy đối chiếu với số liệu gốc.",
+    )
+    FEED_UNIT_TWICE = (
+        "FEED_UNIT_TWICE",
+        "Đơn vị {value} có hai dòng số liệu cho cùng kỳ ({detail}); dòng đầu tiên (dòng {expected}) được dùng. Hãy "
+        "xóa dòng thừa.",
+    )
+    FEED_PERIOD_OUTSIDE_YEAR = (
+        "FEED_PERIOD_OUTSIDE_YEAR",
+        "Kỳ số liệu \"{value}\" không đọc được hoặc không thuộc năm {expected}. Ghi kỳ như: Quý 1, 6 tháng đầu năm, "
+        "Tháng 3, Năm {expected}; số liệu của năm khác để trong tệp của năm đó.",
+    )
     # the inspection register (inspections/<year>.csv)
     FINDING_NOT_DEDUCTION = (
         "FINDING_NOT_DEDUCTION",
@@ -303,6 +332,45 @@ class Code(str, Enum):
     FINDING_DATES = (
         "FINDING_DATES",
         "{detail} ({value}) trước ngày kiểm tra ({expected}). Hãy kiểm tra lại ngày.",
+    )
+    # the service index of Decision 766 (feeds/dvc766/, kit.intake.feeds.dvc766)
+    FEED_LOGIN_PAGE = (
+        "FEED_LOGIN_PAGE",
+        "Tệp này là trang web (có vẻ là trang đăng nhập), không phải bảng điểm Bộ chỉ số 766: khi lưu, phiên làm "
+        "việc trên Cổng Dịch vụ công đã hết hạn. Hãy đăng nhập lại, mở trang bảng điểm, lưu bảng (xlsx, CSV) hoặc "
+        "dữ liệu JSON của trang rồi thay tệp này.",
+    )
+    FEED_NO_TABLE = (
+        "FEED_NO_TABLE",
+        "Không tìm thấy bảng điểm Bộ chỉ số 766 trong tệp ({detail}). Hãy lưu lại bảng của trang (xlsx, CSV) "
+        "hoặc dữ liệu JSON mà trang tải về.",
+    )
+    FEED_PERIOD_INVALID = (
+        "FEED_PERIOD_INVALID",
+        "Tên tệp \"{value}\" không cho biết kỳ đánh giá; tệp bị bỏ qua. Hãy đặt tên theo kỳ: {expected}.",
+    )
+    FEED_PERIOD_TWICE = (
+        "FEED_PERIOD_TWICE",
+        "Kỳ {value} có nhiều tệp: {detail}. Chỉ giữ một tệp cho mỗi kỳ; các tệp này chưa được dùng.",
+    )
+    FEED_NAME_UNMATCHED = (
+        "FEED_NAME_UNMATCHED",
+        "Cơ quan \"{value}\" trên Cổng Dịch vụ công không khớp đơn vị nào của đợt thi đua{detail}. Hãy thêm một "
+        "dòng vào {expected}: tên như trên Cổng và mã đơn vị (ghi \"-\" nếu cơ quan không tham gia đợt thi đua).",
+    )
+    FEED_NAME_AMBIGUOUS = (
+        "FEED_NAME_AMBIGUOUS",
+        "Cơ quan \"{value}\" trên Cổng Dịch vụ công khớp nhiều đơn vị ({detail}); chưa dùng được. Hãy ghi đúng một "
+        "mã đơn vị cho tên này trong {expected}.",
+    )
+    FEED_TOTAL_MISMATCH = (
+        "FEED_TOTAL_MISMATCH",
+        "Tổng điểm {value} khác tổng các nhóm chỉ số ({expected}). Hãy kiểm tra tệp có bị sửa tay không.",
+    )
+    FEED_DISAGREES = (
+        "FEED_DISAGREES",
+        "Đơn vị {value}, tiêu chí {detail}: {expected}. Người thẩm định hãy đối chiếu với nguồn số liệu trước khi "
+        "chấm (mức cho phép: khóa \"tolerance\" của nguồn trong mục \"feeds\" của campaign.yml).",
     )
     # commendation rule packs and the people's records
     PACK_OVERLAP = (

@@ -22,9 +22,11 @@ from kit.core import problems as P
 from kit.core import vn
 from kit.core.errors import FileProblem
 from kit.core.textfile import csv_rows
-from kit.core.values import cell_text, code_text, parse_date, parse_number
+from kit.core.values import cell_text, parse_date
 from kit.core.vocab import Status
 from kit.intake import evidence
+from kit.intake.feeds import Feeds, read_feed, read_feeds
+from kit.intake.feeds.surveys import SURVEYS
 from kit.intake.sheets import SUFFIXES
 from kit.intake.submission import Submission, read_submission
 
@@ -44,7 +46,8 @@ class CheckReport:
     late: dict[str, dt.date] = field(default_factory=dict)
     received: dict[str, dt.date] = field(default_factory=dict)  # accepted forms: register date, else "Ngày gửi"
     statuses: dict[str, Status] = field(default_factory=dict)  # units taking part in the year, and departed ones
-    surveys: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SURVEY_COLUMNS))
+    surveys: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SURVEY_COLUMNS))  # feeds' surveys
+    feeds: Feeds = field(default_factory=Feeds)  # every registered source's table of the year (kit.intake.feeds)
 
     @property
     def all_problems(self) -> list[P.Problem]:
@@ -109,33 +112,16 @@ def _received(folder: Path, problems: list[P.Problem]) -> dict[str, dt.date]:
 
 
 def load_surveys(campaign: Campaign, year: int) -> tuple[pd.DataFrame, list[P.Problem]]:
-    """Satisfaction survey results (surveys/<year>.csv: unit,code,value in %), checked like forms."""
-    path = campaign.root / "surveys" / f"{year}.csv"
-    rows: list[tuple] = []
-    problems: list[P.Problem] = []
-    if not path.exists():
-        return pd.DataFrame(rows, columns=SURVEY_COLUMNS), problems
-    label = f"surveys/{path.name}"
-    try:
-        records = csv_rows(path, label)
-    except FileProblem as exc:
-        return pd.DataFrame(rows, columns=SURVEY_COLUMNS), [exc.problem]
-    for row_no, row in enumerate(records, start=2):
-        unit = campaign.unit(code_text(row.get("unit")).upper())
-        code = code_text(row.get("code"))
-        value = parse_number(row.get("value"))
-        if unit is None:
-            problems.append(P.make(P.Code.UNIT_UNKNOWN, file=label, row=row_no, column="unit",
-                                   value=cell_text(row.get("unit"))))
-        elif code not in campaign.framework(year, unit.group).by_code():
-            problems.append(P.make(P.Code.CRITERION_UNKNOWN, file=label, row=row_no, column="code", value=code,
-                                   expected=year))
-        elif value is None or not 0 <= value <= 100:
-            problems.append(P.make(P.Code.VALUE_OUT_OF_RANGE, file=label, row=row_no, column="value",
-                                   value=cell_text(row.get("value")), expected="0 - 100"))
-        else:
-            rows.append((year, unit.code, code, value))
-    return pd.DataFrame(rows, columns=SURVEY_COLUMNS), problems
+    """Satisfaction survey results (surveys/<year>.csv: unit,code,value in %), read through their feed
+    (kit.intake.feeds.surveys), as a table in ``SURVEY_COLUMNS``."""
+    table = read_feed(SURVEYS, campaign, year)
+    return survey_frame(table.rows), table.problems
+
+
+def survey_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """The surveys feed's rows as ``CheckReport.surveys`` (year, unit, code, survey)."""
+    return pd.DataFrame({"year": rows["year"].astype(int), "unit": rows["unit"], "code": rows["indicator"],
+                         "survey": rows["value"].astype(float)}, columns=SURVEY_COLUMNS)
 
 
 _worker_campaign: Campaign | None = None
@@ -172,8 +158,10 @@ def _read_all(campaign: Campaign, files: list[Path], year: int, jobs: int | None
 
 
 def check_year(campaign: Campaign, year: int, *, jobs: int | None = None,
-               progress: Callable[[int], None] | None = None) -> CheckReport:
-    """Read and check all submissions of ``year``; see ``CheckReport``."""
+               progress: Callable[[int], None] | None = None, feeds: Feeds | None = None) -> CheckReport:
+    """Read and check all submissions of ``year`` and every registered feed (``feeds``: already read); see
+    ``CheckReport``. The feeds' problems, and those of the frameworks' ``feed:`` lines, are the year's (a source
+    kept with its records, the inspection register, is one of the movement's files and listed with them)."""
     campaign.require_year(year)
     folder = campaign.submissions_dir(year)
     files = submission_files(folder)
@@ -206,8 +194,10 @@ def check_year(campaign: Campaign, year: int, *, jobs: int | None = None,
     report.missing = [u.code for u in campaign.units_of(year) if u.code not in sent_something]
     for code in report.missing:
         report.problems.append(P.make(P.Code.UNIT_MISSING, P.WARNING, value=code, expected=year))
-    report.surveys, survey_problems = load_surveys(campaign, year)
-    report.problems.extend(survey_problems)
+    report.feeds = feeds if feeds is not None else read_feeds(campaign, year)
+    if SURVEYS.name in report.feeds:
+        report.surveys = survey_frame(report.feeds[SURVEYS.name].rows)
+    report.problems.extend(report.feeds.listed_problems)
     deadline = campaign.deadline(year)
     register = _received(folder, report.problems)
     for sub in report.submissions:

@@ -5,9 +5,10 @@ English: date, unit, inspecting body, decision or minutes number, finding, crite
 key), violations counted, deadline to fix, fixed on. Checked like every other input: each problem names the
 file, the row and the column (letter and header as written); a bad row is left out, the others are kept.
 
-A finding counts towards the deduction criterion it names (kit.scoring.totals: the automatic proposal), so it
-must name a deduction criterion of the unit's framework that year; a finding with no violation counted (a
-recommendation) is kept, listed and followed up, and deducts nothing.
+A finding counts towards the deduction criterion it names (the register is a feed, kit.intake.feeds.inspections:
+the automatic proposal counts at least its violations), so it must name a deduction criterion of the unit's
+framework that year; a finding with no violation counted (a recommendation) is kept, listed and followed up, and
+deducts nothing.
 """
 
 from __future__ import annotations

@@ -19,7 +19,8 @@ from kit.core import problems as P
 from kit.core.values import cell_text, code_text, is_blank, parse_date, parse_number
 from kit.core.vocab import Registration
 from kit.intake.accounts import Accounts
-from kit.intake.inspections import load_inspections
+from kit.intake.feeds import Feeds, read_feed
+from kit.intake.feeds.inspections import INSPECTIONS
 from kit.intake.layout import header_key
 from kit.intake.tables import Table, read_table
 
@@ -183,7 +184,7 @@ class Movement:
     initiatives: Table
     nominations: Table
     records: Records  # campaign-wide: people, collectives, award history, holds (kit.intake.records)
-    inspections: Table = field(default_factory=lambda: Table("inspections"))  # the year's (kit.intake.inspections)
+    inspections: Table = field(default_factory=lambda: Table("inspections"))  # the year's: the inspections feed's
     assignments: Table = field(default_factory=lambda: Table("assignments.csv"))  # campaign-wide: who appraises what
     registry: Accounts = field(default_factory=Accounts)  # campaign-wide: who may act (kit.intake.accounts)
 
@@ -193,13 +194,18 @@ class Movement:
             + self.inspections.problems + self.assignments.problems + self.registry.problems
 
 
-def load_movement(campaign: Campaign, year: int) -> Movement:
+def load_movement(campaign: Campaign, year: int, feeds: Feeds | None = None) -> Movement:
+    """The movement's files of ``year``; the inspection register is the inspections feed's detail (``feeds``:
+    the year's feeds already read, kit.intake.check ``CheckReport.feeds``; otherwise read here)."""
     from kit.intake.accounts import load_accounts
     from kit.intake.assignments import load_assignments
     from kit.intake.records import load_records  # records read tables the way this module does
 
     initiatives = load_initiatives(campaign)
+    table = feeds.get(INSPECTIONS.name) if feeds is not None else None
+    register = table.detail if table is not None and table.detail is not None else \
+        read_feed(INSPECTIONS, campaign, year).detail
+    assert register is not None, "the inspections feed keeps its register"
     accounts = load_accounts(campaign)
     return Movement(load_registrations(campaign), initiatives, load_nominations(campaign, year, initiatives),
-                    load_records(campaign), load_inspections(campaign, year), load_assignments(campaign, accounts),
-                    accounts)
+                    load_records(campaign), register, load_assignments(campaign, accounts), accounts)

@@ -24,6 +24,7 @@ from kit.intake.movement import registration_status
 from kit.scoring import agreement as ag
 from kit.scoring import inspections as si
 from kit.scoring.awards import Awards, proposals_date
+from kit.scoring.feed_checks import disagreements, linked, source_line
 from kit.scoring.learning import LEARNING_NOTE as LEARNING_NOTE  # the reports print it
 from kit.scoring.learning import as_table, period_pairs, year_pairs
 from kit.scoring.totals import totals
@@ -446,6 +447,72 @@ def inspection_by_area(yd: YearState) -> pd.DataFrame:
     return pd.DataFrame({"Nhóm": table["group"].map(yd.campaign.groups), "Lĩnh vực": table["area"] + ". "
                          + table["area_name"], "Số kết luận": table["findings"], "Số đơn vị": table["units"],
                          "Số vi phạm": table["violations"]})
+
+
+# -- criteria fed by outside sources (the 766 index …): self scores beside what the source supports -----------------
+FED_NOTE = ("Tiêu chí lấy số liệu từ nguồn bên ngoài (dòng \"feed\" trong bộ tiêu chí, ví dụ Bộ chỉ số 766 trên Cổng "
+            "Dịch vụ công): điểm đề xuất tính từ số liệu của nguồn. Chênh lệch = điểm tự chấm − điểm theo nguồn; "
+            "số dương: đơn vị tự chấm cao hơn mức nguồn số liệu cho phép.")
+
+
+def _fed(yd: YearState) -> pd.DataFrame:
+    """Rows of the year's long table whose criterion names a source and has a value from it, with ``supported``
+    (the proposal the source's value gives) and ``gap`` (self − supported)."""
+    long = yd.results.long
+    if long.empty or "feed" not in long:
+        return pd.DataFrame()
+    keep = linked(yd.campaign, yd.year)
+    fed = long[long["fed"].notna() & long["self"].notna()]
+    fed = fed[[(g, c) in keep for g, c in zip(fed["group"], fed["code"], strict=True)]]
+    return fed.assign(supported=fed["proposal"].astype(float), gap=fed["self"].astype(float) - fed["proposal"])
+
+
+def fed_by_unit(yd: YearState) -> pd.DataFrame:
+    """Per unit with fed criteria: how many, the self scores and what the sources support on them, the gap, and
+    how many claims are above the source by more than the tolerance (``kit check``: FEED_DISAGREES)."""
+    fed = _fed(yd)
+    if fed.empty:
+        return pd.DataFrame()
+    over = disagreements(yd.campaign, yd.results.long).groupby("unit").size()
+    table = fed.groupby(["group", "unit"], sort=True).agg(criteria=("code", "size"), claimed=("self", "sum"),
+                                                          supported=("supported", "sum")).reset_index()
+    return pd.DataFrame({"Nhóm": table["group"].map(yd.campaign.groups),
+                         "Đơn vị": table["unit"].map(yd.campaign.unit_names),
+                         "Số tiêu chí có nguồn": table["criteria"], "Tự chấm": table["claimed"].map(vn.points),
+                         "Theo nguồn": table["supported"].map(vn.points),
+                         "Chênh lệch": (table["claimed"] - table["supported"]).map(vn.points),
+                         "Tự chấm vượt nguồn": table["unit"].map(over).fillna(0).astype(int)})
+
+
+def fed_by_area(yd: YearState) -> pd.DataFrame:
+    """Per group and area: the fed criteria's self scores against what the sources support, over all units."""
+    fed = _fed(yd)
+    if fed.empty:
+        return pd.DataFrame()
+    table = fed.groupby(["group", "area", "area_name"], sort=True).agg(
+        units=("unit", "nunique"), claimed=("self", "sum"), supported=("supported", "sum"),
+        over=("gap", lambda g: int((g > 0).sum()))).reset_index()
+    return pd.DataFrame({"Nhóm": table["group"].map(yd.campaign.groups),
+                         "Lĩnh vực": table["area"] + ". " + table["area_name"], "Số đơn vị": table["units"],
+                         "Tự chấm": table["claimed"].map(vn.points), "Theo nguồn": table["supported"].map(vn.points),
+                         "Chênh lệch": (table["claimed"] - table["supported"]).map(vn.points),
+                         "Số lượt tự chấm cao hơn nguồn": table["over"]})
+
+
+def fed_claims(yd: YearState) -> pd.DataFrame:
+    """The claims the sources do not support (above by more than the tolerance), one line each, as kit check
+    lists them: unit, criterion, self score, the source's value and period, the score it supports."""
+    found = disagreements(yd.campaign, yd.results.long)
+    if found.empty:
+        return pd.DataFrame()
+    return pd.DataFrame({"Đơn vị": found["unit"].map(yd.campaign.unit_names),
+                         "Tiêu chí": found["code"] + ". " + found["content"],
+                         "Tự chấm": found["self"].map(vn.points),
+                         "Nguồn số liệu": [source_line(f, v, p, yd.year).removeprefix("Theo ")
+                                           for f, v, p in zip(found["feed"], found["fed_value"], found["fed_period"],
+                                                              strict=True)],
+                         "Điểm theo nguồn": found["supported"].map(vn.points),
+                         "Chênh lệch": found["gap"].map(vn.points)})
 
 
 # -- learning pairs (kit.scoring.learning) ----------------------------------------------------------------------

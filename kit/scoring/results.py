@@ -7,13 +7,18 @@ or ceased (with its successors and the date), never as "Chưa nộp".
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from kit.config.campaign import Campaign
 from kit.intake.check import CheckReport
-from kit.scoring.inspections import FINDING_COLUMNS, findings_frame, found_counts
+from kit.intake.feeds.inspections import INSPECTIONS, as_feed
+from kit.intake.feeds.surveys import SURVEYS
+from kit.intake.tables import Table
+from kit.scoring.feeds import fed_frame
+from kit.scoring.inspections import FINDING_COLUMNS, findings_frame
 from kit.scoring.totals import classify, criteria_table, long_table, rank_within, totals
 
 
@@ -29,12 +34,18 @@ class YearResults:
 def year_results(campaign: Campaign, report: CheckReport, appraisals: pd.DataFrame | None = None,
                  inspections: list[dict] | None = None) -> YearResults:
     """Compute the results of ``report.year`` (appraisals: year, unit, code, appraised, appraised_na;
-    inspections: the register's accepted rows, kit.intake.inspections)."""
+    inspections: the register's accepted rows, kit.intake.inspections, as known on the day looked at: they stand
+    for the inspections feed). Every other source's figures come from ``report.feeds`` (kit.scoring.feeds)."""
     year = report.year
     criteria = criteria_table(campaign, year)
     findings = findings_frame(inspections or [], criteria, {u.code: u.group for u in campaign.units})
-    long = long_table(criteria, report.table(), report.surveys, appraisals, found_counts(findings),
-                      {u.code: u.kind for u in campaign.units})
+    feeds = report.feeds
+    if inspections is not None:  # the register as the caller knows it (kit.app.year: as of a day)
+        feeds = dataclasses.replace(feeds, tables={**feeds.tables, INSPECTIONS.name: as_feed(
+            year, Table(INSPECTIONS.name, rows=list(inspections)))})
+    surveys = None if SURVEYS.name in feeds else report.surveys  # a report built by hand holds its table only
+    long = long_table(criteria, report.table(), surveys, appraisals, None, {u.code: u.kind for u in campaign.units},
+                      fed=fed_frame(campaign, year, feeds))
     names = campaign.unit_names
     per_unit = totals(long, ["unit"], carry=["year", "group"])
     per_unit["rows_missing"] = per_unit["unit"].map((~long["in_form"]).groupby(long["unit"]).sum()).astype(int)

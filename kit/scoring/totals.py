@@ -18,7 +18,17 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from kit.config.answers import ANSWER_TYPES, NA, YES, counts_in_max, is_automatic
+from kit.config.answers import (
+    ANSWER_TYPES,
+    NA,
+    PROPOSALS,
+    YES,
+    Rows,
+    Tier,
+    counts_in_max,
+    is_automatic,
+    survey_points,
+)
 from kit.config.campaign import Band, Campaign
 from kit.config.framework import applies
 from kit.core.values import percent, round_half_up
@@ -56,62 +66,66 @@ def _type_codes(df: pd.DataFrame) -> np.ndarray:
     return (df["tcode"] if "tcode" in df else df["type"].map(_TYPE)).to_numpy()
 
 
-def _tier_points(values: np.ndarray, tiers: tuple[tuple[float, float], ...]) -> np.ndarray:
-    out = np.zeros(len(values))
-    for threshold, points in reversed(tiers):  # ascending, so higher tiers overwrite
-        out = np.where(values >= threshold, points, out)
-    return out
-
-
 def add_proposals(long: pd.DataFrame) -> pd.DataFrame:
     """Add ``na`` and ``proposal`` (the automatic score) to a copy of a long table."""
     return _add_proposals(long.copy())
 
 
 def _add_proposals(df: pd.DataFrame) -> pd.DataFrame:
-    """In place, vectorised by answer type (large tables: no copy)."""
+    """In place, by answer type with the one table of rules (kit.config.answers ``PROPOSALS``) on arrays."""
     # Factorise once instead of comparing ~10^6 strings per answer and per type (see bench/results_scale.py).
     codes, words = pd.factorize(df["answer"])
     df["na"] = codes == (words.get_loc(NA) if NA in words else -2)
     yes = codes == (words.get_loc(YES) if YES in words else -2)
-    value = pd.to_numeric(df["value"], errors="coerce")
-    self_score = pd.to_numeric(df["self"], errors="coerce")
-    clipped = self_score.fillna(0.0).clip(lower=df["min"], upper=df["max"])
-    survey = pd.to_numeric(df["survey"], errors="coerce") if "survey" in df else pd.Series(np.nan, index=df.index)
-    # A deduction counts at least the violations inspections found (kit.scoring.inspections): the unit's own count
-    # may already include them, so the larger of the two, never their sum.
-    found = pd.to_numeric(df["found"], errors="coerce") if "found" in df else pd.Series(np.nan, index=df.index)
-    violations = np.fmax(value.to_numpy(dtype=float), found.to_numpy(dtype=float))
+    value = pd.to_numeric(df["value"], errors="coerce").to_numpy(dtype=float)
+    self_score = pd.to_numeric(df["self"], errors="coerce").to_numpy(dtype=float)
+    fed = pd.to_numeric(df["fed"], errors="coerce").to_numpy(dtype=float, copy=True) if "fed" in df else \
+        np.full(len(df), np.nan)
+    top, bottom = df["max"].to_numpy(dtype=float), df["min"].to_numpy(dtype=float)
+    per_item = df["per_item"].to_numpy(dtype=float)
     kind = _type_codes(df)
-    proposal = np.select(
-        [kind == _TYPE["yes_no"], kind == _TYPE["deduction"], kind == _TYPE["survey"]],
-        [np.where(yes, df["max"], 0.0),
-         np.maximum(-np.nan_to_num(violations) * df["per_item"], df["min"]),
-         rounded(df["max"] * survey.clip(0, 100) / 100)],
-        default=clipped,
-    ).astype(float)
+    # a table carrying only the two oldest sources' columns (survey in %, violations found) says the same as ``fed``
+    for column, tcode in (("survey", _TYPE["survey"]), ("found", _TYPE["deduction"])):
+        if column in df:
+            given = pd.to_numeric(df[column], errors="coerce").to_numpy(dtype=float)
+            take = np.flatnonzero(np.isnan(fed) & (kind == tcode) & ~np.isnan(given))
+            fed[take] = survey_points(top[take], given[take]) if column == "survey" else given[take]
+    if "fed" in df:
+        df["fed"] = fed
+    proposal = np.full(len(df), np.nan)
+
+    def fill(rows: np.ndarray, rule: str, tiers: tuple[Tier, ...] = ()) -> None:
+        proposal[rows] = PROPOSALS[rule](Rows(yes[rows], value[rows], self_score[rows], fed[rows], top[rows],
+                                              bottom[rows], per_item[rows], tiers))
+
+    for rule, code in _TYPE.items():
+        rows = np.flatnonzero(kind == code)
+        if not len(rows) or rule == "tiers":
+            continue
+        fill(rows, rule)
     tiered = np.flatnonzero(kind == _TYPE["tiers"])
     if len(tiered):
         # One pass per tiered criterion; "cid" (criteria_table's row id) is cheaper to group by than the tiers.
         key = df["cid"] if "cid" in df else pd.Series(pd.factorize(df["tiers"].map(repr))[0], index=df.index)
-        values = value.fillna(-np.inf).to_numpy()
         for positions in key.iloc[tiered].groupby(key.iloc[tiered].to_numpy(), sort=False).indices.values():
             rows = tiered[positions]
-            proposal[rows] = _tier_points(values[rows], df["tiers"].iat[rows[0]])
+            fill(rows, "tiers", tuple(Tier(*t) for t in df["tiers"].iat[rows[0]]))
     df["proposal"] = np.where(df["na"], np.nan, proposal)
     return df
 
 
 def long_table(criteria: pd.DataFrame, submitted: pd.DataFrame, surveys: pd.DataFrame | None = None,
                appraisals: pd.DataFrame | None = None, found: pd.DataFrame | None = None,
-               kinds: Mapping[str, str] | None = None) -> pd.DataFrame:
+               kinds: Mapping[str, str] | None = None, fed: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per criterion of every unit that submitted; criteria a unit left out score 0.
 
     ``kinds`` (unit -> kit.config.units kind) leaves out the criteria that do not apply to a unit's kind.
 
     ``submitted`` holds accepted rows (unit, group, code, answer, value, self, evidence...);
-    ``surveys`` (unit, code, survey), ``appraisals`` (unit, code, appraised, appraised_na)
-    and ``found`` (unit, code, found: violations inspections found) are optional.
+    ``appraisals`` (unit, code, appraised, appraised_na) and ``fed`` (kit.scoring.feeds ``FED_COLUMNS``: what
+    outside sources say) are optional. ``surveys`` (unit, code, survey in %) and ``found`` (unit, code, found:
+    violations inspections found) say the same as ``fed`` for the two oldest sources, for callers holding those
+    tables only; the ``survey`` and ``found`` columns are kept either way.
     """
     units = submitted.drop_duplicates(["year", "unit"])[["year", "unit", "group"]]
     grid = units.merge(criteria, on=["year", "group"], how="inner")
@@ -122,11 +136,36 @@ def long_table(criteria: pd.DataFrame, submitted: pd.DataFrame, surveys: pd.Data
     cols = ["year", "unit", "code", "answer", "value", "self", "evidence", "explanation"]
     df = grid.merge(submitted[cols], on=["year", "unit", "code"], how="left", indicator="in_form")
     df["in_form"] = df["in_form"].eq("both")
-    if surveys is not None and len(surveys):
-        df = df.merge(surveys[["year", "unit", "code", "survey"]], on=["year", "unit", "code"], how="left")
-    if found is not None and len(found):
-        df = df.merge(found[["year", "unit", "code", "found"]], on=["year", "unit", "code"], how="left")
-    return with_decisions(_add_proposals(df), appraisals)
+    return with_decisions(_add_proposals(_with_fed(df, fed, surveys, found)), appraisals)
+
+
+def _with_fed(df: pd.DataFrame, fed: pd.DataFrame | None, surveys: pd.DataFrame | None,
+              found: pd.DataFrame | None) -> pd.DataFrame:
+    """The long table with ``fed``, ``fed_value``, ``feed``, ``fed_period`` (NaN / "" where no source speaks), and
+    the ``survey`` / ``found`` columns where surveys or inspections do."""
+    keys = ["year", "unit", "code"]
+    if fed is not None and len(fed):
+        df = df.merge(fed[["year", "unit", "code", "fed", "fed_value", "feed", "fed_period"]], on=keys, how="left")
+        df["feed"] = df["feed"].fillna("")
+        df["fed_period"] = df["fed_period"].fillna("")
+    else:
+        df["fed"], df["fed_value"], df["feed"], df["fed_period"] = np.nan, np.nan, "", ""
+    kind = _type_codes(df)
+    for name, frame, column, tcode in (("surveys", surveys, "survey", _TYPE["survey"]),
+                                       ("inspections", found, "found", _TYPE["deduction"])):
+        if frame is not None and len(frame):
+            df = df.merge(frame[[*keys, column]], on=keys, how="left")
+            given = pd.to_numeric(df[column], errors="coerce").to_numpy(dtype=float)
+            take = np.isnan(df["fed"].to_numpy(dtype=float)) & ~np.isnan(given) & (kind == tcode)
+            if take.any():  # the figure itself is converted with the proposals (_add_proposals)
+                df.loc[take, "fed_value"] = given[take]
+                df.loc[take, "feed"] = name + "." + df.loc[take, "code"].astype(str)
+                df.loc[take, "fed_period"] = "year"
+        elif column not in df:
+            mine = df["feed"].str.startswith(name + ".").to_numpy() if fed is not None and len(fed) else None
+            if mine is not None and mine.any():
+                df[column] = np.where(mine, df["fed_value"], np.nan)
+    return df
 
 
 def with_decisions(long: pd.DataFrame, appraisals: pd.DataFrame | None) -> pd.DataFrame:

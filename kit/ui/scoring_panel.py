@@ -95,6 +95,7 @@ class RowEditor:
                   "đổi</b>") if r.needs_review else ""
         found = (f"<br><b style='color:#8b0000'>Kết quả kiểm tra</b> (đề xuất tính theo số vi phạm phát hiện): "
                  f"{html.escape('; '.join(r.findings))}") if r.findings else ""
+        fed = f" · <b style='color:#6a1b9a'>{html.escape(r.fed)}</b>" if r.fed else ""
         if self.blind:  # what the unit sent and the automatic proposal only: nothing of the first appraisal
             review = request = ""
             found += ("<br><b style='color:#1565c0'>Thẩm định lần 2, độc lập:</b> điểm và nhận xét của lần thẩm "
@@ -104,7 +105,7 @@ class RowEditor:
                 ("Thẩm định lần 1", r.first), ("Thẩm định lần 2", r.second)))
         return (f"<div style='font-size:14px'><b>{html.escape(label)}</b>{review}<br>"
                 f"Tối đa {vn.points(r.max)} đ · {TYPE_LABELS[r.type]} · <b>tự chấm {vn.points(r.self_score)}</b>"
-                f"{answer}{value}"
+                f"{answer}{value}{fed}"
                 f" · đề xuất tự động <b>{vn.points(r.proposal)}</b><br><i>Kiểm chứng:</i> "
                 f"{html.escape(r.evidence) or _NO_EVIDENCE}{found}{explanation}{request}</div>")
 

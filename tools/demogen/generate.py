@@ -28,6 +28,7 @@ from kit.outputs.forms import HEADER_ROW, build_form, form_name, meta_ref
 from tools.demogen import accounts, levels
 from tools.demogen.catalogue import AREA_ORDER, AREAS, CATALOGUE, GROUPS, PCT, groups_of
 from tools.demogen.evidence import generate_evidence
+from tools.demogen.feed766 import FEED_GROUPS, FEED_LINES, FEED_YEARS, generate_766
 from tools.demogen.inspections import generate_inspections
 from tools.demogen.movement import generate_movement, generate_records
 from tools.demogen.second import first_evaluator, second_round, write_assignments
@@ -199,6 +200,8 @@ def framework_dict(year: int, group: str) -> dict:
             for opt in ("min", "per_item", "value_max", "na", "guide"):
                 if opt in opts:
                     c[opt] = opts[opt]
+            if year in FEED_YEARS and group in FEED_GROUPS and ckey in FEED_LINES:
+                c["feed"] = FEED_LINES[ckey]  # the proposal comes from the 766 tables (tools/demogen/feed766.py)
             criteria.append(c)
         areas.append({"code": str(number), "key": key, "name": name, "max": area_max, "criteria": criteria})
     title = f"Bộ tiêu chí chấm điểm CCHC năm {year} đối với {GROUP_NAMES[group]} (Dữ liệu minh họa)"
@@ -418,6 +421,7 @@ def generate(root: Path) -> Campaign:
             csv.writer(fh).writerows([("unit", "code", "value"), *surveys])
     generate_evidence(campaign, SEED + 4)
     generate_inspections(load_campaign(root), SEED + 3)
+    generate_766(load_campaign(root), SEED + 5)
     write_assignments(campaign, root)
     accounts.write_accounts(root)
     with signed_in(accounts.OPERATOR):  # the generator reads the campaign as the demo's operator (kit demo does too)
