@@ -246,7 +246,7 @@ def test_the_proposal_of_a_fed_criterion_comes_from_the_feed(fed):
 
 def test_the_panel_shows_the_766_value_beside_the_self_score(fed):
     with Gradebook.for_campaign(fed) as book:
-        p = AppraisalPanel(Workspace.open(fed, 2024, book), "Nguyễn Thị Lan")
+        p = AppraisalPanel(Workspace.open(fed, 2024, book))
         info = {e.row.code: e.info.value for e in p.editors}
     assert "<b>tự chấm 2</b>; giá trị đo: 95,5 · <b style='color:#6a1b9a'>Theo Bộ chỉ số 766 (quý 1/2024): " \
            "Tiến độ giải quyết (TDGQ, % điểm tối đa) 60,00</b>" in info["1.2"]

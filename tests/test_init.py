@@ -256,3 +256,14 @@ def test_an_old_campaign_without_that_years_frameworks_is_named(tmp_path, capsys
 def test_a_problem_in_a_column_the_list_lacks_says_which_column_to_add(tmp_path):
     found = read_unit_list(_csv(tmp_path / "ds.csv", "Tên đơn vị,Nhóm\nCông an tỉnh,SO\n"), GROUPS)
     assert [(p.row, p.column) for p in found.problems] == [(2, "Loại (thêm cột này)")]
+
+
+def test_a_band_with_a_decimal_comma_keeps_it_and_the_yaml_gets_a_point():
+    """Bands are separated by ';' or by a comma before a name, so "Khá=72,5" is 72.5 (the prompt's default is written
+    the Vietnamese way); campaign.yml gets 72.5, which YAML reads."""
+    from kit.app.init.settings import _yaml_number
+    from kit.cli.init_cmd import _bands
+
+    assert _bands("Xuất sắc=90,Tốt=72,5,Yếu=0") == [("Xuất sắc", 90.0), ("Tốt", 72.5), ("Yếu", 0.0)]
+    assert _bands("Tốt=72,5; Yếu=0") == [("Tốt", 72.5), ("Yếu", 0.0)]
+    assert [_yaml_number(x) for x in (90.0, 72.5)] == ["90", "72.5"]

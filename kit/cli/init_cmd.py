@@ -6,10 +6,12 @@ Kept apart from kit.cli.commands so that other subcommands' changes and this one
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
 from kit.app.init.settings import DEADLINE_NAMES, DEFAULT_BANDS, DEFAULT_DEADLINES, Settings
+from kit.core import vn
 from kit.core.errors import UsageError
 
 DEFAULT_GROUPS = {"XA": "UBND xã, phường", "SO": "Sở, ban, ngành"}
@@ -69,7 +71,8 @@ def _pairs(items: list[str], what: str, example: str) -> dict[str, str]:
 
 
 def _bands(text: str) -> list[tuple[str, float]]:
-    pairs = _pairs([t for t in text.split(",") if t.strip()], "Mức xếp loại", "Tốt=80")
+    # Bands are separated by ";" or by a comma before a name: "Khá=72,5" keeps its decimal comma.
+    pairs = _pairs([t for t in re.split(r";|,(?=\s*[^\d\s])", text) if t.strip()], "Mức xếp loại", "Tốt=80")
     try:
         return [(name, float(value.replace(",", "."))) for name, value in pairs.items()]
     except ValueError:
@@ -124,7 +127,7 @@ def _interactive(args: argparse.Namespace) -> None:
                       "; ".join(f"{c}={n}" for c, n in DEFAULT_GROUPS.items()))
         args.group = [g for g in groups.split(";") if g.strip()]
     if not args.bands:
-        args.bands = _ask("Các mức xếp loại (Tên=từ %)", ",".join(f"{n}={v:g}" for n, v in DEFAULT_BANDS))
+        args.bands = _ask("Các mức xếp loại (Tên=từ %)", "; ".join(f"{n}={vn.points(v)}" for n, v in DEFAULT_BANDS))
     if not args.deadline:
         asked = []
         for what, (month, day) in DEFAULT_DEADLINES.items():

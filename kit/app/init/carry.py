@@ -21,6 +21,7 @@ import yaml
 from kit.config.framework import Criterion, Framework, framework_path, load_framework
 from kit.config.units import UNIT_KINDS
 from kit.core import problems as P
+from kit.core import vn
 from kit.core.errors import FileProblem
 from kit.core.yamlfile import line_of, load
 
@@ -163,7 +164,7 @@ def carry_frameworks(old: Path, year: int, new_years: list[int], groups: dict[st
         total = sum(a["max"] for a in areas)
         count = sum(1 for a in areas for i in a["criteria"] for _ in (i.get("parts") or [i]))
         out.report.append(f"Nhóm {group} ({groups[group]}): mang sang {count} tiêu chí từ {fw.path} theo khóa "
-                          f"(key), tổng {total:g} điểm.")
+                          f"(key), tổng {vn.points(total)} điểm.")
         for c, code in changed:
             out.report.append(f"  - đánh số lại: {c.code} → {code} (khóa {c.key}: {c.content})")
         by_kind: dict[str, list[str]] = defaultdict(list)

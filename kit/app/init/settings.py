@@ -22,6 +22,11 @@ DEADLINE_NAMES = {"registration": "đăng ký thi đua", "submission": "nộp ph
                   "explanation": "hạn giải trình", "awards": "ngày đề nghị khen thưởng"}
 
 
+def _yaml_number(x: float) -> str:
+    """A number as YAML writes it (campaign.yml is read by the kit: 72.5, never the decimal comma people read)."""
+    return str(int(x)) if x == int(x) else repr(x)
+
+
 def _q(text: object) -> str:
     """A YAML double-quoted scalar (JSON strings are valid YAML)."""
     return json.dumps(str(text), ensure_ascii=False)
@@ -83,8 +88,8 @@ def campaign_yml(s: Settings) -> str:
     ordered = sorted(s.bands, key=lambda b: -b[1])
     bands = []
     for i, (name, lower) in enumerate(ordered):
-        upper = f", to: {ordered[i - 1][1]:g}" if i else ""
-        bands.append(f"  - {{name: {_q(name)}, from: {lower:g}{upper}}}")
+        upper = f", to: {_yaml_number(ordered[i - 1][1])}" if i else ""
+        bands.append(f"  - {{name: {_q(name)}, from: {_yaml_number(lower)}{upper}}}")
     district = f"district: {_q(s.district)}\n" if s.district else ""
     return f"""{demo}# Đợt thi đua (phong trào thi đua CCHC) — tệp do `kit init` tạo; sửa được bằng Notepad hoặc bất kỳ
 # trình soạn thảo nào (lưu mã UTF-8). Sau mỗi lần sửa, chạy `kit check` để kiểm tra.

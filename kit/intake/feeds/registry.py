@@ -29,6 +29,7 @@ import pandas as pd
 from kit.config.campaign import Campaign
 from kit.config.feedlinks import MEAN_OF_QUARTERS, PERIODS, QUARTERS, YEAR, YEAR_VALUE_SETTINGS, FeedLink
 from kit.core import problems as P
+from kit.core import vn
 from kit.core.values import cell_text, code_text, fold, is_blank, parse_number
 from kit.intake.tables import Table
 
@@ -243,7 +244,7 @@ class Collector:
             self.problem(P.Code.VALUE_REQUIRED, row, field_name or indicator, value=indicator)
             return False
         if number is None or not np.isfinite(number) or number < 0 or (limit is not None and number > limit):
-            expected = f"0 - {limit:g}" if limit is not None else "từ 0 trở lên"
+            expected = f"0 - {vn.points(limit)}" if limit is not None else "từ 0 trở lên"
             self.problem(P.Code.FEED_VALUE_OUT_OF_RANGE, row, field_name or indicator, value=cell_text(raw),
                          expected=expected, detail=self.source.title)
             return False
