@@ -364,3 +364,17 @@ def test_the_demos_2025_tables_list_merged_communes_which_are_left_to_their_succ
     assert "ANBINH" in demo.departed(2025) and "ANBINH" not in set(feed.rows["unit"])
     assert [p.code for p in feed.problems] == ["FEED_NAME_UNMATCHED"]
     assert {"XCHAUTHANH", "KTHT", "TP"} <= set(feed.rows["unit"])
+
+
+def test_a_year_without_any_fed_value_gives_empty_sections_not_an_error(tmp_path):
+    """The tiny campaign has no feed line: the yearly report's section and kit check's comparison are empty (the
+    first render after the merge failed on every such campaign with KeyError 'proposal': ``fed[[]]`` selected no
+    columns rather than no rows)."""
+    from kit.scoring.feed_checks import disagreements, fed_rows
+
+    camp = load_campaign(write_campaign(tmp_path / "plain"))
+    for unit in ("U1", "U2"):
+        submit(camp, unit)
+    yd = load_year(camp, 2024)
+    assert fed_rows(camp, yd.results.long).empty and disagreements(camp, yd.results.long).empty
+    assert rd.fed_by_unit(yd).empty and rd.fed_by_area(yd).empty and rd.fed_claims(yd).empty

@@ -24,7 +24,7 @@ from kit.intake.movement import registration_status
 from kit.scoring import agreement as ag
 from kit.scoring import inspections as si
 from kit.scoring.awards import Awards, proposals_date
-from kit.scoring.feed_checks import disagreements, linked, source_line
+from kit.scoring.feed_checks import disagreements, fed_rows, source_line
 from kit.scoring.learning import LEARNING_NOTE as LEARNING_NOTE  # the reports print it
 from kit.scoring.learning import as_table, period_pairs, year_pairs
 from kit.scoring.totals import totals
@@ -456,15 +456,8 @@ FED_NOTE = ("Tiêu chí lấy số liệu từ nguồn bên ngoài (dòng \"feed
 
 
 def _fed(yd: YearState) -> pd.DataFrame:
-    """Rows of the year's long table whose criterion names a source and has a value from it, with ``supported``
-    (the proposal the source's value gives) and ``gap`` (self − supported)."""
-    long = yd.results.long
-    if long.empty or "feed" not in long:
-        return pd.DataFrame()
-    keep = linked(yd.campaign, yd.year)
-    fed = long[long["fed"].notna() & long["self"].notna()]
-    fed = fed[[(g, c) in keep for g, c in zip(fed["group"], fed["code"], strict=True)]]
-    return fed.assign(supported=fed["proposal"].astype(float), gap=fed["self"].astype(float) - fed["proposal"])
+    """The year's rows whose criterion names a source and has a value from it (``supported``, ``gap``)."""
+    return fed_rows(yd.campaign, yd.results.long)
 
 
 def fed_by_unit(yd: YearState) -> pd.DataFrame:

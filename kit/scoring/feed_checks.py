@@ -13,6 +13,7 @@ answer type, where the unit claims nothing (surveys) or its own count is already
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from kit.config.campaign import Campaign
@@ -58,16 +59,27 @@ def linked(campaign: Campaign, year: int) -> set[tuple[str, str]]:
             if c.feed is not None}
 
 
-def disagreements(campaign: Campaign, long: pd.DataFrame) -> pd.DataFrame:
-    """The rows of the long table (kit.scoring.totals) whose self score is above what their source supports by
-    more than the tolerance, in ``DISAGREEMENT_COLUMNS`` (``supported``: the proposal the source's value gives)."""
+def fed_rows(campaign: Campaign, long: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the long table (kit.scoring.totals) with a self score and a value from the source their criterion
+    names, with ``supported`` (the proposal the source's value gives) and ``gap`` (self − supported); the one
+    selection the check and the yearly report's section share."""
     if long.empty or "feed" not in long:
-        return pd.DataFrame(columns=DISAGREEMENT_COLUMNS)
+        return pd.DataFrame()
     year = int(long["year"].iloc[0])
+    keep = linked(campaign, year)
     fed = long[long["fed"].notna() & long["self"].notna() & (long["feed"] != "")]
-    fed = fed[[(g, c) in linked(campaign, year) for g, c in zip(fed["group"], fed["code"], strict=True)]]
-    out = fed.assign(supported=fed["proposal"].astype(float), gap=fed["self"].astype(float) - fed["proposal"],
-                     tolerance=fed["feed"].map(lambda f: tolerance(campaign, str(f).partition(".")[0])))
+    # a boolean array, never a list: fed[[]] would select no columns rather than no rows (a year without fed values)
+    fed = fed.loc[np.array([(g, c) in keep for g, c in zip(fed["group"], fed["code"], strict=True)], dtype=bool)]
+    return fed.assign(supported=fed["proposal"].astype(float), gap=fed["self"].astype(float) - fed["proposal"])
+
+
+def disagreements(campaign: Campaign, long: pd.DataFrame) -> pd.DataFrame:
+    """The fed rows whose self score is above what their source supports by more than the tolerance, in
+    ``DISAGREEMENT_COLUMNS``."""
+    fed = fed_rows(campaign, long)
+    if fed.empty:
+        return pd.DataFrame(columns=DISAGREEMENT_COLUMNS)
+    out = fed.assign(tolerance=fed["feed"].map(lambda f: tolerance(campaign, str(f).partition(".")[0])))
     out = out[out["gap"] > out["tolerance"] + 1e-9]
     return out[DISAGREEMENT_COLUMNS].sort_values(["unit", "code"]).reset_index(drop=True)
 
