@@ -276,10 +276,15 @@ def test_killing_kit_render_leaves_no_process_and_no_partial_file(tmp_path):
     import subprocess
     import sys
 
+    from tests.conftest import NotebookLogin
+    from tools.demogen import accounts as demo_accounts
+
+    # another process: `kit render` is the operator's, so the demo's operator signs in the way a hub gives the login
     reports = tmp_path / "r"
     proc = subprocess.Popen([sys.executable, "-m", "kit", "render", "--units", "--year", "2024", "--campaign",
                              str(DEMO), "--reports", str(reports), "--jobs", "2", "--quiet", "--force"],
-                            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, **NotebookLogin.LOGIN, "JUPYTERHUB_USER": demo_accounts.OPERATOR})
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and len(list(reports.glob("2024/don-vi/*.html"))) < 4:
         time.sleep(0.1)
