@@ -198,6 +198,11 @@ def test_evidence_files_open_beside_the_row_in_jupyterlab(site, page):
     page.get_by_text("| Idle").first.wait_for(timeout=120_000)
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    page.get_by_text("Đang đăng nhập: Nguyễn Thị Lan (lan.nt)").first.wait_for(timeout=120_000)
+    # the panel reopens where the signed-in evaluator stopped (an earlier test of this module may have left her in
+    # another group): choose the offices' group, as she would
+    group = page.locator("select:has(option:text-is('UBND cấp xã'))").first
+    group.select_option(label="Cơ quan chuyên môn cấp huyện")
     units = page.locator("select").filter(has=page.locator("option", has_text="VP — ")).first
     units.wait_for(timeout=120_000)
     label = next(t for t in units.evaluate("s => Array.from(s.options).map(o => o.text)")
