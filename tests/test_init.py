@@ -210,6 +210,9 @@ def test_frameworks_from_needs_the_old_year(tmp_path, capsys):
     (["--group", "X-A=Xã"], "Mã nhóm X-A"),
     (["--bands", "Tốt=tám mươi"], "sau dấu = phải là số"),
     (["--deadline", "nop=11-30"], "Hạn \"nop\" không có"),
+    (["--deadline", "awards=02-30"], "Hạn awards=\"02-30\": ngày 30 tháng 2 không có"),
+    (["--deadline", "awards=02-29"], "ngày 29 tháng 2 chỉ có trong năm nhuận"),
+    (["--deadline", "submission=04-31"], "ngày 31 tháng 4 không có"),
     (["--example", "tinh"], "--example tạo sẵn mọi thứ nên không dùng cùng --name"),
 ])
 def test_bad_flags_are_named(tmp_path, capsys, flags, words):

@@ -6,6 +6,7 @@ Kept apart from kit.cli.commands so that other subcommands' changes and this one
 from __future__ import annotations
 
 import argparse
+import calendar
 import re
 import sys
 from pathlib import Path
@@ -91,6 +92,13 @@ def _deadlines(items: list[str]) -> dict[str, tuple[int, int]]:
                 raise ValueError
         except ValueError:
             raise UsageError(f"Hạn {what}=\"{value}\" phải có dạng THÁNG-NGÀY, ví dụ 11-30.") from None
+        # Refused rather than clamped to the month's last day (02-30 silently became 02-28); 02-29 too, since a
+        # deadline repeats every year and three years in four have no 29 February.
+        if month == 2 and day == 29:
+            raise UsageError(f"Hạn {what}=\"{value}\": ngày 29 tháng 2 chỉ có trong năm nhuận, hạn lặp lại hằng năm; "
+                             "hãy chọn 02-28 hoặc 03-01.")
+        if day > calendar.monthrange(2001, month)[1]:
+            raise UsageError(f"Hạn {what}=\"{value}\": ngày {day} tháng {month} không có; hãy chọn một ngày có thật.")
         out[what] = (month, day)
     return out
 
