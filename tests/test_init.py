@@ -270,3 +270,12 @@ def test_a_band_with_a_decimal_comma_keeps_it_and_the_yaml_gets_a_point():
     assert _bands("Xuất sắc=90,Tốt=72,5,Yếu=0") == [("Xuất sắc", 90.0), ("Tốt", 72.5), ("Yếu", 0.0)]
     assert _bands("Tốt=72,5; Yếu=0") == [("Tốt", 72.5), ("Yếu", 0.0)]
     assert [_yaml_number(x) for x in (90.0, 72.5)] == ["90", "72.5"]
+
+
+def test_a_configuration_error_names_the_option_not_the_staging_folder(tmp_path, capsys):
+    """Bands that overlap were reported against ".moi.~kit-init-…/campaign.yml", a folder already deleted."""
+    assert main(["init", str(tmp_path / "moi"), *BASE, "--bands", "Tốt=90,Khá=95"]) == 2
+    err = capsys.readouterr().err
+    assert "BANDS_OVERLAP" in err and "--bands" in err
+    assert "~kit-init" not in err
+    assert not list(tmp_path.iterdir())

@@ -13,7 +13,7 @@ import io
 import os
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -25,6 +25,7 @@ from kit.config.campaign import Campaign, load_campaign
 from kit.config.framework import framework_path
 from kit.core import atomic
 from kit.core.errors import CampaignError, KitError, UsageError
+from kit.core.problems import Problem
 from kit.store.gradebook import Gradebook
 
 REPORT_FILE = "bao-cao-khoi-tao.txt"  # what kit init did: codes told apart, frameworks carried
@@ -63,6 +64,24 @@ def framework_yaml(fw: dict, note: str = "") -> str:
     return head + yaml.safe_dump(fw, allow_unicode=True, sort_keys=False, width=120)
 
 
+# Problems in campaign.yml that come from one kit init option: the user fixes the option, not a file.
+_OPTION_OF = {"BANDS_OVERLAP": "--bands"}
+
+
+def _relocated(exc: CampaignError, staging: Path, folder: Path) -> CampaignError:
+    """``exc`` located where the user can act: the staging folder is deleted when kit init fails, so a path
+    inside it names nothing; a problem from an option names that option, others the file in ``folder``."""
+    def moved(text: str) -> str:
+        return text.replace(str(staging), str(folder))
+
+    def where(p: Problem) -> str:
+        if p.code in _OPTION_OF and Path(p.file).name == "campaign.yml":
+            return f"tùy chọn {_OPTION_OF[p.code]} của kit init"
+        return moved(p.file)
+
+    return CampaignError([replace(p, file=where(p), message=moved(p.message)) for p in exc.problems])
+
+
 def create_campaign(folder: Path, new: NewCampaign) -> Campaign:
     """Write ``new`` into ``folder`` (new or empty) and return the loaded campaign."""
     folder = folder.resolve()  # "kit init ." names the current folder: its staging folder goes beside it
@@ -85,7 +104,10 @@ def create_campaign(folder: Path, new: NewCampaign) -> Campaign:
             atomic.write_text(staging / REPORT_FILE, "\n".join(new.report) + "\n")
         if new.extra is not None:
             new.extra(staging)
-        load_campaign(staging)  # what kit check reads must load
+        try:
+            load_campaign(staging)  # what kit check reads must load
+        except CampaignError as exc:
+            raise _relocated(exc, staging, folder) from None
         if folder.exists():  # empty (refuse_nonempty), perhaps the current folder: filled, not replaced
             for child in sorted(staging.iterdir()):
                 os.replace(child, folder / child.name)
