@@ -199,3 +199,23 @@ def test_years_between_the_two_campaigns_are_unknown_not_zero(demo_copy, tmp_pat
         in found["XHOAHOI"].reasons[0]
     main(["check", "--campaign", str(new)])
     assert f"campaign.yml, dòng {_line(new)}: history_from: Phong trào" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("named", ["CC100079", "OLD1"])
+def test_a_revocation_recorded_in_this_campaign_revokes_the_previous_campaigns_award(named):
+    """A revocation recorded now of a decision the previous campaign registered applied only to this campaign's
+    own register: the old Giấy khen still counted in the history (named by this or the old campaign's subject)."""
+    import datetime as dt
+
+    from kit.scoring.awards import prepare
+    from kit.scoring.past import Past
+
+    old = {"kind": Kind.INDIVIDUAL, "subject": "OLD1" if named == "OLD1" else "CC100079", "decision": "22/QĐ-UBND",
+           "code": "GK_CANHAN", "title": "Giấy khen", "year": 2025, "revoked": False, "revocation": None}
+    past = Past(label="trước", awards={(Kind.INDIVIDUAL, "CC100079"): [old]}, first_year=2026)
+    event = {"id": 1, "decision": "22/QĐ-UBND", "subject": named, "number": "5/QĐ-UBND"}
+    cands = {Kind.INDIVIDUAL: [{"subject": "CC100079", "unit": "U1"}]}
+    prepare(cands, None, [event], 2026, dt.date(2026, 12, 31), "yearly", set(), None, past=past)
+    history = cands[Kind.INDIVIDUAL][0]["history"]
+    assert [(a["decision"], a["revoked"], a["revocation"]["number"]) for a in history] == [
+        ("22/QĐ-UBND", True, "5/QĐ-UBND")]

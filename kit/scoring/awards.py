@@ -22,7 +22,7 @@ from kit.core.values import optional_float as _num
 from kit.core.vocab import Hold, Kind, Outcome, label
 from kit.intake.layout import header_key
 from kit.intake.movement import RATINGS, Movement, Table, registration_status
-from kit.intake.records import Records, revoked_index
+from kit.intake.records import Records, decision_key, revoked_index
 from kit.scoring.inspections import overdue
 from kit.scoring.past import Past, previous_text
 from kit.scoring.results import YearResults
@@ -316,6 +316,16 @@ def discipline_ends(records: Records | None, on: dt.date) -> dict[tuple[Kind, st
     return out
 
 
+def _revoked_here(award: dict, subject: str, revoked: dict[str, dict]) -> dict:
+    """A previous campaign's ``award`` with this campaign's revocations applied too: a decision revoked after the
+    previous campaign closed is recorded here, naming the subject by this campaign's code or the old one."""
+    if award.get("revoked"):
+        return award
+    decision = decision_key(award["decision"])
+    event = revoked.get(f"{decision}|{subject}") or revoked.get(f"{decision}|{award['subject']}")
+    return {**award, "revoked": True, "revocation": event} if event else award
+
+
 def prepare(candidates: dict[Kind, list[dict]], records: Records | None, revocations: list[dict], year: int,
             on: dt.date, level: str, titles: set[str], pack: RulePack | None,
             covered: dict[tuple[Kind, str], str] | None = None, past: Past | None = None) -> None:
@@ -335,7 +345,8 @@ def prepare(candidates: dict[Kind, list[dict]], records: Records | None, revocat
             subject = cand.get("subject") or cand["unit"]
             unit = "" if kind == Kind.INDIVIDUAL else cand["unit"]
             cand.update(year_considered=year, on=on, history=(records.history_of(kind, subject, revoked)
-                                                              if records else []) + past.awards_of(kind, subject),
+                                                              if records else []) + [
+                            _revoked_here(a, subject, revoked) for a in past.awards_of(kind, subject)],
                         women_first=records.women_first(kind, subject) if records else False,
                         results_before=past.lines.get(unit, []), history_known_from=past.known_from(unit),
                         history_gap=past.gap_of(unit), previous_label=past.label)
