@@ -219,3 +219,15 @@ def test_a_revocation_recorded_in_this_campaign_revokes_the_previous_campaigns_a
     history = cands[Kind.INDIVIDUAL][0]["history"]
     assert [(a["decision"], a["revoked"], a["revocation"]["number"]) for a in history] == [
         ("22/QĐ-UBND", True, "5/QĐ-UBND")]
+
+
+def test_a_previous_campaign_reaching_this_ones_first_year_is_located_and_its_overlap_unused(demo_copy, tmp_path,
+                                                                                               capsys):
+    """The demo (2022–2025) named by a 2025 campaign: its 2025 results were read as this campaign's past too."""
+    new = write_successor_campaign(tmp_path / "moi", "../data", year=2025)
+    found = previous_of(load_campaign(new))
+    years = {y for lines in found.past.lines.values() for line in lines for y in line}
+    assert years and max(years) == 2024
+    assert any("history_from" in p.message and "2025" in p.message for p in found.problems)
+    main(["check", "--campaign", str(new)])
+    assert f"campaign.yml, dòng {_line(new)}: history_from: Phong trào" in capsys.readouterr().out

@@ -168,13 +168,19 @@ def _history(campaign: Campaign, source: HistorySource, old: Campaign, folder: P
     where = _where(campaign, source)
     label = f"{old.name} {SUFFIX}"
     problems: list[P.Problem] = []
+    first = min(campaign.years)
+    if max(old.years) >= first:  # this campaign's own years are its own: never read twice from the previous one
+        problems.append(P.make(P.Code.CONFIG_INVALID, P.WARNING, **where, detail=(
+            f"history_from: {old.name} có các năm {', '.join(str(y) for y in old.years if y >= first)} trùng với "
+            f"đợt thi đua này (từ năm {first}); chỉ dùng kết quả các năm trước năm {first}. Hãy kiểm tra "
+            "history_from có chỉ đúng đợt thi đua liền trước không")))
     try:
         with Gradebook.for_campaign(old, readonly=True) as gradebook:
             found = verify(old, gradebook)
             if not found.ok:
                 raise _Refused("sổ điểm của đợt thi đua trước không nguyên vẹn (kit gradebook verify): " + "; ".join(
                     p.message for p in found.problems[:3]))
-            states = [load_year(old, y, gradebook=gradebook, on=final_day(old, y)) for y in old.years]
+            states = [load_year(old, y, gradebook=gradebook, on=final_day(old, y)) for y in old.years if y < first]
             events = gradebook.award_events().to_dict("records")
     except KitError as exc:
         raise _Refused(f"không đọc được sổ điểm của đợt thi đua trước: {exc}") from None
