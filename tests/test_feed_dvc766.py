@@ -158,6 +158,15 @@ def test_unmatched_and_ambiguous_names_are_listed_never_guessed(camp):
     assert feed.rows.empty
 
 
+def test_an_exact_name_keeps_its_diacritics_and_a_near_one_is_only_suggested(camp):
+    """"Đơn vị Hái" folded equal "Đơn vị Hai" and fed U2 silently: another unit's values, never matched exactly."""
+    _xlsx(_folder(camp) / "quy-1.xlsx", [_row(1, "Đơn vị Hái", GOOD), _row(2, "  ĐƠN VỊ   MỘT ", GOOD)])
+    feed = F.read(camp, 2024)
+    assert set(feed.rows["unit"]) == {"U1"}  # case and spaces do not matter
+    unmatched = next(p for p in feed.problems if p.code == "FEED_NAME_UNMATCHED")
+    assert "Đơn vị Hái" in unmatched.message and "\"Đơn vị Hái,U2\"" in unmatched.message
+
+
 def test_a_unit_twice_in_one_period_and_values_outside_their_range(camp):
     feeds = camp.root / "feeds" / "dvc766"
     _folder(camp)

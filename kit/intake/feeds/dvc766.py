@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -37,7 +37,7 @@ from kit.core import problems as P
 from kit.core import vn
 from kit.core.errors import FileProblem
 from kit.core.textfile import read_text
-from kit.core.values import cell_text, fold, is_blank, parse_number
+from kit.core.values import cell_text, fold, is_blank, parse_number, person_key
 from kit.intake.feeds.registry import FEED_COLUMNS, Collector, FeedKind, FeedTable, Indicator, register
 from kit.intake.layout import header_key
 from kit.intake.tables import _header, read_table
@@ -157,11 +157,12 @@ def period_words(period: str, year: int) -> str:
 
 @dataclass
 class Mapping:
-    """Portal agency code or folded portal name → unit codes ("-" for an agency outside the campaign)."""
+    """Portal agency code or portal name (_name_key) → unit codes ("-" for an agency outside the campaign)."""
 
     by_agency: dict[str, set[str]]
     by_name: dict[str, set[str]]
-    units_by_name: dict[str, set[str]]  # the year's units by folded name: an exact equal name needs no line
+    units_by_name: dict[str, set[str]]  # the year's units by name (_name_key): an exact equal name needs no line
+    units_by_fold: dict[str, set[str]] = field(default_factory=dict)  # by folded name: only to suggest a line
 
     def units(self, agency: str, name: str) -> set[str]:
         if agency and agency in self.by_agency:
@@ -171,7 +172,17 @@ class Mapping:
 
 
 def _name_key(name: object) -> str:
-    return " ".join(fold(cell_text(name)).split())
+    """A name as matched: case and spaces do not matter, diacritics do (folded, "Xã Tân Ân" was "Xã Tân An" and
+    its values fed another unit silently)."""
+    return person_key(cell_text(name))
+
+
+def _suggestion(mapping: Mapping, name: str) -> str:
+    """The mapping line to add when ``name`` differs from one unit's name only by diacritics (never applied)."""
+    near = mapping.units_by_fold.get(" ".join(fold(name).split()), set())
+    if len(near) != 1:
+        return ""
+    return f"; tên gần giống đơn vị {next(iter(near))}: nếu đúng là đơn vị đó, thêm dòng \"{name},{next(iter(near))}\""
 
 
 def load_mapping(campaign: Campaign, year: int) -> tuple[Mapping, list[P.Problem]]:
@@ -201,9 +212,11 @@ def load_mapping(campaign: Campaign, year: int) -> tuple[Mapping, list[P.Problem
         if name:
             by_name.setdefault(name, set()).add(unit)
     units_by_name: dict[str, set[str]] = {}
+    units_by_fold: dict[str, set[str]] = {}
     for u in campaign.units_of(year):
         units_by_name.setdefault(_name_key(u.name), set()).add(u.code)
-    return Mapping(by_agency, by_name, units_by_name), problems
+        units_by_fold.setdefault(" ".join(fold(u.name).split()), set()).add(u.code)
+    return Mapping(by_agency, by_name, units_by_name, units_by_fold), problems
 
 
 # --- reading one saved file -----------------------------------------------------------------------------------
@@ -326,6 +339,7 @@ def read(campaign: Campaign, year: int) -> FeedTable:
     rows: list[pd.DataFrame] = []
     labels: list[str] = []
     unmatched: dict[str, list[str]] = {}
+    near: dict[str, str] = {}
     by_period: dict[str, list[tuple[Path, str]]] = {}
     for path in files(campaign.root, year)[:-1]:
         label = (FOLDER / str(year) / path.name).as_posix()
@@ -354,6 +368,7 @@ def read(campaign: Campaign, year: int) -> FeedTable:
             shown = f"{name} ({agency})" if agency else name
             if not units:
                 unmatched.setdefault(shown, []).append(f"{path.name} dòng {row}")
+                near[shown] = "" if agency else _suggestion(mapping, name)
                 continue
             if units == {IGNORE}:
                 continue
@@ -370,7 +385,7 @@ def read(campaign: Campaign, year: int) -> FeedTable:
         problems += collect.problems
         rows.append(collect.table().rows)
     for shown, places in unmatched.items():
-        more = f" (gặp ở {', '.join(places[:3])}{' …' if len(places) > 3 else ''})"
+        more = f" (gặp ở {', '.join(places[:3])}{' …' if len(places) > 3 else ''}){near.get(shown, '')}"
         problems.append(P.make(P.Code.FEED_NAME_UNMATCHED, P.WARNING, file=f"{FOLDER.as_posix()}/{year}",
                                value=shown, detail=more, expected=MAPPING.as_posix()))
     frame = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=FEED_COLUMNS)
