@@ -365,15 +365,18 @@ def functions_sql(schema: str) -> list[str]:
     ]
 
 
-def privileges_sql() -> list[str]:
-    """The groups' rights, from nothing: what is not granted here an account cannot do."""
+def privileges_sql(schema: str) -> list[str]:
+    """The groups' rights, from nothing: what is not granted here an account cannot do. CREATE on the schema is
+    taken from PUBLIC (granted by default before PostgreSQL 15): an account's own kit_t(varchar) overload would
+    otherwise be called by the owner's SECURITY DEFINER functions."""
     groups = ", ".join(GROUPS.values())
     writers = f"{GROUPS['evaluator']}, {GROUPS['secretary']}"
     functions = ["kit_record_decisions(jsonb)", "kit_record_award_event(jsonb)", "kit_meta_read()",
                  "kit_year_chains(integer)", "kit_take_lock()", "kit_check_may_write(text, integer, text, text)",
                  "kit_account_roles()", "kit_blind()", "kit_reconciled(integer, text, text)",
                  "kit_hidden(text, text, integer, text, text)", "kit_author()"]
-    out = [f"REVOKE ALL ON kit_meta, decisions, award_events, positions, comment_library, kit_accounts, "
+    out = [f"REVOKE CREATE ON SCHEMA {_q(schema)} FROM PUBLIC",
+           f"REVOKE ALL ON kit_meta, decisions, award_events, positions, comment_library, kit_accounts, "
            f"kit_assignments FROM PUBLIC, {groups}",
            *[f"REVOKE ALL ON FUNCTION {f} FROM PUBLIC" for f in functions],
            f"GRANT SELECT ON decisions, award_events, comment_library, kit_assignments TO {groups}",
@@ -416,7 +419,7 @@ def grant(conn: Connection, accounts: Sequence[AccountRoles], assignments: Itera
     for group in GROUPS.values():
         _ddl(conn, f"GRANT {UMBRELLA} TO {group}")
     schema = str(conn.execute(text("SELECT current_schema()")).scalar())
-    for stmt in functions_sql(schema) + privileges_sql():
+    for stmt in functions_sql(schema) + privileges_sql(schema):
         _ddl(conn, stmt)
     wanted = {a.account: a for a in accounts}
     if owner in wanted:
