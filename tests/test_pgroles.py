@@ -293,3 +293,18 @@ def test_grant_takes_create_on_the_schema_from_everyone(team, tmp_path):
     owner_grant(team["owner"], tmp_path / "again")
     with pytest.raises(DBAPIError, match="permission denied"):
         sql(team[A], "CREATE FUNCTION kit_t(v varchar) RETURNS bytea LANGUAGE sql AS $$ SELECT ''::bytea $$")
+
+
+def test_the_database_keeps_the_second_appraisal_independent(team):
+    """As the kit's own check: the first appraiser may not give the same criterion its second appraisal, and no
+    account records over another's second appraisal (2025: no assignment, every evaluator may appraise)."""
+    def y(**kw):
+        return Decision(2025, kw.pop("unit", "U1"), "A1", kw.pop("stage", Stage.APPRAISAL), 1.0, "ai-do", **kw)
+    with Gradebook(team[A]) as ana:
+        ana.record(y())
+        with pytest.raises((GradebookError, DBAPIError), match="lần 1"):
+            ana.record(y(stage=Stage.SECOND))
+    with Gradebook(team[B]) as binh:
+        binh.record(y(unit="U3", stage=Stage.SECOND))
+    with Gradebook(team[A]) as ana, pytest.raises((GradebookError, DBAPIError), match="người khác"):
+        ana.record(y(unit="U3", stage=Stage.SECOND))

@@ -230,6 +230,18 @@ def functions_sql(schema: str) -> list[str]:
                   '%, năm %). Nếu cần, hãy nhờ cán bộ vận hành cấp vai trò trong accounts.csv.',
                   session_user, {_stage_labels()}, p_code, p_unit, p_year USING ERRCODE = '{REFUSED}';
               END IF;
+              -- as the kit's own check (Workspace._stage_problem): the second appraisal is independent
+              IF p_stage = 'second' AND (SELECT evaluator FROM decisions WHERE year = p_year AND unit = p_unit
+                   AND code = p_code AND stage = 'appraisal' ORDER BY id DESC LIMIT 1) = session_user::text THEN
+                RAISE EXCEPTION 'Tài khoản % đã thẩm định lần 1 tiêu chí % của %, năm %: người đã thẩm định lần 1 '
+                  'không chấm lần 2 tiêu chí này (chấm độc lập).', session_user, p_code, p_unit, p_year
+                  USING ERRCODE = '{REFUSED}';
+              END IF;
+              IF p_stage = 'second' AND EXISTS (SELECT 1 FROM decisions WHERE year = p_year AND unit = p_unit
+                   AND code = p_code AND stage = 'second' AND evaluator <> session_user::text) THEN
+                RAISE EXCEPTION 'Tiêu chí % của %, năm % đã có người khác thẩm định lần 2: tài khoản % không ghi '
+                  'đè được.', p_code, p_unit, p_year, session_user USING ERRCODE = '{REFUSED}';
+              END IF;
               -- as the kit's own check (Workspace.not_mine): a round nobody was given this year is open to every
               -- evaluator; otherwise only to the accounts given the criterion
               IF EXISTS (SELECT 1 FROM kit_assignments WHERE year = p_year AND account = session_user
