@@ -170,3 +170,14 @@ def test_outside_jupyterhub_the_login_is_the_os_account_not_the_environment(monk
     monkeypatch.setenv("USER", "lan.nt")
     monkeypatch.setenv("LOGNAME", "lan.nt")
     assert A.login() == pwd.getpwuid(os.getuid()).pw_name
+
+
+def test_an_account_named_pg_is_refused_with_its_row(tmp_path):
+    """PostgreSQL reserves role names starting with pg_: `kit gradebook grant` cannot create such a role, so the
+    registry refuses the name where the office wrote it."""
+    root = write_campaign(tmp_path / "camp", gradebook=False)
+    (root / "accounts.csv").write_text("account,name,title,roles\npg_lan,Nguyễn Thị Lan,,evaluator\n",
+                                       encoding="utf-8")
+    reg = load_accounts(load_campaign(root))
+    assert [(p.code, p.row) for p in reg.problems] == [("ACCOUNT_INVALID", 2)]
+    assert "pg_" in reg.problems[0].message

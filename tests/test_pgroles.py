@@ -284,3 +284,27 @@ def test_kit_gradebook_grant_from_the_campaign_and_verify_accepts_what_accounts_
     assert main(["gradebook", "grant", "--campaign", str(root), "--credentials", str(folder)]) == 0
     assert "Tài khoản đã khóa (không còn trong accounts.csv): t_minh" in capsys.readouterr().out
     assert sql(url, "SELECT rolcanlogin FROM pg_roles WHERE rolname = 't_minh'") == [(False,)]
+
+
+def test_grant_takes_create_on_the_schema_from_everyone(team, tmp_path):
+    """PostgreSQL 14 and older let every role create in the public schema: an account could add a kit_t(varchar)
+    overload that the owner's SECURITY DEFINER functions would call. Grant revokes it whatever the server's default."""
+    sql(team["owner"], "GRANT CREATE ON SCHEMA public TO PUBLIC")  # the default before PostgreSQL 15
+    owner_grant(team["owner"], tmp_path / "again")
+    with pytest.raises(DBAPIError, match="permission denied"):
+        sql(team[A], "CREATE FUNCTION kit_t(v varchar) RETURNS bytea LANGUAGE sql AS $$ SELECT ''::bytea $$")
+
+
+def test_the_database_keeps_the_second_appraisal_independent(team):
+    """As the kit's own check: the first appraiser may not give the same criterion its second appraisal, and no
+    account records over another's second appraisal (2025: no assignment, every evaluator may appraise)."""
+    def y(**kw):
+        return Decision(2025, kw.pop("unit", "U1"), "A1", kw.pop("stage", Stage.APPRAISAL), 1.0, "ai-do", **kw)
+    with Gradebook(team[A]) as ana:
+        ana.record(y())
+        with pytest.raises((GradebookError, DBAPIError), match="lần 1"):
+            ana.record(y(stage=Stage.SECOND))
+    with Gradebook(team[B]) as binh:
+        binh.record(y(unit="U3", stage=Stage.SECOND))
+    with Gradebook(team[A]) as ana, pytest.raises((GradebookError, DBAPIError), match="người khác"):
+        ana.record(y(unit="U3", stage=Stage.SECOND))

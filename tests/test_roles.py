@@ -60,6 +60,14 @@ def test_an_evaluator_saves_only_on_their_assignment_and_is_told_whose_it_is(off
     assert _as("bao.pq", office, book).save([Entry("U1", "1.1", 0.0, comment="Thiếu")], Stage.SECOND).saved
 
 
+def test_a_second_appraisals_comment_stays_out_of_the_shared_library(office, book):
+    """The library is offered to every evaluator: a second appraisal's words there would show a blind appraisal's
+    verdict to the first evaluator before reconciliation."""
+    _as("lan.nt", office, book).save([Entry("U1", "1.1", 2.0, comment="Đủ hồ sơ")])
+    assert _as("bao.pq", office, book).save([Entry("U1", "1.1", 0.0, comment="Thiếu quyết định")],
+                                            Stage.SECOND).saved
+    assert book.comments() == ["Đủ hồ sơ"]
+
 def test_the_secretary_decides_explanations_and_reconciles_and_appraises_nothing(office, book):
     _as("lan.nt", office, book).save([Entry("U1", "1.3", 0.5, comment="Thiếu tin bài")])
     _as("bao.pq", office, book).save([Entry("U1", "1.3", 1.5)], Stage.SECOND)

@@ -389,7 +389,9 @@ class Workspace:
             if slot:
                 setattr(row, slot, rec)
             result.saved.append((d.unit, d.code, new_id))
-        for comment in dict.fromkeys(d.comment for _, d in recorded if d.comment):
+        # a second appraisal's words stay out of the shared library: it is blind until reconciliation
+        shared = [] if stage is Stage.SECOND else recorded
+        for comment in dict.fromkeys(d.comment for _, d in shared if d.comment):
             try:  # the decisions are stored; the reusable-comment list is a convenience
                 self.gradebook.add_comment(comment, evaluator)
             except GradebookError:

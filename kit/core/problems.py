@@ -432,7 +432,8 @@ class Code(str, Enum):
     ACCOUNT_INVALID = (
         "ACCOUNT_INVALID",
         "Tài khoản \"{value}\" không dùng được: tài khoản bắt đầu bằng chữ cái thường không dấu, chỉ gồm chữ cái "
-        "thường không dấu, chữ số và các dấu \".\", \"_\", \"-\" (tối đa 32 ký tự), ví dụ nguyenvana hoặc lan.nt. "
+        "thường không dấu, chữ số và các dấu \".\", \"_\", \"-\" (tối đa 32 ký tự), không bắt đầu bằng \"pg_\" "
+        "(tên dành riêng của PostgreSQL), ví dụ nguyenvana hoặc lan.nt. "
         "Hãy ghi đúng tên đăng nhập của người này.",
     )
     ACCOUNT_DUPLICATE = (

@@ -27,7 +27,8 @@ COLUMNS = {
     "roles": {"vai tro", "roles", "role"},
 }
 REQUIRED = ["account", "name", "roles"]
-ACCOUNT_PATTERN = re.compile(r"^[a-z][a-z0-9_.-]{0,31}$")
+# pg_ names are reserved by PostgreSQL: `kit gradebook grant` could not create the account's role.
+ACCOUNT_PATTERN = re.compile(r"^(?!pg_)[a-z][a-z0-9_.-]{0,31}$")
 
 # Each role by its code, its label and the short words an office writes (compared without diacritics).
 _ROLE_WORDS: dict[str, Role] = {

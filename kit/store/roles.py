@@ -230,6 +230,18 @@ def functions_sql(schema: str) -> list[str]:
                   '%, năm %). Nếu cần, hãy nhờ cán bộ vận hành cấp vai trò trong accounts.csv.',
                   session_user, {_stage_labels()}, p_code, p_unit, p_year USING ERRCODE = '{REFUSED}';
               END IF;
+              -- as the kit's own check (Workspace._stage_problem): the second appraisal is independent
+              IF p_stage = 'second' AND (SELECT evaluator FROM decisions WHERE year = p_year AND unit = p_unit
+                   AND code = p_code AND stage = 'appraisal' ORDER BY id DESC LIMIT 1) = session_user::text THEN
+                RAISE EXCEPTION 'Tài khoản % đã thẩm định lần 1 tiêu chí % của %, năm %: người đã thẩm định lần 1 '
+                  'không chấm lần 2 tiêu chí này (chấm độc lập).', session_user, p_code, p_unit, p_year
+                  USING ERRCODE = '{REFUSED}';
+              END IF;
+              IF p_stage = 'second' AND EXISTS (SELECT 1 FROM decisions WHERE year = p_year AND unit = p_unit
+                   AND code = p_code AND stage = 'second' AND evaluator <> session_user::text) THEN
+                RAISE EXCEPTION 'Tiêu chí % của %, năm % đã có người khác thẩm định lần 2: tài khoản % không ghi '
+                  'đè được.', p_code, p_unit, p_year, session_user USING ERRCODE = '{REFUSED}';
+              END IF;
               -- as the kit's own check (Workspace.not_mine): a round nobody was given this year is open to every
               -- evaluator; otherwise only to the accounts given the criterion
               IF EXISTS (SELECT 1 FROM kit_assignments WHERE year = p_year AND account = session_user
@@ -365,15 +377,18 @@ def functions_sql(schema: str) -> list[str]:
     ]
 
 
-def privileges_sql() -> list[str]:
-    """The groups' rights, from nothing: what is not granted here an account cannot do."""
+def privileges_sql(schema: str) -> list[str]:
+    """The groups' rights, from nothing: what is not granted here an account cannot do. CREATE on the schema is
+    taken from PUBLIC (granted by default before PostgreSQL 15): an account's own kit_t(varchar) overload would
+    otherwise be called by the owner's SECURITY DEFINER functions."""
     groups = ", ".join(GROUPS.values())
     writers = f"{GROUPS['evaluator']}, {GROUPS['secretary']}"
     functions = ["kit_record_decisions(jsonb)", "kit_record_award_event(jsonb)", "kit_meta_read()",
                  "kit_year_chains(integer)", "kit_take_lock()", "kit_check_may_write(text, integer, text, text)",
                  "kit_account_roles()", "kit_blind()", "kit_reconciled(integer, text, text)",
                  "kit_hidden(text, text, integer, text, text)", "kit_author()"]
-    out = [f"REVOKE ALL ON kit_meta, decisions, award_events, positions, comment_library, kit_accounts, "
+    out = [f"REVOKE CREATE ON SCHEMA {_q(schema)} FROM PUBLIC",
+           f"REVOKE ALL ON kit_meta, decisions, award_events, positions, comment_library, kit_accounts, "
            f"kit_assignments FROM PUBLIC, {groups}",
            *[f"REVOKE ALL ON FUNCTION {f} FROM PUBLIC" for f in functions],
            f"GRANT SELECT ON decisions, award_events, comment_library, kit_assignments TO {groups}",
@@ -416,7 +431,7 @@ def grant(conn: Connection, accounts: Sequence[AccountRoles], assignments: Itera
     for group in GROUPS.values():
         _ddl(conn, f"GRANT {UMBRELLA} TO {group}")
     schema = str(conn.execute(text("SELECT current_schema()")).scalar())
-    for stmt in functions_sql(schema) + privileges_sql():
+    for stmt in functions_sql(schema) + privileges_sql(schema):
         _ddl(conn, stmt)
     wanted = {a.account: a for a in accounts}
     if owner in wanted:
