@@ -308,3 +308,21 @@ def test_the_database_keeps_the_second_appraisal_independent(team):
         binh.record(y(unit="U3", stage=Stage.SECOND))
     with Gradebook(team[A]) as ana, pytest.raises((GradebookError, DBAPIError), match="người khác"):
         ana.record(y(unit="U3", stage=Stage.SECOND))
+
+
+def test_grant_run_by_an_account_without_createrole_is_refused_in_vietnamese(team, tmp_path, capsys):
+    """Run with an evaluator's connection instead of the owner's, `kit gradebook grant` stops with a Vietnamese
+    message naming the account and the right it lacks (before: a database traceback)."""
+    from kit.cli import main
+    from tests.helpers import init_gradebook, write_campaign
+
+    root = write_campaign(tmp_path / "camp", gradebook=False)
+    init_gradebook(root, team["owner"])  # the ledger file beside the campaign, as kit gradebook init writes it
+    with (root / "campaign.yml").open("a", encoding="utf-8") as f:
+        f.write(f'gradebook: "{team[A]}"\n')
+    (root / "accounts.csv").write_text("Tài khoản,Họ tên,Chức vụ,Vai trò\nt_lan,Nguyễn Thị Lan,Chuyên viên,thẩm định\n",
+                                       encoding="utf-8")
+    assert main(["gradebook", "grant", "--campaign", str(root), "--credentials", str(tmp_path / "k")]) != 0
+    err = capsys.readouterr().err
+    assert f"«{A}» không có quyền tạo tài khoản (CREATEROLE)" in err and "Traceback" not in err
+    assert sql(team["owner"], "SELECT count(*) FROM pg_roles WHERE rolname = 't_lan'") == [(0,)]

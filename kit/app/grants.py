@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
 from kit.app.year import load_year
 from kit.config.campaign import Campaign
 from kit.core import problems as P
-from kit.core.errors import UsageError
+from kit.core.errors import GradebookError, UsageError
 from kit.intake.accounts import load_accounts
 from kit.intake.assignments import load_assignments
 from kit.scoring.agreement import assigned
@@ -49,5 +52,17 @@ def grant_campaign(campaign: Campaign, credentials: Path | None, *, new_password
         if gb.engine.dialect.name != "postgresql":
             raise UsageError("kit gradebook grant chỉ dùng cho sổ điểm PostgreSQL (máy chủ nhiều người dùng). Với "
                              "sổ điểm SQLite trên một máy, kit tự kiểm tra vai trò theo tài khoản máy tính.")
-        with gb.engine.begin() as conn:
-            return grant(conn, entries, given, credentials, gb.url, new_passwords=new_passwords)
+        try:
+            with gb.engine.begin() as conn:  # one transaction: a refusal half-way changes nothing
+                user, may = conn.execute(text("SELECT current_user, rolcreaterole OR rolsuper FROM pg_roles "
+                                              "WHERE rolname = current_user")).one()
+                if not may:
+                    raise GradebookError(
+                        f"Tài khoản PostgreSQL «{user}» không có quyền tạo tài khoản (CREATEROLE): kit gradebook "
+                        "grant phải chạy bằng tài khoản chủ sổ điểm (tài khoản đã chạy kit gradebook init), có quyền "
+                        "CREATEROLE. Chưa có gì thay đổi.")
+                return grant(conn, entries, given, credentials, gb.url, new_passwords=new_passwords)
+        except DBAPIError as exc:
+            raise GradebookError(f"Chưa cấp quyền: máy chủ PostgreSQL từ chối ({str(exc.orig).strip()}). Chưa có gì "
+                                 "thay đổi (mọi việc trong một giao dịch). Hãy kiểm tra accounts.csv và tài khoản "
+                                 "chạy lệnh (chủ sổ điểm), rồi chạy lại.") from None
