@@ -345,3 +345,19 @@ def test_two_evaluators_and_a_council_member_through_the_hub(hub, browser, reque
         rows = db.execute("SELECT evaluator, comment FROM decisions WHERE comment LIKE '%qua máy chủ%' OR "
                           "comment IN ('Lan chấm hộ', 'Hội đồng chấm thử') ORDER BY id").fetchall()
     assert rows == [(LAN, "Lan chấm qua máy chủ"), (MINH, "Minh chấm qua máy chủ")]  # the logins, nothing typed
+
+
+def test_a_postgresql_campaign_never_starts_a_server_on_the_campaign_s_own_connection(tmp_path):
+    """campaign.yml's gradebook is the owner's connection (README): an account without its own .url file would
+    write as the owner, past the author trigger and row-level security, so its server is refused."""
+    root = _project(tmp_path)
+    settings = _settings(root)
+    yml = root / "data" / "campaign.yml"
+    yml.write_text(yml.read_text(encoding="utf-8") + "gradebook: postgresql://owner:secret@db.local/thidua\n",
+                   encoding="utf-8")
+    with pytest.raises(ActorError, match=f"{LAN}.*kit gradebook grant --credentials"):
+        spawn_settings(settings, LAN)
+    urls = root / ".hub" / "gradebook-urls"
+    urls.mkdir(parents=True)
+    (urls / f"{LAN}.url").write_text("postgresql://lan.nt:x@db.local/thidua\n", encoding="utf-8")
+    assert spawn_settings(settings, LAN)[1]["KIT_GRADEBOOK_URL"] == "postgresql://lan.nt:x@db.local/thidua"
