@@ -361,3 +361,20 @@ def test_a_postgresql_campaign_never_starts_a_server_on_the_campaign_s_own_conne
     urls.mkdir(parents=True)
     (urls / f"{LAN}.url").write_text("postgresql://lan.nt:x@db.local/thidua\n", encoding="utf-8")
     assert spawn_settings(settings, LAN)[1]["KIT_GRADEBOOK_URL"] == "postgresql://lan.nt:x@db.local/thidua"
+
+
+def test_registry_operators_are_pre_approved_only_until_one_operator_is_approved(tmp_path, monkeypatch):
+    """An operator added to accounts.csv later must not be claimable by whoever signs up first with that name."""
+    import nativeauthenticator
+
+    root = _project(tmp_path)
+    c = Config()
+    configure(c, _settings(root, proxy="/usr/bin/true"))
+    approved: set[str] = set()
+    monkeypatch.setattr(nativeauthenticator.NativeAuthenticator, "get_authed_users", lambda self: set(approved))
+    authenticator = c.JupyterHub.authenticator_class.__new__(c.JupyterHub.authenticator_class)
+    assert OPERATOR in authenticator.get_authed_users()  # first start: the registry's operator signs up approved
+    approved.add(OPERATOR)
+    with (root / "data" / "accounts.csv").open("a", encoding="utf-8") as f:
+        f.write("mallory,Ngô Văn Mới,Chuyên viên,operator\n")
+    assert "mallory" not in authenticator.get_authed_users()  # a later operator waits for an approval

@@ -219,7 +219,7 @@ def _authenticator(settings: HubSettings) -> type:
     campaign = settings.campaign
 
     class KitAuthenticator(base):
-        """Only the registry's accounts may sign up or log in; its operators are pre-approved."""
+        """Only the registry's accounts may sign up or log in; its operators are pre-approved until one is approved."""
 
         def validate_username(self, username: str) -> bool:
             return registry(campaign).get(username) is not None and super().validate_username(username)
@@ -228,8 +228,12 @@ def _authenticator(settings: HubSettings) -> type:
             return registry(campaign).get(username) is not None
 
         def get_authed_users(self) -> set[str]:  # NativeAuthenticator: who signs up already approved
+            # The registry's operators are pre-approved only until one of them is approved (the first start): an
+            # operator added to accounts.csv later waits for an approval, else whoever signs up first with that
+            # name would gain the operators' powers.
+            approved = set(super().get_authed_users())
             operators = {a.account for a in registry(campaign).with_role(Role.OPERATOR)}
-            return set(super().get_authed_users()) | operators
+            return approved if approved & operators else approved | operators
 
     return KitAuthenticator
 
