@@ -378,3 +378,18 @@ def test_registry_operators_are_pre_approved_only_until_one_operator_is_approved
     with (root / "data" / "accounts.csv").open("a", encoding="utf-8") as f:
         f.write("mallory,Ngô Văn Mới,Chuyên viên,operator\n")
     assert "mallory" not in authenticator.get_authed_users()  # a later operator waits for an approval
+
+
+def test_the_hub_warns_when_campaign_yml_carries_the_gradebook_password(tmp_path):
+    from kit.app.hub import gradebook_warnings
+
+    root = _project(tmp_path)
+    settings = _settings(root)
+    assert gradebook_warnings(settings) == []  # the demo: SQLite
+    yml = root / "data" / "campaign.yml"
+    text = yml.read_text(encoding="utf-8")
+    yml.write_text(text + "gradebook: postgresql://owner@db.local/thidua\n", encoding="utf-8")
+    assert gradebook_warnings(settings) == []  # no password in the file
+    yml.write_text(text + "gradebook: postgresql://owner:secret@db.local/thidua\n", encoding="utf-8")
+    (warning,) = gradebook_warnings(settings)
+    assert "mật khẩu" in warning and "campaign.yml" in warning and "secret" not in warning

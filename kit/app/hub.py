@@ -199,6 +199,21 @@ def spawn_settings(settings: HubSettings, account: str) -> tuple[str, dict[str, 
     return landing(actor.roles), env
 
 
+def gradebook_warnings(settings: HubSettings) -> list[str]:
+    """What ``kit hub`` warns about at start: a campaign.yml whose gradebook connection carries a password, which
+    every account's server can read from the campaign folder (and so write as the owner). The password itself is
+    never shown."""
+    from urllib.parse import urlsplit
+
+    url = campaign_gradebook(settings.campaign)
+    if not url or url.startswith("sqlite") or not urlsplit(url).password:
+        return []
+    return [f"Cảnh báo: {Path(settings.campaign) / 'campaign.yml'} ghi mật khẩu kết nối sổ điểm (gradebook:) của chủ "
+            "sở hữu; máy chủ của mọi tài khoản đều đọc được tệp này. Nên bỏ mật khẩu khỏi campaign.yml (dùng tệp "
+            "~/.pgpass của chủ sở hữu) và cấp kết nối riêng: kit gradebook grant --credentials "
+            f"{Path(settings.state) / GRADEBOOK_URLS}"]
+
+
 def campaign_gradebook(campaign: str | Path) -> str:
     """campaign.yml's ``gradebook:`` as written ('' when absent: the campaign folder's SQLite file). Read raw,
     without loading the whole campaign, because every server start asks."""
