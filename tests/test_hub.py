@@ -345,3 +345,51 @@ def test_two_evaluators_and_a_council_member_through_the_hub(hub, browser, reque
         rows = db.execute("SELECT evaluator, comment FROM decisions WHERE comment LIKE '%qua máy chủ%' OR "
                           "comment IN ('Lan chấm hộ', 'Hội đồng chấm thử') ORDER BY id").fetchall()
     assert rows == [(LAN, "Lan chấm qua máy chủ"), (MINH, "Minh chấm qua máy chủ")]  # the logins, nothing typed
+
+
+def test_a_postgresql_campaign_never_starts_a_server_on_the_campaign_s_own_connection(tmp_path):
+    """campaign.yml's gradebook is the owner's connection (README): an account without its own .url file would
+    write as the owner, past the author trigger and row-level security, so its server is refused."""
+    root = _project(tmp_path)
+    settings = _settings(root)
+    yml = root / "data" / "campaign.yml"
+    yml.write_text(yml.read_text(encoding="utf-8") + "gradebook: postgresql://owner:secret@db.local/thidua\n",
+                   encoding="utf-8")
+    with pytest.raises(ActorError, match=f"{LAN}.*kit gradebook grant --credentials"):
+        spawn_settings(settings, LAN)
+    urls = root / ".hub" / "gradebook-urls"
+    urls.mkdir(parents=True)
+    (urls / f"{LAN}.url").write_text("postgresql://lan.nt:x@db.local/thidua\n", encoding="utf-8")
+    assert spawn_settings(settings, LAN)[1]["KIT_GRADEBOOK_URL"] == "postgresql://lan.nt:x@db.local/thidua"
+
+
+def test_registry_operators_are_pre_approved_only_until_one_operator_is_approved(tmp_path, monkeypatch):
+    """An operator added to accounts.csv later must not be claimable by whoever signs up first with that name."""
+    import nativeauthenticator
+
+    root = _project(tmp_path)
+    c = Config()
+    configure(c, _settings(root, proxy="/usr/bin/true"))
+    approved: set[str] = set()
+    monkeypatch.setattr(nativeauthenticator.NativeAuthenticator, "get_authed_users", lambda self: set(approved))
+    authenticator = c.JupyterHub.authenticator_class.__new__(c.JupyterHub.authenticator_class)
+    assert OPERATOR in authenticator.get_authed_users()  # first start: the registry's operator signs up approved
+    approved.add(OPERATOR)
+    with (root / "data" / "accounts.csv").open("a", encoding="utf-8") as f:
+        f.write("mallory,Ngô Văn Mới,Chuyên viên,operator\n")
+    assert "mallory" not in authenticator.get_authed_users()  # a later operator waits for an approval
+
+
+def test_the_hub_warns_when_campaign_yml_carries_the_gradebook_password(tmp_path):
+    from kit.app.hub import gradebook_warnings
+
+    root = _project(tmp_path)
+    settings = _settings(root)
+    assert gradebook_warnings(settings) == []  # the demo: SQLite
+    yml = root / "data" / "campaign.yml"
+    text = yml.read_text(encoding="utf-8")
+    yml.write_text(text + "gradebook: postgresql://owner@db.local/thidua\n", encoding="utf-8")
+    assert gradebook_warnings(settings) == []  # no password in the file
+    yml.write_text(text + "gradebook: postgresql://owner:secret@db.local/thidua\n", encoding="utf-8")
+    (warning,) = gradebook_warnings(settings)
+    assert "mật khẩu" in warning and "campaign.yml" in warning and "secret" not in warning

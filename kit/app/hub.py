@@ -180,8 +180,10 @@ def gradebook_url(state: str | Path, account: str) -> str:
 def spawn_settings(settings: HubSettings, account: str) -> tuple[str, dict[str, str]]:
     """What one account's server starts with: its landing page and its environment (the kit's Voilà template,
     and its own gradebook connection when there is one). Raises ActorError for an account the registry no longer
-    holds (a server is never started for it)."""
+    holds, and, when the campaign's gradebook is PostgreSQL, for an account without its own connection (the campaign's
+    is the owner's, past the author trigger and row-level security). A server is never started for either."""
     from kit.app.actor import actor_for
+    from kit.core.errors import ActorError
 
     actor = actor_for(account, registry(settings.campaign))
     env = {"JUPYTER_PATH": os.pathsep.join([str(TEMPLATES), *filter(None, os.environ.get("JUPYTER_PATH", "")
@@ -189,7 +191,37 @@ def spawn_settings(settings: HubSettings, account: str) -> tuple[str, dict[str, 
     url = gradebook_url(settings.state, account)
     if url:
         env["KIT_GRADEBOOK_URL"] = url
+    elif campaign_gradebook(settings.campaign) and not campaign_gradebook(settings.campaign).startswith("sqlite"):
+        raise ActorError(f"Tài khoản {account} chưa có kết nối sổ điểm riêng ({Path(settings.state) / GRADEBOOK_URLS}"
+                         f"/{account}.url): máy chủ của tài khoản này không được khởi động bằng kết nối của đợt thi "
+                         "đua (của chủ sở hữu cơ sở dữ liệu). Chủ sở hữu chạy: kit gradebook grant --credentials "
+                         f"{Path(settings.state) / GRADEBOOK_URLS}")
     return landing(actor.roles), env
+
+
+def gradebook_warnings(settings: HubSettings) -> list[str]:
+    """What ``kit hub`` warns about at start: a campaign.yml whose gradebook connection carries a password, which
+    every account's server can read from the campaign folder (and so write as the owner). The password itself is
+    never shown."""
+    from urllib.parse import urlsplit
+
+    url = campaign_gradebook(settings.campaign)
+    if not url or url.startswith("sqlite") or not urlsplit(url).password:
+        return []
+    return [f"Cảnh báo: {Path(settings.campaign) / 'campaign.yml'} ghi mật khẩu kết nối sổ điểm (gradebook:) của chủ "
+            "sở hữu; máy chủ của mọi tài khoản đều đọc được tệp này. Nên bỏ mật khẩu khỏi campaign.yml (dùng tệp "
+            "~/.pgpass của chủ sở hữu) và cấp kết nối riêng: kit gradebook grant --credentials "
+            f"{Path(settings.state) / GRADEBOOK_URLS}"]
+
+
+def campaign_gradebook(campaign: str | Path) -> str:
+    """campaign.yml's ``gradebook:`` as written ('' when absent: the campaign folder's SQLite file). Read raw,
+    without loading the whole campaign, because every server start asks."""
+    import yaml
+
+    path = Path(campaign) / "campaign.yml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+    return str((raw or {}).get("gradebook") or "") if isinstance(raw, dict) else ""
 
 
 def _authenticator(settings: HubSettings) -> type:
@@ -202,7 +234,7 @@ def _authenticator(settings: HubSettings) -> type:
     campaign = settings.campaign
 
     class KitAuthenticator(base):
-        """Only the registry's accounts may sign up or log in; its operators are pre-approved."""
+        """Only the registry's accounts may sign up or log in; its operators are pre-approved until one is approved."""
 
         def validate_username(self, username: str) -> bool:
             return registry(campaign).get(username) is not None and super().validate_username(username)
@@ -211,8 +243,12 @@ def _authenticator(settings: HubSettings) -> type:
             return registry(campaign).get(username) is not None
 
         def get_authed_users(self) -> set[str]:  # NativeAuthenticator: who signs up already approved
+            # The registry's operators are pre-approved only until one of them is approved (the first start): an
+            # operator added to accounts.csv later waits for an approval, else whoever signs up first with that
+            # name would gain the operators' powers.
+            approved = set(super().get_authed_users())
             operators = {a.account for a in registry(campaign).with_role(Role.OPERATOR)}
-            return set(super().get_authed_users()) | operators
+            return approved if approved & operators else approved | operators
 
     return KitAuthenticator
 

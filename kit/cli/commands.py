@@ -594,6 +594,7 @@ def cmd_hub(args: argparse.Namespace) -> int:
         Auth,
         HubSettings,
         find_proxy,
+        gradebook_warnings,
         hub_command,
         missing_parts,
         registry,
@@ -611,6 +612,8 @@ def cmd_hub(args: argparse.Namespace) -> int:
     blocking = missing_parts(settings.proxy) + registry_problems(accounts)
     for problem in accounts.problems:
         print(problem.format())
+    for warning in gradebook_warnings(settings):
+        print(warning)
     if blocking:
         print("Chưa mở được máy chủ nhiều người:\n" + "\n".join(f"  - {line}" for line in blocking))
         return 2
