@@ -320,8 +320,8 @@ def test_grant_run_by_an_account_without_createrole_is_refused_in_vietnamese(tea
     init_gradebook(root, team["owner"])  # the ledger file beside the campaign, as kit gradebook init writes it
     with (root / "campaign.yml").open("a", encoding="utf-8") as f:
         f.write(f'gradebook: "{team[A]}"\n')
-    (root / "accounts.csv").write_text("Tài khoản,Họ tên,Chức vụ,Vai trò\nt_khach,Nguyễn Thị Khách,Chuyên viên,thẩm định\n",
-                                       encoding="utf-8")
+    (root / "accounts.csv").write_text("Tài khoản,Họ tên,Chức vụ,Vai trò\n"
+                                       "t_khach,Nguyễn Thị Khách,Chuyên viên,thẩm định\n", encoding="utf-8")
     assert main(["gradebook", "grant", "--campaign", str(root), "--credentials", str(tmp_path / "k")]) != 0
     err = capsys.readouterr().err
     assert f"«{A}» không có quyền tạo tài khoản (CREATEROLE)" in err and "Traceback" not in err
