@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -186,3 +187,19 @@ def write_successor_campaign(root: Path, history_from: str | None, *, units: str
     (root / "submissions" / str(year)).mkdir(parents=True, exist_ok=True)
     init_gradebook(root)
     return root
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def chromium() -> Iterator:
+    """Debian's chromium driven by Playwright (never `playwright install`), for a module's browser fixture
+    (`yield from chromium()`): the one set of flags the JupyterLab and hub tests share."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()

@@ -20,10 +20,9 @@ import pytest
 
 from kit.app.reports import SCORECARD
 from kit.outputs.render import Job, render
-from tests.helpers import GOOD, ROOT, copy_demo, fill_form
+from tests.helpers import CHROMIUM, GOOD, ROOT, chromium, copy_demo, fill_form
 from tools.demogen import accounts as demo_accounts
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "reports" / "screenshots"
 TOKEN = "kit-test-token"
 EVIL = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
@@ -81,15 +80,8 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield b
-        b.close()
+    yield from chromium()
 
 
 @pytest.fixture

@@ -40,10 +40,9 @@ from kit.app.hub import (
 from kit.cli import main
 from kit.core.errors import ActorError
 from kit.core.vocab import Role
-from tests.helpers import ROOT, copy_demo
+from tests.helpers import CHROMIUM, ROOT, chromium, copy_demo
 from tools.demogen import accounts as demo_accounts
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "reports" / "screenshots"
 PASSWORD = "mat-khau-thu-nghiem-2025"
 # The demo's own registry (tools/demogen/accounts.py): its 2025 assignments give group CQ's first appraisals to
@@ -203,16 +202,9 @@ def hub(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium is installed by .ci/run")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield b
-        b.close()
+    yield from chromium()
 
 
 def _person(browser, request, name: str):
