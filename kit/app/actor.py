@@ -23,16 +23,8 @@ from dataclasses import dataclass
 
 from kit.config.campaign import Campaign
 from kit.core.errors import ActorError
-from kit.core.vocab import Role, Stage
+from kit.core.vocab import Role
 from kit.intake.accounts import Accounts, load_accounts
-
-# Who records each stage of a decision (checked where decisions are recorded, kit.app.appraisal): evaluators
-# appraise (first and second, on their assignment); the council's secretary records the units' explanations, the
-# decisions on them and the reconciliations. The council reads and records nothing.
-RECORDED_BY: dict[Stage, Role] = {
-    Stage.APPRAISAL: Role.EVALUATOR, Stage.SECOND: Role.EVALUATOR, Stage.EXPLANATION: Role.SECRETARY,
-    Stage.FINAL: Role.SECRETARY, Stage.RECONCILIATION: Role.SECRETARY,
-}
 
 # The test seam: when set, the login of this process (tests and ``kit demo``, which acts as the demo's operator).
 login_override: str | None = None

@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from kit.app.actor import RECORDED_BY, Actor, current_actor
+from kit.app.actor import Actor, current_actor
 from kit.app.year import YearState, load_year
 from kit.config.answers import NA, Tier, appraisal_choices, appraisal_problem, na_problem
 from kit.config.campaign import Campaign
 from kit.core.errors import GradebookError, StorageError, UsageError
 from kit.core.values import clean, person_key
 from kit.core.values import optional_float as _num
-from kit.core.vocab import COUNTED_STAGES, Role, Stage
+from kit.core.vocab import COUNTED_STAGES, RECORDED_BY, Role, Stage
 from kit.intake.accounts import Accounts, load_accounts
 from kit.intake.evidence import Bundle, EvidenceFile, cited_names, scan_year, seen_line
 from kit.scoring.agreement import assigned, drawn_units, over_gap

@@ -122,6 +122,16 @@ class Role(str, Vocab):
     OPERATOR = "operator"  # check, render, documents, archive
 
 
+# Who records each stage of a decision: evaluators appraise (first and second, on their assignment); the council's
+# secretary records the units' explanations, the decisions on them and the reconciliations. The council reads and
+# records nothing. One table for both enforcers: the kit's own check (kit.app.appraisal) and the PostgreSQL
+# functions an account writes through (kit.store.roles), which cannot import kit.app.
+RECORDED_BY: dict[Stage, Role] = {
+    Stage.APPRAISAL: Role.EVALUATOR, Stage.SECOND: Role.EVALUATOR, Stage.EXPLANATION: Role.SECRETARY,
+    Stage.FINAL: Role.SECRETARY, Stage.RECONCILIATION: Role.SECRETARY,
+}
+
+
 LABELS: dict[Vocab, str] = {
     Status.SUBMITTED: "Đã nộp", Status.LATE: "Nộp muộn", Status.REJECTED: "Phiếu bị loại",
     Status.MISSING: "Chưa nộp", Status.MERGED: "Đã sáp nhập", Status.CEASED: "Ngừng hoạt động",

@@ -22,7 +22,7 @@ where a kernel that edits its environment or a colleague typing SQL cannot go ar
 - the assignments are synchronised into ``kit_assignments`` (year, account, unit, code, round): an evaluator
   records a first appraisal only on a round-1 criterion given to them, a second appraisal only on a round-2 one
   (a round nobody was given in a year is open to every evaluator, as the kit's own check says); the secretary
-  records explanations, decisions after them, reconciliations and revocations (``kit.app.actor.RECORDED_BY``);
+  records explanations, decisions after them, reconciliations and revocations (``kit.core.vocab.RECORDED_BY``);
   council and operator record nothing;
 - row-level security: an evaluator does not read another's second appraisal of a criterion before its
   reconciliation (the blind second opinion), and reads and writes only their own position.
@@ -57,7 +57,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, make_url
 
 from kit.core.errors import GradebookError
-from kit.core.vocab import Stage
+from kit.core.vocab import RECORDED_BY, Role, Stage
 
 LOCK_KEY = 4242  # the write lock (kit.store.engine takes the same key on the owner's path)
 LOCK_WAIT_SECONDS = 3
@@ -121,6 +121,11 @@ def scram_verifier(password: str, iterations: int = 4096) -> str:
 def _stage_labels() -> str:
     return "CASE p_stage " + " ".join(f"WHEN {_lit(s.value)} THEN {_lit(s.label)}" for s in Stage) + \
         " ELSE p_stage END"
+
+
+def _secretary_stages() -> str:
+    """The stages only a secretary records, as an SQL list, from the table the kit's own check reads."""
+    return ", ".join(_lit(s.value) for s, role in RECORDED_BY.items() if role is Role.SECRETARY)
 
 
 def functions_sql(schema: str) -> list[str]:
@@ -218,7 +223,7 @@ def functions_sql(schema: str) -> list[str]:
                   'nhờ cán bộ vận hành thêm tài khoản vào accounts.csv rồi chạy kit gradebook grant.', session_user
                   USING ERRCODE = '{REFUSED}';
               END IF;
-              IF p_stage IN ('explanation', 'final', 'reconciliation') THEN  -- kit.app.actor.RECORDED_BY
+              IF p_stage IN ({_secretary_stages()}) THEN  -- kit.core.vocab.RECORDED_BY
                 IF 'secretary' = ANY(r) THEN RETURN; END IF;
                 RAISE EXCEPTION 'Tài khoản % không có vai trò thư ký hội đồng: không ghi được "%" (tiêu chí % của '
                   '%, năm %). Nếu cần, hãy nhờ cán bộ vận hành cấp vai trò trong accounts.csv.',
